@@ -1,0 +1,43 @@
+# Tawsim: `make run` serves the demo, `make test` runs the whole suite.
+# Both set everything up first (virtualenv, packages, translations, database).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: setup run test test-fast bench browser messages clean-db
+
+setup: $(VENV)/.installed messages
+	$(PY) manage.py migrate --no-input -v 0
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.txt
+	touch $@
+
+# Compile the shipped catalogues with Babel, so GNU gettext is not needed.
+messages: $(VENV)/.installed
+	$(BIN)/pybabel -q compile -d locale -D django
+	$(BIN)/pybabel -q compile -d locale -D djangojs
+
+run: setup
+	$(PY) manage.py load_demo
+	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+# Debian's chromium drives the real-browser tests (no browser download).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -q && $$SUDO apt-get install -y -q --no-install-recommends chromium fonts-dejavu-core; }
+
+test: setup browser
+	$(BIN)/pytest -q
+
+test-fast: setup
+	$(BIN)/pytest -q -m "not e2e"
+
+bench: setup
+	$(PY) -m tests.bench

@@ -1,0 +1,197 @@
+"""Every change to annotations goes through here: the editor, the REST API, the CLI
+and importers call these functions, so validation, snapping, the optimistic lock and
+the history context live in one place.
+
+Each mutation takes the set version the caller last saw. The set row is bumped with
+`UPDATE ... WHERE version = seen`; if nothing matched, somebody else wrote first and
+the caller gets a Conflict instead of silently overwriting their work.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import pghistory
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from annotate.models import AnnotationSet, SetKind, SetStatus, Span
+from corpus.models import Document, EntityType
+from corpus.text.arabic import SnapError, snap
+
+
+class ServiceError(Exception):
+    """A refused change, with a message for the person who asked (and the field at fault)."""
+
+    def __init__(self, message: str, field: str = ""):
+        self.message, self.field = message, field
+        super().__init__(message)
+
+
+class Invalid(ServiceError):
+    pass
+
+
+class Conflict(ServiceError):
+    pass
+
+
+LOCKED_STATUSES = (SetStatus.SUBMITTED, SetStatus.ADJUDICATED)
+
+
+@contextmanager
+def _recorded(user, action: str, annotation_set: AnnotationSet):
+    """A transaction whose history rows say who did what to which set."""
+    with transaction.atomic(), pghistory.context(
+        user=getattr(user, "pk", None), action=action, set=annotation_set.pk
+    ):
+        yield
+
+
+def _bump_version(annotation_set: AnnotationSet, seen_version: int | None) -> None:
+    """Claim the next version of the set, or raise Conflict if `seen_version` is stale."""
+    rows = AnnotationSet.objects.filter(pk=annotation_set.pk)
+    if seen_version is not None:
+        rows = rows.filter(version=seen_version)
+    updates = {"version": F("version") + 1}
+    if annotation_set.status == SetStatus.NOT_STARTED:
+        updates["status"] = SetStatus.IN_PROGRESS
+    if rows.update(**updates) == 0:
+        current = AnnotationSet.objects.filter(pk=annotation_set.pk).values_list("version", flat=True).first()
+        raise Conflict(
+            _(
+                "This document was changed elsewhere (now version %(current)s, your page had %(seen)s). "
+                "Nothing was overwritten: reload to see the latest and redo your change."
+            )
+            % {"current": current, "seen": seen_version}
+        )
+    annotation_set.version = (seen_version if seen_version is not None else annotation_set.version) + 1
+    if "status" in updates:
+        annotation_set.status = SetStatus.IN_PROGRESS
+
+
+def _ensure_editable(annotation_set: AnnotationSet) -> None:
+    if annotation_set.status in LOCKED_STATUSES:
+        raise Invalid(_("This set is %(status)s; reopen it to make changes.") % {"status": annotation_set.get_status_display()})
+
+
+def own_set(document: Document, user) -> AnnotationSet:
+    """The annotator's set for this document, created on first access."""
+    annotation_set, _created = AnnotationSet.objects.get_or_create(
+        document=document, owner=user, kind=SetKind.ANNOTATOR
+    )
+    return annotation_set
+
+
+def gold_set(document: Document) -> AnnotationSet:
+    annotation_set, _created = AnnotationSet.objects.get_or_create(document=document, kind=SetKind.GOLD)
+    return annotation_set
+
+
+def entity_type_for(project, key_or_type) -> EntityType:
+    if isinstance(key_or_type, EntityType):
+        if key_or_type.project_id != project.pk:
+            raise Invalid(_("Entity type %(key)s belongs to another project.") % {"key": key_or_type.key}, "entity_type")
+        return key_or_type
+    found = next((t for t in _entity_types(project) if t.key == key_or_type), None)
+    if found is None:
+        raise Invalid(_("Unknown entity type «%(key)s» in this project.") % {"key": key_or_type}, "entity_type")
+    return found
+
+
+def _entity_types(project) -> list[EntityType]:
+    cache = project.__dict__.setdefault("_entity_types", None)
+    if cache is None:
+        cache = project.__dict__["_entity_types"] = list(project.entity_types.all())
+    return cache
+
+
+def check_offsets(text: str, start, end, field: str = "start") -> tuple[int, int]:
+    """Offsets are code points into the text: 0 <= start < end <= len(text)."""
+    if not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool) or isinstance(end, bool):
+        raise Invalid(_("Offsets must be whole numbers."), field)
+    if not 0 <= start < end <= len(text):
+        raise Invalid(
+            _("Offsets %(start)s–%(end)s are outside the text (0–%(length)s) or empty.")
+            % {"start": start, "end": end, "length": len(text)},
+            field,
+        )
+    return start, end
+
+
+def snapped(text: str, start: int, end: int) -> tuple[int, int]:
+    try:
+        return snap(text, start, end)
+    except SnapError as error:
+        raise Invalid(str(error), "start") from None
+
+
+def create_span(
+    annotation_set: AnnotationSet,
+    user,
+    *,
+    entity_type,
+    start: int,
+    end: int,
+    version: int | None,
+    snap_to_tokens: bool = True,
+    origin: dict | None = None,
+) -> Span:
+    document = annotation_set.document
+    etype = entity_type_for(document.project, entity_type)
+    start, end = check_offsets(document.text, start, end)
+    if snap_to_tokens:
+        start, end = snapped(document.text, start, end)
+    with _recorded(user, "create_span", annotation_set):
+        _ensure_editable(annotation_set)
+        if Span.objects.filter(set=annotation_set, entity_type=etype, start=start, end=end).exists():
+            raise Invalid(
+                _("«%(text)s» is already marked as %(type)s.") % {"text": document.text[start:end], "type": etype.key},
+                "start",
+            )
+        _bump_version(annotation_set, version)
+        return Span.objects.create(
+            set=annotation_set, entity_type=etype, start=start, end=end, origin=origin or {}
+        )
+
+
+def change_span_type(span: Span, user, *, entity_type, version: int | None) -> Span:
+    annotation_set = span.set
+    etype = entity_type_for(annotation_set.document.project, entity_type)
+    if etype.pk == span.entity_type_id:
+        return span
+    with _recorded(user, "change_span_type", annotation_set):
+        _ensure_editable(annotation_set)
+        _bump_version(annotation_set, version)
+        span.entity_type = etype
+        try:
+            with transaction.atomic():
+                span.save(update_fields=["entity_type"])
+        except IntegrityError:
+            raise Invalid(_("The same text is already marked as %(type)s.") % {"type": etype.key}, "entity_type") from None
+    return span
+
+
+def delete_span(span: Span, user, *, version: int | None) -> None:
+    annotation_set = span.set
+    with _recorded(user, "delete_span", annotation_set):
+        _ensure_editable(annotation_set)
+        _bump_version(annotation_set, version)
+        span.delete()
+
+
+def submit_set(annotation_set: AnnotationSet, user, *, version: int | None) -> AnnotationSet:
+    with _recorded(user, "submit", annotation_set):
+        _ensure_editable(annotation_set)
+        _bump_version(annotation_set, version)
+        annotation_set.status = SetStatus.SUBMITTED
+        annotation_set.save(update_fields=["status", "updated_at"])
+    return annotation_set
+
+
+def reopen_set(annotation_set: AnnotationSet, user, *, version: int | None) -> AnnotationSet:
+    with _recorded(user, "reopen", annotation_set):
+        _bump_version(annotation_set, version)
+        annotation_set.status = SetStatus.IN_PROGRESS
+        annotation_set.save(update_fields=["status", "updated_at"])
+    return annotation_set

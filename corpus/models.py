@@ -1,0 +1,169 @@
+"""What gets annotated: projects, their schema (as data), members and documents."""
+from __future__ import annotations
+
+import pgtrigger
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Q
+
+COLOUR = RegexValidator(r"^#[0-9a-fA-F]{6}$", "A colour is written #rrggbb.")
+KEY = RegexValidator(r"^[A-Za-z][A-Za-z0-9_\-]*$", "A key is Latin letters, digits, _ or -.")
+
+
+class Project(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True, allow_unicode=False)
+    language = models.CharField(max_length=10, default="ar")
+    direction = models.CharField(
+        max_length=3, default="rtl", choices=[("rtl", "right to left"), ("ltr", "left to right")]
+    )
+    guidelines = models.TextField(blank=True, help_text="Markdown")
+    # Workflow options added by later features (annotators per document, blind mode,
+    # pre-tagging on import, label mappings) live here as data, not as new columns.
+    settings = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "admin"
+    REVIEWER = "reviewer", "reviewer"
+    ANNOTATOR = "annotator", "annotator"
+
+
+class Membership(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["project", "user"], name="one_role_per_member")]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.role} — {self.project}"
+
+
+class SchemaItem(models.Model):
+    """Shared fields of every schema entry: a stable key and bilingual names."""
+
+    key = models.CharField(max_length=50, validators=[KEY])
+    name_ar = models.CharField(max_length=100)
+    name_en = models.CharField(max_length=100)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "key"]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class EntityType(SchemaItem):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="entity_types")
+    colour = models.CharField(max_length=7, validators=[COLOUR], default="#999999")
+    shortcut = models.CharField(max_length=1, blank=True)
+    description = models.TextField(blank=True)
+
+    class Meta(SchemaItem.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["project", "key"], name="entity_type_key_unique"),
+            models.UniqueConstraint(
+                fields=["project", "shortcut"], condition=~Q(shortcut=""), name="entity_type_shortcut_unique"
+            ),
+        ]
+
+
+class EventType(SchemaItem):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="event_types")
+    colour = models.CharField(max_length=7, validators=[COLOUR], default="#999999")
+    shortcut = models.CharField(max_length=1, blank=True)
+    description = models.TextField(blank=True)
+    # Trigger lexicon (words that express this event), editable, used by pre-tagging.
+    triggers = models.JSONField(default=list, blank=True)
+
+    class Meta(SchemaItem.Meta):
+        constraints = [models.UniqueConstraint(fields=["project", "key"], name="event_type_key_unique")]
+
+
+class RoleType(SchemaItem):
+    event_type = models.ForeignKey(EventType, on_delete=models.CASCADE, related_name="roles")
+    allowed_types = models.ManyToManyField(EntityType, related_name="+")
+    min_count = models.PositiveSmallIntegerField(default=0)
+    max_count = models.PositiveSmallIntegerField(null=True, blank=True, help_text="empty: no limit")
+
+    class Meta(SchemaItem.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["event_type", "key"], name="role_key_unique"),
+            models.CheckConstraint(
+                condition=Q(max_count__isnull=True) | Q(max_count__gte=F("min_count")),
+                name="role_max_not_below_min",
+            ),
+        ]
+
+
+class RelationType(SchemaItem):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="relation_types")
+    source_types = models.ManyToManyField(EntityType, related_name="+")
+    target_types = models.ManyToManyField(EntityType, related_name="+")
+    colour = models.CharField(max_length=7, validators=[COLOUR], default="#666666")
+
+    class Meta(SchemaItem.Meta):
+        constraints = [models.UniqueConstraint(fields=["project", "key"], name="relation_type_key_unique")]
+
+
+class AttributeType(SchemaItem):
+    """An event attribute. `values` lists the choices of an enumeration:
+    [{"key": "ASSERTED", "name_ar": "مؤكد", "name_en": "asserted", "shortcut": "1"}, ...]."""
+
+    class Kind(models.TextChoices):
+        ENUM = "enum"
+        BOOL = "bool"
+        TEXT = "text"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="attribute_types")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.ENUM)
+    values = models.JSONField(default=list, blank=True)
+    default = models.CharField(max_length=50, blank=True)
+    # Empty: the attribute applies to every event type.
+    event_types = models.ManyToManyField(EventType, blank=True, related_name="attribute_types")
+
+    class Meta(SchemaItem.Meta):
+        constraints = [models.UniqueConstraint(fields=["project", "key"], name="attribute_type_key_unique")]
+
+
+class Document(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="documents")
+    external_id = models.CharField(max_length=255)
+    title = models.CharField(max_length=500, blank=True)
+    # Stored once, as imported: every offset in the project points into it.
+    text = models.TextField()
+    meta = models.JSONField(default=dict, blank=True)
+    sha256 = models.CharField(max_length=64)
+    order = models.PositiveIntegerField(help_text="import order within the project")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["project", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "sha256"], name="document_text_unique_per_project"),
+            models.UniqueConstraint(fields=["project", "order"], name="document_order_unique"),
+            models.CheckConstraint(condition=~Q(text=""), name="document_text_not_empty"),
+        ]
+        indexes = [models.Index(fields=["project", "external_id"])]
+        triggers = [
+            pgtrigger.Protect(
+                name="document_text_immutable",
+                operation=pgtrigger.Update,
+                condition=pgtrigger.AnyChange("text"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.external_id

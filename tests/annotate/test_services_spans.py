@@ -1,0 +1,47 @@
+import pytest
+
+from annotate import services
+from annotate.models import SetStatus, Span, SpanHistory
+
+
+@pytest.fixture
+def own(document, annotator):
+    return services.own_set(document, annotator)
+
+
+def test_create_span_snaps_to_token_and_bumps_version(document, own, annotator):
+    start = document.text.index("سمير")
+    span = services.create_span(own, annotator, entity_type="PER", start=start + 1, end=start + 3, version=0)
+    assert document.text[span.start:span.end] == "سمير"
+    own.refresh_from_db()
+    assert own.version == 1 and own.status == SetStatus.IN_PROGRESS
+
+
+def test_stale_version_is_refused_and_nothing_is_lost(document, own, annotator):
+    start = document.text.index("القاهرة")
+    services.create_span(own, annotator, entity_type="GPE", start=start, end=start + 7, version=0)
+    with pytest.raises(services.Conflict):
+        services.create_span(own, annotator, entity_type="PER", start=0, end=5, version=0)
+    assert list(Span.objects.filter(set=own).values_list("entity_type__key", flat=True)) == ["GPE"]
+
+
+def test_offsets_outside_text_are_refused(document, own, annotator):
+    with pytest.raises(services.Invalid) as error:
+        services.create_span(own, annotator, entity_type="PER", start=5, end=len(document.text) + 1, version=0)
+    assert error.value.field == "start"
+
+
+def test_unknown_type_is_named(own, annotator):
+    with pytest.raises(services.Invalid, match="NOPE"):
+        services.create_span(own, annotator, entity_type="NOPE", start=0, end=5, version=0)
+
+
+def test_every_change_is_recorded_with_its_author(document, own, annotator):
+    start = document.text.index("القاهرة")
+    span = services.create_span(own, annotator, entity_type="GPE", start=start, end=start + 7, version=0)
+    services.change_span_type(span, annotator, entity_type="LOC", version=1)
+    span_id = span.pk
+    services.delete_span(span, annotator, version=2)
+    history = list(SpanHistory.objects.filter(pgh_obj_id=span_id).order_by("pgh_id"))
+    assert [h.pgh_label for h in history] == ["insert", "update", "delete"]
+    assert all(h.pgh_context.metadata["user"] == annotator.pk for h in history)

@@ -1,0 +1,62 @@
+"""Shared fixtures: a small news-ar project with members; nothing autouse."""
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from corpus.models import Document, Membership, Project, Role
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_passwords(django_test_environment):
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def project(db) -> Project:
+    from corpus.presets import create_project_from_preset
+
+    return create_project_from_preset("مشروع الاختبار", slug="test-news", preset="news-ar")
+
+
+def _member(project: Project, username: str, role: str):
+    user = get_user_model().objects.create_user(username=username, password="pass-" + username)
+    Membership.objects.create(project=project, user=user, role=role)
+    return user
+
+
+@pytest.fixture
+def admin_user(project):
+    return _member(project, "admin1", Role.ADMIN)
+
+
+@pytest.fixture
+def reviewer(project):
+    return _member(project, "reviewer1", Role.REVIEWER)
+
+
+@pytest.fixture
+def annotator(project):
+    return _member(project, "ann1", Role.ANNOTATOR)
+
+
+@pytest.fixture
+def other_annotator(project):
+    return _member(project, "ann2", Role.ANNOTATOR)
+
+
+@pytest.fixture
+def outsider(db):
+    return get_user_model().objects.create_user(username="outsider", password="pass-outsider")
+
+
+@pytest.fixture
+def document(project) -> Document:
+    from corpus.importing import add_documents
+    from corpus.formats.base import DocumentRecord
+
+    text = "التقى وزير الخارجية سمير داود نظيره في القاهرة يوم ١٢ آذار 2021، وبحث الطرفان التعاون."
+    add_documents(project, [DocumentRecord(external_id="doc-1", title="لقاء", text=text)])
+    return project.documents.get(external_id="doc-1")
