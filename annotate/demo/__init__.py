@@ -1,0 +1,1 @@
+"""The demo project: documents and spans written for Tawsim (not copied from anywhere)."""
