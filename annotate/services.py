@@ -119,9 +119,13 @@ def check_offsets(text: str, start, end, field: str = "start") -> tuple[int, int
     return start, end
 
 
-def snapped(text: str, start: int, end: int) -> tuple[int, int]:
+def snapped(document: Document, start: int, end: int) -> tuple[int, int]:
+    """Snap to words; names already marked in this document (by anyone) count as
+    evidence that a glued proclitic may be cut off («وبحلب» → «حلب»)."""
+    text = document.text
+    marked = Span.objects.filter(set__document=document).values_list("start", "end").distinct()
     try:
-        return snap(text, start, end)
+        return snap(text, start, end, known_names=frozenset(text[s:e] for s, e in marked))
     except SnapError as error:
         raise Invalid(str(error), "start") from None
 
@@ -141,7 +145,7 @@ def create_span(
     etype = entity_type_for(document.project, entity_type)
     start, end = check_offsets(document.text, start, end)
     if snap_to_tokens:
-        start, end = snapped(document.text, start, end)
+        start, end = snapped(document, start, end)
     with _recorded(user, "create_span", annotation_set):
         _ensure_editable(annotation_set)
         if Span.objects.filter(set=annotation_set, entity_type=etype, start=start, end=end).exists():

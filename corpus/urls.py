@@ -1,3 +1,7 @@
 from django.urls import path
 
-urlpatterns: list = []
+from corpus import views
+
+urlpatterns = [
+    path("projects/<slug:slug>/import/", views.import_documents, name="import_documents"),
+]

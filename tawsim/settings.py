@@ -123,8 +123,9 @@ MEDIA_ROOT = BASE_DIR / "var" / "media"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first: an anonymous request then gets 401 with WWW-Authenticate.
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -140,12 +141,18 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Two choice fields are both called `kind`: give each enum its own name.
+    "ENUM_NAME_OVERRIDES": {
+        "SetKindEnum": "annotate.models.SetKind",
+        "AttributeKindEnum": "corpus.models.AttributeType.Kind",
+    },
 }
 
 # Import limits: bad input gets a clear error rather than exhausting the server.
 TAWSIM_MAX_DOCUMENT_CHARS = env_int("TAWSIM_MAX_DOCUMENT_CHARS", 1_000_000)
 TAWSIM_MAX_UPLOAD_BYTES = env_int("TAWSIM_MAX_UPLOAD_BYTES", 200 * 1024 * 1024)
 TAWSIM_MAX_ZIP_ENTRIES = env_int("TAWSIM_MAX_ZIP_ENTRIES", 50_000)
+TAWSIM_MAX_UNZIPPED_BYTES = env_int("TAWSIM_MAX_UNZIPPED_BYTES", 1024**3)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

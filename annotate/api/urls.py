@@ -1,3 +1,20 @@
+"""REST API routes, mounted at /api/ (schema at /api/schema/, docs at /api/docs/)."""
 from django.urls import path
 
-urlpatterns: list = []
+from annotate.api import views
+
+app_name = "api"
+
+urlpatterns = [
+    path("projects/", views.ProjectList.as_view(), name="projects"),
+    path("projects/<slug:slug>/", views.ProjectDetail.as_view(), name="project"),
+    path("projects/<slug:slug>/documents/", views.DocumentList.as_view(), name="documents"),
+    path("projects/<slug:slug>/documents/import/", views.DocumentImport.as_view(), name="documents-import"),
+    path("projects/<slug:slug>/documents/<int:pk>/", views.DocumentDetail.as_view(), name="document"),
+    path("projects/<slug:slug>/documents/<int:pk>/sets/", views.DocumentSets.as_view(), name="document-sets"),
+    path("sets/<int:pk>/", views.SetDetail.as_view(), name="set"),
+    path("sets/<int:pk>/spans/", views.SetSpans.as_view(), name="set-spans"),
+    path("sets/<int:pk>/submit/", views.SetSubmit.as_view(), name="set-submit"),
+    path("sets/<int:pk>/reopen/", views.SetReopen.as_view(), name="set-reopen"),
+    path("spans/<int:pk>/", views.SpanDetail.as_view(), name="span"),
+]

@@ -1,0 +1,92 @@
+"""File formats: a registry of modules, each with `read(stream, name, options)` yielding
+`base.DocumentRecord`s (and, later, a writer beside it). Readers are pure: bytes in,
+records out, `base.FormatError` (file, line, field, reason) for bad input.
+
+`read_file` picks the reader by extension (or an explicit format) and opens zip
+archives, whose members are read the same way.
+"""
+from __future__ import annotations
+
+import zlib
+import zipfile
+from pathlib import PurePosixPath
+from typing import BinaryIO, Iterator
+
+from django.utils.translation import gettext as _
+
+from corpus.formats import csv, jsonl, text
+from corpus.formats._options import ReadOptions
+from corpus.formats._zip import iter_members
+from corpus.formats.base import DocumentRecord, FormatError
+
+FORMATS = {"txt": text, "jsonl": jsonl, "csv": csv}
+EXTENSIONS = {ext: fmt for fmt, module in FORMATS.items() for ext in module.EXTENSIONS}
+ARCHIVE_EXTENSIONS = (".zip",)
+
+__all__ = ["FORMATS", "ReadOptions", "detect_format", "is_archive", "is_importable", "read_file"]
+
+
+def _suffix(name: str) -> str:
+    return PurePosixPath(name.replace("\\", "/")).suffix.lower()
+
+
+def is_archive(name: str) -> bool:
+    return _suffix(name) in ARCHIVE_EXTENSIONS
+
+
+def is_importable(name: str) -> bool:
+    """Would a folder or archive listing include this file (known extension, not hidden)?"""
+    base = PurePosixPath(name.replace("\\", "/")).name
+    return not base.startswith(".") and (_suffix(name) in EXTENSIONS or is_archive(name))
+
+
+def detect_format(name: str, fmt: str | None = None) -> str:
+    """The format name for a file: `fmt` if given, else from the extension."""
+    if fmt:
+        if fmt not in FORMATS:
+            raise FormatError(
+                _("unknown format «%(format)s»; choose one of: %(formats)s")
+                % {"format": fmt, "formats": ", ".join(FORMATS)},
+                file=name,
+            )
+        return fmt
+    fmt = EXTENSIONS.get(_suffix(name))
+    if fmt is None:
+        raise FormatError(
+            _("cannot tell the format from the extension «%(ext)s»: use %(known)s, or choose a format")
+            % {"ext": _suffix(name), "known": ", ".join(sorted(EXTENSIONS) + list(ARCHIVE_EXTENSIONS))},
+            file=name,
+        )
+    return fmt
+
+
+def read_file(
+    stream: BinaryIO, name: str, fmt: str | None = None, options: ReadOptions = ReadOptions()
+) -> Iterator[DocumentRecord]:
+    """Every document in one file (a .zip counts as one file; `fmt` applies to its members)."""
+    if not is_archive(name):
+        yield from _read_one(stream, name, fmt, options)
+        return
+    try:
+        found = False
+        for member_name, member in iter_members(stream, name, options):
+            if fmt or is_importable(member_name):
+                found = True
+                yield from _read_one(member, member_name, fmt, options)
+    except (zipfile.BadZipFile, zlib.error, EOFError) as error:
+        raise FormatError(_("damaged zip archive: %(error)s") % {"error": error}, file=name) from None
+    if not found:
+        raise FormatError(
+            _("the archive holds no files to import (%(known)s)") % {"known": ", ".join(sorted(EXTENSIONS))},
+            file=name,
+        )
+
+
+def _read_one(stream: BinaryIO, name: str, fmt: str | None, options: ReadOptions) -> Iterator[DocumentRecord]:
+    if is_archive(name):
+        raise FormatError(_("archives inside archives are not supported"), file=name)
+    count = 0
+    for count, record in enumerate(FORMATS[detect_format(name, fmt)].read(stream, name, options), 1):
+        yield record
+    if count == 0:
+        raise FormatError(_("the file holds no documents"), file=name)

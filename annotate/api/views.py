@@ -1,0 +1,305 @@
+"""The REST API. Views parse the request, find the object through annotate.access
+(404 for strangers), check the role, call annotate.services or corpus.importing, and
+serialise the result. Refusals from the service layer become 400 (naming the field)
+or 409 (with the set's current version)."""
+from __future__ import annotations
+
+from django.db.models import OuterRef, Prefetch, Subquery, prefetch_related_objects
+from django.db.models.functions import Length
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import generics, status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from annotate import services
+from annotate.access import (
+    can_read_set,
+    get_document_for,
+    get_project_for,
+    get_set_for,
+    get_span_for,
+    projects_for,
+    role_in,
+)
+from annotate.api import serializers as s
+from annotate.api.permissions import CanWriteSet, IsAdmin, IsProjectMember, IsReadRequest, IsReviewer
+from annotate.models import AnnotationSet, SetKind, Span
+from corpus import importing
+from corpus.models import Membership, Project
+
+INVALID = OpenApiResponse(s.ErrorSerializer, description="Refused: `field` names the request field at fault.")
+CONFLICT = OpenApiResponse(s.ConflictSerializer, description="Stale version: nothing was changed.")
+
+
+class ServiceErrors:
+    """Maps the service layer's refusals to HTTP. Views using it provide `annotation_set`."""
+
+    def handle_exception(self, exc):
+        if isinstance(exc, services.Conflict):
+            current = AnnotationSet.objects.filter(pk=self.annotation_set.pk).values_list("version", flat=True).first()
+            return Response({"detail": exc.message, "version": current}, status=status.HTTP_409_CONFLICT)
+        if isinstance(exc, services.Invalid):
+            return Response({"detail": exc.message, "field": exc.field or None}, status=status.HTTP_400_BAD_REQUEST)
+        return super().handle_exception(exc)
+
+
+def _parsed(serializer_class, data) -> dict:
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+# --- projects -------------------------------------------------------------------------
+
+class ProjectScoped:
+    """`project` from the URL's slug: 404 unless the user is a member."""
+
+    @cached_property
+    def project(self) -> Project:
+        return get_project_for(self.request.user, self.kwargs["slug"])
+
+
+class ProjectList(generics.ListAPIView):
+    """The projects you are a member of, with your role in each."""
+
+    serializer_class = s.ProjectSerializer
+
+    def get_queryset(self):
+        user = self.request.user
+        role = Membership.objects.filter(project=OuterRef("pk"), user=user).values("role")[:1]
+        return projects_for(user).annotate(role=Subquery(role)).order_by("name", "pk")
+
+
+class ProjectDetail(ProjectScoped, generics.RetrieveAPIView):
+    """A project with its whole schema (entity, event, relation and attribute types) and your role."""
+
+    serializer_class = s.ProjectDetailSerializer
+    permission_classes = [IsAuthenticated, IsProjectMember]
+
+    def get_object(self) -> Project:
+        project = self.project
+        prefetch_related_objects(
+            [project], "entity_types", "event_types__roles__allowed_types",
+            "relation_types__source_types", "relation_types__target_types", "attribute_types__event_types",
+        )
+        project.role = role_in(self.request.user, project)
+        return project
+
+
+# --- documents ------------------------------------------------------------------------
+
+@extend_schema(parameters=[OpenApiParameter("external_id", str, description="Only the document with this external id.")])
+class DocumentList(ProjectScoped, generics.ListAPIView):
+    """The project's documents in import order, without their text."""
+
+    serializer_class = s.DocumentSerializer
+    permission_classes = [IsAuthenticated, IsProjectMember]
+
+    def get_queryset(self):
+        documents = self.project.documents.defer("text").annotate(length=Length("text")).order_by("order")
+        external_id = self.request.query_params.get("external_id")
+        return documents.filter(external_id=external_id) if external_id is not None else documents
+
+
+class DocumentDetail(ProjectScoped, generics.RetrieveAPIView):
+    """One document with its text."""
+
+    serializer_class = s.DocumentDetailSerializer
+    permission_classes = [IsAuthenticated, IsProjectMember]
+
+    def get_object(self):
+        document = get_document_for(self.request.user, self.project, self.kwargs["pk"])
+        document.length = len(document.text)  # code points, as every offset
+        return document
+
+
+class DocumentImport(ProjectScoped, generics.GenericAPIView):
+    permission_classes = [IsAuthenticated, IsProjectMember & IsAdmin]
+    parser_classes = [MultiPartParser, FormParser]
+    serializer_class = s.ImportRequestSerializer
+
+    @extend_schema(
+        request={"multipart/form-data": s.ImportRequestSerializer},
+        responses={
+            200: s.ImportReportSerializer,
+            400: OpenApiResponse(
+                s.ImportReportSerializer,
+                description="At least one file failed (see its errors); documents from the good files were imported.",
+            ),
+        },
+        description="Import documents (project admins only). Each file is all-or-nothing.",
+    )
+    def post(self, request, slug: str):
+        data = _parsed(s.ImportRequestSerializer, request.data)
+        report = importing.import_uploads(
+            self.project, data["files"], fmt=data["format"] or None, text_column=data["text_column"]
+        )
+        return Response(
+            s.ImportReportSerializer(report).data,
+            status=status.HTTP_200_OK if report.ok else status.HTTP_400_BAD_REQUEST,
+        )
+
+
+# --- annotation sets ------------------------------------------------------------------
+
+def _with_spans(annotation_set: AnnotationSet) -> AnnotationSet:
+    prefetch_related_objects([annotation_set], Prefetch("spans", queryset=Span.objects.select_related("entity_type")))
+    return annotation_set
+
+
+class DocumentSets(ProjectScoped, generics.GenericAPIView):
+    permission_classes = [IsAuthenticated, IsProjectMember]
+    serializer_class = s.AnnotationSetSerializer
+    pagination_class = None  # a handful per document
+
+    @cached_property
+    def document(self):
+        return get_document_for(self.request.user, self.project, self.kwargs["pk"])
+
+    @extend_schema(
+        responses=s.AnnotationSetSerializer(many=True),
+        description="The document's annotation sets you may read: annotators see their own, "
+        "reviewers and admins all of them.",
+    )
+    def get(self, request, slug: str, pk: int):
+        sets = self.document.annotation_sets.select_related("owner").order_by("kind", "owner__username", "pk")
+        readable = [annotation_set for annotation_set in sets if can_read_set(request.user, annotation_set)]
+        return Response(s.AnnotationSetSerializer(readable, many=True).data)
+
+    @extend_schema(
+        request=s.OwnSetRequestSerializer,
+        responses={200: s.AnnotationSetDetailSerializer},
+        description="Get (creating it on first use) your own set for this document, "
+        "or with kind=gold the gold set (reviewers and admins).",
+    )
+    def post(self, request, slug: str, pk: int):
+        kind = _parsed(s.OwnSetRequestSerializer, request.data)["kind"]
+        if kind == SetKind.GOLD:
+            if not (IsReviewer | IsAdmin)().has_permission(request, self):
+                raise PermissionDenied(_("Only reviewers and admins work on the gold set."))
+            annotation_set = services.gold_set(self.document)
+        else:
+            annotation_set = services.own_set(self.document, request.user)
+        return Response(s.AnnotationSetDetailSerializer(_with_spans(annotation_set)).data)
+
+
+class SetScoped(ServiceErrors):
+    """`annotation_set` from the URL: 404 unless the user may read it."""
+
+    @cached_property
+    def annotation_set(self) -> AnnotationSet:
+        return get_set_for(self.request.user, self.kwargs["pk"])
+
+    @property
+    def project(self) -> Project:
+        return self.annotation_set.document.project
+
+
+class SetDetail(SetScoped, generics.RetrieveAPIView):
+    """An annotation set with all its spans."""
+
+    serializer_class = s.AnnotationSetDetailSerializer
+
+    def get_object(self) -> AnnotationSet:
+        return _with_spans(self.annotation_set)
+
+
+class SetSpans(SetScoped, generics.ListCreateAPIView):
+    """The set's spans in text order (GET), or a new span (POST), validated and snapped
+    like the editor does."""
+
+    serializer_class = s.SpanSerializer
+    permission_classes = [IsAuthenticated, IsReadRequest | CanWriteSet]
+
+    def get_queryset(self):
+        # The related manager hands every span this same set (and its document): no query per span.
+        return self.annotation_set.spans.select_related("entity_type").order_by("start", "-end", "pk")
+
+    @extend_schema(
+        request=s.SpanCreateSerializer,
+        responses={201: s.SpanWithVersionSerializer, 400: INVALID, 409: CONFLICT},
+    )
+    def post(self, request, pk: int):
+        data = _parsed(s.SpanCreateSerializer, request.data)
+        span = services.create_span(
+            self.annotation_set, request.user, entity_type=data["entity_type"], start=data["start"],
+            end=data["end"], version=data["version"], snap_to_tokens=data["snap"],
+        )
+        return Response(s.SpanWithVersionSerializer(span).data, status=status.HTTP_201_CREATED)
+
+
+class SetSubmit(SetScoped, generics.GenericAPIView):
+    permission_classes = [IsAuthenticated, CanWriteSet]
+    serializer_class = s.VersionSerializer
+
+    @extend_schema(
+        request=s.VersionSerializer,
+        responses={200: s.AnnotationSetSerializer, 400: INVALID, 409: CONFLICT},
+        description="Mark the set submitted (no more changes until it is reopened).",
+    )
+    def post(self, request, pk: int):
+        version = _parsed(s.VersionSerializer, request.data)["version"]
+        annotation_set = services.submit_set(self.annotation_set, request.user, version=version)
+        return Response(s.AnnotationSetSerializer(annotation_set).data)
+
+
+class SetReopen(SetScoped, generics.GenericAPIView):
+    # Reviewers and admins may send any set they can read back to work.
+    permission_classes = [IsAuthenticated, CanWriteSet | IsReviewer | IsAdmin]
+    serializer_class = s.VersionSerializer
+
+    @extend_schema(
+        request=s.VersionSerializer,
+        responses={200: s.AnnotationSetSerializer, 409: CONFLICT},
+        description="Reopen a submitted set for changes.",
+    )
+    def post(self, request, pk: int):
+        version = _parsed(s.VersionSerializer, request.data)["version"]
+        annotation_set = services.reopen_set(self.annotation_set, request.user, version=version)
+        return Response(s.AnnotationSetSerializer(annotation_set).data)
+
+
+# --- spans ----------------------------------------------------------------------------
+
+class SpanDetail(ServiceErrors, generics.GenericAPIView):
+    """One span: read it, change its type, or delete it."""
+
+    serializer_class = s.SpanWithVersionSerializer
+    permission_classes = [IsAuthenticated, IsReadRequest | CanWriteSet]
+
+    @cached_property
+    def span(self) -> Span:
+        return get_span_for(self.request.user, self.kwargs["pk"])
+
+    @property
+    def annotation_set(self) -> AnnotationSet:
+        return self.span.set
+
+    def get(self, request, pk: int):
+        return Response(s.SpanWithVersionSerializer(self.span).data)
+
+    @extend_schema(
+        request=s.SpanUpdateSerializer,
+        responses={200: s.SpanWithVersionSerializer, 400: INVALID, 409: CONFLICT},
+        description="Change the span's entity type.",
+    )
+    def patch(self, request, pk: int):
+        data = _parsed(s.SpanUpdateSerializer, request.data)
+        span = services.change_span_type(self.span, request.user, entity_type=data["entity_type"], version=data["version"])
+        return Response(s.SpanWithVersionSerializer(span).data)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("version", int, description=s.VERSION_HELP + " May also be sent in the body.")],
+        responses={200: s.VersionResultSerializer, 400: INVALID, 409: CONFLICT},
+        description="Delete the span. The response carries the set's new version.",
+    )
+    def delete(self, request, pk: int):
+        data = request.data if "version" in request.data else request.query_params
+        version = _parsed(s.VersionSerializer, data)["version"]
+        annotation_set = self.annotation_set
+        services.delete_span(self.span, request.user, version=version)
+        return Response({"version": annotation_set.version})

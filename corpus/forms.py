@@ -1,0 +1,48 @@
+"""Forms of the corpus pages."""
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+FORMAT_CHOICES = [
+    ("", _("From the file extension")),
+    ("txt", _("Plain text (.txt): one document per file")),
+    ("jsonl", _("JSON Lines (.jsonl): one document per line")),
+    ("csv", _("CSV (.csv): one document per row")),
+]
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """A file field that takes several files at once (Django's documented recipe)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        items = list(data) if isinstance(data, (list, tuple)) else [data]
+        if not items:  # the recipe in Django's docs lets an empty list past `required`
+            return [super().clean(None, initial)] if self.required else []
+        return [super(MultipleFileField, self).clean(item, initial) for item in items]
+
+
+class ImportForm(forms.Form):
+    files = MultipleFileField(
+        label=_("Files"),
+        help_text=_(".txt, .jsonl, .csv or a .zip of them; UTF-8 with or without BOM."),
+    )
+    format = forms.ChoiceField(label=_("Format"), choices=FORMAT_CHOICES, required=False)
+    text_column = forms.CharField(
+        label=_("Text column"),
+        initial="text",
+        max_length=200,
+        required=False,
+        help_text=_("CSV only: the column that holds the document text."),
+    )
+
+    def clean_text_column(self) -> str:
+        return self.cleaned_data["text_column"].strip() or "text"

@@ -1,0 +1,49 @@
+"""Pre-tagging: pure taggers that propose entities and events for annotators to accept.
+
+Use from the annotate side:
+
+    from corpus.pretag import pretag_document, Gazetteer, DateTagger, CRFTagger, TriggerTagger
+    result = pretag_document(text, [DateTagger(), Gazetteer(gold_names), CRFTagger(model)],
+                             priority=DEFAULT_PRIORITY, event_taggers=[TriggerTagger(specs)])
+    result.suggestions, result.events, result.errors
+
+`TAGGERS` maps each tagger's name (the `tagger` field of its suggestions) to its class;
+constructors differ (a gazetteer takes names, the CRF a trained model, camel NER a label
+mapping and an optional model path), so the caller builds them.
+"""
+from corpus.pretag.base import (
+    ArgumentProposal,
+    EventSuggestion,
+    EventTagger,
+    PretagResult,
+    Suggestion,
+    Tagger,
+    TaggerError,
+    merge,
+    pretag_document,
+    run_taggers,
+)
+from corpus.pretag.camel_ner import CamelNER, NERModelUnavailable
+from corpus.pretag.crf import CRFTagger
+from corpus.pretag.dates import DateTagger
+from corpus.pretag.events import EventTypeSpec, RoleSpec, TriggerTagger
+from corpus.pretag.gazetteer import Entry, Gazetteer
+
+TAGGERS: dict[str, type] = {
+    DateTagger.name: DateTagger,
+    Gazetteer.name: Gazetteer,
+    CamelNER.name: CamelNER,
+    CRFTagger.name: CRFTagger,
+}
+EVENT_TAGGERS: dict[str, type] = {TriggerTagger.name: TriggerTagger}
+
+# Where suggestions overlap, the surer source wins: date patterns are exact, the
+# dictionary holds the project's own names, BERT beats a CRF trained on little gold.
+DEFAULT_PRIORITY = ("dates", "gazetteer", "camel_ner", "crf")
+
+__all__ = [
+    "ArgumentProposal", "CRFTagger", "CamelNER", "DEFAULT_PRIORITY", "DateTagger", "EVENT_TAGGERS",
+    "Entry", "EventSuggestion", "EventTagger", "EventTypeSpec", "Gazetteer", "NERModelUnavailable",
+    "PretagResult", "RoleSpec", "Suggestion", "TAGGERS", "Tagger", "TaggerError", "TriggerTagger",
+    "merge", "pretag_document", "run_taggers",
+]

@@ -1,0 +1,170 @@
+"""The tagger interface: text and tokens in, suggestions out.
+
+Taggers are pure (no ORM, no settings): the annotate side gathers what they need
+(gold spans, knowledge-base aliases, the schema's trigger lists), builds them, runs them
+on a document with `pretag_document` and stores the result. Offsets are code points.
+"""
+from __future__ import annotations
+
+import logging
+from bisect import bisect_left
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping, NamedTuple, Protocol, Sequence, runtime_checkable
+
+from corpus.text.arabic import Token, tokenize
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """An entity proposal. `value` is a normalised value where one exists (dates: see dates.py)."""
+
+    type: str
+    start: int
+    end: int
+    score: float
+    tagger: str
+    value: str | None = None
+
+
+class ArgumentProposal(NamedTuple):
+    role: str
+    span: Suggestion
+
+
+@dataclass(frozen=True, slots=True)
+class EventSuggestion:
+    """An event proposal: a trigger and (role, entity suggestion) pairs."""
+
+    type: str
+    trigger_start: int
+    trigger_end: int
+    score: float
+    tagger: str
+    arguments: tuple[ArgumentProposal, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TaggerError:
+    """A tagger failed on one document; the others' suggestions still count."""
+
+    tagger: str
+    message: str
+
+
+@runtime_checkable
+class Tagger(Protocol):
+    """An entity tagger. `tag` must not touch the database and must not keep per-document state."""
+
+    name: str
+
+    def tag(self, text: str, tokens: Sequence[Token]) -> list[Suggestion]: ...
+
+
+@runtime_checkable
+class EventTagger(Protocol):
+    name: str
+
+    def tag_events(
+        self, text: str, tokens: Sequence[Token], entities: Sequence[Suggestion]
+    ) -> list[EventSuggestion]: ...
+
+
+@dataclass
+class PretagResult:
+    suggestions: list[Suggestion] = field(default_factory=list)
+    events: list[EventSuggestion] = field(default_factory=list)
+    errors: list[TaggerError] = field(default_factory=list)
+
+
+def _check_offsets(text: str, suggestion: Suggestion) -> None:
+    if not (0 <= suggestion.start < suggestion.end <= len(text)):
+        raise ValueError(
+            f"suggestion {suggestion.type} [{suggestion.start}, {suggestion.end}) "
+            f"lies outside the text (length {len(text)})"
+        )
+
+
+def _describe(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"
+
+
+def run_taggers(
+    text: str, taggers: Iterable[Tagger], tokens: Sequence[Token] | None = None
+) -> tuple[list[Suggestion], list[TaggerError]]:
+    """Run each tagger on one document; a failing tagger is reported, not fatal.
+
+    A tagger that returns an out-of-range span counts as failed: its output is dropped
+    rather than stored half-right.
+    """
+    tokens = tokenize(text) if tokens is None else tokens
+    suggestions: list[Suggestion] = []
+    errors: list[TaggerError] = []
+    for tagger in taggers:
+        try:
+            found = list(tagger.tag(text, tokens))
+            for suggestion in found:
+                _check_offsets(text, suggestion)
+        except Exception as exc:  # noqa: BLE001 - one tagger must not stop the others
+            log.warning("tagger %s failed: %s", tagger.name, exc, exc_info=True)
+            errors.append(TaggerError(tagger.name, _describe(exc)))
+            continue
+        suggestions.extend(found)
+    return suggestions, errors
+
+
+def _rank(priority: Sequence[str] | Mapping[str, int]) -> Mapping[str, int]:
+    if isinstance(priority, Mapping):
+        return priority
+    return {name: len(priority) - i for i, name in enumerate(priority)}
+
+
+def merge(
+    suggestions: Iterable[Suggestion], priority: Sequence[str] | Mapping[str, int] = ()
+) -> list[Suggestion]:
+    """Keep one suggestion wherever several overlap.
+
+    Winner: the tagger earlier in `priority` (a list of names, or a name → rank mapping,
+    higher wins; unlisted taggers rank lowest), then the higher score, then the longer
+    span, then the earlier one. Returned in text order, never overlapping.
+    """
+    rank = _rank(priority)
+    ordered = sorted(
+        suggestions,
+        key=lambda s: (-rank.get(s.tagger, 0), -s.score, -(s.end - s.start), s.start, s.type),
+    )
+    starts: list[int] = []
+    kept: list[Suggestion] = []  # sorted by start, pairwise disjoint
+    for s in ordered:
+        i = bisect_left(starts, s.start)
+        if i > 0 and kept[i - 1].end > s.start:
+            continue
+        if i < len(kept) and kept[i].start < s.end:
+            continue
+        starts.insert(i, s.start)
+        kept.insert(i, s)
+    return kept
+
+
+def pretag_document(
+    text: str,
+    taggers: Sequence[Tagger],
+    *,
+    priority: Sequence[str] | Mapping[str, int] = (),
+    event_taggers: Sequence[EventTagger] = (),
+    tokens: Sequence[Token] | None = None,
+) -> PretagResult:
+    """Everything the annotate side needs for one document: merged entity suggestions,
+    event proposals built on them, and the errors of taggers that failed."""
+    tokens = tokenize(text) if tokens is None else tokens
+    raw, errors = run_taggers(text, taggers, tokens)
+    merged = merge(raw, priority)
+    events: list[EventSuggestion] = []
+    for tagger in event_taggers:
+        try:
+            events.extend(tagger.tag_events(text, tokens, merged))
+        except Exception as exc:  # noqa: BLE001
+            log.warning("event tagger %s failed: %s", tagger.name, exc, exc_info=True)
+            errors.append(TaggerError(tagger.name, _describe(exc)))
+    return PretagResult(merged, events, errors)

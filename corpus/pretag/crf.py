@@ -1,0 +1,268 @@
+"""A tagger that learns: a linear-chain CRF (python-crfsuite) trained on gold spans.
+
+Labels are BIO over camel-tools tokens, with one twist so that glued proclitics stay
+outside the span (the project's guideline): «وبحلب» with the gold span on «حلب» is
+labelled `B-GPE^2`, i.e. "the entity starts 2 characters into this token". The model
+learns from the prefix features when to cut; decoding turns it back into offsets.
+
+Features: camel-tools-folded form, prefixes and suffixes, clitic-stripped forms, the
+article, word shape, gazetteer membership and the same for the neighbouring words.
+The gazetteer used for features defaults to the shipped one (not the project's gold
+names): a gold-derived dictionary would cover every training entity and teach the model
+to trust that one feature blindly.
+"""
+from __future__ import annotations
+
+import os
+import random
+import tempfile
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Iterable, Sequence
+
+from corpus.pretag._text import fold_with_offsets, sentences, stems
+from corpus.pretag.base import Suggestion
+from corpus.pretag.gazetteer import Gazetteer, shipped_gazetteer
+from corpus.text.arabic import Token, tokenize
+
+Span = tuple[int, int, str]  # start, end, type
+Example = tuple[str, Sequence[Span]]  # a document's text and its gold spans
+MAX_CLITIC = 3
+
+
+@dataclass(frozen=True)
+class Scores:
+    precision: float
+    recall: float
+    f1: float
+    true_positives: int
+    false_positives: int
+    false_negatives: int
+    per_type: dict[str, tuple[float, float, float]] = field(default_factory=dict)
+
+
+# ---- features -------------------------------------------------------------------------
+
+def _shape(word: str) -> str:
+    if word.isdigit():
+        return "digit"
+    if all(not c.isalnum() for c in word):
+        return "punct"
+    if any("a" <= c.lower() <= "z" for c in word):
+        return "latin"
+    return "word"
+
+
+@lru_cache(maxsize=200_000)
+def _word_features(word: str) -> tuple[str, ...]:
+    folded, _ = fold_with_offsets(word)
+    feats = [f"w={folded}", f"shape={_shape(folded)}", f"len={min(len(folded), 8)}"]
+    for n in (1, 2, 3):
+        if len(folded) > n:
+            feats += [f"p{n}={folded[:n]}", f"s{n}={folded[-n:]}"]
+    for form, offset in stems(folded)[1:]:
+        feats += [f"st={form}", f"cl={folded[:offset]}"]
+    if any(form.startswith("ال") for form, _ in stems(folded)):
+        feats.append("al")
+    return tuple(feats)
+
+
+@lru_cache(maxsize=200_000)
+def _context_features(word: str) -> tuple[str, str, str, str, str]:
+    """The strings a word contributes to its neighbours' features (cached: words repeat)."""
+    w = fold_with_offsets(word)[0]
+    return w, f"w-2={w}", f"w-1={w}", f"w1={w}", f"w2={w}"
+
+
+@lru_cache(maxsize=None)
+def _gaz_features(label: str) -> tuple[str, str, str]:
+    return f"g={label}", f"g-1={label}", f"g1={label}"
+
+
+def _gazetteer_labels(tokens: Sequence[Token], gazetteer: Gazetteer | None) -> list[str]:
+    labels = ["-"] * len(tokens)
+    for match in gazetteer.matches(tokens) if gazetteer is not None else ():
+        kind = match.payload[0]
+        labels[match.first_token] = f"B{kind}"
+        for k in range(match.first_token + 1, match.last_token + 1):
+            labels[k] = f"I{kind}"
+    return labels
+
+
+def _sequence_features(tokens: Sequence[Token], gaz: Sequence[str]) -> list[list[str]]:
+    """Per token: its own features, then the neighbours' words and gazetteer labels.
+
+    Written for speed (it runs on every token of every document): all strings that
+    depend on one word only come from caches.
+    """
+    ctx = [_context_features(t.text) for t in tokens]
+    gz = [_gaz_features(g) for g in gaz]
+    n = len(tokens)
+    out = []
+    for i, token in enumerate(tokens):
+        feats = ["b", *_word_features(token.text), gz[i][0]]
+        if i >= 2:
+            feats.append(ctx[i - 2][1])
+        if i >= 1:
+            feats += (ctx[i - 1][2], gz[i - 1][1], "bi-1=" + ctx[i - 1][0] + "|" + ctx[i][0])
+        else:
+            feats.append("edge-1")
+        if i + 1 < n:
+            feats += (ctx[i + 1][3], gz[i + 1][2])
+        else:
+            feats.append("edge1")
+        if i + 2 < n:
+            feats.append(ctx[i + 2][4])
+        out.append(feats)
+    return out
+
+
+def _documents(text: str, tokens: Sequence[Token], gazetteer: Gazetteer | None):
+    """(sentence tokens, features) pairs; gazetteer matches are found over the whole text."""
+    gaz = _gazetteer_labels(tokens, gazetteer)
+    at = {id(t): i for i, t in enumerate(tokens)}
+    for sentence in sentences(text, tokens):
+        first = at[id(sentence[0])]
+        yield sentence, _sequence_features(sentence, gaz[first:first + len(sentence)])
+
+
+# ---- labels ---------------------------------------------------------------------------
+
+def labels_for(tokens: Sequence[Token], spans: Iterable[Span]) -> list[str]:
+    """BIO labels; `B-X^k` when the span starts k characters into its first token.
+
+    Spans that cannot be expressed (nested in an already labelled one, or starting deep
+    inside a word) are left out: a flat tagger learns the outermost, longest ones.
+    """
+    labels = ["O"] * len(tokens)
+    for start, end, kind in sorted(spans, key=lambda s: (s[0] - s[1], s[0])):
+        inside = [i for i, t in enumerate(tokens) if t.start < end and t.end > start]
+        if not inside or any(labels[i] != "O" for i in inside):
+            continue
+        cut = start - tokens[inside[0]].start
+        if cut < 0 or cut > MAX_CLITIC:
+            continue
+        labels[inside[0]] = f"B-{kind}" + (f"^{cut}" if cut else "")
+        for i in inside[1:]:
+            labels[i] = f"I-{kind}"
+    return labels
+
+
+def decode(tokens: Sequence[Token], labels: Sequence[str]) -> list[Span]:
+    """Labels back to (start, end, type); a stray I- after O or another type opens a span."""
+    spans: list[list] = []
+    current: list | None = None
+    for token, label in zip(tokens, labels):
+        if label == "O":
+            current = None
+            continue
+        head, _, rest = label.partition("-")
+        kind, _, cut = rest.partition("^")
+        if head == "I" and current is not None and current[2] == kind:
+            current[1] = token.end
+            continue
+        current = [min(token.start + int(cut or 0), token.end - 1), token.end, kind]
+        spans.append(current)
+    return [(start, end, kind) for start, end, kind in spans]
+
+
+# ---- training and tagging -------------------------------------------------------------
+
+def train(
+    examples: Iterable[Example],
+    *,
+    gazetteer: Gazetteer | None = None,
+    c1: float = 0.05,
+    c2: float = 0.05,
+    max_iterations: int = 100,
+) -> bytes:
+    """Train on (text, gold spans) pairs and return the model file's bytes (store them anywhere)."""
+    import pycrfsuite
+
+    gazetteer = shipped_gazetteer() if gazetteer is None else gazetteer
+    trainer = pycrfsuite.Trainer(verbose=False)
+    count = 0
+    for text, spans in examples:
+        tokens = tokenize(text)
+        labels = labels_for(tokens, spans)
+        at = {id(t): i for i, t in enumerate(tokens)}
+        for sentence, features in _documents(text, tokens, gazetteer):
+            first = at[id(sentence[0])]
+            trainer.append(features, labels[first:first + len(sentence)])
+            count += 1
+    if not count:
+        raise ValueError("no training data: the examples hold no tokens")
+    trainer.set_params(
+        {"c1": c1, "c2": c2, "max_iterations": max_iterations, "feature.possible_transitions": True}
+    )
+    fd, path = tempfile.mkstemp(suffix=".crfsuite")
+    os.close(fd)
+    try:
+        trainer.train(path)
+        with open(path, "rb") as fh:
+            return fh.read()
+    finally:
+        os.unlink(path)
+
+
+class CRFTagger:
+    name = "crf"
+
+    def __init__(self, model: bytes, *, gazetteer: Gazetteer | None = None) -> None:
+        import pycrfsuite
+
+        self._tagger = pycrfsuite.Tagger()
+        self._tagger.open_inmemory(model)
+        self.gazetteer = shipped_gazetteer() if gazetteer is None else gazetteer
+
+    def labels(self) -> list[str]:
+        return list(self._tagger.labels())
+
+    def tag(self, text: str, tokens: Sequence[Token]) -> list[Suggestion]:
+        out = []
+        for sentence, features in _documents(text, tokens, self.gazetteer):
+            labels = self._tagger.tag(features)
+            score = self._tagger.probability(labels) if len(sentence) < 200 else 0.5
+            for start, end, kind in decode(sentence, labels):
+                out.append(Suggestion(kind, start, end, round(score, 4), self.name))
+        return out
+
+
+# ---- evaluation -----------------------------------------------------------------------
+
+def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def evaluate(gold: Sequence[Iterable[Span]], predicted: Sequence[Iterable[Span]]) -> Scores:
+    """Exact-match span scores (same start, end and type), micro-averaged, per type too."""
+    counts: dict[str, list[int]] = {}
+    for g, p in zip(gold, predicted):
+        g, p = set(map(tuple, g)), set(map(tuple, p))
+        for span in g | p:
+            c = counts.setdefault(span[2], [0, 0, 0])
+            c[0 if span in g and span in p else 1 if span in p else 2] += 1
+    tp, fp, fn = (sum(c[i] for c in counts.values()) for i in range(3))
+    per_type = {k: tuple(round(x, 4) for x in _prf(*c)) for k, c in sorted(counts.items())}
+    p, r, f = _prf(tp, fp, fn)
+    return Scores(round(p, 4), round(r, 4), round(f, 4), tp, fp, fn, per_type)
+
+
+def cross_validate(examples: Sequence[Example], folds: int = 5, *, seed: int = 0, **train_options) -> Scores:
+    """k-fold cross-validation over documents: each is predicted by a model that never saw it."""
+    if len(examples) < folds:
+        raise ValueError(f"cross-validation needs at least {folds} documents, got {len(examples)}")
+    order = list(range(len(examples)))
+    random.Random(seed).shuffle(order)
+    gold, predicted = [], []
+    for k in range(folds):
+        held = set(order[k::folds])
+        model = train((examples[i] for i in order if i not in held), **train_options)
+        tagger = CRFTagger(model, gazetteer=train_options.get("gazetteer"))
+        for i in sorted(held):
+            text, spans = examples[i]
+            gold.append([tuple(s) for s in spans])
+            predicted.append([(s.start, s.end, s.type) for s in tagger.tag(text, tokenize(text))])
+    return evaluate(gold, predicted)

@@ -1,0 +1,62 @@
+"""Run every benchmark, print a table and write var/bench.json.
+
+Usage: python -m tests.bench [NAME ...]
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+BENCHMARKS = ["import_jsonl", "editor", "pretag"]
+BENCH_DB = "tawsim_bench"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def main(names: list[str]) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tawsim.settings")
+    os.environ["TAWSIM_TEST_DB"] = BENCH_DB
+    import django
+
+    django.setup()
+    from django.test.utils import setup_databases, teardown_databases
+
+    state = setup_databases(verbosity=0, interactive=False, keepdb=False)
+    figures: dict = {}
+    try:
+        for name in names or BENCHMARKS:
+            figures.update(_run_child(name))
+    finally:
+        teardown_databases(state, verbosity=0)
+    _print_table(figures)
+    out = ROOT / "var" / "bench.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(figures, indent=2, ensure_ascii=False))
+    print(f"\nwritten: {out.relative_to(ROOT)}")
+    return 0
+
+
+def _run_child(name: str) -> dict:
+    env = dict(os.environ, TAWSIM_BENCH_DB=BENCH_DB)
+    done = subprocess.run(
+        [sys.executable, "-m", f"tests.bench.{name}"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    if done.returncode != 0:
+        sys.stderr.write(done.stdout + done.stderr)
+        return {f"{name} (failed)": {"value": "error", "unit": "", "goal": ""}}
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _print_table(figures: dict) -> None:
+    width = max(len(name) for name in figures) if figures else 10
+    print(f"{'benchmark'.ljust(width)}  {'value':>12}  unit        goal")
+    for name, figure in figures.items():
+        value = figure["value"]
+        shown = f"{value:,.1f}" if isinstance(value, (int, float)) else str(value)
+        print(f"{name.ljust(width)}  {shown:>12}  {figure['unit']:<10}  {figure.get('goal', '')}")
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
