@@ -28,10 +28,13 @@ run: setup
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 # Debian's chromium drives the real-browser tests (no browser download).
+BROWSER_PACKAGES := chromium fonts-dejavu-core fonts-noto-color-emoji
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@missing=$$(for p in $(BROWSER_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update -q && $$SUDO apt-get install -y -q --no-install-recommends chromium fonts-dejavu-core; }
+		$$SUDO apt-get update -q && $$SUDO apt-get install -y -q --no-install-recommends $$missing; \
+	fi
 
 test: setup browser
 	$(BIN)/pytest -q

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from corpus.models import Document, EntityType, EventType, RelationType, RoleType
+from corpus.models import Document, EntityType, EventType, Project, RelationType, RoleType
 
 # Reverse accessor `history` on every tracked model (pghistory's default, `events`, would clash).
 HISTORY = pghistory.ObjForeignKey(related_name="history")
@@ -92,12 +92,53 @@ class AnnotationSet(models.Model):
         return f"{self.document} / {self.owner or 'gold'}"
 
 
+@tracked("KBEntityHistory")
+class KBEntity(models.Model):
+    """A canonical entity of the project's knowledge base: one real person, place or
+    organisation, however many ways outlets spell it."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="kb_entities")
+    entity_type = models.ForeignKey(EntityType, on_delete=models.PROTECT, related_name="kb_entities")
+    name = models.CharField(max_length=300)
+    aliases = models.JSONField(default=list, blank=True)
+    description = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "entity_type", "name"], name="kb_entity_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@tracked("EventClusterHistory")
+class EventCluster(models.Model):
+    """Event mentions (in one document or many) that refer to the same real-world event."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="event_clusters")
+    name = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 @tracked("SpanHistory")
 class Span(models.Model):
     set = models.ForeignKey(AnnotationSet, on_delete=models.CASCADE, related_name="spans")
     entity_type = models.ForeignKey(EntityType, on_delete=models.PROTECT, related_name="spans")
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()
+    kb_entity = models.ForeignKey(
+        KBEntity, on_delete=models.SET_NULL, null=True, blank=True, related_name="mentions"
+    )
     # Where it came from when not typed by hand: {"suggestion": id, "tagger": "..."} or {"import": "..."}.
     origin = models.JSONField(default=dict, blank=True)
 
@@ -123,6 +164,9 @@ class Event(models.Model):
     trigger_start = models.PositiveIntegerField()
     trigger_end = models.PositiveIntegerField()
     attributes = models.JSONField(default=dict, blank=True)
+    cluster = models.ForeignKey(
+        EventCluster, on_delete=models.SET_NULL, null=True, blank=True, related_name="mentions"
+    )
     origin = models.JSONField(default=dict, blank=True)
 
     class Meta:
@@ -189,3 +233,132 @@ class Relation(models.Model):
                 """,
             )
         ]
+
+
+class Suggestion(models.Model):
+    """Machine output for a document, kept apart from every human set. An entity
+    suggestion has a type and offsets; an event suggestion has an event type, its
+    trigger offsets, and proposed arguments
+    [{"role": key, "type": entity key, "start": s, "end": e}, ...]."""
+
+    class Kind(models.TextChoices):
+        ENTITY = "entity"
+        EVENT = "event"
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="suggestions")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.ENTITY)
+    tagger = models.CharField(max_length=50)
+    entity_type = models.ForeignKey(EntityType, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    event_type = models.ForeignKey(EventType, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    score = models.FloatField(default=1.0)
+    value = models.CharField(max_length=100, blank=True, help_text="normalised value, e.g. an ISO date")
+    arguments = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["document", "start", "-end", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(start__lt=F("end")), name="suggestion_offsets_ordered"),
+            models.CheckConstraint(
+                condition=(Q(kind="entity") & Q(entity_type__isnull=False))
+                | (Q(kind="event") & Q(event_type__isnull=False)),
+                name="suggestion_has_its_type",
+            ),
+        ]
+        indexes = [models.Index(fields=["document", "kind"])]
+
+
+class SuggestionDecision(models.Model):
+    """An annotator's accept or reject of a suggestion (each annotator decides for
+    their own set); an accepted one points at what it created."""
+
+    class Decision(models.TextChoices):
+        ACCEPTED = "accepted"
+        REJECTED = "rejected"
+
+    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="decisions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    decision = models.CharField(max_length=10, choices=Decision.choices)
+    span = models.ForeignKey(Span, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    event = models.ForeignKey(Event, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["suggestion", "user"], name="one_decision_per_user")]
+
+
+class TaggerModel(models.Model):
+    """A learned tagger's trained model for a project (e.g. the CRF), with its
+    cross-validated quality."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="tagger_models")
+    tagger = models.CharField(max_length=50)
+    data = models.BinaryField()
+    metrics = models.JSONField(default=dict, blank=True)
+    trained_on = models.PositiveIntegerField(default=0, help_text="documents")
+    trained_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-trained_at"]
+        get_latest_by = "trained_at"
+
+
+class Job(models.Model):
+    """A long-running piece of work (import, pre-tagging, export, agreement) with the
+    progress a page can poll. The work itself runs in a django-tasks worker."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued"
+        RUNNING = "running"
+        DONE = "done"
+        FAILED = "failed"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="jobs")
+    kind = models.CharField(max_length=30)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    params = models.JSONField(default=dict, blank=True)
+    messages = models.JSONField(default=list, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
+class Assignment(models.Model):
+    """A document given to an annotator, by an admin or pulled from the queue."""
+
+    class Source(models.TextChoices):
+        ADMIN = "admin"
+        QUEUE = "queue"
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="assignments")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments")
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.ADMIN)
+    assigned_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["document", "user"], name="one_assignment_per_user")]
+
+
+class AdjudicationDecision(models.Model):
+    """A reviewer's decision on one item while adjudicating a document into gold:
+    which variant (and whose) was accepted, edited or rejected; also reopening."""
+
+    gold_set = models.ForeignKey(AnnotationSet, on_delete=models.CASCADE, related_name="adjudication_decisions")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=20)
+    item = models.JSONField(default=dict)
+    variant = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]

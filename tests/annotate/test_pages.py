@@ -1,0 +1,76 @@
+"""Home, project and guidelines pages: membership, progress, safe Markdown."""
+import pytest
+from django.urls import reverse
+
+from annotate import services
+from corpus.formats.base import DocumentRecord
+from corpus.importing import add_documents
+from corpus.presets import create_project_from_preset
+
+
+@pytest.fixture
+def three_documents(project):
+    add_documents(
+        project,
+        [DocumentRecord(external_id=f"d{i}", title=f"خبر {i}", text=f"وصل الوفد إلى دمشق في اليوم {i}.") for i in range(3)],
+    )
+    return list(project.documents.order_by("order"))
+
+
+def submit(document, user):
+    annotation_set = services.own_set(document, user)
+    services.submit_set(annotation_set, user, version=annotation_set.version)
+
+
+def test_home_requires_login(client):
+    response = client.get(reverse("home"))
+    assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def test_home_lists_only_my_projects_with_role_and_progress(client, project, three_documents, annotator):
+    create_project_from_preset("مشروع آخر", slug="other", preset="news-ar")
+    submit(three_documents[0], annotator)
+    client.force_login(annotator)
+    html = client.get(reverse("home")).content.decode()
+    assert reverse("project_detail", args=[project.slug]) in html
+    assert reverse("project_detail", args=["other"]) not in html
+    assert 'value="1" max="3"' in html
+
+
+def test_project_page_lists_documents_in_import_order_with_my_status(client, project, three_documents, annotator, other_annotator):
+    submit(three_documents[1], annotator)
+    services.own_set(three_documents[2], other_annotator)  # someone else's work does not count
+    submit(three_documents[2], other_annotator)
+    client.force_login(annotator)
+    response = client.get(reverse("project_detail", args=[project.slug]))
+    html = response.content.decode()
+    positions = [html.index(reverse("editor", args=[project.slug, d.pk])) for d in three_documents]
+    assert positions == sorted(positions)
+    rows = response.context["rows"]
+    assert [row["status"] for row in rows] == ["not_started", "submitted", "not_started"]
+    assert (response.context["done"], response.context["assigned"]) == (1, 3)
+    assert reverse("guidelines", args=[project.slug]) in html
+
+
+def test_only_admins_see_the_import_link(client, project, annotator, admin_user):
+    import_url = reverse("import_documents", args=[project.slug])
+    client.force_login(annotator)
+    assert import_url not in client.get(reverse("project_detail", args=[project.slug])).content.decode()
+    client.force_login(admin_user)
+    assert import_url in client.get(reverse("project_detail", args=[project.slug])).content.decode()
+
+
+@pytest.mark.parametrize("name", ["project_detail", "guidelines"])
+def test_non_members_get_404(client, project, outsider, name):
+    client.force_login(outsider)
+    assert client.get(reverse(name, args=[project.slug])).status_code == 404
+
+
+def test_guidelines_render_markdown_without_raw_html(client, project, annotator):
+    project.guidelines = "# القواعد\n\nعلّم **الأشخاص** فقط.\n\n<script>alert(1)</script>\n\n[x](javascript:alert(1))"
+    project.save()
+    client.force_login(annotator)
+    html = client.get(reverse("guidelines", args=[project.slug])).content.decode()
+    assert "<h1>القواعد</h1>" in html and "<strong>الأشخاص</strong>" in html
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
+    assert 'href="javascript:' not in html

@@ -1,0 +1,106 @@
+"""annotate.rendering: text + spans → HTML runs with code-point offsets and nested marks."""
+import re
+import time
+from html import unescape
+
+from annotate.rendering import SpanView, render_span_list, render_text
+
+RUN = re.compile(r'<span data-o="(\d+)">([^<]*)</span>')
+
+
+def view(id, start, end, key="PER", label="شخص", colour="#e4572e"):
+    return SpanView(id, key, colour, label, start, end)
+
+
+def runs(html: str) -> list[tuple[int, str]]:
+    return [(int(o), unescape(text)) for o, text in RUN.findall(html)]
+
+
+def marks(html: str, span_id: int) -> list[str]:
+    """The opening tags of every part of a span."""
+    return re.findall(rf'<mark [^>]*data-id="{span_id}"[^>]*>', html)
+
+
+def text_of_mark(html: str, span_id: int) -> str:
+    """Concatenated run text inside every part of `span_id` (walks the tag nesting)."""
+    out, depth_in, stack = [], 0, []
+    for token in re.finditer(r'<mark [^>]*data-id="(\d+)"[^>]*>|</mark>|<span data-o="\d+">([^<]*)</span>', html):
+        if token.group(0).startswith("<mark"):
+            stack.append(int(token.group(1)))
+        elif token.group(0) == "</mark>":
+            stack.pop()
+        elif span_id in stack:
+            out.append(unescape(token.group(2)))
+    return "".join(out)
+
+
+def test_runs_cover_the_text_with_code_point_offsets_despite_emoji_and_latin():
+    text = "😀 قال سمير داود لوكالة Reuters 🌍 إن الوفد زار حلب."
+    start = text.index("حلب")
+    html = render_text(text, [view(1, start, start + 3, "GPE")])
+    pieces = runs(html)
+    assert "".join(piece for _o, piece in pieces) == text
+    for offset, piece in pieces:  # each run's data-o is its Python (code-point) index
+        assert text[offset:offset + len(piece)] == piece
+    assert (start, "حلب") in pieces
+    assert text_of_mark(html, 1) == "حلب"
+
+
+def test_text_is_escaped():
+    text = 'قال <script>alert("x")</script> & مضى'
+    html = render_text(text, [view(1, 0, 3)])
+    assert "<script>" not in html
+    assert "&lt;script&gt;" in html
+    assert "".join(piece for _o, piece in runs(html)) == text
+
+
+def test_labels_and_colours_are_escaped_in_attributes():
+    html = render_text("سمير داود", [view(1, 0, 4, label='"><img src=x>', colour="red;background:url(x)")])
+    assert "<img" not in html
+    assert "url(x)" not in html  # an invalid colour falls back to grey
+    assert 'data-label="&quot;&gt;&lt;img src=x&gt;"' in html
+
+
+def test_nested_spans_are_nested_elements_and_the_outer_one_is_taller():
+    text = "وزارة خارجية دمشق"
+    html = render_text(text, [view(1, 0, len(text), "ORG"), view(2, 13, 17, "GPE")])
+    assert re.search(r'<mark [^>]*data-id="1"[^>]*>.*<mark [^>]*data-id="2".*</mark></mark>$', html)
+    assert "--h:1" in marks(html, 1)[0] and "--h:0" in marks(html, 2)[0]
+    assert text_of_mark(html, 1) == text and text_of_mark(html, 2) == "دمشق"
+
+
+def test_crossing_spans_are_split_into_parts_with_one_label():
+    text = "abcdefghij"
+    html = render_text(text, [view(1, 0, 5), view(2, 3, 8)])
+    parts = marks(html, 2)
+    assert len(parts) == 2
+    assert "cont" not in parts[0] and "cont" in parts[1]
+    assert ["last" in p for p in parts] == [False, True]  # the chip appears once, at the end
+    assert text_of_mark(html, 1) == "abcde" and text_of_mark(html, 2) == "defgh"
+    assert html.count("<mark") == html.count("</mark>")
+
+
+def test_spans_ending_together_leave_no_empty_parts():
+    text = "abcdefghij"
+    html = render_text(text, [view(1, 0, 5), view(4, 0, 5, "ORG"), view(2, 3, 8), view(3, 1, 2)])
+    assert not re.search(r"<mark [^>]*></mark>", html)
+    for span_id, expected in [(1, "abcde"), (4, "abcde"), (2, "defgh"), (3, "b")]:
+        assert text_of_mark(html, span_id) == expected
+
+
+def test_span_list_is_in_text_order_and_escaped():
+    text = "<b>حلب</b> ودمشق"
+    html = render_span_list(text, [view(2, 12, 16, "GPE"), view(1, 3, 6, "GPE", label="<i>")])
+    assert html.index('data-id="1"') < html.index('data-id="2"')
+    assert "<b>" not in html and "<i>" not in html and "&lt;i&gt;" in html
+
+
+def test_a_long_document_with_many_spans_renders_fast():
+    text = ("التقى سمير داود في القاهرة يوم ١٢ آذار 2021 مع وفد من دمشق. " * 400)[:20_000]
+    spans = [view(i, i * 13, i * 13 + 5 + i % 7) for i in range(1500)]  # many cross their neighbours
+    started = time.perf_counter()
+    html = render_text(text, spans)
+    render_span_list(text, spans)
+    elapsed = time.perf_counter() - started
+    assert "".join(piece for _o, piece in runs(html)) == text
+    assert elapsed < 0.1, f"rendering took {elapsed * 1000:.0f} ms"

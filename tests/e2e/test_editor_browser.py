@@ -1,0 +1,131 @@
+"""The editor in a real browser: log in, select Arabic text, mark it, change it, delete it."""
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from annotate.models import Span
+from corpus.formats.base import DocumentRecord
+from corpus.importing import add_documents
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+# An emoji and Latin words before the target: UTF-16 offsets would be off by two.
+TEXT = (
+    "😀 قال سمير داود لوكالة Reuters 🌍 إن الوفد زار دمشق ثم حلب، وبحلب التقى ممثلي "
+    "الغرفة التجارية يوم ١٢ آذار 2021.\n"
+    "وأضاف أن الزيارة تستمر ثلاثة أيام في القاهرة."
+)
+
+
+@pytest.fixture
+def live_document(project, annotator):
+    add_documents(project, [DocumentRecord(external_id="e2e-1", title="زيارة الوفد", text=TEXT)])
+    return project.documents.get(external_id="e2e-1")
+
+
+def log_in(page, live_server, username: str, password: str) -> None:
+    page.goto(live_server.url + reverse("login"))
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(live_server.url + reverse("home"))
+
+
+def select_in_text(page, word: str, start: int, end: int) -> None:
+    """Select word[start:end] inside the first occurrence of `word` in the document text,
+    as a mouse drag would (a DOM range; offsets here are the browser's UTF-16 units)."""
+    page.evaluate(
+        """([word, start, end]) => {
+            const walker = document.createTreeWalker(document.getElementById("doc-text"), NodeFilter.SHOW_TEXT);
+            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                const at = node.data.indexOf(word);
+                if (at < 0) continue;
+                const range = document.createRange();
+                range.setStart(node, at + start);
+                range.setEnd(node, at + end);
+                const selection = window.getSelection();
+                selection.removeAllRanges();
+                selection.addRange(range);
+                return;
+            }
+            throw new Error("word not found: " + word);
+        }""",
+        [word, start, end],
+    )
+
+
+def test_annotator_marks_changes_and_deletes_a_span(page, live_server, live_document, annotator):
+    log_in(page, live_server, "ann1", "pass-ann1")
+    page.goto(live_server.url + reverse("editor", args=[live_document.project.slug, live_document.pk]))
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    assert page.locator("#doc-text").get_attribute("dir") == "rtl"
+
+    # Select «حل» inside «وبحلب» and press the GPE shortcut (3).
+    select_in_text(page, "وبحلب", 2, 4)
+    with page.expect_request(lambda r: r.method == "POST" and "/spans/" in r.url) as sent:
+        page.keyboard.press("3")
+    posted = dict(pair.split("=") for pair in sent.value.post_data.split("&"))
+    word_start = TEXT.index("وبحلب")
+    assert (int(posted["start"]), int(posted["end"])) == (word_start + 2, word_start + 4)  # code points
+
+    mark = page.locator('#doc-text mark[data-t="GPE"]')
+    mark.wait_for()
+    assert mark.inner_text() == "حلب"
+    span = Span.objects.get(set__owner=annotator)
+    assert (span.entity_type.key, span.start, span.end) == ("GPE", word_start + 2, word_start + 5)
+    assert TEXT[span.start:span.end] == "حلب"
+    page.screenshot(path="/tmp/editor.png", full_page=True)
+
+    # The new span is selected: an Arabic-layout key (٤ on the Digit4 key) changes it to LOC.
+    page.locator("#doc-text mark.sel").wait_for()
+    page.evaluate(
+        """() => document.dispatchEvent(new KeyboardEvent("keydown",
+               {key: "٤", code: "Digit4", bubbles: true, cancelable: true}))"""
+    )
+    page.locator('#doc-text mark[data-t="LOC"]').wait_for()
+    assert page.locator('#doc-text mark[data-t="GPE"]').count() == 0
+    span.refresh_from_db()
+    assert span.entity_type.key == "LOC"
+
+    # Click it (as a fresh selection), delete it with the Delete key.
+    page.keyboard.press("Escape")
+    page.locator('#doc-text mark[data-t="LOC"]').click()
+    page.locator("#doc-text mark.sel").wait_for()
+    page.keyboard.press("Delete")
+    page.locator("#doc-text mark").wait_for(state="detached")
+    assert page.locator("#span-list li").count() == 0
+    assert not Span.objects.filter(set__owner=annotator).exists()
+    assert "حلب" in page.locator("#editor-messages").inner_text()
+
+
+def test_keyboard_selection_marks_a_word_and_submit_locks_the_set(page, live_server, live_document, annotator):
+    log_in(page, live_server, "ann1", "pass-ann1")
+    page.goto(live_server.url + reverse("editor", args=[live_document.project.slug, live_document.pk]))
+
+    # A caret inside «القاهرة» (where a click would put it), extended with Shift+ArrowLeft:
+    # forward in right-to-left text.
+    page.evaluate(
+        """() => {
+            const walker = document.createTreeWalker(document.getElementById("doc-text"), NodeFilter.SHOW_TEXT);
+            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                const at = node.data.indexOf("القاهرة");
+                if (at >= 0) { window.getSelection().collapse(node, at + 3); return; }
+            }
+        }"""
+    )
+    page.keyboard.press("Shift+ArrowLeft")
+    page.keyboard.press("Shift+ArrowLeft")
+    page.keyboard.press("1")
+    page.locator('#doc-text mark[data-t="PER"]').wait_for()
+    span = Span.objects.get(set__owner=annotator)
+    assert TEXT[span.start:span.end] == "القاهرة"
+
+    page.click("#submit-button")
+    page.locator("#reopen-button").wait_for()
+    assert page.locator("#set-state").get_attribute("data-locked") == "1"
+    page.keyboard.press("Escape")
+    page.locator('#doc-text mark[data-t="PER"]').click()
+    page.keyboard.press("Delete")
+    assert "أعد فتحها" in page.locator("#editor-messages").inner_text()  # refused in the page
+    assert Span.objects.filter(pk=span.pk).exists()
