@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "pgtrigger",
     "pghistory",
+    "django_tasks",
+    "django_tasks_db",
     "corpus",
     "annotate",
 ]
@@ -147,6 +149,10 @@ SPECTACULAR_SETTINGS = {
         "AttributeKindEnum": "corpus.models.AttributeType.Kind",
     },
 }
+
+# Background jobs (pre-tagging, exports, agreement) go through Django's task framework;
+# `manage.py db_worker` runs them. Tests swap in the immediate backend.
+TASKS = {"default": {"BACKEND": os.environ.get("TAWSIM_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
 # Import limits: bad input gets a clear error rather than exhausting the server.
 TAWSIM_MAX_DOCUMENT_CHARS = env_int("TAWSIM_MAX_DOCUMENT_CHARS", 1_000_000)

@@ -1,6 +1,5 @@
-"""Every change to annotations goes through here: the editor, the REST API, the CLI
-and importers call these functions, so validation, snapping, the optimistic lock and
-the history context live in one place.
+"""What every mutation shares: refusals, the history context, the optimistic lock,
+getting a set, and checking offsets and types against the document and schema.
 
 Each mutation takes the set version the caller last saw. The set row is bumped with
 `UPDATE ... WHERE version = seen`; if nothing matched, somebody else wrote first and
@@ -11,12 +10,13 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 import pghistory
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
 from annotate.models import AnnotationSet, SetKind, SetStatus, Span
 from corpus.models import Document, EntityType
+from corpus.schema import SchemaError
 from corpus.text.arabic import SnapError, snap
 
 
@@ -40,7 +40,16 @@ LOCKED_STATUSES = (SetStatus.SUBMITTED, SetStatus.ADJUDICATED)
 
 
 @contextmanager
-def _recorded(user, action: str, annotation_set: AnnotationSet):
+def from_schema():
+    """Turn the schema's refusals (corpus.schema.SchemaError) into Invalid."""
+    try:
+        yield
+    except SchemaError as error:
+        raise Invalid(error.message, error.field) from None
+
+
+@contextmanager
+def recorded(user, action: str, annotation_set: AnnotationSet):
     """A transaction whose history rows say who did what to which set."""
     with transaction.atomic(), pghistory.context(
         user=getattr(user, "pk", None), action=action, set=annotation_set.pk
@@ -48,7 +57,7 @@ def _recorded(user, action: str, annotation_set: AnnotationSet):
         yield
 
 
-def _bump_version(annotation_set: AnnotationSet, seen_version: int | None) -> None:
+def bump_version(annotation_set: AnnotationSet, seen_version: int | None) -> None:
     """Claim the next version of the set, or raise Conflict if `seen_version` is stale."""
     rows = AnnotationSet.objects.filter(pk=annotation_set.pk)
     if seen_version is not None:
@@ -70,7 +79,7 @@ def _bump_version(annotation_set: AnnotationSet, seen_version: int | None) -> No
         annotation_set.status = SetStatus.IN_PROGRESS
 
 
-def _ensure_editable(annotation_set: AnnotationSet) -> None:
+def ensure_editable(annotation_set: AnnotationSet) -> None:
     if annotation_set.status in LOCKED_STATUSES:
         raise Invalid(_("This set is %(status)s; reopen it to make changes.") % {"status": annotation_set.get_status_display()})
 
@@ -93,14 +102,15 @@ def entity_type_for(project, key_or_type) -> EntityType:
         if key_or_type.project_id != project.pk:
             raise Invalid(_("Entity type %(key)s belongs to another project.") % {"key": key_or_type.key}, "entity_type")
         return key_or_type
-    found = next((t for t in _entity_types(project) if t.key == key_or_type), None)
+    found = next((t for t in entity_types(project) if t.key == key_or_type), None)
     if found is None:
         raise Invalid(_("Unknown entity type «%(key)s» in this project.") % {"key": key_or_type}, "entity_type")
     return found
 
 
-def _entity_types(project) -> list[EntityType]:
-    cache = project.__dict__.setdefault("_entity_types", None)
+def entity_types(project) -> list[EntityType]:
+    """The project's entity types, loaded once per project instance."""
+    cache = project.__dict__.get("_entity_types")
     if cache is None:
         cache = project.__dict__["_entity_types"] = list(project.entity_types.all())
     return cache
@@ -130,72 +140,3 @@ def snapped(document: Document, start: int, end: int) -> tuple[int, int]:
         raise Invalid(str(error), "start") from None
 
 
-def create_span(
-    annotation_set: AnnotationSet,
-    user,
-    *,
-    entity_type,
-    start: int,
-    end: int,
-    version: int | None,
-    snap_to_tokens: bool = True,
-    origin: dict | None = None,
-) -> Span:
-    document = annotation_set.document
-    etype = entity_type_for(document.project, entity_type)
-    start, end = check_offsets(document.text, start, end)
-    if snap_to_tokens:
-        start, end = snapped(document, start, end)
-    with _recorded(user, "create_span", annotation_set):
-        _ensure_editable(annotation_set)
-        if Span.objects.filter(set=annotation_set, entity_type=etype, start=start, end=end).exists():
-            raise Invalid(
-                _("«%(text)s» is already marked as %(type)s.") % {"text": document.text[start:end], "type": etype.key},
-                "start",
-            )
-        _bump_version(annotation_set, version)
-        return Span.objects.create(
-            set=annotation_set, entity_type=etype, start=start, end=end, origin=origin or {}
-        )
-
-
-def change_span_type(span: Span, user, *, entity_type, version: int | None) -> Span:
-    annotation_set = span.set
-    etype = entity_type_for(annotation_set.document.project, entity_type)
-    if etype.pk == span.entity_type_id:
-        return span
-    with _recorded(user, "change_span_type", annotation_set):
-        _ensure_editable(annotation_set)
-        _bump_version(annotation_set, version)
-        span.entity_type = etype
-        try:
-            with transaction.atomic():
-                span.save(update_fields=["entity_type"])
-        except IntegrityError:
-            raise Invalid(_("The same text is already marked as %(type)s.") % {"type": etype.key}, "entity_type") from None
-    return span
-
-
-def delete_span(span: Span, user, *, version: int | None) -> None:
-    annotation_set = span.set
-    with _recorded(user, "delete_span", annotation_set):
-        _ensure_editable(annotation_set)
-        _bump_version(annotation_set, version)
-        span.delete()
-
-
-def submit_set(annotation_set: AnnotationSet, user, *, version: int | None) -> AnnotationSet:
-    with _recorded(user, "submit", annotation_set):
-        _ensure_editable(annotation_set)
-        _bump_version(annotation_set, version)
-        annotation_set.status = SetStatus.SUBMITTED
-        annotation_set.save(update_fields=["status", "updated_at"])
-    return annotation_set
-
-
-def reopen_set(annotation_set: AnnotationSet, user, *, version: int | None) -> AnnotationSet:
-    with _recorded(user, "reopen", annotation_set):
-        _bump_version(annotation_set, version)
-        annotation_set.status = SetStatus.IN_PROGRESS
-        annotation_set.save(update_fields=["status", "updated_at"])
-    return annotation_set

@@ -1,0 +1,28 @@
+"""Every change to annotations goes through this package: the editor, the REST API,
+the CLI, importers and jobs call these functions, so validation against the schema,
+snapping, the optimistic lock and the history context live in one place.
+One module per kind of thing; everything is re-exported here."""
+from annotate.services.base import (  # noqa: F401
+    LOCKED_STATUSES,
+    Conflict,
+    Invalid,
+    ServiceError,
+    check_offsets,
+    entity_type_for,
+    entity_types,
+    gold_set,
+    own_set,
+)
+from annotate.services.events import (  # noqa: F401
+    add_argument,
+    add_argument_from_selection,
+    change_event_type,
+    create_event,
+    delete_event,
+    remove_argument,
+    set_event_attribute,
+    set_problems,
+)
+from annotate.services.relations import create_relation, delete_relation  # noqa: F401
+from annotate.services.sets import reopen_set, submit_set  # noqa: F401
+from annotate.services.spans import add_span, change_span_type, create_span, delete_span  # noqa: F401

@@ -1,0 +1,29 @@
+"""A set's life: submitted when the annotator is done, reopened to change it again."""
+from __future__ import annotations
+
+from annotate.models import AnnotationSet, SetStatus
+from django.utils.translation import gettext as _
+
+from annotate.services.base import Invalid, bump_version, ensure_editable, recorded
+from annotate.services.events import set_problems
+
+
+def submit_set(annotation_set: AnnotationSet, user, *, version: int | None) -> AnnotationSet:
+    """Mark the set done. Refused, naming each, while an event lacks a required role."""
+    problems = set_problems(annotation_set)
+    if problems:
+        raise Invalid(_("Cannot submit yet: %(problems)s") % {"problems": " ".join(problems)}, "events")
+    with recorded(user, "submit", annotation_set):
+        ensure_editable(annotation_set)
+        bump_version(annotation_set, version)
+        annotation_set.status = SetStatus.SUBMITTED
+        annotation_set.save(update_fields=["status", "updated_at"])
+    return annotation_set
+
+
+def reopen_set(annotation_set: AnnotationSet, user, *, version: int | None) -> AnnotationSet:
+    with recorded(user, "reopen", annotation_set):
+        bump_version(annotation_set, version)
+        annotation_set.status = SetStatus.IN_PROGRESS
+        annotation_set.save(update_fields=["status", "updated_at"])
+    return annotation_set

@@ -1,0 +1,91 @@
+"""Entity spans: create (validated and snapped), change type, delete."""
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from annotate.models import AnnotationSet, Span
+from annotate.services.base import (
+    Invalid,
+    bump_version,
+    check_offsets,
+    ensure_editable,
+    entity_type_for,
+    recorded,
+    snapped,
+)
+
+
+def create_span(
+    annotation_set: AnnotationSet,
+    user,
+    *,
+    entity_type,
+    start: int,
+    end: int,
+    version: int | None,
+    snap_to_tokens: bool = True,
+    origin: dict | None = None,
+) -> Span:
+    with recorded(user, "create_span", annotation_set):
+        ensure_editable(annotation_set)
+        span = add_span(
+            annotation_set, entity_type=entity_type, start=start, end=end,
+            snap_to_tokens=snap_to_tokens, origin=origin,
+        )
+        bump_version(annotation_set, version)
+        return span
+
+
+def add_span(
+    annotation_set: AnnotationSet,
+    *,
+    entity_type,
+    start: int,
+    end: int,
+    snap_to_tokens: bool = True,
+    origin: dict | None = None,
+    reuse: bool = False,
+) -> Span:
+    """Validate, snap and insert a span inside the caller's recorded transaction
+    (the caller bumps the version). With `reuse`, an identical span is returned
+    instead of refused."""
+    document = annotation_set.document
+    etype = entity_type_for(document.project, entity_type)
+    start, end = check_offsets(document.text, start, end)
+    if snap_to_tokens:
+        start, end = snapped(document, start, end)
+    existing = Span.objects.filter(set=annotation_set, entity_type=etype, start=start, end=end).first()
+    if existing is not None:
+        if reuse:
+            return existing
+        raise Invalid(
+            _("«%(text)s» is already marked as %(type)s.") % {"text": document.text[start:end], "type": etype.key},
+            "start",
+        )
+    return Span.objects.create(set=annotation_set, entity_type=etype, start=start, end=end, origin=origin or {})
+
+
+def change_span_type(span: Span, user, *, entity_type, version: int | None) -> Span:
+    annotation_set = span.set
+    etype = entity_type_for(annotation_set.document.project, entity_type)
+    if etype.pk == span.entity_type_id:
+        return span
+    with recorded(user, "change_span_type", annotation_set):
+        ensure_editable(annotation_set)
+        bump_version(annotation_set, version)
+        span.entity_type = etype
+        try:
+            with transaction.atomic():
+                span.save(update_fields=["entity_type"])
+        except IntegrityError:
+            raise Invalid(_("The same text is already marked as %(type)s.") % {"type": etype.key}, "entity_type") from None
+    return span
+
+
+def delete_span(span: Span, user, *, version: int | None) -> None:
+    annotation_set = span.set
+    with recorded(user, "delete_span", annotation_set):
+        ensure_editable(annotation_set)
+        bump_version(annotation_set, version)
+        span.delete()

@@ -1,0 +1,164 @@
+"""A project's schema loaded once into plain objects, with the rules that follow
+from it: which entity types a role accepts and how many, which types a relation
+links, which values an attribute takes. Writers (annotate.services), importers and
+exporters ask it instead of querying the schema tables each time."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from corpus.models import AttributeType, EntityType, EventType, Project, RelationType, RoleType
+
+
+@dataclass
+class Role:
+    model: RoleType
+    key: str
+    allowed: frozenset[str]
+    min_count: int
+    max_count: int | None
+
+
+@dataclass
+class EventSchema:
+    model: EventType
+    key: str
+    roles: dict[str, Role]
+    attributes: dict[str, AttributeType]
+
+
+@dataclass
+class RelationSchema:
+    model: RelationType
+    key: str
+    sources: frozenset[str]
+    targets: frozenset[str]
+
+
+@dataclass
+class ProjectSchema:
+    entity_types: dict[str, EntityType]
+    event_types: dict[str, EventSchema]
+    relation_types: dict[str, RelationSchema]
+    attributes: dict[str, AttributeType] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, project: Project) -> "ProjectSchema":
+        """Five queries, whatever the schema's size; cached on the project instance."""
+        cached = project.__dict__.get("_schema")
+        if cached is not None:
+            return cached
+        entity_types = {t.key: t for t in project.entity_types.all()}
+        attributes = list(project.attribute_types.prefetch_related("event_types"))
+        events = {}
+        for event_type in project.event_types.prefetch_related("roles__allowed_types"):
+            roles = {
+                r.key: Role(r, r.key, frozenset(t.key for t in r.allowed_types.all()), r.min_count, r.max_count)
+                for r in event_type.roles.all()
+            }
+            applicable = {
+                a.key: a for a in attributes
+                if not a.event_types.all() or any(e.pk == event_type.pk for e in a.event_types.all())
+            }
+            events[event_type.key] = EventSchema(event_type, event_type.key, roles, applicable)
+        relations = {
+            r.key: RelationSchema(
+                r, r.key, frozenset(t.key for t in r.source_types.all()), frozenset(t.key for t in r.target_types.all())
+            )
+            for r in project.relation_types.prefetch_related("source_types", "target_types")
+        }
+        schema = cls(entity_types, events, relations, {a.key: a for a in attributes})
+        project.__dict__["_schema"] = schema
+        return schema
+
+    # --- rules -------------------------------------------------------------------
+
+    def event(self, key: str) -> EventSchema:
+        if key not in self.event_types:
+            raise SchemaError(_("Unknown event type «%(key)s» in this project.") % {"key": key}, "event_type")
+        return self.event_types[key]
+
+    def role(self, event_key: str, role_key: str) -> Role:
+        event = self.event(event_key)
+        if role_key not in event.roles:
+            raise SchemaError(
+                _("%(event)s has no role «%(role)s» (its roles: %(roles)s).")
+                % {"event": event_key, "role": role_key, "roles": ", ".join(event.roles)},
+                "role",
+            )
+        return event.roles[role_key]
+
+    def check_argument(self, event_key: str, role_key: str, entity_key: str, already: int) -> Role:
+        """Refuse an argument the schema does not allow; `already` counts the role's
+        current fillers."""
+        role = self.role(event_key, role_key)
+        if entity_key not in role.allowed:
+            raise SchemaError(
+                _("A %(type)s cannot be the %(role)s of a %(event)s event (allowed: %(allowed)s).")
+                % {"type": entity_key, "role": role_key, "event": event_key, "allowed": ", ".join(sorted(role.allowed))},
+                "role",
+            )
+        if role.max_count is not None and already >= role.max_count:
+            raise SchemaError(
+                _("%(event)s takes at most %(max)s %(role)s; remove one first.")
+                % {"event": event_key, "max": role.max_count, "role": role_key},
+                "role",
+            )
+        return role
+
+    def missing_roles(self, event_key: str, counts: dict[str, int]) -> list[tuple[str, int]]:
+        """Required roles with too few fillers: [(role key, minimum)]."""
+        event = self.event(event_key)
+        return [(r.key, r.min_count) for r in event.roles.values() if counts.get(r.key, 0) < r.min_count]
+
+    def check_attribute(self, event_key: str, key: str, value) -> object:
+        """The value to store for an attribute, or SchemaError."""
+        attributes = self.event(event_key).attributes
+        if key not in attributes:
+            raise SchemaError(
+                _("%(event)s events have no attribute «%(key)s».") % {"event": event_key, "key": key}, "attributes"
+            )
+        attribute = attributes[key]
+        if attribute.kind == AttributeType.Kind.ENUM:
+            allowed = [v["key"] for v in attribute.values]
+            if value not in allowed:
+                raise SchemaError(
+                    _("«%(value)s» is not a value of %(key)s (allowed: %(allowed)s).")
+                    % {"value": value, "key": key, "allowed": ", ".join(allowed)},
+                    "attributes",
+                )
+            return value
+        if attribute.kind == AttributeType.Kind.BOOL:
+            if not isinstance(value, bool):
+                raise SchemaError(_("%(key)s takes true or false.") % {"key": key}, "attributes")
+            return value
+        if not isinstance(value, str):
+            raise SchemaError(_("%(key)s takes text.") % {"key": key}, "attributes")
+        return value
+
+    def default_attributes(self, event_key: str) -> dict:
+        return {a.key: a.default for a in self.event(event_key).attributes.values() if a.default != ""}
+
+    def check_relation(self, relation_key: str, source_key: str, target_key: str) -> RelationSchema:
+        if relation_key not in self.relation_types:
+            raise SchemaError(_("Unknown relation type «%(key)s» in this project.") % {"key": relation_key}, "relation_type")
+        relation = self.relation_types[relation_key]
+        if source_key not in relation.sources or target_key not in relation.targets:
+            raise SchemaError(
+                _("%(relation)s links %(sources)s to %(targets)s, not %(source)s to %(target)s.")
+                % {
+                    "relation": relation_key, "sources": "/".join(sorted(relation.sources)),
+                    "targets": "/".join(sorted(relation.targets)), "source": source_key, "target": target_key,
+                },
+                "relation_type",
+            )
+        return relation
+
+
+class SchemaError(ValueError):
+    """What the schema does not allow, with the field at fault."""
+
+    def __init__(self, message: str, field: str = ""):
+        self.message, self.field = message, field
+        super().__init__(message)
