@@ -8,12 +8,16 @@ from corpus.models import Document, Membership, Project, Role
 
 
 @pytest.fixture(autouse=True, scope="session")
-def _fast_passwords(django_test_environment):
-    from django.conf import settings
+def _test_settings(django_test_environment):
+    """A fast password hasher, and jobs run inline: the queue is a thin shell around
+    plain functions. override_settings (not assignment) so django-tasks notices."""
+    from django.test.utils import override_settings
 
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # Jobs run inline in tests: the queue is a thin shell around plain functions.
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    with override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
+    ):
+        yield
 
 
 @pytest.fixture

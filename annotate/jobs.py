@@ -1,0 +1,73 @@
+"""Background jobs with visible progress.
+
+A Job row is what pages and the API poll; the work itself is a plain function
+`work(job, progress) -> result dict`, named by its dotted path (the job's `kind`), run
+by a django-tasks worker (`manage.py db_worker`), or inline where a caller (a CLI
+command, a test) wants it now.
+"""
+from __future__ import annotations
+
+import logging
+import traceback
+from typing import Callable
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django_tasks import task
+
+from annotate.models import Job
+
+log = logging.getLogger(__name__)
+Progress = Callable[[int, int], None]
+
+
+def _work(kind: str) -> Callable[[Job, Progress], dict]:
+    packages = tuple(settings.TAWSIM_JOB_PACKAGES)
+    if not kind.startswith(packages):
+        raise ValueError(f"a job's work must live in {' or '.join(packages)}, not {kind!r}")
+    return import_string(kind)
+
+
+def start(project, kind: str, *, user=None, params: dict | None = None) -> Job:
+    """Create a queued job and hand it to the worker once the transaction commits.
+    `kind` is the dotted path of the work function."""
+    _work(kind)
+    job = Job.objects.create(project=project, kind=kind, params=params or {}, created_by=user)
+    transaction.on_commit(lambda: run_job_task.enqueue(job.pk))
+    return job
+
+
+def run_now(project, kind: str, *, user=None, params: dict | None = None) -> Job:
+    """Run a job inline (CLI commands), still recorded as a Job."""
+    _work(kind)
+    job = Job.objects.create(project=project, kind=kind, params=params or {}, created_by=user)
+    execute(job.pk)
+    job.refresh_from_db()
+    return job
+
+
+@task()
+def run_job_task(job_id: int) -> None:
+    execute(job_id)
+
+
+def execute(job_id: int) -> None:
+    job = Job.objects.get(pk=job_id)
+    Job.objects.filter(pk=job_id).update(status=Job.Status.RUNNING)
+
+    def progress(done: int, total: int) -> None:
+        Job.objects.filter(pk=job_id).update(done=done, total=total)
+
+    try:
+        result = _work(job.kind)(job, progress)
+    except Exception as error:  # a job reports its failure instead of dying silently
+        log.exception("job %s (%s) failed", job_id, job.kind)
+        Job.objects.filter(pk=job_id).update(
+            status=Job.Status.FAILED, finished_at=timezone.now(),
+            messages=job.messages + [f"{type(error).__name__}: {error}"],
+            result={"traceback": traceback.format_exc(limit=5)},
+        )
+        return
+    Job.objects.filter(pk=job_id).update(status=Job.Status.DONE, finished_at=timezone.now(), result=result or {})
