@@ -23,9 +23,13 @@ messages: $(VENV)/.installed
 	$(BIN)/pybabel -q compile -d locale -D django
 	$(BIN)/pybabel -q compile -d locale -D djangojs
 
+# The background worker (pre-tagging, exports, agreement) runs beside the web server
+# and stops with it.
 run: setup
 	$(PY) manage.py load_demo
-	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+	@trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py db_worker & worker=$$!; \
+	DEBUG=1 $(PY) manage.py runserver --noreload $(HOST):$(PORT)
 
 # Debian's chromium drives the real-browser tests (no browser download).
 BROWSER_PACKAGES := chromium fonts-dejavu-core fonts-noto-color-emoji
