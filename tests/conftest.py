@@ -20,6 +20,16 @@ def _test_settings(django_test_environment):
         yield
 
 
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """Functions called outside a request speak English in tests, whatever language a
+    previous request left active; views still follow the request (Arabic by default)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def project(db) -> Project:
     from corpus.presets import create_project_from_preset
