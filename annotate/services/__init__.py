@@ -26,3 +26,9 @@ from annotate.services.events import (  # noqa: F401
 from annotate.services.relations import create_relation, delete_relation  # noqa: F401
 from annotate.services.sets import reopen_set, submit_set  # noqa: F401
 from annotate.services.spans import add_span, change_span_type, create_span, delete_span  # noqa: F401
+from annotate.services.suggestions import (  # noqa: F401
+    accept_all_suggestions,
+    accept_suggestion,
+    pending_suggestions,
+    reject_suggestion,
+)

@@ -1,0 +1,194 @@
+"""Pre-tagging in the REST API: the suggestions pending in a set, accepting and
+rejecting them (one, or all of a type), and pre-tagging / retraining jobs with their
+status. Same services as the editor; refusals map to 400 and stale versions to 409."""
+from __future__ import annotations
+
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from annotate import pretagging
+from annotate.api import serializers as s
+from annotate.api.permissions import CanWriteSet, IsAdmin, IsProjectMember
+from annotate.api.views import CONFLICT, INVALID, ProjectScoped, SetScoped
+from annotate.models import Event, Job, Suggestion
+from annotate.services.suggestions import (
+    accept_all_suggestions,
+    accept_suggestion,
+    pending_suggestions,
+    reject_suggestion,
+)
+
+
+# ---- serializers ----------------------------------------------------------------------
+
+class SuggestionSerializer(serializers.ModelSerializer):
+    type = serializers.SerializerMethodField(help_text="Entity type key (kind=entity) or event type key (kind=event).")
+    text = serializers.SerializerMethodField(help_text="document.text[start:end] (the trigger, for events).")
+    start = serializers.IntegerField(read_only=True, help_text=f"First character, in {s.CODE_POINTS}.")
+    end = serializers.IntegerField(read_only=True, help_text=f"One past the last character, in {s.CODE_POINTS}.")
+    arguments = serializers.JSONField(
+        read_only=True, help_text='Events: proposed arguments [{"role", "type", "start", "end"}].')
+
+    class Meta:
+        model = Suggestion
+        fields = ["id", "document", "kind", "tagger", "type", "start", "end", "text", "score", "value", "arguments"]
+
+    def get_type(self, suggestion: Suggestion) -> str:
+        return (suggestion.entity_type or suggestion.event_type).key
+
+    def get_text(self, suggestion: Suggestion) -> str:
+        return self.context["text"][suggestion.start:suggestion.end]
+
+
+class AcceptResultSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Suggestion.Kind.choices)
+    span = s.SpanSerializer(allow_null=True, help_text="The span created (kind=entity).")
+    event = s.EventSerializer(allow_null=True, help_text="The event created (kind=event).")
+    version = serializers.IntegerField(help_text="The set's version now.")
+
+
+class AcceptAllSerializer(s.VersionSerializer):
+    entity_type = serializers.CharField(help_text="Accept every pending suggestion of this entity type.")
+
+
+class AcceptAllResultSerializer(serializers.Serializer):
+    accepted = serializers.IntegerField()
+    version = serializers.IntegerField(help_text="The set's version now.")
+
+
+class PretagRequestSerializer(serializers.Serializer):
+    documents = serializers.ListField(child=serializers.IntegerField(), required=False, allow_null=True,
+                                      help_text="Document ids; omitted: every document of the project.")
+    taggers = serializers.ListField(child=serializers.ChoiceField(choices=pretagging.ALL_TAGGERS), required=False,
+                                    allow_null=True, help_text="Omitted: the taggers enabled in the project's settings.")
+
+
+class JobSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Job
+        fields = ["id", "kind", "status", "done", "total", "params", "messages", "result", "created_at", "finished_at"]
+
+
+# ---- suggestions ----------------------------------------------------------------------
+
+class SuggestionScoped(SetScoped):
+    """The set from the URL (404 unless readable) and a suggestion of its document."""
+
+    def suggestion(self) -> Suggestion:
+        found = (Suggestion.objects.select_related("entity_type", "event_type")
+                 .filter(pk=self.kwargs["suggestion_id"], document_id=self.annotation_set.document_id).first())
+        if found is None:
+            raise Http404("no such suggestion")
+        return found
+
+    def version(self) -> int:
+        serializer = s.VersionSerializer(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data["version"]
+
+
+class SetSuggestions(SuggestionScoped, generics.GenericAPIView):
+    """The suggestions pending in this set: not decided by its owner, not already in it,
+    merged so that none overlap (what the editor shows)."""
+
+    permission_classes = [IsAuthenticated, IsProjectMember]
+    serializer_class = SuggestionSerializer
+    pagination_class = None
+
+    @extend_schema(responses=SuggestionSerializer(many=True))
+    def get(self, request, pk: int):
+        pending = pending_suggestions(self.annotation_set, request.user)
+        context = {"text": self.annotation_set.document.text}
+        return Response(SuggestionSerializer(pending, many=True, context=context).data)
+
+
+class SuggestionAccept(SuggestionScoped, generics.GenericAPIView):
+    """Copy the suggestion into the set (with its origin) and record the decision."""
+
+    permission_classes = [IsAuthenticated, CanWriteSet]
+    serializer_class = s.VersionSerializer
+
+    @extend_schema(responses={201: AcceptResultSerializer, 400: INVALID, 409: CONFLICT})
+    def post(self, request, pk: int, suggestion_id: int):
+        created = accept_suggestion(self.suggestion(), request.user, self.annotation_set, version=self.version())
+        is_event = isinstance(created, Event)
+        body = {
+            "kind": Suggestion.Kind.EVENT if is_event else Suggestion.Kind.ENTITY,
+            "span": None if is_event else s.SpanSerializer(created).data,
+            "event": s.EventSerializer(created).data if is_event else None,
+            "version": self.annotation_set.version,
+        }
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class SuggestionReject(SuggestionScoped, generics.GenericAPIView):
+    permission_classes = [IsAuthenticated, CanWriteSet]
+    serializer_class = s.VersionSerializer
+
+    @extend_schema(responses={200: s.VersionResultSerializer, 400: INVALID, 409: CONFLICT})
+    def post(self, request, pk: int, suggestion_id: int):
+        reject_suggestion(self.suggestion(), request.user, self.annotation_set, version=self.version())
+        return Response({"version": self.annotation_set.version})
+
+
+class SuggestionsAcceptAll(SuggestionScoped, generics.GenericAPIView):
+    """Accept every pending suggestion of one entity type in the set, as one change."""
+
+    permission_classes = [IsAuthenticated, CanWriteSet]
+    serializer_class = AcceptAllSerializer
+
+    @extend_schema(responses={200: AcceptAllResultSerializer, 400: INVALID, 409: CONFLICT})
+    def post(self, request, pk: int):
+        serializer = AcceptAllSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        count = accept_all_suggestions(self.annotation_set, request.user, entity_type=data["entity_type"],
+                                       version=data["version"])
+        return Response({"accepted": count, "version": self.annotation_set.version})
+
+
+# ---- jobs -----------------------------------------------------------------------------
+
+class PretagStart(ProjectScoped, generics.GenericAPIView):
+    """Start pre-tagging the project's documents (admins). Poll the job for progress."""
+
+    permission_classes = [IsAuthenticated, IsProjectMember & IsAdmin]
+    serializer_class = PretagRequestSerializer
+
+    @extend_schema(responses={202: JobSerializer})
+    def post(self, request, slug: str):
+        serializer = PretagRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        job = pretagging.start_pretag(self.project, user=request.user, documents=data.get("documents"),
+                                      taggers=data.get("taggers"))
+        return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+
+class RetrainStart(ProjectScoped, generics.GenericAPIView):
+    """Retrain the project's CRF from its gold (admins)."""
+
+    permission_classes = [IsAuthenticated, IsProjectMember & IsAdmin]
+    serializer_class = JobSerializer
+
+    @extend_schema(request=None, responses={202: JobSerializer})
+    def post(self, request, slug: str):
+        job = pretagging.start_retrain(self.project, user=request.user)
+        return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+
+class PretagJob(ProjectScoped, generics.RetrieveAPIView):
+    """A pre-tagging or retraining job's status and progress (admins)."""
+
+    permission_classes = [IsAuthenticated, IsProjectMember & IsAdmin]
+    serializer_class = JobSerializer
+
+    def get_object(self) -> Job:
+        job = Job.objects.filter(project=self.project, pk=self.kwargs["job_id"],
+                                 kind__in=(pretagging.PRETAG_JOB, pretagging.RETRAIN_JOB)).first()
+        if job is None:
+            raise Http404("no such job")
+        return job

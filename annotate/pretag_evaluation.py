@@ -1,0 +1,182 @@
+"""How good are the stored suggestions? Compared with the project's gold sets (the
+same ones annotate.pretagging trains on), per tagger and per type, two ways:
+
+* exact: same type, same start and end;
+* overlap: same type and the offsets overlap. Precision counts suggestions that
+  overlap some gold span; recall counts gold spans overlapped by some suggestion.
+
+"merged" is what annotators are shown: every tagger's entity suggestions merged by
+priority, then score. Event triggers (tagger "triggers") are compared with the gold
+sets' events (type and trigger offsets). Only documents with a gold set count.
+The acceptance rate comes from the annotators' decisions, over the whole project.
+
+Used by `manage.py evaluate_pretag` and the project's pre-tagging page.
+Mind: a CRF trained on the gold it is scored on here looks better than it is; its
+cross-validated figures (TaggerModel.metrics) are the honest ones.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+
+from annotate.models import Event, Span, Suggestion, SuggestionDecision
+from annotate.pretagging import PRIORITY, gold_sets
+from corpus.models import Project
+from corpus.pretag import merge
+from corpus.pretag.base import Suggestion as Proposal
+
+MERGED = "merged"
+ALL_TYPES = "*"
+Item = tuple[int, int, str]  # start, end, type
+
+
+@dataclass
+class Counts:
+    gold: int = 0
+    suggested: int = 0
+    exact: int = 0  # suggestions equal to a gold span (= gold spans found exactly)
+    overlap_suggested: int = 0  # suggestions overlapping a gold span of their type
+    overlap_gold: int = 0  # gold spans overlapped by a suggestion of their type
+
+    def add(self, other: "Counts") -> None:
+        for name in ("gold", "suggested", "exact", "overlap_suggested", "overlap_gold"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+def _ratio(a: int, b: int) -> float:
+    return a / b if b else 0.0
+
+
+def _f1(p: float, r: float) -> float:
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass
+class Row:
+    tagger: str
+    type: str
+    counts: Counts
+
+    @property
+    def exact(self) -> tuple[float, float, float]:
+        p, r = _ratio(self.counts.exact, self.counts.suggested), _ratio(self.counts.exact, self.counts.gold)
+        return round(p, 4), round(r, 4), round(_f1(p, r), 4)
+
+    @property
+    def overlap(self) -> tuple[float, float, float]:
+        c = self.counts
+        p, r = _ratio(c.overlap_suggested, c.suggested), _ratio(c.overlap_gold, c.gold)
+        return round(p, 4), round(r, 4), round(_f1(p, r), 4)
+
+    def as_json(self) -> dict:
+        return {"tagger": self.tagger, "type": self.type, "gold": self.counts.gold,
+                "suggested": self.counts.suggested, "exact": self.exact, "overlap": self.overlap}
+
+
+@dataclass
+class Acceptance:
+    tagger: str
+    accepted: int
+    rejected: int
+
+    @property
+    def rate(self) -> float | None:
+        total = self.accepted + self.rejected
+        return round(self.accepted / total, 4) if total else None
+
+
+@dataclass
+class Evaluation:
+    documents: int = 0
+    rows: list[Row] = field(default_factory=list)
+    acceptance: list[Acceptance] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return {
+            "documents": self.documents, "rows": [r.as_json() for r in self.rows],
+            "acceptance": [{"tagger": a.tagger, "accepted": a.accepted, "rejected": a.rejected, "rate": a.rate}
+                           for a in self.acceptance],
+        }
+
+
+def compare(gold: list[Item], suggested: list[Item]) -> dict[str, Counts]:
+    """Counts per type for one document."""
+    out: dict[str, Counts] = {}
+    gold_set = set(gold)
+    for kind in {k for _s, _e, k in gold} | {k for _s, _e, k in suggested}:
+        g = [x for x in gold if x[2] == kind]
+        p = [x for x in set(suggested) if x[2] == kind]
+        out[kind] = Counts(
+            gold=len(g), suggested=len(p), exact=sum(1 for x in p if x in gold_set),
+            overlap_suggested=sum(1 for x in p if any(x[0] < y[1] and y[0] < x[1] for y in g)),
+            overlap_gold=sum(1 for y in g if any(x[0] < y[1] and y[0] < x[1] for x in p)),
+        )
+    return out
+
+
+def evaluate_project(project: Project) -> Evaluation:
+    set_ids = list(gold_sets(project).values_list("pk", flat=True))
+    gold_entities: dict[int, list[Item]] = {}
+    for doc, start, end, kind in Span.objects.filter(set__in=set_ids).values_list(
+            "set__document_id", "start", "end", "entity_type__key"):
+        gold_entities.setdefault(doc, []).append((start, end, kind))
+    gold_events: dict[int, list[Item]] = {}
+    for doc, start, end, kind in Event.objects.filter(set__in=set_ids).values_list(
+            "set__document_id", "trigger_start", "trigger_end", "event_type__key"):
+        gold_events.setdefault(doc, []).append((start, end, kind))
+    documents = sorted(set(gold_sets(project).values_list("document_id", flat=True)))
+
+    suggested: dict[int, dict[str, list]] = {}
+    rows = Suggestion.objects.filter(document_id__in=documents).values_list(
+        "document_id", "tagger", "kind", "entity_type__key", "event_type__key", "start", "end", "score")
+    for doc, tagger, kind, entity_key, event_key, start, end, score in rows:
+        suggested.setdefault(doc, {}).setdefault(tagger, []).append(
+            (kind, entity_key or event_key, start, end, score))
+
+    # Every tagger is scored on every gold document, also where it suggested nothing.
+    entity_taggers = sorted({t for by in suggested.values() for t, items in by.items()
+                             if any(i[0] == Suggestion.Kind.ENTITY for i in items)})
+    event_taggers = sorted({t for by in suggested.values() for t, items in by.items()
+                            if any(i[0] == Suggestion.Kind.EVENT for i in items)})
+    totals: dict[tuple[str, str], Counts] = {}
+
+    def count(tagger: str, per_type: dict[str, Counts]) -> None:
+        for kind, counts in per_type.items():
+            totals.setdefault((tagger, kind), Counts()).add(counts)
+            totals.setdefault((tagger, ALL_TYPES), Counts()).add(counts)
+
+    for doc in documents:
+        by_tagger = suggested.get(doc, {})
+        entity_gold, event_gold = gold_entities.get(doc, []), gold_events.get(doc, [])
+        everyone: list[Proposal] = []
+        for tagger in entity_taggers:
+            items = [i for i in by_tagger.get(tagger, []) if i[0] == Suggestion.Kind.ENTITY]
+            count(tagger, compare(entity_gold, [(s, e, k) for _kind, k, s, e, _score in items]))
+            everyone += [Proposal(k, s, e, score, tagger) for _kind, k, s, e, score in items]
+        if entity_taggers:
+            count(MERGED, compare(entity_gold, [(p.start, p.end, p.type) for p in merge(everyone, PRIORITY)]))
+        for tagger in event_taggers:
+            items = [i for i in by_tagger.get(tagger, []) if i[0] == Suggestion.Kind.EVENT]
+            count(tagger, compare(event_gold, [(s, e, k) for _kind, k, s, e, _score in items]))
+    ordered = sorted(totals.items(), key=lambda kv: (kv[0][0] != MERGED, kv[0][0], kv[0][1] != ALL_TYPES, kv[0][1]))
+    return Evaluation(len(documents), [Row(t, k, c) for (t, k), c in ordered], acceptance(project))
+
+
+def acceptance(project: Project) -> list[Acceptance]:
+    """Accepted and rejected decisions per tagger, then over all taggers ("*")."""
+    rows = (
+        SuggestionDecision.objects.filter(suggestion__document__project=project)
+        .values_list("suggestion__tagger", "decision").annotate(n=Count("pk")).order_by()
+    )
+    by_tagger: dict[str, Acceptance] = {}
+    for tagger, decision, n in rows:
+        entry = by_tagger.setdefault(tagger, Acceptance(tagger, 0, 0))
+        if decision == SuggestionDecision.Decision.ACCEPTED:
+            entry.accepted += n
+        else:
+            entry.rejected += n
+    out = [by_tagger[name] for name in sorted(by_tagger)]
+    if out:
+        out.append(Acceptance(ALL_TYPES, sum(a.accepted for a in out), sum(a.rejected for a in out)))
+    return out

@@ -1,0 +1,156 @@
+"""Machine suggestions meet the annotator: what is still pending for a set, and
+accepting or rejecting it.
+
+Accepting copies the suggestion into the set through the span and event services
+(same validation, snapping, version check and history) with its origin recorded
+in `origin` ({"suggestion": id, "tagger": name, "score": s}); every decision is stored
+as a SuggestionDecision (who, when, accepted or rejected, what it created). A decision
+also hides the other taggers' identical suggestions (same kind, type and offsets), so
+a rejected name does not come back from a second tagger.
+"""
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext as _
+
+from annotate.models import AnnotationSet, Event, Span, Suggestion, SuggestionDecision
+from annotate.services.base import Invalid, bump_version, ensure_editable, recorded
+from annotate.services.events import add_argument_from_selection, create_event
+from annotate.services.spans import add_span
+from corpus.pretag import DEFAULT_PRIORITY, merge
+from corpus.pretag.base import Suggestion as Proposal
+
+Decision = SuggestionDecision.Decision
+
+
+def _same_place(kind: str, prefix: str = "") -> dict:
+    """Lookups matching another row with the outer suggestion's kind, type and offsets
+    (one type column per kind: the other is NULL, which never equals anything in SQL)."""
+    type_field = "entity_type_id" if kind == Suggestion.Kind.ENTITY else "event_type_id"
+    return {
+        f"{prefix}kind": kind, f"{prefix}{type_field}": OuterRef(type_field),
+        f"{prefix}start": OuterRef("start"), f"{prefix}end": OuterRef("end"),
+    }
+
+
+def pending_suggestions(annotation_set: AnnotationSet, user=None) -> list[Suggestion]:
+    """The suggestions to show in this set: for its document, not decided by `user`
+    (default: the set's owner) nor identical to a decided one, not already in the set
+    (same type and offsets), merged so that no two overlap. One query.
+
+    Entity suggestions are merged among themselves and event triggers among themselves
+    (a trigger is not an entity); the result is in text order.
+    """
+    user_id = getattr(user, "pk", None) or annotation_set.owner_id
+    rows = Suggestion.objects.filter(document_id=annotation_set.document_id).select_related("entity_type", "event_type")
+    if user_id is not None:
+        decisions = SuggestionDecision.objects.filter(user_id=user_id, suggestion__document_id=annotation_set.document_id)
+        for kind in Suggestion.Kind.values:
+            rows = rows.exclude(Q(kind=kind) & Exists(decisions.filter(**_same_place(kind, "suggestion__"))))
+    in_set_span = Span.objects.filter(
+        set_id=annotation_set.pk, entity_type_id=OuterRef("entity_type_id"), start=OuterRef("start"), end=OuterRef("end"))
+    in_set_event = Event.objects.filter(
+        set_id=annotation_set.pk, event_type_id=OuterRef("event_type_id"),
+        trigger_start=OuterRef("start"), trigger_end=OuterRef("end"))
+    rows = rows.exclude(Q(kind=Suggestion.Kind.ENTITY) & Exists(in_set_span)).exclude(
+        Q(kind=Suggestion.Kind.EVENT) & Exists(in_set_event))
+    rows = list(rows)
+    kept = _merged([r for r in rows if r.kind == Suggestion.Kind.ENTITY]) + _merged(
+        [r for r in rows if r.kind == Suggestion.Kind.EVENT])
+    return sorted(kept, key=lambda r: (r.start, -r.end, r.pk))
+
+
+def _merged(rows: list[Suggestion]) -> list[Suggestion]:
+    """corpus.pretag's merge (priority, then score) applied to stored rows."""
+    proposals = [
+        Proposal(str(r.entity_type_id or r.event_type_id), r.start, r.end, r.score, r.tagger) for r in rows
+    ]
+    by_identity = {id(p): r for p, r in zip(proposals, rows)}
+    return [by_identity[id(p)] for p in merge(proposals, DEFAULT_PRIORITY)]
+
+
+def _origin(suggestion: Suggestion) -> dict:
+    return {"suggestion": suggestion.pk, "tagger": suggestion.tagger, "score": suggestion.score}
+
+
+def _check(suggestion: Suggestion, user, annotation_set: AnnotationSet) -> None:
+    if suggestion.document_id != annotation_set.document_id:
+        raise Invalid(_("This suggestion belongs to another document."), "suggestion")
+    decided = SuggestionDecision.objects.filter(suggestion=suggestion, user=user).values_list("decision", flat=True).first()
+    if decided:
+        raise Invalid(_("You already %(decision)s this suggestion.") % {"decision": decided}, "suggestion")
+
+
+def accept_suggestion(suggestion: Suggestion, user, annotation_set: AnnotationSet, *, version: int | None) -> Span | Event:
+    """Copy the suggestion into the set (an entity span, or an event with its proposed
+    arguments) and record the decision. Arguments the schema or the set refuses are
+    left out; the trigger itself is still accepted."""
+    _check(suggestion, user, annotation_set)
+    with recorded(user, "accept_suggestion", annotation_set):
+        ensure_editable(annotation_set)
+        if suggestion.kind == Suggestion.Kind.EVENT:
+            created = _accept_event(suggestion, user, annotation_set, version)
+            SuggestionDecision.objects.create(suggestion=suggestion, user=user, decision=Decision.ACCEPTED, event=created)
+            return created
+        span = add_span(
+            annotation_set, entity_type=suggestion.entity_type, start=suggestion.start, end=suggestion.end,
+            origin=_origin(suggestion), reuse=True,
+        )
+        bump_version(annotation_set, version)
+        SuggestionDecision.objects.create(suggestion=suggestion, user=user, decision=Decision.ACCEPTED, span=span)
+        return span
+
+
+def _accept_event(suggestion: Suggestion, user, annotation_set: AnnotationSet, version: int | None) -> Event:
+    event = create_event(
+        annotation_set, user, event_type=suggestion.event_type.key, trigger_start=suggestion.start,
+        trigger_end=suggestion.end, version=version, origin=_origin(suggestion),
+    )
+    for argument in suggestion.arguments or []:
+        try:
+            add_argument_from_selection(
+                event, user, role=argument["role"], entity_type=argument["type"], start=argument["start"],
+                end=argument["end"], version=None,
+            )
+        except (Invalid, KeyError, TypeError):
+            continue  # a proposal the schema or the set refuses is dropped, not the event
+    # The arguments bumped the version too: the caller gets the one now stored.
+    annotation_set.version = AnnotationSet.objects.filter(pk=annotation_set.pk).values_list("version", flat=True).get()
+    return event
+
+
+def reject_suggestion(suggestion: Suggestion, user, annotation_set: AnnotationSet, *, version: int | None) -> None:
+    """Record the rejection (the set's content is unchanged, its version moves on so
+    other open pages of the set reload their suggestions)."""
+    _check(suggestion, user, annotation_set)
+    with recorded(user, "reject_suggestion", annotation_set):
+        ensure_editable(annotation_set)
+        bump_version(annotation_set, version)
+        SuggestionDecision.objects.create(suggestion=suggestion, user=user, decision=Decision.REJECTED)
+
+
+def accept_all_suggestions(annotation_set: AnnotationSet, user, *, entity_type: str, version: int | None) -> int:
+    """Accept every pending entity suggestion of one type in the set's document, in one
+    transaction and one version. Suggestions that would not snap to words are skipped.
+    Returns how many were accepted (0 changes nothing, not even the version)."""
+    pending = [
+        s for s in pending_suggestions(annotation_set, user)
+        if s.kind == Suggestion.Kind.ENTITY and s.entity_type.key == entity_type
+    ]
+    if not pending:
+        return 0
+    decisions = []
+    with recorded(user, "accept_all_suggestions", annotation_set):
+        ensure_editable(annotation_set)
+        bump_version(annotation_set, version)
+        for suggestion in pending:
+            try:
+                span = add_span(
+                    annotation_set, entity_type=suggestion.entity_type, start=suggestion.start,
+                    end=suggestion.end, origin=_origin(suggestion), reuse=True,
+                )
+            except Invalid:
+                continue
+            decisions.append(SuggestionDecision(suggestion=suggestion, user=user, decision=Decision.ACCEPTED, span=span))
+        SuggestionDecision.objects.bulk_create(decisions, ignore_conflicts=True)
+    return len(decisions)

@@ -1,0 +1,294 @@
+"""Pre-tagging pages and endpoints.
+
+The project's pre-tagging page (admins): settings, the taggers' state, the CRF's
+cross-validated scores, "pre-tag all" and "retrain" jobs with polled progress, and the
+evaluation table (loaded after the page, it reads every gold document).
+
+The editor's suggestion endpoints (POST; the set and suggestion are checked against
+the user: 404 otherwise): accept, reject, accept all of a type. htmx requests get 204
+with `HX-Trigger: tawsim:refresh` (the editor re-renders itself); a stale version 409;
+plain form posts are redirected back to the editor with a message. A refused htmx
+request (409 stale version, 422 invalid) swaps nothing and triggers `tawsim:refused`
+with {"message", "status"} for the editor to show.
+"""
+from __future__ import annotations
+
+import json
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from annotate import pretagging, services
+from annotate.access import get_project_for, get_set_for
+from annotate.models import AnnotationSet, Job, Suggestion
+from annotate.pretag_evaluation import evaluate_project
+from annotate.services.suggestions import accept_all_suggestions, accept_suggestion, reject_suggestion
+from corpus.models import Project, Role
+
+TEMPLATE = "annotate/pretag/page.html"
+REFRESH = "tawsim:refresh"
+ADMIN = (Role.ADMIN,)
+TAGGER_LABELS = {
+    "dates": gettext_lazy("Arabic dates"),
+    "gazetteer": gettext_lazy("Gazetteer (dictionary)"),
+    "crf": gettext_lazy("CRF (learns from gold)"),
+    "camel_ner": gettext_lazy("camel-tools NER (CAMeLBERT)"),
+    "triggers": gettext_lazy("Event triggers"),
+}
+
+
+# ---- settings form --------------------------------------------------------------------
+
+def parse_label_map(raw: str) -> dict[str, str | None]:
+    """`LABEL=TYPE` per line; an empty TYPE means "never suggest this label"."""
+    mapping: dict[str, str | None] = {}
+    for number, line in enumerate(raw.splitlines(), start=1):
+        line = line.strip()
+        if not line:
+            continue
+        label, sep, kind = line.partition("=")
+        if not sep or not label.strip():
+            raise forms.ValidationError(
+                _("Line %(line)s: write LABEL=TYPE (or LABEL= to ignore the label), not «%(text)s».")
+                % {"line": number, "text": line[:40]})
+        mapping[label.strip()] = kind.strip() or None
+    return mapping
+
+
+def format_label_map(mapping: dict) -> str:
+    return "\n".join(f"{label}={kind or ''}" for label, kind in mapping.items())
+
+
+class PretagSettingsForm(forms.Form):
+    pretag_on_import = forms.BooleanField(label=gettext_lazy("Pre-tag documents when they are imported"), required=False)
+    taggers = forms.MultipleChoiceField(
+        label=gettext_lazy("Enabled taggers"), required=False, widget=forms.CheckboxSelectMultiple,
+        choices=[(name, TAGGER_LABELS[name]) for name in pretagging.ALL_TAGGERS])
+    ner_label_map = forms.CharField(
+        label=gettext_lazy("NER labels → project types"), required=False, widget=forms.Textarea(attrs={"rows": 6, "dir": "ltr"}),
+        help_text=gettext_lazy("One LABEL=TYPE per line, e.g. PERS=PER; LABEL= ignores the label (e.g. MISC=)."))
+    ner_model_path = forms.CharField(
+        label=gettext_lazy("NER model folder (optional)"), required=False, max_length=500,
+        widget=forms.TextInput(attrs={"dir": "ltr"}),
+        help_text=gettext_lazy("Empty: the model installed by camel_data in CAMELTOOLS_DATA."))
+    crf_retrain_every = forms.IntegerField(
+        label=gettext_lazy("Retrain the CRF after this many new gold documents"), min_value=1, max_value=100000)
+
+    def __init__(self, project: Project, *args, **kwargs):
+        self.project = project
+        super().__init__(*args, **kwargs)
+
+    @classmethod
+    def for_project(cls, project: Project) -> "PretagSettingsForm":
+        options = pretagging.PretagSettings.of(project)
+        initial = {**options.as_json(), "ner_label_map": format_label_map(options.ner_label_map)}
+        return cls(project, initial=initial)
+
+    def clean_ner_label_map(self) -> dict:
+        return parse_label_map(self.cleaned_data["ner_label_map"])
+
+    def options(self) -> pretagging.PretagSettings:
+        data = self.cleaned_data
+        return pretagging.PretagSettings(
+            pretag_on_import=data["pretag_on_import"], taggers=list(data["taggers"]),
+            ner_label_map=data["ner_label_map"], ner_model_path=data["ner_model_path"].strip(),
+            crf_retrain_every=data["crf_retrain_every"])
+
+
+# ---- the page -------------------------------------------------------------------------
+
+def _page_context(project: Project, form: PretagSettingsForm) -> dict:
+    model = pretagging.latest_model(project)
+    states = pretagging.tagger_states(project)
+    for state in states:
+        state["label"] = TAGGER_LABELS.get(state["name"], state["name"])
+    return {
+        "project": project,
+        "form": form,
+        "states": states,
+        "crf": model,
+        "metrics": (model.metrics or {}) if model else {},
+        "per_type": sorted(((model.metrics or {}).get("per_type") or {}).items()) if model else [],
+        "counts": pretagging.count_by_tagger(project),
+        "gold_documents": pretagging.gold_document_count(project),
+        "jobs": _recent_jobs(project),
+        "camel_data_dir": _camel_data_dir(),
+    }
+
+
+def _camel_data_dir() -> str:
+    from corpus.pretag.camel_ner import camel_data_dir
+
+    return str(camel_data_dir())
+
+
+def _recent_jobs(project: Project) -> list[Job]:
+    kinds = (pretagging.PRETAG_JOB, pretagging.RETRAIN_JOB)
+    return list(Job.objects.filter(project=project, kind__in=kinds).order_by("-created_at")[:5])
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pretag_page(request: HttpRequest, slug: str) -> HttpResponse:
+    project = get_project_for(request.user, slug, roles=ADMIN)
+    if request.method == "POST":
+        form = PretagSettingsForm(project, request.POST)
+        if form.is_valid():
+            try:
+                pretagging.save_settings(project, form.options())
+            except pretagging.SettingsError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                messages.success(request, _("Pre-tagging settings saved."))
+                return redirect("pretag_page", slug=project.slug)
+    else:
+        form = PretagSettingsForm.for_project(project)
+    return render(request, TEMPLATE, _page_context(project, form), status=400 if form.errors else 200)
+
+
+def _job_response(request: HttpRequest, project: Project, job: Job) -> HttpResponse:
+    if request.htmx:
+        response = render(request, TEMPLATE + "#job", {"project": project, "job": job})
+    else:
+        messages.success(request, _("Job started; its progress shows below."))
+        response = redirect("pretag_page", slug=project.slug)
+    response["Vary"] = "HX-Request"
+    return response
+
+
+@login_required
+@require_POST
+def pretag_start(request: HttpRequest, slug: str) -> HttpResponse:
+    project = get_project_for(request.user, slug, roles=ADMIN)
+    return _job_response(request, project, pretagging.start_pretag(project, user=request.user))
+
+
+@login_required
+@require_POST
+def pretag_retrain(request: HttpRequest, slug: str) -> HttpResponse:
+    project = get_project_for(request.user, slug, roles=ADMIN)
+    return _job_response(request, project, pretagging.start_retrain(project, user=request.user))
+
+
+@login_required
+@require_GET
+@vary_on_headers("HX-Request")
+def pretag_job(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
+    """The job's progress (polled every second by htmx while it runs)."""
+    project = get_project_for(request.user, slug, roles=ADMIN)
+    job = Job.objects.filter(project=project, pk=job_id, kind__in=(pretagging.PRETAG_JOB, pretagging.RETRAIN_JOB)).first()
+    if job is None:
+        raise Http404("no such job")
+    return render(request, TEMPLATE + "#job", {"project": project, "job": job})
+
+
+@login_required
+@require_GET
+def pretag_evaluation(request: HttpRequest, slug: str) -> HttpResponse:
+    project = get_project_for(request.user, slug, roles=ADMIN)
+    return render(request, TEMPLATE + "#evaluation", {"project": project, "evaluation": evaluate_project(project)})
+
+
+# ---- suggestion endpoints (the editor wires these) --------------------------------------
+
+def _suggestion_in(annotation_set: AnnotationSet, suggestion_id: int) -> Suggestion:
+    suggestion = (Suggestion.objects.select_related("entity_type", "event_type")
+                  .filter(pk=suggestion_id, document_id=annotation_set.document_id).first())
+    if suggestion is None:
+        raise Http404("no such suggestion")
+    return suggestion
+
+
+def _version(request: HttpRequest) -> int:
+    raw = request.POST.get("version", "").strip()
+    try:
+        return int(raw)
+    except ValueError:
+        raise services.Invalid(
+            _("The field «version» must be a whole number, not «%(value)s».") % {"value": raw[:20]}, "version") from None
+
+
+def _editor_url(annotation_set: AnnotationSet) -> str:
+    document = annotation_set.document
+    return reverse("editor", args=[document.project.slug, document.pk])
+
+
+def _decide(request: HttpRequest, annotation_set: AnnotationSet, change) -> HttpResponse:
+    """Run the service call; answer 204 + refresh for htmx, or redirect to the editor."""
+    try:
+        message = change()
+    except services.Conflict as error:
+        return _refused(request, annotation_set, error.message, 409)
+    except services.Invalid as error:
+        return _refused(request, annotation_set, error.message, 422)
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Trigger"] = REFRESH
+    else:
+        messages.success(request, message)
+        response = redirect(_editor_url(annotation_set))
+    response["Vary"] = "HX-Request"
+    return response
+
+
+def _refused(request: HttpRequest, annotation_set: AnnotationSet, message: str, status: int) -> HttpResponse:
+    if request.htmx:
+        # The editor shows the message (escaped) in its message area; no body to swap.
+        response = render(request, "annotate/pretag/_refusal.html", {"message": message}, status=status)
+        response["HX-Reswap"] = "none"
+        # ASCII-escaped JSON: headers cannot carry Arabic as is.
+        response["HX-Trigger"] = json.dumps({"tawsim:refused": {"message": message, "status": status}})
+    else:
+        messages.error(request, message)
+        response = redirect(_editor_url(annotation_set))
+    response["Vary"] = "HX-Request"
+    return response
+
+
+@login_required
+@require_POST
+def suggestion_accept(request: HttpRequest, set_id: int, suggestion_id: int) -> HttpResponse:
+    annotation_set = get_set_for(request.user, set_id, write=True)
+    suggestion = _suggestion_in(annotation_set, suggestion_id)
+
+    def change() -> str:
+        accept_suggestion(suggestion, request.user, annotation_set, version=_version(request))
+        return _("Suggestion accepted.")
+
+    return _decide(request, annotation_set, change)
+
+
+@login_required
+@require_POST
+def suggestion_reject(request: HttpRequest, set_id: int, suggestion_id: int) -> HttpResponse:
+    annotation_set = get_set_for(request.user, set_id, write=True)
+    suggestion = _suggestion_in(annotation_set, suggestion_id)
+
+    def change() -> str:
+        reject_suggestion(suggestion, request.user, annotation_set, version=_version(request))
+        return _("Suggestion rejected.")
+
+    return _decide(request, annotation_set, change)
+
+
+@login_required
+@require_POST
+def suggestions_accept_all(request: HttpRequest, set_id: int) -> HttpResponse:
+    annotation_set = get_set_for(request.user, set_id, write=True)
+
+    def change() -> str:
+        kind = request.POST.get("type", "").strip()
+        if not kind:
+            raise services.Invalid(_("The field «type» is missing: choose an entity type."), "type")
+        count = accept_all_suggestions(annotation_set, request.user, entity_type=kind, version=_version(request))
+        return _("Accepted %(count)s suggestion(s) of type %(type)s.") % {"count": count, "type": kind}
+
+    return _decide(request, annotation_set, change)
