@@ -32,3 +32,24 @@ from annotate.services.suggestions import (  # noqa: F401
     pending_suggestions,
     reject_suggestion,
 )
+from annotate.services.clusters import (  # noqa: F401
+    create_cluster,
+    create_cluster_for_event,
+    delete_cluster,
+    join_cluster,
+    leave_cluster,
+    merge_clusters,
+    search_clusters,
+    update_cluster,
+)
+from annotate.services.kb import (  # noqa: F401
+    create_entity,
+    create_entity_from_span,
+    delete_entity,
+    link_identical_mentions,
+    link_span,
+    merge_entities,
+    search_entities,
+    unlink_span,
+    update_entity,
+)

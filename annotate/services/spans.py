@@ -5,8 +5,10 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from annotate.models import AnnotationSet, Span
+from corpus.schema import ProjectSchema
 from annotate.services.base import (
     Invalid,
+    from_schema,
     bump_version,
     check_offsets,
     ensure_editable,
@@ -67,20 +69,44 @@ def add_span(
 
 
 def change_span_type(span: Span, user, *, entity_type, version: int | None) -> Span:
+    """Change the type. Refused while the span fills a role or a relation end that the
+    new type may not; a knowledge-base link to an entity of another type is dropped."""
     annotation_set = span.set
     etype = entity_type_for(annotation_set.document.project, entity_type)
     if etype.pk == span.entity_type_id:
         return span
+    _check_uses_allow(span, etype.key)
     with recorded(user, "change_span_type", annotation_set):
         ensure_editable(annotation_set)
         bump_version(annotation_set, version)
         span.entity_type = etype
+        if span.kb_entity_id and span.kb_entity.entity_type_id != etype.pk:
+            span.kb_entity = None
         try:
             with transaction.atomic():
-                span.save(update_fields=["entity_type"])
+                span.save(update_fields=["entity_type", "kb_entity"])
         except IntegrityError:
             raise Invalid(_("The same text is already marked as %(type)s.") % {"type": etype.key}, "entity_type") from None
     return span
+
+
+def _check_uses_allow(span: Span, type_key: str) -> None:
+    schema = ProjectSchema.load(span.set.document.project)
+    for argument in span.arguments.select_related("event__event_type", "role"):
+        allowed = schema.role(argument.event.event_type.key, argument.role.key).allowed
+        if type_key not in allowed:
+            raise Invalid(
+                _("This span is the %(role)s of a %(event)s event, which cannot be a %(type)s; remove it from the event first.")
+                % {"role": argument.role.key, "event": argument.event.event_type.key, "type": type_key},
+                "entity_type",
+            )
+    relations = [(r, "source") for r in span.outgoing_relations.select_related("relation_type", "target__entity_type")]
+    relations += [(r, "target") for r in span.incoming_relations.select_related("relation_type", "source__entity_type")]
+    for relation, end in relations:
+        source = type_key if end == "source" else relation.source.entity_type.key
+        target = type_key if end == "target" else relation.target.entity_type.key
+        with from_schema():
+            schema.check_relation(relation.relation_type.key, source, target)
 
 
 def delete_span(span: Span, user, *, version: int | None) -> None:

@@ -45,3 +45,31 @@ def test_every_change_is_recorded_with_its_author(document, own, annotator):
     history = list(SpanHistory.objects.filter(pgh_obj_id=span_id).order_by("pgh_id"))
     assert [h.pgh_label for h in history] == ["insert", "update", "delete"]
     assert all(h.pgh_context.metadata["user"] == annotator.pk for h in history)
+
+
+def test_a_span_filling_a_role_cannot_take_a_type_the_role_refuses(document, own, annotator):
+    trigger = document.text.index("التقى")
+    event = services.create_event(own, annotator, event_type="MEET", trigger_start=trigger,
+                                  trigger_end=trigger + 5, version=0)
+    name = document.text.index("سمير داود")
+    services.add_argument_from_selection(event, annotator, role="Participant", entity_type="PER",
+                                         start=name, end=name + 9, version=1)
+    span = own.spans.get()
+    with pytest.raises(services.Invalid, match="Participant of a MEET"):
+        services.change_span_type(span, annotator, entity_type="DATE", version=2)
+    span.refresh_from_db()
+    assert span.entity_type.key == "PER"
+
+
+def test_changing_type_drops_a_link_to_an_entity_of_the_old_type(document, own, annotator):
+    from annotate.models import KBEntity
+
+    start = document.text.index("القاهرة")
+    span = services.create_span(own, annotator, entity_type="GPE", start=start, end=start + 7, version=0)
+    cairo = KBEntity.objects.create(project=document.project, name="القاهرة",
+                                    entity_type=document.project.entity_types.get(key="GPE"))
+    Span.objects.filter(pk=span.pk).update(kb_entity=cairo)
+    span.refresh_from_db()
+    services.change_span_type(span, annotator, entity_type="LOC", version=1)
+    span.refresh_from_db()
+    assert span.entity_type.key == "LOC" and span.kb_entity is None

@@ -1,0 +1,317 @@
+"""Adjudication: a reviewer turns the annotators' submitted sets of one document into
+its gold set.
+
+On first open (once enough sets are submitted) the gold set is created and the items
+K annotators agree on are pre-accepted (annotate.adjudication.merge does the pure
+part). Each remaining conflict is settled by a decision: accept a variant, accept it
+edited, or reject it. Every decision, the pre-acceptance, confirming and reopening
+are AdjudicationDecision rows; the gold set itself is written through the ordinary
+span and event services, so its history is recorded like any other set's.
+"""
+from __future__ import annotations
+
+import importlib
+import logging
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from annotate.adjudication import Conflict, EventInput, Merge, SetInput, merge
+from annotate.models import AdjudicationDecision, AnnotationSet, Argument, Assignment, Event, SetKind, SetStatus, Span
+from annotate.services.base import LOCKED_STATUSES, Invalid, bump_version, ensure_editable, gold_set, recorded
+from annotate.services.events import (
+    add_argument_from_selection,
+    create_event,
+    remove_argument,
+    set_event_attribute,
+    set_problems,
+)
+from annotate.services.assignment import workflow_of
+from annotate.services.spans import add_span, delete_span
+from corpus.models import Document
+
+log = logging.getLogger(__name__)
+
+ACCEPT, EDIT, REJECT = "accept", "edit", "reject"
+SETTLING = (ACCEPT, EDIT, REJECT)
+PRE_ACCEPT, CONFIRM, REOPEN, DELETE = "pre_accept", "confirm", "reopen", "delete"
+
+
+@dataclass
+class State:
+    """What the adjudication view shows."""
+
+    document: Document
+    gold: AnnotationSet | None
+    merge: Merge
+    submitted: list[str]  # usernames whose sets are merged
+    expected: int  # how many sets the workflow waits for
+    open: list[Conflict]
+    settled: int
+    decisions: list[AdjudicationDecision] = field(default_factory=list)
+
+    @property
+    def started(self) -> bool:
+        return any(d.action == PRE_ACCEPT for d in self.decisions)
+
+    @property
+    def ready(self) -> bool:
+        return bool(self.submitted) and len(self.submitted) >= self.expected
+
+    @property
+    def adjudicated(self) -> bool:
+        return self.gold is not None and self.gold.status == SetStatus.ADJUDICATED
+
+
+# --- reading ------------------------------------------------------------------------
+
+def submitted_sets(document: Document) -> list[SetInput]:
+    """The annotators' submitted (or adjudicated) sets as plain data: four queries."""
+    owners = dict(
+        AnnotationSet.objects.filter(document=document, kind=SetKind.ANNOTATOR, status__in=LOCKED_STATUSES)
+        .values_list("pk", "owner__username")
+    )
+    spans: dict[int, list] = {pk: [] for pk in owners}
+    for set_id, key, start, end in Span.objects.filter(set_id__in=owners).values_list(
+        "set_id", "entity_type__key", "start", "end"
+    ):
+        spans[set_id].append((key, start, end))
+    arguments: dict[int, list] = {}
+    for event_id, role, key, start, end in Argument.objects.filter(event__set_id__in=owners).values_list(
+        "event_id", "role__key", "span__entity_type__key", "span__start", "span__end"
+    ):
+        arguments.setdefault(event_id, []).append((role, (key, start, end)))
+    events: dict[int, list] = {pk: [] for pk in owners}
+    for pk, set_id, key, start, end, attributes in Event.objects.filter(set_id__in=owners).values_list(
+        "pk", "set_id", "event_type__key", "trigger_start", "trigger_end", "attributes"
+    ):
+        events[set_id].append(EventInput(key, start, end, attributes or {}, tuple(arguments.get(pk, ()))))
+    ordered = sorted(owners.items(), key=lambda item: item[1])
+    return [SetInput(name, spans[pk], events[pk]) for pk, name in ordered]
+
+
+def _expected_sets(document: Document) -> int:
+    """The count pre-acceptance waits for: the assigned annotators, or the project's
+    annotators per document when nobody is assigned."""
+    assigned = Assignment.objects.filter(document=document).count()
+    return assigned or workflow_of(document.project).annotators_per_document
+
+
+def state_of(document: Document) -> State:
+    sets = submitted_sets(document)
+    merged = merge(sets, workflow_of(document.project).agreement_k)
+    gold = AnnotationSet.objects.filter(document=document, kind=SetKind.GOLD).first()
+    decisions = list(gold.adjudication_decisions.select_related("reviewer")) if gold else []
+    settled = {d.item.get("id") for d in decisions if d.action in SETTLING}
+    gold_events = set(
+        Event.objects.filter(set=gold).values_list("event_type__key", "trigger_start", "trigger_end")
+    ) if gold else set()
+    open_conflicts = [
+        c for c in merged.conflicts
+        if c.id not in settled and (c.event is None or c.event in gold_events)
+    ]
+    return State(
+        document, gold, merged, [s.annotator for s in sets], _expected_sets(document),
+        open_conflicts, len(settled), decisions,
+    )
+
+
+# --- writing ------------------------------------------------------------------------
+
+def open_adjudication(document: Document, user, *, force: bool = False) -> State:
+    """The state for the reviewer's view; on the first open with enough submitted sets
+    (or with `force`, whatever is submitted) create the gold set and pre-accept."""
+    state = state_of(document)
+    if state.started or not state.submitted or not (state.ready or force):
+        return state
+    gold = gold_set(document)
+    gold.document = document
+    with recorded(user, "adjudication_pre_accept", gold):
+        gold = _locked(gold, document)
+        if gold.adjudication_decisions.filter(action=PRE_ACCEPT).exists():
+            return state_of(document)  # another reviewer got there first
+        ensure_editable(gold)
+        for key, start, end in state.merge.spans:
+            add_span(gold, entity_type=key, start=start, end=end, snap_to_tokens=False, reuse=True)
+        for agreed in state.merge.events:
+            _add_event(gold, user, agreed.key, agreed.roles, agreed.attributes)
+        bump_version(gold, None)
+        AdjudicationDecision.objects.create(
+            gold_set=gold, reviewer=user, action=PRE_ACCEPT,
+            item={"spans": len(state.merge.spans), "events": len(state.merge.events), "k": state.merge.k},
+            variant={"annotators": list(state.submitted)},
+        )
+    return state_of(document)
+
+
+def _locked(gold: AnnotationSet, document: Document) -> AnnotationSet:
+    """The gold row locked for this transaction: decisions on one document queue up."""
+    locked = AnnotationSet.objects.select_for_update().get(pk=gold.pk)
+    locked.document = document
+    return locked
+
+
+def _add_event(gold: AnnotationSet, user, key, roles: dict, attributes: dict) -> Event:
+    event = create_event(
+        gold, user, event_type=key[0], trigger_start=key[1], trigger_end=key[2], version=None,
+        attributes=attributes, snap_to_tokens=False,
+    )
+    for role, fillers in roles.items():
+        for entity_type, start, end in fillers:
+            add_argument_from_selection(
+                event, user, role=role, entity_type=entity_type, start=start, end=end, version=None,
+                snap_to_tokens=False,
+            )
+    return event
+
+
+def decide(
+    document: Document,
+    user,
+    *,
+    conflict_id: str,
+    action: str,
+    version: int | None,
+    variant: int | None = None,
+    entity_type: str | None = None,
+) -> AdjudicationDecision:
+    """Settle one open conflict: accept variant number `variant` (0-based), accept it
+    with another entity type (`edit`, spans only), or reject every variant."""
+    if action not in SETTLING:
+        raise Invalid(_("Unknown action «%(action)s» (accept, edit or reject).") % {"action": action}, "action")
+    state = state_of(document)
+    if state.gold is None or not state.started:
+        raise Invalid(_("Adjudication of this document has not started: open it first."), "conflict")
+    conflict = next((c for c in state.open if c.id == conflict_id), None)
+    if conflict is None:
+        raise Invalid(_("No open conflict «%(id)s» in this document (already settled?).") % {"id": conflict_id}, "conflict")
+    chosen = _chosen_variant(conflict, action, variant, entity_type)
+    with recorded(user, f"adjudication_{action}", state.gold):
+        gold = _locked(state.gold, document)
+        ensure_editable(gold)
+        bump_version(gold, version)
+        if gold.adjudication_decisions.filter(action__in=SETTLING, item__id=conflict_id).exists():
+            raise Invalid(_("Conflict «%(id)s» was settled meanwhile.") % {"id": conflict_id}, "conflict")
+        if chosen is not None:
+            _apply(gold, user, state, conflict, chosen.value, entity_type if action == EDIT else None)
+        recorded_variant = {} if chosen is None else {
+            "index": variant, "value": chosen.value, "annotators": list(chosen.annotators),
+        }
+        if action == EDIT:
+            recorded_variant["edited"] = {"type": entity_type}
+        return AdjudicationDecision.objects.create(
+            gold_set=gold, reviewer=user, action=action, item=conflict.as_item(), variant=recorded_variant,
+        )
+
+
+def _chosen_variant(conflict: Conflict, action: str, variant: int | None, entity_type: str | None):
+    if action == REJECT:
+        return None
+    if not isinstance(variant, int) or not 0 <= variant < len(conflict.variants):
+        raise Invalid(
+            _("Variant %(variant)s does not exist in conflict «%(id)s» (0–%(last)s).")
+            % {"variant": variant, "id": conflict.id, "last": len(conflict.variants) - 1},
+            "variant",
+        )
+    if action == EDIT and (conflict.kind != "span" or not entity_type):
+        raise Invalid(_("Editing a variant means giving a span another entity type («entity_type»)."), "entity_type")
+    return conflict.variants[variant]
+
+
+def _apply(gold: AnnotationSet, user, state: State, conflict: Conflict, value: dict, new_type: str | None) -> None:
+    if conflict.kind == "span":
+        add_span(gold, entity_type=new_type or value["type"], start=value["start"], end=value["end"],
+                 snap_to_tokens=False, reuse=True)
+        return
+    if conflict.kind == "event":
+        key = (value["type"], value["trigger_start"], value["trigger_end"])
+        if _gold_event(gold, key) is not None:
+            raise Invalid(_("The gold set already holds this event."), "variant")
+        proposal = state.merge.proposals[key]
+        _add_event(gold, user, key, proposal.roles, proposal.attributes)
+        return
+    event = _gold_event(gold, conflict.event)
+    if event is None:
+        raise Invalid(_("The event of this conflict is no longer in the gold set."), "conflict")
+    if conflict.kind == "role":
+        for argument in event.arguments.filter(role__key=conflict.role):
+            remove_argument(argument, user, version=None)
+        for filler in value["fillers"]:
+            add_argument_from_selection(
+                event, user, role=conflict.role, entity_type=filler["type"], start=filler["start"],
+                end=filler["end"], version=None, snap_to_tokens=False,
+            )
+    elif conflict.kind == "attribute" and value["value"] is not None:
+        set_event_attribute(event, user, key=conflict.attribute, value=value["value"], version=None)
+
+
+def _gold_event(gold: AnnotationSet, key) -> Event | None:
+    return Event.objects.filter(
+        set=gold, event_type__key=key[0], trigger_start=key[1], trigger_end=key[2]
+    ).select_related("event_type", "set").first()
+
+
+def remove_gold_span(span: Span, user, *, version: int | None) -> AdjudicationDecision:
+    """Take a span out of the gold draft (e.g. a pre-accepted one the reviewer disagrees with)."""
+    gold = span.set
+    if gold.kind != SetKind.GOLD:
+        raise Invalid(_("Only spans of the gold set are removed here."), "span")
+    item = {"kind": "span", "type": span.entity_type.key, "start": span.start, "end": span.end}
+    with recorded(user, "adjudication_delete", gold):
+        delete_span(span, user, version=version)
+        return AdjudicationDecision.objects.create(gold_set=gold, reviewer=user, action=DELETE, item=item)
+
+
+def confirm(document: Document, user, *, version: int | None) -> AnnotationSet:
+    """Mark the document adjudicated: refused while a conflict is open or a gold event
+    lacks a required role."""
+    state = state_of(document)
+    if state.gold is None or not state.started:
+        raise Invalid(_("Adjudication of this document has not started: open it first."), "conflict")
+    if state.open:
+        raise Invalid(
+            _("%(count)s conflicts are still open (first: %(id)s); settle them before confirming.")
+            % {"count": len(state.open), "id": state.open[0].id},
+            "conflict",
+        )
+    gold = state.gold
+    problems = set_problems(gold)
+    if problems:
+        raise Invalid(_("Cannot confirm yet: %(problems)s") % {"problems": " ".join(problems)}, "events")
+    with recorded(user, "adjudication_confirm", gold):
+        gold = _locked(gold, document)
+        ensure_editable(gold)
+        bump_version(gold, version)
+        gold.status = SetStatus.ADJUDICATED
+        gold.save(update_fields=["status", "updated_at"])
+        AdjudicationDecision.objects.create(gold_set=gold, reviewer=user, action=CONFIRM, item={"open": 0})
+    _maybe_retrain(document.project)
+    return gold
+
+
+def reopen(document: Document, user, *, version: int | None) -> AnnotationSet:
+    gold = AnnotationSet.objects.filter(document=document, kind=SetKind.GOLD).first()
+    if gold is None or gold.status != SetStatus.ADJUDICATED:
+        raise Invalid(_("Only an adjudicated document can be reopened."), "status")
+    with recorded(user, "adjudication_reopen", gold):
+        gold = _locked(gold, document)
+        bump_version(gold, version)
+        gold.status = SetStatus.IN_PROGRESS
+        gold.save(update_fields=["status", "updated_at"])
+        AdjudicationDecision.objects.create(gold_set=gold, reviewer=user, action=REOPEN, item={})
+    return gold
+
+
+def _maybe_retrain(project) -> None:
+    """New gold may retrain the learned taggers (annotate.pretagging, when installed)."""
+    try:
+        pretagging = importlib.import_module("annotate.pretagging")
+    except ImportError:
+        return
+    retrain = getattr(pretagging, "maybe_retrain", None)
+    if retrain is None:
+        return
+    try:
+        retrain(project)
+    except Exception:  # the gold set is saved; a failed retrain must not undo the confirm
+        log.exception("maybe_retrain failed for project %s", project.pk)

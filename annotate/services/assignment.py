@@ -1,0 +1,302 @@
+"""Who annotates which document: the project's workflow options, admin distribution,
+the pull queue, and giving stale queue slots back.
+
+Workflow options live in Project.settings (data, not columns):
+annotators_per_document (1–5), blind (bool), queue_timeout_minutes, agreement_k
+(None: a strict majority of the submitted sets).
+
+Concurrency: every path that adds assignments locks the documents' rows first, so
+two admins, or two annotators pulling at once, never push a document past its count.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from annotate.models import AnnotationSet, Assignment, SetKind, SetStatus
+from annotate.services.base import LOCKED_STATUSES, Invalid
+from corpus.models import Document, Project, Role
+
+MAX_ANNOTATORS_PER_DOCUMENT = 5
+
+
+@dataclass(frozen=True)
+class Workflow:
+    annotators_per_document: int = 1
+    blind: bool = True
+    queue_timeout_minutes: int = 120
+    agreement_k: int | None = None
+
+
+def workflow_of(project: Project) -> Workflow:
+    """The project's options, with defaults for those never set."""
+    stored = project.settings or {}
+    defaults = Workflow()
+    return Workflow(**{name: stored.get(name, value) for name, value in asdict(defaults).items()})
+
+
+def update_workflow(project: Project, user, **values) -> Workflow:
+    """Validate and store workflow options; other keys of Project.settings are kept."""
+    current = asdict(workflow_of(project))
+    for name, value in values.items():
+        if name not in current:
+            raise Invalid(_("Unknown workflow option «%(name)s».") % {"name": name}, name)
+        current[name] = _checked(name, value)
+    with transaction.atomic():
+        locked = Project.objects.select_for_update().get(pk=project.pk)
+        locked.settings = {**(locked.settings or {}), **current}
+        locked.save(update_fields=["settings"])
+    project.settings = locked.settings  # the caller's instance sees its new settings
+    return Workflow(**current)
+
+
+def _checked(name: str, value):
+    if name == "blind":
+        if not isinstance(value, bool):
+            raise Invalid(_("«blind» takes true or false."), name)
+        return value
+    if name == "agreement_k" and value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise Invalid(_("«%(name)s» must be a whole number, not «%(value)s».") % {"name": name, "value": value}, name)
+    low, high = {
+        "annotators_per_document": (1, MAX_ANNOTATORS_PER_DOCUMENT),
+        "queue_timeout_minutes": (1, 60 * 24 * 30),
+        "agreement_k": (1, MAX_ANNOTATORS_PER_DOCUMENT),
+    }[name]
+    if not low <= value <= high:
+        raise Invalid(
+            _("«%(name)s» must lie between %(low)s and %(high)s, not %(value)s.")
+            % {"name": name, "low": low, "high": high, "value": value},
+            name,
+        )
+    return value
+
+
+# --- who is assigned what -----------------------------------------------------------
+
+def uses_assignments(project: Project) -> bool:
+    """Before the first assignment every member works on every document (as before)."""
+    return Assignment.objects.filter(document__project=project).exists()
+
+
+def assigned_documents(project: Project, user):
+    """The documents this user is to annotate, in import order."""
+    documents = Document.objects.filter(project=project)
+    if uses_assignments(project):
+        documents = documents.filter(assignments__user=user)
+    return documents.order_by("order")
+
+
+def done_statuses() -> tuple[str, ...]:
+    return tuple(LOCKED_STATUSES)
+
+
+def progress(project: Project, user) -> tuple[int, int]:
+    """(done, assigned) for one annotator: done means submitted (or adjudicated since).
+    Two queries: the editor shows this on every change."""
+    counts = Assignment.objects.filter(document__project=project).aggregate(
+        any=Count("pk"), mine=Count("pk", filter=Q(user=user))
+    )
+    finished = AnnotationSet.objects.filter(
+        owner=user, kind=SetKind.ANNOTATOR, status__in=done_statuses(), document__project=project
+    )
+    if counts["any"]:
+        return finished.filter(document__assignments__user=user).count(), counts["mine"]
+    done_and_all = Document.objects.filter(project=project).aggregate(
+        all=Count("pk"), done=Count("pk", filter=Q(pk__in=finished.values("document_id")))
+    )
+    return done_and_all["done"], done_and_all["all"]
+
+
+def annotators_of(project: Project):
+    return get_user_model().objects.filter(
+        memberships__project=project, memberships__role=Role.ANNOTATOR
+    ).order_by("username")
+
+
+def _assignment_count():
+    counts = Assignment.objects.filter(document=OuterRef("pk")).values("document").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
+
+
+def documents_needing_annotators(project: Project):
+    """Documents with fewer assignments than the project asks for."""
+    wanted = workflow_of(project).annotators_per_document
+    return Document.objects.filter(project=project).annotate(assigned=_assignment_count()).filter(assigned__lt=wanted)
+
+
+# --- admin distribution -------------------------------------------------------------
+
+def assign_documents(project: Project, *, annotators: list, documents=None, by=None) -> int:
+    """Give each document (default: every document still needing annotators) as many
+    annotators as the project asks for, spreading the work evenly: the least loaded of
+    the chosen annotators first, never the same annotator twice on one document.
+    Returns how many assignments were made."""
+    users = _checked_annotators(project, annotators)
+    wanted = workflow_of(project).annotators_per_document
+    with transaction.atomic():
+        rows = Document.objects.filter(project=project).order_by("order")
+        if documents is not None:
+            ids = [getattr(d, "pk", d) for d in documents]
+            rows = rows.filter(pk__in=ids)
+            if rows.count() != len(set(ids)):
+                raise Invalid(_("Some of the chosen documents are not in this project."), "documents")
+        ids = list(rows.select_for_update().values_list("pk", flat=True))
+        existing: dict[int, set[int]] = {}
+        for document_id, user_id in Assignment.objects.filter(document_id__in=ids).values_list("document_id", "user_id"):
+            existing.setdefault(document_id, set()).add(user_id)
+        load = dict(
+            Assignment.objects.filter(document__project=project, user__in=users)
+            .values_list("user").annotate(n=Count("pk")).values_list("user", "n")
+        )
+        load = {u.pk: load.get(u.pk, 0) for u in users}
+        turn = {u.pk: i for i, u in enumerate(users)}  # ties go round robin
+        new = []
+        for document_id in ids:
+            taken = existing.get(document_id, set())
+            free = [u for u in load if u not in taken]
+            for user_id in sorted(free, key=lambda u: (load[u], turn[u]))[: max(0, wanted - len(taken))]:
+                new.append(Assignment(document_id=document_id, user_id=user_id, source=Assignment.Source.ADMIN))
+                load[user_id] += 1
+                turn[user_id] += len(users)
+        Assignment.objects.bulk_create(new)
+    return len(new)
+
+
+def _checked_annotators(project: Project, annotators: list) -> list:
+    if not annotators:
+        raise Invalid(_("Choose at least one annotator."), "annotators")
+    User = get_user_model()
+    keys = [getattr(a, "pk", a) for a in annotators]
+    users = list(User.objects.filter(
+        Q(pk__in=[k for k in keys if isinstance(k, int)]) | Q(username__in=[k for k in keys if isinstance(k, str)]),
+        memberships__project=project,
+    ).distinct().order_by("username"))
+    if len(users) != len(set(keys)):
+        found = {u.pk for u in users} | {u.username for u in users}
+        names = [getattr(a, "username", a) for a in annotators]
+        missing = ", ".join(str(name) for key, name in zip(keys, names) if key not in found)
+        raise Invalid(_("Not members of this project: %(users)s.") % {"users": missing}, "annotators")
+    return users
+
+
+def unassign(project: Project, *, document, user) -> int:
+    deleted, _rows = Assignment.objects.filter(document=document, document__project=project, user=user).delete()
+    return deleted
+
+
+# --- the pull queue -----------------------------------------------------------------
+
+def pull_next(project: Project, user) -> Document | None:
+    """The next document for this annotator from the queue, or None when the queue is
+    empty. A document pulled earlier and not yet touched is handed back first, so
+    pulling again never hoards documents."""
+    release_stale_assignments(project)
+    untouched = (
+        Assignment.objects.filter(document__project=project, user=user, source=Assignment.Source.QUEUE)
+        .exclude(Exists(_touched_set())).select_related("document").order_by("document__order").first()
+    )
+    if untouched is not None:
+        return untouched.document
+    wanted = workflow_of(project).annotators_per_document
+    with transaction.atomic():
+        candidate = (
+            Document.objects.filter(project=project)
+            .exclude(assignments__user=user)
+            .annotate(assigned=_assignment_count())
+            .filter(assigned__lt=wanted)
+            .order_by("order")
+            # Skip documents another pull is claiming right now: it may be taking the last slot.
+            .select_for_update(skip_locked=True, of=("self",))
+            .only("pk", "project_id", "order", "title", "external_id")
+            .first()
+        )
+        if candidate is None:
+            return None
+        Assignment.objects.create(document=candidate, user=user, source=Assignment.Source.QUEUE)
+    return candidate
+
+
+def _touched_set():
+    """The assignee's set for the assignment's document, once anything was written to it."""
+    return AnnotationSet.objects.filter(
+        document=OuterRef("document"), owner=OuterRef("user"), kind=SetKind.ANNOTATOR
+    ).exclude(status=SetStatus.NOT_STARTED, version=0)
+
+
+def release_stale_assignments(project: Project, *, now=None) -> int:
+    """Give back queue slots pulled longer ago than the timeout whose set is still
+    untouched (no set, or a set never written). Returns how many were released."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(minutes=workflow_of(project).queue_timeout_minutes)
+    stale = Assignment.objects.filter(
+        document__project=project, source=Assignment.Source.QUEUE, assigned_at__lt=cutoff
+    ).exclude(Exists(_touched_set()))
+    deleted, _rows = stale.delete()
+    return deleted
+
+
+# --- progress for the admin page ----------------------------------------------------
+
+@dataclass
+class AnnotatorProgress:
+    username: str
+    assigned: int
+    in_progress: int
+    done: int
+
+
+@dataclass
+class DocumentProgress:
+    document: Document
+    annotators: list[tuple[str, str]]  # (username, set status)
+    done: int
+    gold_status: str | None
+
+
+def progress_by_annotator(project: Project) -> list[AnnotatorProgress]:
+    sets = dict(
+        ((owner, status), n) for owner, status, n in AnnotationSet.objects.filter(
+            document__project=project, kind=SetKind.ANNOTATOR, document__assignments__user=F("owner")
+        ).values_list("owner__username", "status").annotate(n=Count("pk")).values_list("owner__username", "status", "n")
+    )
+    assigned = dict(
+        Assignment.objects.filter(document__project=project)
+        .values_list("user__username").annotate(n=Count("pk")).values_list("user__username", "n")
+    )
+    names = sorted(set(assigned) | set(annotators_of(project).values_list("username", flat=True)))
+    return [
+        AnnotatorProgress(
+            name, assigned.get(name, 0), sets.get((name, SetStatus.IN_PROGRESS), 0),
+            sum(sets.get((name, s), 0) for s in done_statuses()),
+        )
+        for name in names
+    ]
+
+
+def progress_by_document(project: Project, *, limit: int = 200) -> list[DocumentProgress]:
+    documents = list(Document.objects.filter(project=project).only("pk", "title", "external_id", "order").order_by("order")[:limit])
+    ids = [d.pk for d in documents]
+    statuses = {
+        (d, o): s for d, o, s in AnnotationSet.objects.filter(document_id__in=ids, kind=SetKind.ANNOTATOR)
+        .values_list("document_id", "owner__username", "status")
+    }
+    gold = dict(AnnotationSet.objects.filter(document_id__in=ids, kind=SetKind.GOLD).values_list("document_id", "status"))
+    who: dict[int, list[str]] = {}
+    for document_id, name in Assignment.objects.filter(document_id__in=ids).values_list("document_id", "user__username").order_by("user__username"):
+        who.setdefault(document_id, []).append(name)
+    rows = []
+    for document in documents:
+        people = [(name, statuses.get((document.pk, name), SetStatus.NOT_STARTED)) for name in who.get(document.pk, [])]
+        done = sum(1 for _n, status in people if status in done_statuses())
+        rows.append(DocumentProgress(document, people, done, gold.get(document.pk)))
+    return rows
+

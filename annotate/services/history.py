@@ -1,0 +1,259 @@
+"""Undo, redo and the readable history of a set, built on what django-pghistory records.
+
+Every mutation runs inside `recorded()`, so all rows it touched (spans, events,
+arguments, relations) share one pghistory context whose metadata names the user, the
+action and the set: one context is one action. Undo reverts the rows of the user's
+last action on the set (deleting what it inserted, re-inserting what it deleted with
+the old ids, restoring what it updated); redo reverts that undo. Both are themselves
+recorded actions ("undo"/"redo", with `reverts` = the context they revert) and bump
+the set's version, so the stacks can be replayed from the history alone:
+
+    a normal action  pushes itself on the done stack and clears the redo stack;
+    an undo          pops the done stack and pushes itself on the redo stack;
+    a redo           pops the redo stack and pushes itself on the done stack.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import pghistory
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, models, transaction
+from django.utils.translation import gettext as _
+from pghistory.models import Context
+
+from annotate.models import (
+    AnnotationSet,
+    Argument,
+    ArgumentHistory,
+    Event,
+    EventHistory,
+    Relation,
+    RelationHistory,
+    Span,
+    SpanHistory,
+)
+from annotate.services.base import Invalid, bump_version, ensure_editable, recorded
+from corpus.schema import ProjectSchema
+
+# Parents before children: re-inserting goes in this order, deleting in reverse.
+TRACKED: tuple[tuple[type[models.Model], type[models.Model]], ...] = (
+    (Span, SpanHistory),
+    (Event, EventHistory),
+    (Argument, ArgumentHistory),
+    (Relation, RelationHistory),
+)
+# How far back the stacks are replayed: deeper undo than this is not offered.
+MAX_ACTIONS = 500
+UNDO, REDO = "undo", "redo"
+
+
+def _actions(annotation_set: AnnotationSet, user, limit: int = MAX_ACTIONS) -> list[Context]:
+    """The user's recorded actions on this set that changed annotations, oldest first
+    (submit and reopen only change the set's status: they are not undone)."""
+    contexts = list(
+        Context.objects.filter(metadata__set=annotation_set.pk, metadata__user=user.pk).order_by("-created_at")[:limit]
+    )
+    ids = [context.id for context in contexts]
+    touched: set = set()
+    for _model, history in TRACKED:
+        touched.update(history.objects.filter(pgh_context_id__in=ids).values_list("pgh_context_id", flat=True).distinct())
+    return [context for context in reversed(contexts) if context.id in touched]
+
+
+def stacks(annotation_set: AnnotationSet, user) -> tuple[list[Context], list[Context]]:
+    """(done, undone): what undo and redo would revert next, at the ends of the lists."""
+    done: list[Context] = []
+    undone: list[Context] = []
+    for context in _actions(annotation_set, user):
+        action = context.metadata.get("action")
+        if action == UNDO:
+            if done:
+                done.pop()
+            undone.append(context)
+        elif action == REDO:
+            if undone:
+                undone.pop()
+            done.append(context)
+        else:
+            done.append(context)
+            undone.clear()
+    return done, undone
+
+
+def label_of(context: Context) -> str:
+    """The original action an undo/redo chain stands for (e.g. "create_event")."""
+    return context.metadata.get("label") or context.metadata.get("action") or ""
+
+
+def undo(annotation_set: AnnotationSet, user, *, version: int | None) -> str:
+    """Revert the user's last action on the set; returns that action's name."""
+    done, _undone = stacks(annotation_set, user)
+    if not done:
+        raise Invalid(_("Nothing to undo."), "history")
+    return _revert(annotation_set, user, done[-1], UNDO, version)
+
+
+def redo(annotation_set: AnnotationSet, user, *, version: int | None) -> str:
+    """Re-apply the action the user last undid; returns that action's name."""
+    _done, undone = stacks(annotation_set, user)
+    if not undone:
+        raise Invalid(_("Nothing to redo."), "history")
+    return _revert(annotation_set, user, undone[-1], REDO, version)
+
+
+# --- reverting one context -------------------------------------------------------------
+
+def _fields(model: type[models.Model]) -> list[str]:
+    return [f.attname for f in model._meta.concrete_fields]
+
+
+def _changes(model, history, context: Context) -> dict[int, tuple[dict | None, dict | None]]:
+    """{pk: (row before the action, row after it)}; None where the row did not exist."""
+    names = _fields(model)
+    rows = list(history.objects.filter(pgh_context_id=context.id).order_by("pgh_id").values("pgh_id", "pgh_label", *names))
+    first: dict[int, dict] = {}
+    last: dict[int, dict] = {}
+    for row in rows:
+        first.setdefault(row["id"], row)
+        last[row["id"]] = row
+    updated = [pk for pk, row in first.items() if row["pgh_label"] == "update"]
+    earlier = {}
+    if updated:
+        # The newest row of each object recorded before this action: its state before.
+        earlier = {
+            row["id"]: row
+            for row in history.objects.filter(pgh_obj_id__in=updated, pgh_id__lt=min(first[pk]["pgh_id"] for pk in updated))
+            .order_by("pgh_obj_id", "-pgh_id").distinct("pgh_obj_id").values(*names)
+        }
+    changes = {}
+    for pk, row in first.items():
+        if row["pgh_label"] == "insert":
+            before = None
+        elif row["pgh_label"] == "delete":
+            before = row
+        elif pk in earlier:
+            before = earlier[pk]
+        else:
+            raise Invalid(_("This change cannot be undone: the earlier state of a %(kind)s was not recorded.")
+                          % {"kind": model._meta.model_name}, "history")
+        after = None if last[pk]["pgh_label"] == "delete" else last[pk]
+        if before is not None or after is not None:
+            changes[pk] = (_state(before, names), _state(after, names))
+    return changes
+
+
+def _state(row: dict | None, names: list[str]) -> dict | None:
+    return None if row is None else {name: row[name] for name in names}
+
+
+def _check_unchanged_since(model, changes: dict) -> None:
+    """Refuse to revert rows that were changed again after the action (by anyone)."""
+    names = _fields(model)
+    current = {row["id"]: row for row in model.objects.filter(pk__in=list(changes)).values(*names)}
+    for pk, (_before, after) in changes.items():
+        if current.get(pk) != after:
+            raise Invalid(
+                _("Cannot undo: a %(kind)s it touched has changed since. Nothing was changed.")
+                % {"kind": model._meta.model_name},
+                "history",
+            )
+
+
+def _revert(annotation_set: AnnotationSet, user, context: Context, action: str, version: int | None) -> str:
+    label = label_of(context)
+    with recorded(user, action, annotation_set), pghistory.context(reverts=str(context.id), label=label):
+        ensure_editable(annotation_set)
+        changes = [(model, _changes(model, history, context)) for model, history in TRACKED]
+        for model, rows in changes:
+            _check_unchanged_since(model, rows)
+        bump_version(annotation_set, version)
+        try:
+            with transaction.atomic():
+                _apply(changes)
+        except IntegrityError:
+            raise Invalid(_("Cannot undo: it would conflict with a later change. Nothing was changed."), "history") from None
+    return label
+
+
+def _apply(changes: list) -> None:
+    for model, rows in reversed(changes):  # children first: what the action inserted goes
+        inserted = [pk for pk, (before, _after) in rows.items() if before is None]
+        if inserted:
+            model.objects.filter(pk__in=inserted).delete()
+    for model, rows in changes:  # parents first: what it deleted comes back with its old id
+        deleted = [model(**before) for before, after in rows.values() if before is not None and after is None]
+        if deleted:
+            model.objects.bulk_create(deleted)
+        for pk, (before, after) in rows.items():
+            if before is not None and after is not None and before != after:
+                model.objects.filter(pk=pk).update(**{k: v for k, v in before.items() if k != "id"})
+
+
+# --- the readable history ----------------------------------------------------------------
+
+@dataclass
+class Change:
+    kind: str  # span, event, argument, relation
+    op: str  # insert, update, delete
+    summary: str
+
+
+@dataclass
+class Action:
+    when: datetime
+    user: str
+    action: str
+    label: str
+    changes: list[Change] = field(default_factory=list)
+
+
+def set_history(annotation_set: AnnotationSet, limit: int = 100) -> list[Action]:
+    """The set's last `limit` actions, newest first, each with who, when and what
+    changed, in a constant number of queries."""
+    contexts = list(Context.objects.filter(metadata__set=annotation_set.pk).order_by("-created_at")[:limit])
+    ids = [context.id for context in contexts]
+    rows: dict = {context.id: [] for context in contexts}
+    for model, history in TRACKED:
+        for row in history.objects.filter(pgh_context_id__in=ids).order_by("pgh_id").values():
+            rows[row["pgh_context_id"]].append((model, row))
+    users = {u.pk: u.get_username() for u in get_user_model().objects.filter(pk__in={c.metadata.get("user") for c in contexts})}
+    describe = _Describer(annotation_set)
+    return [
+        Action(
+            when=context.created_at, user=users.get(context.metadata.get("user"), "—"),
+            action=context.metadata.get("action", ""), label=label_of(context),
+            changes=[describe(model, row) for model, row in rows[context.id]],
+        )
+        for context in contexts
+    ]
+
+
+class _Describer:
+    """One history row → a short line: «سمير داود» PER, MEET «التقى», Participant → ..."""
+
+    def __init__(self, annotation_set: AnnotationSet):
+        schema = ProjectSchema.load(annotation_set.document.project)
+        self.text = annotation_set.document.text
+        self.entities = {t.pk: t.key for t in schema.entity_types.values()}
+        self.events = {e.model.pk: e.key for e in schema.event_types.values()}
+        self.roles = {r.model.pk: r.key for e in schema.event_types.values() for r in e.roles.values()}
+        self.relations = {r.model.pk: r.key for r in schema.relation_types.values()}
+
+    def __call__(self, model, row: dict) -> Change:
+        kind = model._meta.model_name
+        if model is Span:
+            summary = f"{self.entities.get(row['entity_type_id'], '?')} «{self._cut(row['start'], row['end'])}»"
+        elif model is Event:
+            values = ", ".join(f"{k}={v}" for k, v in sorted(row["attributes"].items()))
+            summary = f"{self.events.get(row['event_type_id'], '?')} «{self._cut(row['trigger_start'], row['trigger_end'])}» {values}"
+        elif model is Argument:
+            summary = f"{self.roles.get(row['role_id'], '?')}: span {row['span_id']} of event {row['event_id']}"
+        else:
+            summary = f"{self.relations.get(row['relation_type_id'], '?')}: span {row['source_id']} → span {row['target_id']}"
+        return Change(kind, row["pgh_label"], summary.strip())
+
+    def _cut(self, start: int, end: int) -> str:
+        words = self.text[start:end]
+        return words if len(words) <= 40 else words[:39] + "…"

@@ -1,0 +1,232 @@
+"""Event cluster pages: the list, a cluster's page with its event mentions and their
+arguments, and the editor's panel for the selected event (join, leave, create).
+
+Any member may create a cluster; reviewers and admins rename, merge and delete them.
+An event joins or leaves a cluster only through a set the user may write. Mentions are
+shown only from sets the user may read (annotators: their own).
+"""
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, F
+from django.db.models.functions import Greatest, Substr
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from annotate import services
+from annotate.access import REVIEW_ROLES, can_write_set, get_project_for, get_set_for, role_in
+from annotate.models import Argument, Event, EventCluster
+from annotate.services import clusters
+from annotate.views.kb import SNIPPET, BadInput, int_field, visible_to, with_vary
+from corpus.models import Project
+
+PER_PAGE = 50
+MENTIONS_PER_PAGE = 100
+CANDIDATES = 8
+
+
+def _cluster_for(project: Project, cluster_id: int) -> EventCluster:
+    cluster = EventCluster.objects.filter(project=project, pk=cluster_id).first()
+    if cluster is None:
+        raise Http404("no such cluster")
+    return cluster
+
+
+# --- the list ------------------------------------------------------------------------
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cluster_list(request: HttpRequest, slug: str) -> HttpResponse:
+    project = get_project_for(request.user, slug)
+    if request.method == "POST":
+        try:
+            cluster = clusters.create_cluster(project, request.user, name=request.POST.get("name", ""),
+                                              description=request.POST.get("description", "").strip())
+        except services.Invalid as error:
+            messages.error(request, error.message)
+            return redirect("cluster_list", project.slug)
+        return redirect("cluster_detail", project.slug, cluster.pk)
+    query = request.GET.get("q", "").strip()
+    counted = Count("mentions", filter=visible_to(request.user, project, "mentions__set"))
+    found = clusters.search_clusters(project, query, limit=10_000)
+    page = Paginator(found, PER_PAGE).get_page(request.GET.get("page"))
+    counts = dict(
+        EventCluster.objects.filter(pk__in=[c.pk for c in page]).annotate(n=counted).values_list("pk", "n")
+    )
+    context = {
+        "project": project, "q": query, "page": page,
+        "rows": [{"cluster": c, "mentions": counts.get(c.pk, 0)} for c in page],
+    }
+    template = "annotate/clusters/list.html#results" if request.htmx else "annotate/clusters/list.html"
+    return with_vary(render(request, template, context))
+
+
+# --- a cluster -----------------------------------------------------------------------
+
+def event_mentions(user, project: Project, **filters) -> list[dict]:
+    """The events (matching `filters`) the user may see, each with its trigger in context
+    and its arguments: two queries however many there are."""
+    text = "set__document__text"
+    start, end = F("trigger_start"), F("trigger_end")
+    rows = list(
+        Event.objects.filter(visible_to(user, project), **filters)
+        .annotate(
+            before=Substr(text, Greatest(start - SNIPPET + 1, 1), start - Greatest(start - SNIPPET, 0)),
+            mention=Substr(text, start + 1, end - start),
+            after=Substr(text, end + 1, SNIPPET),
+        )
+        .values(
+            "pk", "trigger_start", "before", "mention", "after", "attributes", "event_type__key", "set_id",
+            "set__kind", "set__owner__username", "set__document_id", "set__document__title",
+            "set__document__external_id",
+        )
+        .order_by("set__document__order", "set__owner__username", "trigger_start", "pk")
+    )
+    arguments = defaultdict(list)
+    span_text = "span__set__document__text"
+    for argument in (
+        Argument.objects.filter(event__in=[row["pk"] for row in rows])
+        .annotate(text=Substr(span_text, F("span__start") + 1, F("span__end") - F("span__start")))
+        .values("event_id", "role__key", "span__entity_type__key", "span__kb_entity_id", "text")
+        .order_by("event_id", "role__order", "span__start")
+    ):
+        arguments[argument["event_id"]].append(argument)
+    for row in rows:
+        row["arguments"] = arguments[row["pk"]]
+        row["attribute_items"] = sorted(row["attributes"].items())
+    return rows
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cluster_detail(request: HttpRequest, slug: str, cluster_id: int) -> HttpResponse:
+    project = get_project_for(request.user, slug)
+    cluster = _cluster_for(project, cluster_id)
+    can_edit = role_in(request.user, project) in REVIEW_ROLES
+    if request.method == "POST":
+        if not can_edit:
+            raise Http404("no such page")
+        return _change_cluster(request, project, cluster)
+    mentions = event_mentions(request.user, project, cluster=cluster)
+    page = Paginator(mentions, MENTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"project": project, "cluster": cluster, "can_edit": can_edit, "page": page}
+    return render(request, "annotate/clusters/detail.html", context)
+
+
+def _change_cluster(request: HttpRequest, project: Project, cluster: EventCluster) -> HttpResponse:
+    action = request.POST.get("action", "")
+    try:
+        if action == "edit":
+            clusters.update_cluster(cluster, request.user, name=request.POST.get("name", ""),
+                                    description=request.POST.get("description", "").strip())
+            messages.success(request, _("Saved «%(name)s».") % {"name": cluster.name})
+        elif action == "merge":
+            source = _cluster_for(project, int_field(request, "source"))
+            moved = clusters.merge_clusters(cluster, source, request.user)
+            messages.success(request, _("Merged «%(source)s» into «%(target)s»: %(count)s mentions moved.")
+                             % {"source": source.name, "target": cluster.name, "count": moved})
+        elif action == "delete":
+            name = cluster.name
+            released = clusters.delete_cluster(cluster, request.user)
+            messages.success(request, _("Deleted «%(name)s»; %(count)s events left it.") % {"name": name, "count": released})
+            return redirect("cluster_list", project.slug)
+        else:
+            raise BadInput(_("Unknown action «%(action)s».") % {"action": action[:20]}, "action")
+    except services.Invalid as error:
+        messages.error(request, error.message)
+    return redirect("cluster_detail", project.slug, cluster.pk)
+
+
+# --- the editor's panel for the selected event ----------------------------------------
+
+PANEL = "annotate/clusters/_event_panel.html"
+
+
+def get_event_for(user, event_id: int, *, write: bool = False) -> Event:
+    """The event if the user may read (or write) its set; 404 otherwise."""
+    event = (
+        Event.objects.select_related("set__document__project", "event_type", "cluster").filter(pk=event_id).first()
+    )
+    if event is None:
+        raise Http404("no such event")
+    event.set = get_set_for(user, event.set_id, write=write)
+    return event
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cluster_event_panel(request: HttpRequest, event_id: int) -> HttpResponse:
+    """GET: the event's cluster and clusters to join (with `?q=`, only those when htmx
+    asks). POST `action` = join (with `cluster`), leave, create (with `name`); each with
+    the set `version`. Answers the refreshed panel and an `HX-Trigger: tawsim:version`."""
+    event = get_event_for(request.user, event_id, write=request.method == "POST")
+    if request.method == "GET":
+        context = _panel_context(request, event, request.GET.get("q", ""))
+        template = PANEL + "#candidates" if request.htmx and "q" in request.GET else PANEL
+        return with_vary(render(request, template, context))
+    try:
+        message = _panel_action(request, event)
+    except services.ServiceError as error:
+        status = 409 if isinstance(error, services.Conflict) else 400 if isinstance(error, BadInput) else 422
+        context = _panel_context(request, get_event_for(request.user, event.pk), "", message=error.message,
+                                 message_level="error", conflict=isinstance(error, services.Conflict))
+        return with_vary(render(request, PANEL, context, status=status))
+    event = get_event_for(request.user, event.pk)
+    response = render(request, PANEL, _panel_context(request, event, "", message=message, message_level="success"))
+    response["HX-Trigger"] = json.dumps({"tawsim:version": {"version": event.set.version}})
+    return with_vary(response)
+
+
+def _trigger_text(event: Event) -> str:
+    return event.set.document.text[event.trigger_start:event.trigger_end]
+
+
+def _panel_action(request: HttpRequest, event: Event) -> str:
+    action = request.POST.get("action", "")
+    version = int_field(request, "version")
+    trigger = _trigger_text(event)
+    if action == "join":
+        cluster = _cluster_for(event.set.document.project, int_field(request, "cluster"))
+        clusters.join_cluster(event, request.user, cluster=cluster, version=version)
+        return _("«%(trigger)s» joined «%(cluster)s».") % {"trigger": trigger, "cluster": cluster.name}
+    if action == "leave":
+        name = event.cluster.name if event.cluster else ""
+        clusters.leave_cluster(event, request.user, version=version)
+        return _("«%(trigger)s» left «%(cluster)s».") % {"trigger": trigger, "cluster": name}
+    if action == "create":
+        cluster = clusters.create_cluster_for_event(event, request.user, name=request.POST.get("name", ""), version=version)
+        return _("Created the cluster «%(cluster)s» with «%(trigger)s».") % {"trigger": trigger, "cluster": cluster.name}
+    raise BadInput(_("Unknown action «%(action)s».") % {"action": action[:20]}, "action")
+
+
+def _panel_context(request: HttpRequest, event: Event, query: str, *, message: str = "",
+                   message_level: str = "", conflict: bool = False) -> dict:
+    annotation_set = event.set
+    project = annotation_set.document.project
+    writable = can_write_set(request.user, annotation_set) and annotation_set.status not in services.LOCKED_STATUSES
+    found = clusters.search_clusters(project, query.strip(), limit=CANDIDATES) if writable else []
+    trigger = _trigger_text(event)
+    title = annotation_set.document.title or annotation_set.document.external_id
+    return {
+        "event": event,
+        "trigger": trigger,
+        "set": annotation_set,
+        "project": project,
+        "cluster": event.cluster,
+        "q": query,
+        "candidates": [c for c in found if c.pk != event.cluster_id],
+        "suggested_name": f"{event.event_type.key}: {trigger} ({title})"[:300],
+        "writable": writable,
+        "panel_url": reverse("cluster_event_panel", args=[event.pk]),
+        "message": message,
+        "message_level": message_level,
+        "conflict": conflict,
+    }

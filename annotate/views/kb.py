@@ -1,0 +1,277 @@
+"""Knowledge-base pages: the list with search, an entity's page with its mentions across
+documents, and the editor's panel for the selected span (link, unlink, create, link
+every identical mention).
+
+Every member reads the knowledge base; reviewers and admins edit its entries;
+annotators create entities from their spans and link spans of their own sets. Mentions
+are shown only from sets the user may read (annotate.access.can_read_set): an
+annotator sees their own, reviewers and admins everyone's.
+"""
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Q
+from django.db.models.functions import Greatest, Substr
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from annotate import services
+from annotate.access import REVIEW_ROLES, can_write_set, get_project_for, get_span_for, role_in
+from annotate.kb_search import name_key
+from annotate.models import KBEntity, SetKind, Span
+from annotate.services import kb
+from corpus.models import EntityType, Project
+
+SNIPPET = 40  # characters of context on each side of a mention
+PER_PAGE = 50
+MENTIONS_PER_PAGE = 100
+CANDIDATES = 8
+
+
+class BadInput(services.Invalid):
+    """A malformed request (missing or non-numeric field): HTTP 400."""
+
+
+def visible_to(user, project: Project, set_path: str = "set") -> Q:
+    """Rows (through `set_path`, the annotation set) the user may read: reviewers and
+    admins every set of the project, annotators their own sets only."""
+    if role_in(user, project) in REVIEW_ROLES:
+        return Q()
+    return Q(**{f"{set_path}__owner": user, f"{set_path}__kind": SetKind.ANNOTATOR})
+
+
+def with_snippets(rows, text: str = "set__document__text"):
+    """Annotate spans-like rows (start, end) with the text before, of and after them,
+    cut by PostgreSQL (the documents' texts never leave the database whole)."""
+    return rows.annotate(
+        before=Substr(text, Greatest(F("start") - SNIPPET + 1, 1), F("start") - Greatest(F("start") - SNIPPET, 0)),
+        mention=Substr(text, F("start") + 1, F("end") - F("start")),
+        after=Substr(text, F("end") + 1, SNIPPET),
+    )
+
+
+def int_field(request: HttpRequest, name: str, *, required: bool = True) -> int | None:
+    raw = request.POST.get(name, "").strip()
+    if not raw and not required:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise BadInput(
+            _("The field «%(field)s» must be a whole number, not «%(value)s».") % {"field": name, "value": raw[:20]},
+            name,
+        ) from None
+
+
+def aliases_field(request: HttpRequest) -> list[str]:
+    """One alias per line (or separated by «،» or «;»)."""
+    raw = request.POST.get("aliases", "")
+    return [a for line in raw.splitlines() for a in line.replace("،", ";").split(";") if a.strip()]
+
+
+def with_vary(response: HttpResponse) -> HttpResponse:
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _type_options(project: Project) -> list[EntityType]:
+    return list(project.entity_types.all())
+
+
+# --- the list ------------------------------------------------------------------------
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def kb_list(request: HttpRequest, slug: str) -> HttpResponse:
+    project = get_project_for(request.user, slug)
+    can_edit = role_in(request.user, project) in REVIEW_ROLES
+    if request.method == "POST":
+        if not can_edit:
+            raise Http404("no such page")
+        return _create(request, project)
+    query = request.GET.get("q", "").strip()
+    type_key = request.GET.get("type", "").strip()
+    types = _type_options(project)
+    chosen = next((t for t in types if t.key == type_key), None)
+    context = {"project": project, "can_edit": can_edit, "types": types, "q": query, "type": type_key}
+    context.update(_results(request, project, query, chosen))
+    template = "annotate/kb/list.html#results" if request.htmx else "annotate/kb/list.html"
+    return with_vary(render(request, template, context))
+
+
+def _results(request: HttpRequest, project: Project, query: str, entity_type: EntityType | None) -> dict:
+    """Ranked matches for a query; otherwise every entity by name, a page at a time.
+    Mention counts only count what the user may see."""
+    counted = Count("mentions", filter=visible_to(request.user, project, "mentions__set"))
+    if query:
+        found = kb.search_entities(project, query, entity_type=entity_type, limit=PER_PAGE)
+        counts = dict(
+            KBEntity.objects.filter(pk__in=[e.pk for e, _m in found]).annotate(n=counted).values_list("pk", "n")
+        )
+        rows = [{"entity": e, "match": m, "mentions": counts.get(e.pk, 0)} for e, m in found]
+        return {"rows": rows, "page": None}
+    entities = KBEntity.objects.filter(project=project).select_related("entity_type").annotate(n=counted)
+    if entity_type is not None:
+        entities = entities.filter(entity_type=entity_type)
+    page = Paginator(entities.order_by("name", "pk"), PER_PAGE).get_page(request.GET.get("page"))
+    return {"rows": [{"entity": e, "match": None, "mentions": e.n} for e in page], "page": page}
+
+
+def _create(request: HttpRequest, project: Project) -> HttpResponse:
+    try:
+        entity = kb.create_entity(
+            project, request.user, entity_type=request.POST.get("type", ""), name=request.POST.get("name", ""),
+            aliases=aliases_field(request), description=request.POST.get("description", "").strip(),
+        )
+    except services.Invalid as error:
+        messages.error(request, error.message)
+        return redirect("kb_list", project.slug)
+    messages.success(request, _("Added «%(name)s» to the knowledge base.") % {"name": entity.name})
+    return redirect("kb_entity", project.slug, entity.pk)
+
+
+# --- an entity -----------------------------------------------------------------------
+
+def _entity_for(project: Project, entity_id: int) -> KBEntity:
+    entity = KBEntity.objects.select_related("entity_type").filter(project=project, pk=entity_id).first()
+    if entity is None:
+        raise Http404("no such entity")
+    return entity
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def kb_entity(request: HttpRequest, slug: str, entity_id: int) -> HttpResponse:
+    project = get_project_for(request.user, slug)
+    entity = _entity_for(project, entity_id)
+    can_edit = role_in(request.user, project) in REVIEW_ROLES
+    if request.method == "POST":
+        if not can_edit:
+            raise Http404("no such page")
+        return _change_entity(request, project, entity)
+    mentions = with_snippets(
+        Span.objects.filter(visible_to(request.user, project), kb_entity=entity)
+    ).values(
+        "pk", "start", "end", "before", "mention", "after", "set_id", "set__kind", "set__owner__username",
+        "set__document_id", "set__document__title", "set__document__external_id",
+    ).order_by("set__document__order", "start", "pk")
+    page = Paginator(mentions, MENTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "project": project, "entity": entity, "can_edit": can_edit, "page": page,
+        "aliases_text": "\n".join(entity.aliases),
+    }
+    return render(request, "annotate/kb/entity.html", context)
+
+
+def _change_entity(request: HttpRequest, project: Project, entity: KBEntity) -> HttpResponse:
+    action = request.POST.get("action", "")
+    try:
+        if action == "edit":
+            kb.update_entity(entity, request.user, name=request.POST.get("name", ""),
+                             aliases=aliases_field(request), description=request.POST.get("description", "").strip())
+            messages.success(request, _("Saved «%(name)s».") % {"name": entity.name})
+        elif action == "merge":
+            source = _entity_for(project, int_field(request, "source"))
+            moved = kb.merge_entities(entity, source, request.user)
+            messages.success(request, _("Merged «%(source)s» into «%(target)s»: %(count)s mentions moved.")
+                             % {"source": source.name, "target": entity.name, "count": moved})
+        elif action == "delete":
+            name = entity.name
+            unlinked = kb.delete_entity(entity, request.user)
+            messages.success(request, _("Deleted «%(name)s»; %(count)s mentions were unlinked.") % {"name": name, "count": unlinked})
+            return redirect("kb_list", project.slug)
+        else:
+            raise BadInput(_("Unknown action «%(action)s».") % {"action": action[:20]}, "action")
+    except services.Invalid as error:
+        messages.error(request, error.message)
+    return redirect("kb_entity", project.slug, entity.pk)
+
+
+# --- the editor's panel for the selected span -----------------------------------------
+
+PANEL = "annotate/kb/_span_panel.html"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def kb_span_panel(request: HttpRequest, span_id: int) -> HttpResponse:
+    """GET: the span's link and ranked candidates (with `?q=`, only the candidates when
+    htmx asks for them). POST `action` = link (with `entity`), unlink, create (optional
+    `name`), link_all; each with the set `version`. Answers the refreshed panel, and the
+    set's new version in an `HX-Trigger: tawsim:version` event for the editor."""
+    span = get_span_for(request.user, span_id, write=request.method == "POST")
+    if request.method == "GET":
+        context = _panel_context(request, span, request.GET.get("q"))
+        template = PANEL + "#candidates" if request.htmx and "q" in request.GET else PANEL
+        return with_vary(render(request, template, context))
+    try:
+        message = _panel_action(request, span)
+    except services.ServiceError as error:
+        status = 409 if isinstance(error, services.Conflict) else 400 if isinstance(error, BadInput) else 422
+        context = _panel_context(request, _reloaded(span), None, message=error.message, message_level="error",
+                                 conflict=isinstance(error, services.Conflict))
+        return with_vary(render(request, PANEL, context, status=status))
+    span = _reloaded(span)
+    response = render(request, PANEL, _panel_context(request, span, None, message=message, message_level="success"))
+    response["HX-Trigger"] = json.dumps({"tawsim:version": {"version": span.set.version}})
+    return with_vary(response)
+
+
+def _reloaded(span: Span) -> Span:
+    return Span.objects.select_related("set__document__project", "entity_type", "kb_entity__entity_type").get(pk=span.pk)
+
+
+def _panel_action(request: HttpRequest, span: Span) -> str:
+    action = request.POST.get("action", "")
+    version = int_field(request, "version")
+    text = kb.span_text(span)
+    if action == "link":
+        entity = _entity_for(span.set.document.project, int_field(request, "entity"))
+        kb.link_span(span, request.user, entity=entity, version=version)
+        return _("Linked «%(text)s» to «%(name)s».") % {"text": text, "name": entity.name}
+    if action == "unlink":
+        kb.unlink_span(span, request.user, version=version)
+        return _("«%(text)s» is no longer linked.") % {"text": text}
+    if action == "create":
+        name = request.POST.get("name")
+        entity = kb.create_entity_from_span(span, request.user, version=version, name=name or None)
+        return _("Created «%(name)s» and linked «%(text)s» to it.") % {"name": entity.name, "text": text}
+    if action == "link_all":
+        count = kb.link_identical_mentions(span, request.user, version=version)
+        return _("Linked %(count)s more mentions of «%(text)s» in this document.") % {"count": count, "text": text}
+    raise BadInput(_("Unknown action «%(action)s».") % {"action": action[:20]}, "action")
+
+
+def _panel_context(request: HttpRequest, span: Span, query: str | None, *, message: str = "",
+                   message_level: str = "", conflict: bool = False) -> dict:
+    annotation_set = span.set
+    project = annotation_set.document.project
+    text = kb.span_text(span)
+    query = text if query is None else query.strip()
+    found = kb.search_entities(project, query, entity_type=span.entity_type, limit=CANDIDATES) if query else []
+    entity = span.kb_entity
+    writable = can_write_set(request.user, annotation_set) and annotation_set.status not in services.LOCKED_STATUSES
+    return {
+        "span": span,
+        "text": text,
+        "set": annotation_set,
+        "project": project,
+        "entity": entity,
+        "q": query,
+        "candidates": [(e, m) for e, m in found if entity is None or e.pk != entity.pk],
+        "exact_exists": any(m.exact and name_key(e.name) == name_key(text) for e, m in found),
+        "identical": len(kb.identical_mentions(span)) if entity is not None and writable else 0,
+        "writable": writable,
+        "panel_url": reverse("kb_span_panel", args=[span.pk]),
+        "message": message,
+        "message_level": message_level,
+        "conflict": conflict,
+    }
