@@ -10,7 +10,6 @@ span and event services, so its history is recorded like any other set's.
 """
 from __future__ import annotations
 
-import importlib
 import logging
 from dataclasses import dataclass, field
 
@@ -303,15 +302,10 @@ def reopen(document: Document, user, *, version: int | None) -> AnnotationSet:
 
 
 def _maybe_retrain(project) -> None:
-    """New gold may retrain the learned taggers (annotate.pretagging, when installed)."""
+    """New gold may retrain the learned tagger (every N adjudicated documents)."""
+    from annotate.pretagging import maybe_retrain  # imported here: pretagging imports the services
+
     try:
-        pretagging = importlib.import_module("annotate.pretagging")
-    except ImportError:
-        return
-    retrain = getattr(pretagging, "maybe_retrain", None)
-    if retrain is None:
-        return
-    try:
-        retrain(project)
+        maybe_retrain(project)
     except Exception:  # the gold set is saved; a failed retrain must not undo the confirm
         log.exception("maybe_retrain failed for project %s", project.pk)

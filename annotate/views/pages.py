@@ -1,18 +1,19 @@
-"""Annotator-facing pages: my projects, a project's documents, its guidelines."""
+"""Annotator-facing pages: my projects (with my queue and progress), a project's
+documents, its guidelines. Once a project uses assignments, an annotator's documents
+are their assignments; before that, every document of the project."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from markdown_it import MarkdownIt
 
-from annotate.access import get_project_for, role_in
+from annotate.access import REVIEW_ROLES, get_project_for, role_in
 from annotate.models import AnnotationSet, SetKind, SetStatus
-from annotate.services import LOCKED_STATUSES
+from annotate.services import LOCKED_STATUSES, assignment
 from corpus.models import Document, Membership, Role
 
 DOCUMENTS_PER_PAGE = 100
@@ -30,46 +31,56 @@ ROLE_LABELS = {Role.ADMIN: _("admin"), Role.REVIEWER: _("reviewer"), Role.ANNOTA
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
 
 
-def _done_sets(user):
-    """The user's finished sets. "Done" means submitted (an adjudicated set was submitted first)."""
-    return AnnotationSet.objects.filter(owner=user, kind=SetKind.ANNOTATOR, status__in=LOCKED_STATUSES)
-
-
 def progress_for(user, project) -> tuple[int, int]:
-    """(done, assigned). For now every project document is assigned to every member."""
-    done = _done_sets(user).filter(document__project=project).count()
-    return done, Document.objects.filter(project=project).count()
+    """(done, assigned): done means submitted (an adjudicated set was submitted first)."""
+    return assignment.progress(project, user)
+
+
+def continue_document(project, user) -> Document | None:
+    """Where the annotator stopped: the set they last changed that is not finished,
+    else the first of their documents they have not finished."""
+    documents = assignment.assigned_documents(project, user)
+    last = (
+        AnnotationSet.objects.filter(owner=user, kind=SetKind.ANNOTATOR, document__in=documents)
+        .exclude(status__in=LOCKED_STATUSES).exclude(status=SetStatus.NOT_STARTED, version=0)
+        .order_by("-updated_at").select_related("document").first()
+    )
+    if last is not None:
+        return last.document
+    finished = AnnotationSet.objects.filter(owner=user, kind=SetKind.ANNOTATOR, status__in=LOCKED_STATUSES)
+    return documents.exclude(pk__in=finished.values("document_id")).only("pk", "title", "external_id", "order").first()
+
+
+def _project_row(membership, user) -> dict:
+    project = membership.project
+    done, assigned = progress_for(user, project)
+    return {
+        "project": project,
+        "role": ROLE_LABELS.get(membership.role, membership.role),
+        "is_annotator": membership.role == Role.ANNOTATOR,
+        "done": done,
+        "assigned": assigned,
+        "continue": continue_document(project, user) if done < assigned else None,
+    }
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    memberships = list(
-        Membership.objects.filter(user=request.user).select_related("project").order_by("project__name")
-    )
-    ids = [m.project_id for m in memberships]
-    assigned = dict(
-        Document.objects.filter(project__in=ids).values_list("project").annotate(n=Count("pk")).values_list("project", "n")
-    )
-    done = dict(
-        _done_sets(request.user).filter(document__project__in=ids)
-        .values_list("document__project").annotate(n=Count("pk")).values_list("document__project", "n")
-    )
-    rows = [
-        {
-            "project": m.project,
-            "role": ROLE_LABELS.get(m.role, m.role),
-            "done": done.get(m.project_id, 0),
-            "assigned": assigned.get(m.project_id, 0),
-        }
-        for m in memberships
-    ]
+    memberships = Membership.objects.filter(user=request.user).select_related("project").order_by("project__name")
+    rows = [_project_row(m, request.user) for m in memberships]
     return render(request, "annotate/home.html", {"rows": rows})
 
 
 @login_required
 def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
     project = get_project_for(request.user, slug)
-    documents = Document.objects.filter(project=project).only("id", "external_id", "title", "order").order_by("order")
+    role = role_in(request.user, project)
+    # Annotators see their queue; reviewers and admins every document.
+    if role == Role.ANNOTATOR:
+        documents = assignment.assigned_documents(project, request.user)
+    else:
+        documents = Document.objects.filter(project=project).order_by("order")
+    documents = documents.only("id", "external_id", "title", "order")
     page = Paginator(documents, DOCUMENTS_PER_PAGE).get_page(request.GET.get("page"))
     statuses = dict(
         AnnotationSet.objects.filter(
@@ -88,7 +99,11 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "rows": rows,
         "done": done,
         "assigned": assigned,
-        "is_admin": role_in(request.user, project) == Role.ADMIN,
+        "continue": continue_document(project, request.user) if done < assigned else None,
+        "is_admin": role == Role.ADMIN,
+        "is_reviewer": role in REVIEW_ROLES,
+        "is_annotator": role == Role.ANNOTATOR,
+        "uses_assignments": assignment.uses_assignments(project),
     }
     return render(request, "annotate/project_detail.html", context)
 

@@ -74,3 +74,49 @@ def test_guidelines_render_markdown_without_raw_html(client, project, annotator)
     assert "<h1>القواعد</h1>" in html and "<strong>الأشخاص</strong>" in html
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
     assert 'href="javascript:' not in html
+
+
+# --- assignments: my queue, progress, continue, next document ------------------------
+
+def test_once_assignments_exist_my_documents_are_my_assignments(client, project, three_documents, annotator, other_annotator):
+    from annotate.services import assignment
+
+    assignment.assign_documents(project, annotators=[annotator], documents=[three_documents[2].pk])
+    client.force_login(annotator)
+    response = client.get(reverse("project_detail", args=[project.slug]))
+    assert [row["document"].pk for row in response.context["rows"]] == [three_documents[2].pk]
+    assert (response.context["done"], response.context["assigned"]) == (0, 1)
+    assert 'value="0" max="1"' in client.get(reverse("home")).content.decode()
+    client.force_login(other_annotator)  # nothing assigned to them
+    assert client.get(reverse("project_detail", args=[project.slug])).context["assigned"] == 0
+
+
+def test_continue_where_i_stopped_points_at_my_last_unfinished_document(client, project, three_documents, annotator):
+    annotation_set = services.own_set(three_documents[1], annotator)
+    start = three_documents[1].text.index("دمشق")
+    services.create_span(annotation_set, annotator, entity_type="GPE", start=start, end=start + 4, version=None)
+    client.force_login(annotator)
+    html = client.get(reverse("home")).content.decode()
+    assert reverse("editor", args=[project.slug, three_documents[1].pk]) in html
+    assert reverse("pull_next", args=[project.slug]) in html
+
+
+def test_next_document_pulls_from_the_queue_and_opens_it(client, project, three_documents, annotator):
+    client.force_login(annotator)
+    response = client.post(reverse("pull_next", args=[project.slug]))
+    assert response.status_code == 302 and response["Location"] == reverse("editor", args=[project.slug, three_documents[0].pk])
+    assert client.get(reverse("project_detail", args=[project.slug])).context["assigned"] == 1
+
+
+def test_reviewers_and_admins_see_the_workflow_links(client, project, admin_user, reviewer, annotator):
+    page = reverse("project_detail", args=[project.slug])
+    client.force_login(admin_user)
+    html = client.get(page).content.decode()
+    assert reverse("workflow", args=[project.slug]) in html and reverse("review_list", args=[project.slug]) in html
+    client.force_login(reviewer)
+    html = client.get(page).content.decode()
+    assert reverse("workflow", args=[project.slug]) not in html and reverse("review_list", args=[project.slug]) in html
+    client.force_login(annotator)
+    html = client.get(page).content.decode()
+    assert reverse("review_list", args=[project.slug]) not in html
+    assert client.get(reverse("review_list", args=[project.slug])).status_code == 404

@@ -1,0 +1,215 @@
+"""Merging N annotators' sets of one document into a gold draft.
+
+Pure: plain tuples in, plain dataclasses out; no ORM. An item (a span, an event
+trigger, the fillers of one event role, one attribute value) chosen identically by
+at least K annotators is *agreed* and goes into the gold draft untouched; every other
+choice becomes a *conflict* listing its variants and who chose each.
+
+Events merge as wholes, keyed by (type, trigger offsets). Within an event, each role
+is one item (an annotator's choice is the set of spans filling it) and each attribute
+is one item. A role or attribute of an event whose trigger K annotators agree on needs
+K votes too; for an event that only enters gold by the reviewer's decision, it needs
+every annotator who proposed that event to agree.
+
+Conflict ids are derived from the content, so the same sets always give the same ids
+and a recorded decision keeps pointing at its conflict.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+# (entity type key, start, end): a span, and an argument's filler.
+SpanKey = tuple[str, int, int]
+# (event type key, trigger start, trigger end)
+EventKey = tuple[str, int, int]
+
+
+@dataclass(frozen=True)
+class EventInput:
+    type: str
+    start: int
+    end: int
+    attributes: dict = field(default_factory=dict, hash=False, compare=False)
+    arguments: tuple[tuple[str, SpanKey], ...] = ()  # (role key, filler)
+
+    @property
+    def key(self) -> EventKey:
+        return (self.type, self.start, self.end)
+
+
+@dataclass
+class SetInput:
+    """One annotator's submitted set."""
+
+    annotator: str
+    spans: list[SpanKey]
+    events: list[EventInput] = field(default_factory=list)
+
+
+@dataclass
+class Variant:
+    value: dict  # JSON-able: what the gold set would hold if this variant were accepted
+    annotators: tuple[str, ...]
+
+
+@dataclass
+class Conflict:
+    id: str
+    kind: str  # span | event | role | attribute
+    start: int  # the text range to highlight
+    end: int
+    variants: list[Variant]
+    abstained: tuple[str, ...]  # annotators who proposed nothing here
+    event: EventKey | None = None  # for role and attribute conflicts: the event they belong to
+    role: str = ""
+    attribute: str = ""
+
+    def as_item(self) -> dict:
+        """What a decision records about the conflict it settles."""
+        item = {"id": self.id, "kind": self.kind, "start": self.start, "end": self.end}
+        if self.event:
+            item["event"] = list(self.event)
+        if self.role:
+            item["role"] = self.role
+        if self.attribute:
+            item["attribute"] = self.attribute
+        return item
+
+
+@dataclass
+class AgreedEvent:
+    key: EventKey
+    annotators: tuple[str, ...]
+    roles: dict[str, list[SpanKey]]  # agreed roles only
+    attributes: dict  # agreed attributes only
+
+
+@dataclass
+class Merge:
+    annotators: tuple[str, ...]
+    k: int
+    spans: list[SpanKey]  # agreed
+    events: list[AgreedEvent]  # agreed triggers, with their agreed roles and attributes
+    conflicts: list[Conflict]  # span and event-trigger conflicts, then role/attribute ones
+    # Every proposed event with what its proposers agree on among themselves: used when
+    # the reviewer accepts an event trigger that did not reach K.
+    proposals: dict[EventKey, AgreedEvent] = field(default_factory=dict)
+
+
+def default_k(n: int) -> int:
+    """A strict majority."""
+    return n // 2 + 1
+
+
+def merge(sets: list[SetInput], k: int | None = None) -> Merge:
+    annotators = tuple(s.annotator for s in sets)
+    n = len(sets)
+    k = min(max(1, k if k is not None else default_k(n)), max(n, 1))
+    span_votes = _votes((s.annotator, span) for s in sets for span in set(s.spans))
+    agreed_spans = sorted(key for key, who in span_votes.items() if len(who) >= k)
+    conflicts = _grouped("span", {key: who for key, who in span_votes.items() if len(who) < k}, annotators, _span_value)
+
+    events_by_key: dict[EventKey, dict[str, EventInput]] = defaultdict(dict)
+    for s in sets:
+        for event in s.events:
+            events_by_key[event.key].setdefault(s.annotator, event)  # one vote per annotator
+    trigger_votes = {key: tuple(by_user) for key, by_user in events_by_key.items()}
+    conflicts += _grouped(
+        "event", {key: who for key, who in trigger_votes.items() if len(who) < k}, annotators, _event_value
+    )
+
+    agreed_events, proposals, inner = [], {}, []
+    for key in sorted(events_by_key):
+        by_user = events_by_key[key]
+        needed = min(k, len(by_user))
+        agreed, event_conflicts = _merge_event(key, by_user, needed)
+        proposals[key] = agreed
+        inner += event_conflicts
+        if len(by_user) >= k:
+            agreed_events.append(agreed)
+    return Merge(annotators, k, agreed_spans, agreed_events, conflicts + inner, proposals)
+
+
+def _votes(pairs) -> dict:
+    votes: dict = defaultdict(list)
+    for annotator, key in pairs:
+        votes[key].append(annotator)
+    return {key: tuple(who) for key, who in votes.items()}
+
+
+def _span_value(key: SpanKey) -> dict:
+    return {"type": key[0], "start": key[1], "end": key[2]}
+
+
+def _event_value(key: EventKey) -> dict:
+    return {"type": key[0], "trigger_start": key[1], "trigger_end": key[2]}
+
+
+def _grouped(kind: str, votes: dict, annotators: tuple[str, ...], value) -> list[Conflict]:
+    """Variants that did not reach K, grouped into one conflict per run of
+    overlapping text: they are alternatives for the same words."""
+    conflicts: list[Conflict] = []
+    group: list = []
+    group_end = -1
+    for key in sorted(votes, key=lambda k: (k[1], -k[2], k[0])):
+        if group and key[1] >= group_end:
+            conflicts.append(_conflict(kind, group, votes, annotators, value))
+            group, group_end = [], -1
+        group.append(key)
+        group_end = max(group_end, key[2])
+    if group:
+        conflicts.append(_conflict(kind, group, votes, annotators, value))
+    return conflicts
+
+
+def _conflict(kind: str, keys: list, votes: dict, annotators: tuple[str, ...], value) -> Conflict:
+    start, end = min(k[1] for k in keys), max(k[2] for k in keys)
+    chose = {a for k in keys for a in votes[k]}
+    variants = [Variant(value(k), votes[k]) for k in sorted(keys, key=lambda k: (-len(votes[k]), k[1], -k[2], k[0]))]
+    return Conflict(f"{kind}:{start}-{end}", kind, start, end, variants, tuple(a for a in annotators if a not in chose))
+
+
+def _merge_event(key: EventKey, by_user: dict[str, EventInput], needed: int) -> tuple[AgreedEvent, list[Conflict]]:
+    """Role by role and attribute by attribute, among the annotators who proposed the event."""
+    proposers = tuple(by_user)
+    roles: dict[str, list[SpanKey]] = {}
+    attributes: dict = {}
+    conflicts: list[Conflict] = []
+    role_keys = sorted({role for event in by_user.values() for role, _filler in event.arguments})
+    for role in role_keys:
+        choices = {a: tuple(sorted({f for r, f in e.arguments if r == role})) for a, e in by_user.items()}
+        winner, variants = _choose(choices, needed)
+        if winner is not None:
+            if winner:
+                roles[role] = list(winner)
+            continue
+        conflicts.append(Conflict(
+            f"role:{key[0]}:{key[1]}-{key[2]}:{role}", "role", key[1], key[2],
+            [Variant({"fillers": [_span_value(f) for f in fillers]}, who) for fillers, who in variants],
+            (), event=key, role=role,
+        ))
+    attribute_keys = sorted({name for event in by_user.values() for name in event.attributes})
+    for name in attribute_keys:
+        choices = {a: e.attributes.get(name) for a, e in by_user.items()}
+        winner, variants = _choose(choices, needed)
+        if winner is not None or (len(variants) == 1 and variants[0][0] is None):
+            if winner is not None:
+                attributes[name] = winner
+            continue
+        conflicts.append(Conflict(
+            f"attribute:{key[0]}:{key[1]}-{key[2]}:{name}", "attribute", key[1], key[2],
+            [Variant({"value": value}, who) for value, who in variants], (), event=key, attribute=name,
+        ))
+    return AgreedEvent(key, proposers, roles, attributes), conflicts
+
+
+def _choose(choices: dict, needed: int):
+    """(the choice at least `needed` annotators made, or None; every distinct choice
+    with its annotators, most chosen first)."""
+    grouped: dict = defaultdict(list)
+    for annotator, choice in choices.items():
+        grouped[choice].append(annotator)
+    variants = sorted(((c, tuple(w)) for c, w in grouped.items()), key=lambda cw: (-len(cw[1]), repr(cw[0])))
+    top, who = variants[0]
+    return (top if len(who) >= needed and (len(variants) == 1 or len(variants[1][1]) < len(who)) else None), variants

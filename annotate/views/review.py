@@ -1,0 +1,373 @@
+"""Workflow pages: the admin's assignment page, the annotators' "next document" pull,
+the reviewers' list of documents to adjudicate, and the adjudication view.
+
+Access: workflow settings and distribution are for project admins; adjudication for
+reviewers and admins. Anyone else gets 404 (get_project_for with roles).
+"""
+from __future__ import annotations
+
+from html import escape
+
+from django.contrib import messages
+from django.middleware.csrf import get_token
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from annotate import services
+from annotate.access import REVIEW_ROLES, get_document_for, get_project_for, get_span_for
+from annotate.models import AnnotationSet, SetKind, Span
+from annotate.rendering import SpanView, render_text
+from annotate.services import adjudication, assignment
+from annotate.views.pages import STATUS_LABELS
+from corpus.models import Document, Project, Role
+
+ADMIN_ONLY = (Role.ADMIN,)
+CONFLICT_COLOUR = "#d62828"
+CHART_WIDTH = 300
+
+
+# --- assignment (admins) ------------------------------------------------------------
+
+def _int_or_none(raw: str):
+    raw = (raw or "").strip()
+    if raw == "":
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise services.Invalid(_("«%(value)s» is not a whole number.") % {"value": raw[:20]}) from None
+
+
+@login_required
+def workflow(request: HttpRequest, slug: str) -> HttpResponse:
+    project = get_project_for(request.user, slug, roles=ADMIN_ONLY)
+    if request.method == "POST":
+        try:
+            _workflow_post(request, project)
+        except services.Invalid as error:
+            messages.error(request, error.message)
+        return redirect("workflow", slug)
+    annotators = list(assignment.annotators_of(project))
+    by_annotator = assignment.progress_by_annotator(project)
+    context = {
+        "project": project,
+        "workflow": assignment.workflow_of(project),
+        "annotators": annotators,
+        "by_annotator": by_annotator,
+        "chart": _chart(by_annotator),
+        "by_document": assignment.progress_by_document(project),
+        "needing": assignment.documents_needing_annotators(project).count(),
+        "status_labels": STATUS_LABELS,
+    }
+    return render(request, "annotate/review/workflow.html", context)
+
+
+def _workflow_post(request: HttpRequest, project: Project) -> None:
+    if request.POST.get("action") == "settings":
+        assignment.update_workflow(
+            project, request.user,
+            annotators_per_document=_int_or_none(request.POST.get("annotators_per_document")) or 1,
+            blind=request.POST.get("blind") == "on",
+            queue_timeout_minutes=_int_or_none(request.POST.get("queue_timeout_minutes")) or 120,
+            agreement_k=_int_or_none(request.POST.get("agreement_k")),
+        )
+        messages.success(request, _("Workflow settings saved."))
+        return
+    chosen = [int(pk) for pk in request.POST.getlist("annotators") if pk.isdigit()]
+    raw_documents = request.POST.get("documents", "").replace(",", " ").split()
+    documents = [_int_or_none(pk) for pk in raw_documents] or None
+    count = assignment.assign_documents(project, annotators=chosen, documents=documents, by=request.user)
+    messages.success(request, _("%(count)s assignments made.") % {"count": count})
+
+
+def _chart(rows: list) -> dict:
+    """Horizontal bars (done, then in progress, over assigned), drawn by the template as SVG."""
+    most = max((row.assigned for row in rows), default=0) or 1
+    bars = []
+    for index, row in enumerate(rows):
+        scale = CHART_WIDTH / most
+        bars.append({
+            "row": row, "y": index * 26, "text_y": index * 26 + 14,
+            "assigned_w": round(row.assigned * scale, 1),
+            "done_w": round(row.done * scale, 1),
+            "progress_x": round(row.done * scale, 1), "progress_w": round(row.in_progress * scale, 1),
+        })
+    return {"bars": bars, "height": max(26, len(rows) * 26), "width": CHART_WIDTH}
+
+
+@require_POST
+@login_required
+def pull_next(request: HttpRequest, slug: str) -> HttpResponse:
+    project = get_project_for(request.user, slug)
+    document = assignment.pull_next(project, request.user)
+    if document is None:
+        messages.info(request, _("The queue is empty: every document has its annotators."))
+        return redirect("project_detail", slug)
+    return redirect("editor", slug, document.pk)
+
+
+# --- adjudication (reviewers and admins) -------------------------------------------
+
+@login_required
+def review_list(request: HttpRequest, slug: str) -> HttpResponse:
+    project = get_project_for(request.user, slug, roles=REVIEW_ROLES)
+    rows = assignment.progress_by_document(project)
+    submitted: dict[int, int] = {}
+    for document_id in AnnotationSet.objects.filter(
+        document__project=project, kind=SetKind.ANNOTATOR, status__in=services.LOCKED_STATUSES
+    ).values_list("document_id", flat=True):
+        submitted[document_id] = submitted.get(document_id, 0) + 1
+    for row in rows:
+        row.submitted = submitted.get(row.document.pk, 0)
+        row.gold_label = STATUS_LABELS.get(row.gold_status, "—") if row.gold_status else "—"
+    return render(request, "annotate/review/list.html", {"project": project, "rows": rows})
+
+
+def _adjudication_target(request: HttpRequest, slug: str, document_id: int) -> tuple[Project, Document]:
+    project = get_project_for(request.user, slug, roles=REVIEW_ROLES)
+    document = get_document_for(request.user, project, document_id)
+    document.project = project
+    return project, document
+
+
+def _label(entity_type) -> str:
+    return entity_type.name_ar if (get_language() or "ar").startswith("ar") else entity_type.name_en
+
+
+def adjudication_context(project: Project, document: Document, state: adjudication.State, **extra) -> dict:
+    types = {t.key: t for t in services.entity_types(project)}
+    gold_spans = []
+    if state.gold is not None:
+        by_id = {t.pk: t for t in types.values()}
+        gold_spans = [
+            SpanView(pk, by_id[type_id].key, by_id[type_id].colour, _label(by_id[type_id]), start, end)
+            for pk, type_id, start, end in Span.objects.filter(set=state.gold).values_list("pk", "entity_type_id", "start", "end")
+        ]
+    text = document.text
+    conflicts = [_conflict_view(c, number, text, types) for number, c in enumerate(state.open, start=1)]
+    # Open conflicts are drawn over the gold draft as red marks numbered like the list.
+    marks = gold_spans + [
+        SpanView(-c["number"], "CONFLICT", CONFLICT_COLOUR, "⚠ %d" % c["number"], c["start"], c["end"])
+        for c in conflicts
+    ]
+    context = {
+        "project": project,
+        "document": document,
+        "state": state,
+        "gold": state.gold,
+        "conflicts": conflicts,
+        "text_html": render_text(text, marks),
+        "gold_spans": [
+            {"span": s, "text": text[s.start:s.end]} for s in sorted(gold_spans, key=lambda s: (s.start, -s.end))
+        ],
+        "entity_types": list(types.values()),
+        "status_label": STATUS_LABELS.get(state.gold.status, "") if state.gold else "",
+        "decisions": state.decisions[-20:][::-1],
+    }
+    context.update(extra)
+    return context
+
+
+def _conflict_view(conflict, number: int, text: str, types: dict) -> dict:
+    variants = []
+    for index, variant in enumerate(conflict.variants):
+        variants.append({"index": index, "annotators": variant.annotators, "text": _variant_text(conflict, variant.value, text, types)})
+    return {
+        "id": conflict.id, "number": number, "kind": conflict.kind, "start": conflict.start, "end": conflict.end,
+        "snippet": text[conflict.start:conflict.end], "variants": variants, "abstained": conflict.abstained,
+        "role": conflict.role, "attribute": conflict.attribute, "title": _conflict_title(conflict),
+    }
+
+
+def _variant_text(conflict, value: dict, text: str, types: dict) -> str:
+    """One line saying what accepting this variant puts into gold."""
+    def span(v):
+        entity = types.get(v["type"])
+        return f"{_label(entity) if entity else v['type']} «{text[v['start']:v['end']]}»"
+
+    if conflict.kind == "span":
+        return span(value)
+    if conflict.kind == "event":
+        return f"{value['type']} «{text[value['trigger_start']:value['trigger_end']]}»"
+    if conflict.kind == "role":
+        return "، ".join(span(f) for f in value["fillers"]) or _("(nobody)")
+    return str(value["value"]) if value["value"] is not None else _("(not set)")
+
+
+def conflicts_html(conflicts: list[dict], *, decide_url: str, csrf: str, version, types: list) -> SafeString:
+    """The conflict list, built in one pass like annotate.rendering (a template loop with
+    a form per variant costs more than the rest of the page)."""
+    e = escape
+    hidden = f'<input type="hidden" name="csrfmiddlewaretoken" value="{e(csrf)}"><input type="hidden" name="version" value="{e(str(version))}">'
+    form = f'<form method="post" action="{e(decide_url)}" hx-post="{e(decide_url)}" hx-target="#adjudication" hx-swap="outerHTML">{hidden}'
+    options = "".join(f'<option value="{e(t.key)}">{e(t.key)}</option>' for t in types)
+    accept_title, edit_label = e(_("Accept this variant")), e(_("Accept as"))
+    reject = f'<button type="submit" name="action" value="reject" class="reject" title="{e(_("Reject every variant (x)"))}"><kbd>x</kbd> {e(_("Reject"))}</button>'
+    out = []
+    for c in conflicts:
+        cid = e(c["id"])
+        items = []
+        for number, v in enumerate(c["variants"], start=1):
+            edit = ""
+            if c["kind"] == "span":
+                edit = (f'<select name="type" aria-label="{edit_label}">{options}</select> '
+                        f'<button type="submit" name="action" value="edit" class="edit">{edit_label}</button>')
+            items.append(
+                f'<li>{form}<input type="hidden" name="conflict" value="{cid}"><input type="hidden" name="variant" value="{v["index"]}">'
+                f'<button type="submit" name="action" value="accept" class="accept" data-variant="{number}" title="{accept_title} ({number})">'
+                f'<kbd>{number}</kbd> <bdi>{e(v["text"])}</bdi></button> {edit}</form> '
+                f'<span class="who">{e(", ".join(v["annotators"]))}</span></li>'
+            )
+        abstained = ""
+        if c["abstained"]:
+            abstained = f'<p class="who">{e(_("Marked nothing here: %(names)s") % {"names": ", ".join(c["abstained"])})}</p>'
+        snippet = c["snippet"] if len(c["snippet"]) <= 60 else c["snippet"][:59] + "…"
+        out.append(
+            f'<li class="conflict" id="conflict-{c["number"]}" data-conflict="{cid}" data-start="{c["start"]}" tabindex="-1">'
+            f'<strong>⚠ {c["number"]}</strong> {e(c["title"])} — <bdi dir="rtl" lang="ar">{e(snippet)}</bdi>'
+            f'<ol class="variants">{"".join(items)}</ol>{abstained}'
+            f'{form}<input type="hidden" name="conflict" value="{cid}">{reject}</form></li>'
+        )
+    return mark_safe("".join(out))
+
+
+def gold_list_html(items: list[dict], *, remove_url: str, csrf: str, version, locked: bool) -> SafeString:
+    """The gold draft's spans, each with a remove button while the set is editable."""
+    e = escape
+    title = e(_("Remove from gold"))
+    out = []
+    for item in items:
+        span = item["span"]
+        text = item["text"] if len(item["text"]) <= 40 else item["text"][:39] + "…"
+        button = "" if locked else (
+            f'<form method="post" action="{e(remove_url.replace("/0/", f"/{span.id}/"))}" '
+            f'hx-post="{e(remove_url.replace("/0/", f"/{span.id}/"))}" hx-target="#adjudication" hx-swap="outerHTML">'
+            f'<input type="hidden" name="csrfmiddlewaretoken" value="{e(csrf)}"><input type="hidden" name="version" value="{e(str(version))}">'
+            f'<button type="submit" class="remove" title="{title}">×</button></form>'
+        )
+        out.append(
+            f'<li style="--c:{e(span.colour)}"><span class="chip">{e(span.label)}</span> '
+            f'<bdi dir="rtl" lang="ar">{e(text)}</bdi>{button}</li>'
+        )
+    return mark_safe("".join(out))
+
+
+def _conflict_title(conflict) -> str:
+    if conflict.kind == "span":
+        return _("Entity")
+    if conflict.kind == "event":
+        return _("Event")
+    if conflict.kind == "role":
+        return _("Role %(role)s of %(event)s") % {"role": conflict.role, "event": conflict.event[0]}
+    return _("Attribute %(name)s of %(event)s") % {"name": conflict.attribute, "event": conflict.event[0]}
+
+
+def _render(request: HttpRequest, project: Project, document: Document, state, status: int = 200, **extra) -> HttpResponse:
+    template = "annotate/review/adjudicate.html" + ("#panel" if request.htmx else "")
+    context = adjudication_context(project, document, state, **extra)
+    context["conflicts_html"] = conflicts_html(
+        context["conflicts"], decide_url=reverse("adjudicate_decide", args=[project.slug, document.pk]),
+        csrf=get_token(request), version=state.gold.version if state.gold else "", types=context["entity_types"],
+    )
+    context["gold_list_html"] = gold_list_html(
+        context["gold_spans"], remove_url=reverse("adjudicate_remove_span", args=[project.slug, document.pk, 0]),
+        csrf=get_token(request), version=state.gold.version if state.gold else "", locked=state.adjudicated,
+    )
+    response = render(request, template, context, status=status)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@login_required
+def adjudicate(request: HttpRequest, slug: str, document_id: int) -> HttpResponse:
+    project, document = _adjudication_target(request, slug, document_id)
+    state = adjudication.open_adjudication(document, request.user)
+    return _render(request, project, document, state)
+
+
+def _act(request: HttpRequest, slug: str, document_id: int, change) -> HttpResponse:
+    """Run a service call; answer htmx with the re-rendered panel, plain posts with a redirect."""
+    project, document = _adjudication_target(request, slug, document_id)
+    try:
+        message = change(document)
+        level, status = "success", 200
+    except services.Conflict as error:
+        message, level, status = error.message, "error", 409
+    except services.Invalid as error:
+        message, level, status = error.message, "error", 422
+    if not request.htmx:
+        (messages.success if level == "success" else messages.error)(request, message)
+        return redirect("adjudicate", slug, document_id)
+    state = adjudication.state_of(document)
+    return _render(request, project, document, state, status=status, message=message, message_level=level)
+
+
+def _version(request: HttpRequest) -> int | None:
+    return _int_or_none(request.POST.get("version", ""))
+
+
+@require_POST
+@login_required
+def adjudicate_start(request: HttpRequest, slug: str, document_id: int) -> HttpResponse:
+    def change(document):
+        adjudication.open_adjudication(document, request.user, force=True)
+        return _("Adjudication started with the sets submitted so far.")
+
+    return _act(request, slug, document_id, change)
+
+
+@require_POST
+@login_required
+def adjudicate_decide(request: HttpRequest, slug: str, document_id: int) -> HttpResponse:
+    def change(document):
+        action = request.POST.get("action", "")
+        adjudication.decide(
+            document, request.user, conflict_id=request.POST.get("conflict", ""), action=action,
+            variant=_int_or_none(request.POST.get("variant", "")), entity_type=request.POST.get("type") or None,
+            version=_version(request),
+        )
+        return {"accept": _("Variant accepted into gold."), "edit": _("Edited variant accepted into gold."),
+                "reject": _("Conflict rejected: nothing added to gold.")}[action]
+
+    return _act(request, slug, document_id, change)
+
+
+@require_POST
+@login_required
+def adjudicate_remove_span(request: HttpRequest, slug: str, document_id: int, span_id: int) -> HttpResponse:
+    def change(document):
+        span = get_span_for(request.user, span_id, write=True)
+        if span.set.document_id != document.pk:
+            raise services.Invalid(_("That span belongs to another document."), "span")
+        adjudication.remove_gold_span(span, request.user, version=_version(request))
+        return _("Removed from gold.")
+
+    return _act(request, slug, document_id, change)
+
+
+@require_POST
+@login_required
+def adjudicate_confirm(request: HttpRequest, slug: str, document_id: int) -> HttpResponse:
+    def change(document):
+        adjudication.confirm(document, request.user, version=_version(request))
+        return _("Confirmed: this document is adjudicated and its gold set is final.")
+
+    return _act(request, slug, document_id, change)
+
+
+@require_POST
+@login_required
+def adjudicate_reopen(request: HttpRequest, slug: str, document_id: int) -> HttpResponse:
+    def change(document):
+        adjudication.reopen(document, request.user, version=_version(request))
+        return _("Reopened: the gold set can be changed again.")
+
+    return _act(request, slug, document_id, change)
+

@@ -1,0 +1,235 @@
+"""Adjudication into gold: pre-acceptance on first open, decisions recorded,
+confirm refused while conflicts remain, reopen recorded, access for reviewers only."""
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from annotate import services
+from annotate.models import AdjudicationDecision, AnnotationSet, Event, SetKind, SetStatus, Span
+from annotate.services import adjudication
+from corpus.models import Membership, Role
+
+TEXT_WORDS = {"سمير": None, "داود": None, "القاهرة": None, "التقى": None}
+
+
+@pytest.fixture
+def three(project):
+    users = []
+    for name in ("ann1", "ann2", "ann3"):
+        user = get_user_model().objects.create_user(username=name, password="pass-" + name)
+        Membership.objects.create(project=project, user=user, role=Role.ANNOTATOR)
+        users.append(user)
+    return users
+
+
+def where(document, word):
+    start = document.text.index(word)
+    return start, start + len(word)
+
+
+def annotate(document, user, spans=(), events=()):
+    """Make and submit the user's set: spans [(type, word)], events [(type, trigger, {role: word}, factuality)]."""
+    annotation_set = services.own_set(document, user)
+    for key, word in spans:
+        start, end = where(document, word)
+        services.create_span(annotation_set, user, entity_type=key, start=start, end=end, version=None, snap_to_tokens=False)
+    for key, trigger, roles, factuality in events:
+        start, end = where(document, trigger)
+        event = services.create_event(annotation_set, user, event_type=key, trigger_start=start, trigger_end=end,
+                                      version=None, attributes={"factuality": factuality}, snap_to_tokens=False)
+        for role, (entity, word) in roles.items():
+            s, e = where(document, word)
+            services.add_argument_from_selection(event, user, role=role, entity_type=entity, start=s, end=e,
+                                                 version=None, snap_to_tokens=False)
+    services.submit_set(annotation_set, user, version=None)
+    return annotation_set
+
+
+@pytest.fixture
+def disputed(document, three):
+    """All three agree on «سمير داود» PER; two say «القاهرة» GPE, one LOC (K=2: GPE wins);
+    «الخارجية» ORG by one only: a conflict."""
+    a, b, c = three
+    annotate(document, a, [("PER", "سمير داود"), ("GPE", "القاهرة"), ("ORG", "الخارجية")])
+    annotate(document, b, [("PER", "سمير داود"), ("GPE", "القاهرة")])
+    annotate(document, c, [("PER", "سمير داود"), ("LOC", "القاهرة")])
+    return document
+
+
+def gold_of(document):
+    return AnnotationSet.objects.get(document=document, kind=SetKind.GOLD)
+
+
+def gold_spans(document):
+    return sorted((s.entity_type.key, document.text[s.start:s.end]) for s in Span.objects.filter(set=gold_of(document)).select_related("entity_type"))
+
+
+def test_first_open_pre_accepts_agreed_items_once_and_records_it(disputed, reviewer):
+    state = adjudication.open_adjudication(disputed, reviewer)
+    assert gold_spans(disputed) == [("GPE", "القاهرة"), ("PER", "سمير داود")]
+    assert {c.id for c in state.open} and all(c.kind == "span" for c in state.open)
+    ids_before = sorted(Span.objects.filter(set=gold_of(disputed)).values_list("pk", flat=True))
+    adjudication.open_adjudication(disputed, reviewer)
+    assert sorted(Span.objects.filter(set=gold_of(disputed)).values_list("pk", flat=True)) == ids_before
+    [pre] = AdjudicationDecision.objects.filter(action="pre_accept")
+    assert pre.reviewer == reviewer and pre.item["spans"] == 2 and pre.variant["annotators"] == ["ann1", "ann2", "ann3"]
+
+
+def test_pre_acceptance_waits_for_the_expected_sets_unless_forced(document, three, reviewer, project):
+    services.assignment.update_workflow(project, None, annotators_per_document=3)
+    annotate(document, three[0], [("PER", "سمير داود")])
+    assert not adjudication.open_adjudication(document, reviewer).started
+    state = adjudication.open_adjudication(document, reviewer, force=True)
+    assert state.started and gold_spans(document) == [("PER", "سمير داود")]
+
+
+def test_accepting_a_variant_records_whose_it_was(disputed, reviewer):
+    state = adjudication.open_adjudication(disputed, reviewer)
+    org = next(c for c in state.open if any(v.value["type"] == "ORG" for v in c.variants))
+    gold = gold_of(disputed)
+    adjudication.decide(disputed, reviewer, conflict_id=org.id, action="accept", variant=0, version=gold.version)
+    assert ("ORG", "الخارجية") in gold_spans(disputed)
+    decision = AdjudicationDecision.objects.get(action="accept")
+    assert decision.reviewer == reviewer and decision.item["id"] == org.id
+    assert decision.variant["annotators"] == ["ann1"] and decision.variant["value"]["type"] == "ORG"
+    assert org.id not in {c.id for c in adjudication.state_of(disputed).open}
+
+
+def test_edit_accepts_a_variant_with_another_type_and_reject_adds_nothing(disputed, reviewer):
+    state = adjudication.open_adjudication(disputed, reviewer)
+    loc = next(c for c in state.open if c.variants[0].value["type"] == "LOC")
+    org = next(c for c in state.open if c.variants[0].value["type"] == "ORG")
+    adjudication.decide(disputed, reviewer, conflict_id=org.id, action="edit", variant=0, entity_type="FAC", version=None)
+    adjudication.decide(disputed, reviewer, conflict_id=loc.id, action="reject", version=None)
+    assert gold_spans(disputed) == [("FAC", "الخارجية"), ("GPE", "القاهرة"), ("PER", "سمير داود")]
+    assert AdjudicationDecision.objects.get(action="edit").variant["edited"] == {"type": "FAC"}
+    assert AdjudicationDecision.objects.filter(action="reject", item__id=loc.id).exists()
+
+
+def test_a_conflict_is_settled_only_once_and_stale_versions_are_refused(disputed, reviewer):
+    state = adjudication.open_adjudication(disputed, reviewer)
+    conflict = state.open[0]
+    with pytest.raises(services.Conflict):
+        adjudication.decide(disputed, reviewer, conflict_id=conflict.id, action="reject", version=gold_of(disputed).version - 1)
+    adjudication.decide(disputed, reviewer, conflict_id=conflict.id, action="reject", version=None)
+    with pytest.raises(services.Invalid) as refused:
+        adjudication.decide(disputed, reviewer, conflict_id=conflict.id, action="accept", variant=0, version=None)
+    assert refused.value.field == "conflict"
+
+
+def test_confirm_is_refused_while_conflicts_remain_then_reopen_is_recorded(disputed, reviewer, project, monkeypatch):
+    retrained = []
+    import annotate.services.adjudication as module
+    monkeypatch.setattr(module, "_maybe_retrain", lambda p: retrained.append(p.pk))
+    state = adjudication.open_adjudication(disputed, reviewer)
+    with pytest.raises(services.Invalid) as refused:
+        adjudication.confirm(disputed, reviewer, version=None)
+    assert "still open" in refused.value.message and gold_of(disputed).status == SetStatus.IN_PROGRESS
+    for conflict in state.open:
+        adjudication.decide(disputed, reviewer, conflict_id=conflict.id, action="reject", version=None)
+    adjudication.confirm(disputed, reviewer, version=None)
+    assert gold_of(disputed).status == SetStatus.ADJUDICATED and retrained == [project.pk]
+    with pytest.raises(services.Invalid):  # an adjudicated set is locked
+        adjudication.remove_gold_span(Span.objects.filter(set=gold_of(disputed)).first(), reviewer, version=None)
+    adjudication.reopen(disputed, reviewer, version=None)
+    assert gold_of(disputed).status == SetStatus.IN_PROGRESS
+    assert list(AdjudicationDecision.objects.filter(action__in=["confirm", "reopen"]).values_list("action", flat=True)) == ["confirm", "reopen"]
+
+
+def test_events_enter_gold_role_by_role(document, three, reviewer):
+    a, b, c = three
+    meet_full = ("MEET", "التقى", {"Participant": ("PER", "سمير داود"), "Place": ("GPE", "القاهرة")}, "ASSERTED")
+    annotate(document, a, [], [meet_full])
+    annotate(document, b, [], [meet_full])
+    annotate(document, c, [], [("MEET", "التقى", {"Participant": ("PER", "سمير داود")}, "REPORTED")])
+    adjudication.open_adjudication(document, reviewer)
+    event = Event.objects.get(set=gold_of(document))
+    roles = sorted((arg.role.key, document.text[arg.span.start:arg.span.end]) for arg in event.arguments.all())
+    assert roles == [("Participant", "سمير داود"), ("Place", "القاهرة")]
+    assert event.attributes["factuality"] == "ASSERTED"
+
+
+def test_accepting_a_role_variant_replaces_the_role_fillers(document, three, reviewer):
+    a, b, _c = three
+    annotate(document, a, [], [("MEET", "التقى", {"Participant": ("PER", "سمير داود"), "Place": ("GPE", "القاهرة")}, "ASSERTED")])
+    annotate(document, b, [], [("MEET", "التقى", {"Participant": ("PER", "سمير داود")}, "ASSERTED")])
+    state = adjudication.open_adjudication(document, reviewer, force=True)
+    [place] = [c for c in state.open if c.kind == "role"]
+    index = next(i for i, v in enumerate(place.variants) if v.value["fillers"])
+    adjudication.decide(document, reviewer, conflict_id=place.id, action="accept", variant=index, version=None)
+    event = Event.objects.get(set=gold_of(document))
+    assert sorted(arg.role.key for arg in event.arguments.all()) == ["Participant", "Place"]
+
+
+# --- pages and API --------------------------------------------------------------------
+
+def test_reviewer_adjudicates_through_the_page(client, disputed, reviewer):
+    client.force_login(reviewer)
+    url = reverse("adjudicate", args=[disputed.project.slug, disputed.pk])
+    response = client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'data-t="CONFLICT"' in html and "ann3" in html and "سمير داود" in html
+    conflicts = response.context["conflicts"]
+    decide = reverse("adjudicate_decide", args=[disputed.project.slug, disputed.pk])
+    for conflict in conflicts:
+        client.post(decide, {"conflict": conflict["id"], "action": "reject", "version": gold_of(disputed).version})
+    response = client.post(reverse("adjudicate_confirm", args=[disputed.project.slug, disputed.pk]),
+                           {"version": gold_of(disputed).version}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and gold_of(disputed).status == SetStatus.ADJUDICATED
+
+
+def test_confirm_through_the_page_while_conflicts_remain_says_why(client, disputed, reviewer):
+    client.force_login(reviewer)
+    client.get(reverse("adjudicate", args=[disputed.project.slug, disputed.pk]))
+    response = client.post(reverse("adjudicate_confirm", args=[disputed.project.slug, disputed.pk]),
+                           {"version": gold_of(disputed).version}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 422 and "still open" in response.content.decode()
+
+
+def test_api_merged_view_decide_confirm_reopen(client, disputed, reviewer):
+    client.force_login(reviewer)
+    base = f"/api/projects/{disputed.project.slug}/documents/{disputed.pk}/adjudication/"
+    data = client.get(base).json()
+    assert data["annotators"] == ["ann1", "ann2", "ann3"] and data["k"] == 2 and data["started"]
+    assert {"type": "PER", "start": disputed.text.index("سمير"), "end": disputed.text.index("سمير") + 9} in data["agreed_spans"]
+    refused = client.post(base + "confirm/", {"version": data["version"]}, content_type="application/json")
+    assert refused.status_code == 400 and refused.json()["field"] == "conflict"
+    version = data["version"]
+    for conflict in data["conflicts"]:
+        answer = client.post(base + "decisions/", {"conflict": conflict["id"], "action": "accept", "variant": 0, "version": version},
+                             content_type="application/json")
+        assert answer.status_code == 201, answer.content
+        assert answer.json()["variant"]["annotators"] == conflict["variants"][0]["annotators"]
+        version = gold_of(disputed).version
+    assert client.post(base + "confirm/", {"version": version}, content_type="application/json").json()["status"] == "adjudicated"
+    reopened = client.post(base + "reopen/", {"version": version + 1}, content_type="application/json")
+    assert reopened.status_code == 200 and reopened.json()["status"] == "in_progress"
+
+
+@pytest.mark.parametrize("name", ["adjudicate", "adjudicate_decide", "adjudicate_confirm", "adjudicate_reopen", "adjudicate_start"])
+def test_annotators_get_404_on_adjudication_views(client, disputed, three, name):
+    client.force_login(three[0])
+    url = reverse(name, args=[disputed.project.slug, disputed.pk])
+    response = client.get(url) if name == "adjudicate" else client.post(url, {"conflict": "x", "action": "reject"})
+    assert response.status_code == 404
+    assert not AnnotationSet.objects.filter(kind=SetKind.GOLD).exists()
+
+
+@pytest.mark.parametrize("suffix", ["", "decisions/", "confirm/", "reopen/"])
+def test_annotators_get_404_on_adjudication_endpoints(client, disputed, three, suffix):
+    client.force_login(three[0])
+    url = f"/api/projects/{disputed.project.slug}/documents/{disputed.pk}/adjudication/{suffix}"
+    response = client.get(url) if not suffix else client.post(url, {"version": 0}, content_type="application/json")
+    assert response.status_code == 404
+
+
+def test_annotators_get_404_when_removing_gold_spans(client, disputed, reviewer, three):
+    adjudication.open_adjudication(disputed, reviewer)
+    span = Span.objects.filter(set=gold_of(disputed)).first()
+    client.force_login(three[0])
+    url = reverse("adjudicate_remove_span", args=[disputed.project.slug, disputed.pk, span.pk])
+    assert client.post(url, {"version": gold_of(disputed).version}).status_code == 404
+    assert Span.objects.filter(pk=span.pk).exists()

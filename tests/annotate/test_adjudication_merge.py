@@ -1,0 +1,113 @@
+"""The pure merge of N annotators' sets: K of N agreement, type and extent conflicts,
+events merged role by role."""
+from annotate.adjudication import EventInput, SetInput, default_k, merge
+
+
+def sets(**spans_by_user):
+    return [SetInput(user, spans) for user, spans in spans_by_user.items()]
+
+
+def test_default_k_is_a_strict_majority():
+    assert [default_k(n) for n in (1, 2, 3, 4, 5)] == [1, 2, 2, 3, 3]
+
+
+def test_items_two_of_three_agree_on_are_accepted_and_the_rest_conflict():
+    result = merge(sets(a=[("PER", 0, 5), ("GPE", 10, 15)], b=[("PER", 0, 5)], c=[("PER", 0, 5), ("GPE", 10, 15)]))
+    assert result.k == 2
+    assert result.spans == [("GPE", 10, 15), ("PER", 0, 5)]
+    assert result.conflicts == []
+
+
+def test_k_of_n_is_configurable():
+    data = sets(a=[("PER", 0, 5)], b=[("PER", 0, 5)], c=[])
+    assert merge(data, k=2).spans == [("PER", 0, 5)]
+    strict = merge(data, k=3)
+    assert strict.spans == []
+    [conflict] = strict.conflicts
+    assert conflict.variants[0].annotators == ("a", "b") and conflict.abstained == ("c",)
+
+
+def test_type_conflict_lists_who_chose_which_type():
+    result = merge(sets(a=[("PER", 0, 5)], b=[("ORG", 0, 5)]))
+    assert result.spans == []
+    [conflict] = result.conflicts
+    assert (conflict.kind, conflict.start, conflict.end) == ("span", 0, 5)
+    chosen = {v.value["type"]: v.annotators for v in conflict.variants}
+    assert chosen == {"PER": ("a",), "ORG": ("b",)}
+
+
+def test_extent_conflict_groups_overlapping_variants_and_keeps_apart_distant_ones():
+    result = merge(sets(a=[("ORG", 0, 12), ("GPE", 30, 35)], b=[("ORG", 6, 12)], c=[("GPE", 40, 45)]))
+    first, second, third = result.conflicts
+    assert (first.start, first.end) == (0, 12)
+    assert sorted((v.value["start"], v.value["end"]) for v in first.variants) == [(0, 12), (6, 12)]
+    assert first.abstained == ("c",)
+    assert [(c.start, c.end) for c in (second, third)] == [(30, 35), (40, 45)]
+    assert len({c.id for c in result.conflicts}) == 3
+
+
+def test_a_majority_type_wins_over_a_minority_one():
+    result = merge(sets(a=[("PER", 0, 5)], b=[("PER", 0, 5)], c=[("ORG", 0, 5)]))
+    assert result.spans == [("PER", 0, 5)]
+    [minority] = result.conflicts
+    assert minority.variants[0].value["type"] == "ORG" and minority.variants[0].annotators == ("c",)
+
+
+def meet(*arguments, factuality="ASSERTED"):
+    return EventInput("MEET", 0, 5, {"factuality": factuality}, tuple(arguments))
+
+
+PARTICIPANT = ("PER", 6, 10)
+OTHER = ("PER", 11, 15)
+PLACE = ("GPE", 20, 26)
+
+
+def test_events_merge_role_by_role():
+    data = [
+        SetInput("a", [], [meet(("Participant", PARTICIPANT), ("Place", PLACE))]),
+        SetInput("b", [], [meet(("Participant", PARTICIPANT), ("Place", PLACE))]),
+        SetInput("c", [], [meet(("Participant", OTHER), factuality="REPORTED")]),
+    ]
+    result = merge(data)
+    [event] = result.events
+    assert event.key == ("MEET", 0, 5)
+    assert event.roles == {"Participant": [PARTICIPANT], "Place": [PLACE]}
+    assert event.attributes == {"factuality": "ASSERTED"}
+    assert result.conflicts == []
+
+
+def test_disagreeing_roles_and_attributes_become_conflicts_while_agreeing_ones_are_accepted():
+    data = [
+        SetInput("a", [], [meet(("Participant", PARTICIPANT), ("Place", PLACE))]),
+        SetInput("b", [], [meet(("Participant", PARTICIPANT), factuality="REPORTED")]),
+    ]
+    result = merge(data)
+    [event] = result.events
+    assert event.roles == {"Participant": [PARTICIPANT]}
+    assert event.attributes == {}
+    by_kind = {c.kind: c for c in result.conflicts}
+    assert set(by_kind) == {"role", "attribute"}
+    place = by_kind["role"]
+    assert place.role == "Place" and place.event == ("MEET", 0, 5)
+    assert {tuple(f["start"] for f in v.value["fillers"]): v.annotators for v in place.variants} == {(20,): ("a",), (): ("b",)}
+    factuality = by_kind["attribute"]
+    assert {v.value["value"]: v.annotators for v in factuality.variants} == {"ASSERTED": ("a",), "REPORTED": ("b",)}
+
+
+def test_an_event_too_few_proposed_is_a_trigger_conflict_with_its_proposers_agreement_kept():
+    data = [
+        SetInput("a", [], [meet(("Participant", PARTICIPANT))]),
+        SetInput("b", [], []),
+        SetInput("c", [], [EventInput("STATEMENT", 0, 5)]),
+    ]
+    result = merge(data)
+    assert result.events == []
+    [trigger] = [c for c in result.conflicts if c.kind == "event"]
+    assert {v.value["type"]: v.annotators for v in trigger.variants} == {"MEET": ("a",), "STATEMENT": ("c",)}
+    assert trigger.abstained == ("b",)
+    assert result.proposals[("MEET", 0, 5)].roles == {"Participant": [PARTICIPANT]}
+
+
+def test_conflict_ids_are_stable_for_the_same_sets():
+    data = sets(a=[("PER", 0, 5)], b=[("ORG", 0, 5)])
+    assert [c.id for c in merge(data).conflicts] == [c.id for c in merge(list(reversed(data))).conflicts]

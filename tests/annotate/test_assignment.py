@@ -1,0 +1,203 @@
+"""Assignment: workflow options, even distribution honouring the per-document count,
+the pull queue (also under concurrency), stale pulls released, blind mode."""
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import connection
+from django.db.models import Count
+from django.urls import reverse
+from django.utils import timezone
+
+from annotate import services
+from annotate.models import Assignment
+from annotate.services import assignment
+from corpus.formats.base import DocumentRecord
+from corpus.importing import add_documents
+from corpus.models import Membership, Role
+
+
+def make_annotators(project, count, prefix="a"):
+    users = []
+    for i in range(count):
+        user = get_user_model().objects.create_user(username=f"{prefix}{i}", password=f"pass-{prefix}{i}")
+        Membership.objects.create(project=project, user=user, role=Role.ANNOTATOR)
+        users.append(user)
+    return users
+
+
+def make_documents(project, count):
+    add_documents(project, [
+        DocumentRecord(external_id=f"w{i}", title=f"خبر {i}", text=f"وصل الوفد إلى حلب في اليوم {i} من الشهر.") for i in range(count)
+    ])
+    return list(project.documents.order_by("order"))
+
+
+def test_workflow_defaults_and_validation(project):
+    assert assignment.workflow_of(project) == assignment.Workflow(1, True, 120, None)
+    assignment.update_workflow(project, None, annotators_per_document=3, blind=False, agreement_k=2)
+    project.refresh_from_db()
+    assert assignment.workflow_of(project) == assignment.Workflow(3, False, 120, 2)
+    for bad in ({"annotators_per_document": 6}, {"annotators_per_document": 0}, {"blind": "yes"}, {"colour": 1}):
+        with pytest.raises(services.Invalid) as refused:
+            assignment.update_workflow(project, None, **bad)
+        assert refused.value.field == next(iter(bad))
+
+
+def test_distribution_is_even_and_honours_the_per_document_count(project):
+    users = make_annotators(project, 3)
+    documents = make_documents(project, 7)
+    assignment.update_workflow(project, None, annotators_per_document=2)
+    assert assignment.assign_documents(project, annotators=users) == 14
+    per_document = Counter(Assignment.objects.values_list("document_id", flat=True))
+    assert set(per_document.values()) == {2} and len(per_document) == 7
+    per_user = Counter(Assignment.objects.values_list("user_id", flat=True))
+    assert max(per_user.values()) - min(per_user.values()) <= 1
+    # Nothing left to assign: a second run adds nothing, and never the same annotator twice.
+    assert assignment.assign_documents(project, annotators=users) == 0
+    assert not Assignment.objects.values("document", "user").annotate(n=Count("pk")).filter(n__gt=1).exists()
+    assert set(per_document) == {d.pk for d in documents}
+
+
+def test_assigning_selected_documents_only_and_refusing_strangers(project, outsider):
+    users = make_annotators(project, 2)
+    documents = make_documents(project, 4)
+    assert assignment.assign_documents(project, annotators=users, documents=[documents[1].pk]) == 1
+    assert list(Assignment.objects.values_list("document_id", flat=True)) == [documents[1].pk]
+    with pytest.raises(services.Invalid) as refused:
+        assignment.assign_documents(project, annotators=[users[0], outsider])
+    assert refused.value.field == "annotators" and "outsider" in refused.value.message
+
+
+def test_queue_pull_honours_the_count_and_hands_back_untouched_pulls_first(project):
+    a, b, c = make_annotators(project, 3)
+    first, second = make_documents(project, 2)
+    assignment.update_workflow(project, None, annotators_per_document=2)
+    assert assignment.pull_next(project, a) == first
+    assert assignment.pull_next(project, a) == first  # untouched: no hoarding
+    services.create_span(services.own_set(first, a), a, entity_type="GPE", start=first.text.index("حلب"),
+                         end=first.text.index("حلب") + 3, version=None)
+    assert assignment.pull_next(project, a) == second
+    assert assignment.pull_next(project, b) == first
+    assert assignment.pull_next(project, c) == second  # first already has its two annotators
+    assert Counter(Assignment.objects.values_list("document_id", flat=True)) == {first.pk: 2, second.pk: 2}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_pulls_never_exceed_the_count(project):
+    users = make_annotators(project, 4)
+    make_documents(project, 1)
+    assignment.update_workflow(project, None, annotators_per_document=2)
+    barrier = threading.Barrier(len(users))
+    results = []
+
+    def pull(user):
+        try:
+            barrier.wait()
+            results.append(assignment.pull_next(project, user))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=pull, args=(user,)) for user in users]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert Assignment.objects.count() <= 2
+    assert sum(1 for document in results if document is not None) == Assignment.objects.count() >= 1
+
+
+def test_stale_untouched_pulls_go_back_to_the_queue(project):
+    a, b = make_annotators(project, 2)
+    first, second = make_documents(project, 2)
+    assignment.pull_next(project, a)
+    assignment.pull_next(project, b)
+    services.own_set(first, a)  # opened, never written: still untouched
+    services.create_span(services.own_set(second, b), b, entity_type="GPE", start=second.text.index("حلب"),
+                         end=second.text.index("حلب") + 3, version=None)
+    later = timezone.now() + timedelta(minutes=121)
+    assert assignment.release_stale_assignments(project, now=later) == 1
+    assert list(Assignment.objects.values_list("user__username", flat=True)) == ["a1"]
+    assert assignment.release_stale_assignments(project) == 0
+
+
+def test_release_command_reports_per_project(project, capsys):
+    a, = make_annotators(project, 1)
+    make_documents(project, 1)
+    assignment.pull_next(project, a)
+    Assignment.objects.update(assigned_at=timezone.now() - timedelta(days=1))
+    call_command("release_assignments", project.slug)
+    assert f"{project.slug}: 1 released" in capsys.readouterr().out
+    assert not Assignment.objects.exists()
+
+
+def test_admin_assignments_are_never_released(project):
+    a, = make_annotators(project, 1)
+    make_documents(project, 1)
+    assignment.assign_documents(project, annotators=[a])
+    Assignment.objects.update(assigned_at=timezone.now() - timedelta(days=1))
+    assert assignment.release_stale_assignments(project) == 0
+
+
+# --- blind mode: an annotator reaches no other annotator's set ----------------------
+
+def test_blind_annotators_cannot_reach_each_others_sets(client, project, document, annotator, other_annotator):
+    theirs = services.own_set(document, other_annotator)
+    start = document.text.index("القاهرة")
+    span = services.create_span(theirs, other_annotator, entity_type="GPE", start=start, end=start + 7, version=None)
+    client.force_login(annotator)
+    for url in (f"/api/sets/{theirs.pk}/", f"/api/sets/{theirs.pk}/spans/", f"/api/spans/{span.pk}/"):
+        assert client.get(url).status_code == 404, url
+    listed = client.get(f"/api/projects/{project.slug}/documents/{document.pk}/sets/").json()
+    assert theirs.pk not in [s["id"] for s in listed]
+    editor = client.get(reverse("editor", args=[project.slug, document.pk])).content.decode()
+    assert f'data-id="{span.pk}"' not in editor
+    assert client.post(reverse("span_delete", args=[span.pk]), {"version": theirs.version}).status_code == 404
+    assert client.get(reverse("adjudicate", args=[project.slug, document.pk])).status_code == 404
+    assert client.get(f"/api/projects/{project.slug}/documents/{document.pk}/adjudication/").status_code == 404
+
+
+# --- pages and API ------------------------------------------------------------------
+
+def test_workflow_page_is_for_admins_only(client, project, admin_user, reviewer, annotator):
+    url = reverse("workflow", args=[project.slug])
+    for user in (reviewer, annotator):
+        client.force_login(user)
+        assert client.get(url).status_code == 404
+    client.force_login(admin_user)
+    assert client.get(url).status_code == 200
+
+
+def test_admin_saves_settings_and_assigns_from_the_page(client, project, admin_user):
+    users = make_annotators(project, 2)
+    make_documents(project, 3)
+    client.force_login(admin_user)
+    url = reverse("workflow", args=[project.slug])
+    client.post(url, {"action": "settings", "annotators_per_document": "2", "queue_timeout_minutes": "30", "agreement_k": ""})
+    project.refresh_from_db()
+    assert assignment.workflow_of(project) == assignment.Workflow(2, False, 30, None)
+    client.post(url, {"action": "assign", "annotators": [u.pk for u in users]})
+    assert Assignment.objects.count() == 6
+    html = client.get(url).content.decode()
+    assert "<svg" in html and 'class="done"' in html and "a0" in html
+
+
+def test_api_assign_queue_and_pull(client, project, admin_user):
+    a, b = make_annotators(project, 2)
+    documents = make_documents(project, 3)
+    client.force_login(admin_user)
+    assert client.patch(f"/api/projects/{project.slug}/workflow/", {"annotators_per_document": 1},
+                        content_type="application/json").json()["annotators_per_document"] == 1
+    made = client.post(f"/api/projects/{project.slug}/assignments/", {"annotators": ["a0"], "documents": [documents[0].pk]},
+                       content_type="application/json")
+    assert made.status_code == 201 and made.json() == {"created": 1}
+    client.force_login(b)
+    assert client.post(f"/api/projects/{project.slug}/assignments/", {"annotators": ["a1"]}, content_type="application/json").status_code == 404
+    assert client.post(f"/api/projects/{project.slug}/queue/next/").json() == {"document": documents[1].pk}
+    queue = client.get(f"/api/projects/{project.slug}/queue/").json()
+    assert [d["id"] for d in queue["documents"]] == [documents[1].pk] and (queue["done"], queue["assigned"]) == (0, 1)

@@ -1,0 +1,77 @@
+"""Adjudication in a real browser: a reviewer settles a conflict with the keyboard,
+rejects another with the mouse, confirms, and the gold set is in the database."""
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from annotate import services
+from annotate.models import AdjudicationDecision, AnnotationSet, SetKind, SetStatus
+from corpus.formats.base import DocumentRecord
+from corpus.importing import add_documents
+from corpus.models import Membership, Role
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+TEXT = "😀 قال سمير داود إن الوفد زار القاهرة ثم حلب يوم ١٢ آذار."
+
+
+def mark(document, user, spans):
+    annotation_set = services.own_set(document, user)
+    for key, word in spans:
+        start = TEXT.index(word)
+        services.create_span(annotation_set, user, entity_type=key, start=start, end=start + len(word),
+                             version=None, snap_to_tokens=False)
+    services.submit_set(annotation_set, user, version=None)
+
+
+@pytest.fixture
+def disputed(project, reviewer):
+    add_documents(project, [DocumentRecord(external_id="adj-1", title="زيارة", text=TEXT)])
+    document = project.documents.get(external_id="adj-1")
+    for name, spans in (
+        ("ann1", [("PER", "سمير داود"), ("GPE", "القاهرة"), ("GPE", "حلب")]),
+        ("ann2", [("PER", "سمير داود"), ("LOC", "القاهرة")]),
+    ):
+        user = get_user_model().objects.create_user(username=name, password="pass-" + name)
+        Membership.objects.create(project=project, user=user, role=Role.ANNOTATOR)
+        mark(document, user, spans)
+    return document
+
+
+def test_reviewer_adjudicates_a_document(page, live_server, disputed, reviewer):
+    page.goto(live_server.url + reverse("login"))
+    page.fill("#id_username", "reviewer1")
+    page.fill("#id_password", "pass-reviewer1")
+    page.click("button[type=submit]")
+    page.wait_for_url(live_server.url + reverse("home"))
+    page.goto(live_server.url + reverse("adjudicate", args=[disputed.project.slug, disputed.pk]))
+
+    # K = 2 of 2: «سمير داود» is agreed; «القاهرة» (GPE vs LOC) and «حلب» are conflicts.
+    assert page.locator("#conflict-count").inner_text() == "2"
+    assert page.locator('#doc-text mark[data-t="PER"]').inner_text() == "سمير داود"
+    assert page.locator('#doc-text mark[data-t="CONFLICT"]').count() == 2
+    first = page.locator("#conflicts .conflict").first
+    assert "ann1" in first.inner_text() and "ann2" in first.inner_text()
+
+    # The keyboard: the first conflict is current; "2" accepts its second variant.
+    variant_two = first.locator('button.accept[data-variant="2"]').inner_text()
+    page.locator("#doc-text").click()
+    page.keyboard.press("2")
+    page.wait_for_function("document.getElementById('conflict-count').textContent.trim() === '1'")
+
+    # The mouse: reject the last conflict.
+    page.locator("#conflicts .conflict button.reject").first.click()
+    page.locator("#no-conflicts").wait_for()
+    page.locator("#confirm-button").click()
+    page.locator("#reopen-button").wait_for()
+
+    gold = AnnotationSet.objects.get(document=disputed, kind=SetKind.GOLD)
+    assert gold.status == SetStatus.ADJUDICATED
+    spans = sorted((s.entity_type.key, TEXT[s.start:s.end]) for s in gold.spans.select_related("entity_type"))
+    accepted_type = "LOC" if "LOC" in variant_two or "موقع" in variant_two else "GPE"
+    assert spans == sorted([("PER", "سمير داود"), (accepted_type, "القاهرة")])
+    actions = list(AdjudicationDecision.objects.filter(gold_set=gold).values_list("action", flat=True))
+    assert actions == ["pre_accept", "accept", "reject", "confirm"]
+    page.screenshot(path="/tmp/adjudication.png", full_page=True)
