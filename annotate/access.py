@@ -13,10 +13,17 @@ REVIEW_ROLES = (Role.ADMIN, Role.REVIEWER)
 
 
 def can_read_set(user, annotation_set: AnnotationSet) -> bool:
-    role = role_in(user, annotation_set.document.project)
+    """Reviewers and admins read every set; annotators their own, and, when the project
+    is not blind, other annotators' sets (never the gold set before adjudication)."""
+    project = annotation_set.document.project
+    role = role_in(user, project)
     if role in REVIEW_ROLES:
         return True
-    return role == Role.ANNOTATOR and annotation_set.owner_id == user.pk
+    if role != Role.ANNOTATOR:
+        return False
+    if annotation_set.owner_id == user.pk:
+        return True
+    return not project.settings.get("blind", True) and annotation_set.kind == SetKind.ANNOTATOR
 
 
 def can_write_set(user, annotation_set: AnnotationSet) -> bool:

@@ -201,3 +201,20 @@ def test_api_assign_queue_and_pull(client, project, admin_user):
     assert client.post(f"/api/projects/{project.slug}/queue/next/").json() == {"document": documents[1].pk}
     queue = client.get(f"/api/projects/{project.slug}/queue/").json()
     assert [d["id"] for d in queue["documents"]] == [documents[1].pk] and (queue["done"], queue["assigned"]) == (0, 1)
+
+
+def test_without_blind_mode_annotators_read_but_never_write_each_others_sets(
+    client, project, document, annotator, other_annotator
+):
+    project.settings = {**project.settings, "blind": False}
+    project.save(update_fields=["settings"])
+    theirs = services.own_set(document, other_annotator)
+    start = document.text.index("القاهرة")
+    span = services.create_span(theirs, other_annotator, entity_type="GPE", start=start, end=start + 7, version=None)
+    client.force_login(annotator)
+    assert client.get(f"/api/sets/{theirs.pk}/").status_code == 200
+    refused = client.delete(f"/api/spans/{span.pk}/?version={theirs.version + 1}")
+    assert refused.status_code in (403, 404)
+    assert theirs.spans.filter(pk=span.pk).exists()
+    gold = services.gold_set(document)
+    assert client.get(f"/api/sets/{gold.pk}/").status_code == 404
