@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from annotate.models import AnnotationSet, SetKind, Span
+from annotate.models import AnnotationSet, Argument, Event, Relation, SetKind, Span
 from corpus.access import get_document_for, get_project_for, projects_for, role_in  # noqa: F401 (re-exported)
 from corpus.models import Role
 
@@ -52,3 +52,27 @@ def get_span_for(user, span_id: int, *, write: bool = False) -> Span:
         raise Http404("no such span")
     get_set_for(user, span.set_id, write=write)
     return span
+
+
+def get_event_for(user, event_id: int, *, write: bool = False) -> Event:
+    event = Event.objects.select_related("event_type", "cluster").filter(pk=event_id).first()
+    if event is None:
+        raise Http404("no such event")
+    event.set = get_set_for(user, event.set_id, write=write)
+    return event
+
+
+def get_argument_for(user, argument_id: int, *, write: bool = False) -> Argument:
+    argument = Argument.objects.select_related("event__event_type", "role", "span").filter(pk=argument_id).first()
+    if argument is None:
+        raise Http404("no such argument")
+    argument.event.set = get_set_for(user, argument.event.set_id, write=write)
+    return argument
+
+
+def get_relation_for(user, relation_id: int, *, write: bool = False) -> Relation:
+    relation = Relation.objects.select_related("relation_type").filter(pk=relation_id).first()
+    if relation is None:
+        raise Http404("no such relation")
+    relation.set = get_set_for(user, relation.set_id, write=write)
+    return relation

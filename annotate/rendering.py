@@ -12,6 +12,7 @@ document with 1,500 spans renders in a few milliseconds.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from html import escape
 from typing import Iterable, NamedTuple
 
@@ -23,12 +24,22 @@ SNIPPET_CHARS = 60
 
 
 class SpanView(NamedTuple):
+    """Anything marked in the text. `kind` picks the element's class and id attribute
+    (see MARK_KINDS); `flags` adds classes (e.g. "incomplete" on an event trigger)."""
+
     id: int
     type_key: str
     colour: str
     label: str
     start: int
     end: int
+    kind: str = "ent"
+    flags: str = ""
+
+
+# kind → the attribute naming the object, read by editor.js: entity spans (data-id),
+# event triggers (data-ev), and machine suggestions (data-sug, drawn with a dashed outline).
+MARK_KINDS = {"ent": "data-id", "trg": "data-ev", "sug": "data-sug"}
 
 
 class _Open:
@@ -52,20 +63,23 @@ def _colour(value: str) -> str:
 
 def _opening_tag(element: _Open, last: bool) -> str:
     span = element.span
-    classes = "ent"
+    classes = span.kind if span.kind in MARK_KINDS else "ent"
+    if span.flags:
+        classes += " " + _attr(span.flags)
     if not element.first:
         classes += " cont"
     if last:
         classes += " last"
     return (
-        f'<mark class="{classes}" data-id="{span.id}" data-t="{_attr(span.type_key)}" '
+        f'<mark class="{classes}" {MARK_KINDS.get(span.kind, "data-id")}="{span.id}" data-t="{_attr(span.type_key)}" '
         f'data-label="{_attr(span.label)}" style="--c:{_colour(span.colour)};--h:{element.height}">'
     )
 
 
-def render_text(text: str, spans: Iterable[SpanView]) -> SafeString:
-    """The document text as HTML runs and (nested, possibly split) marks."""
-    spans = [s for s in spans if 0 <= s.start < s.end <= len(text)]
+def render_text(text: str, spans: Iterable[SpanView], *layers: Iterable[SpanView]) -> SafeString:
+    """The document text as HTML runs and (nested, possibly split) marks. Further
+    `layers` (event triggers, suggestions) are marked the same way, each item with its kind."""
+    spans = [s for layer in (spans, *layers) for s in layer if 0 <= s.start < s.end <= len(text)]
     starts: dict[int, list[SpanView]] = {}
     ends: dict[int, list[SpanView]] = {}
     for span in spans:
@@ -129,3 +143,109 @@ def render_span_list(text: str, spans: Iterable[SpanView]) -> SafeString:
             f'<bdi dir="rtl" lang="ar">{escape(snippet, quote=False)}</bdi></button></li>'
         )
     return mark_safe("".join(out))
+
+
+# --- events and relations, for the side panel -------------------------------------------
+
+@dataclass
+class Filler:
+    argument_id: int
+    span_id: int
+    text: str
+    type_key: str
+
+
+@dataclass
+class Slot:
+    """One role of an event's type, with what fills it: shown even when empty."""
+
+    key: str
+    label: str
+    allowed: list[str]
+    min_count: int
+    max_count: int | None
+    fillers: list[Filler] = field(default_factory=list)
+
+    @property
+    def missing(self) -> bool:
+        return len(self.fillers) < self.min_count
+
+
+@dataclass
+class Choice:
+    key: str
+    label: str
+    shortcut: str = ""
+
+
+@dataclass
+class AttributeView:
+    key: str
+    label: str
+    kind: str  # enum, bool, text
+    value: object
+    choices: list[Choice] = field(default_factory=list)
+
+    @property
+    def value_label(self) -> str:
+        if self.kind == "enum":
+            return next((c.label for c in self.choices if c.key == self.value), str(self.value or ""))
+        return "" if self.value in (None, "") else str(self.value)
+
+
+@dataclass
+class EventView:
+    id: int
+    type_key: str
+    label: str
+    colour: str
+    start: int
+    end: int
+    trigger: str
+    slots: list[Slot]
+    attributes: list[AttributeView]
+
+    @property
+    def missing(self) -> list[Slot]:
+        return [slot for slot in self.slots if slot.missing]
+
+    @property
+    def summary(self) -> str:
+        """One line: who, where, when, and the attribute values (e.g. factuality)."""
+        parts = ["، ".join(f.text for f in slot.fillers) for slot in self.slots if slot.fillers]
+        parts += [a.value_label for a in self.attributes if a.value_label]
+        return " · ".join(snip(part) for part in parts)
+
+    def as_mark(self) -> SpanView:
+        return SpanView(self.id, self.type_key, self.colour, self.label, self.start, self.end, "trg",
+                        "incomplete" if self.missing else "")
+
+    def as_data(self) -> dict:
+        """What editor.js needs to draw arcs and check the roles of the selected event."""
+        return {
+            "id": self.id, "type": self.type_key, "colour": _colour(self.colour),
+            "args": [
+                {"id": f.argument_id, "span": f.span_id, "role": slot.key, "label": slot.label}
+                for slot in self.slots for f in slot.fillers
+            ],
+        }
+
+
+@dataclass
+class RelationView:
+    id: int
+    type_key: str
+    label: str
+    colour: str
+    source_id: int
+    target_id: int
+    source_text: str
+    target_text: str
+
+    def as_data(self) -> dict:
+        return {"id": self.id, "type": self.type_key, "label": self.label, "colour": _colour(self.colour),
+                "source": self.source_id, "target": self.target_id}
+
+
+def snip(text: str, limit: int = SNIPPET_CHARS) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

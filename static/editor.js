@@ -1,10 +1,19 @@
-/* Tawsim entity editor: a text selection becomes code-point offsets, a type key or a
-   palette click sends it to the server with htmx, and the server's partials replace
-   the text, the span list and the set's state (which carries the set version).
+/* Tawsim editor: a text selection becomes code-point offsets, a type key or a palette
+   click sends it to the server with htmx, and the server's partials replace the text,
+   the lists, the event panel and the set's state (which carries the set version).
 
    Offsets: every run of text sits in an element with data-o = its start in code points
    (Python str indices). JavaScript strings are UTF-16, so inside a run we count code
-   points with the string iterator (an emoji is one code point, two UTF-16 units). */
+   points with the string iterator (an emoji is one code point, two UTF-16 units).
+
+   Modes, by what is selected:
+   - nothing or a text selection: type keys mark it; event type keys make it a trigger;
+   - a mark (span): type keys change it, Delete deletes it, l starts a link to another mark;
+   - an event (its panel open): its trigger and arguments are marked and joined by arcs;
+     Tab cycles its roles, a click on a mark or a type key on a selection fills the
+     active role, Delete clears it, attribute keys (a r d p h) set factuality, ] and [
+     move to the next and previous event, Esc closes it.
+   Shortcuts are matched by event.code (the physical key), so an Arabic layout works. */
 (function () {
   "use strict";
 
@@ -24,9 +33,14 @@
   const byId = (id) => document.getElementById(id);
   const textEl = () => byId("doc-text");
   const setState = () => byId("set-state");
+  const relationTypes = JSON.parse((byId("relation-types") || {}).textContent || "[]") || [];
 
   let pending = null; // {start, end, text}: the current selection inside the text
   let selectedId = null; // the clicked mark's span id
+  let selectedEvent = null; // the event whose panel is open (its id, a string)
+  let activeRole = null; // the role slot of the selected event that clicks and keys fill
+  let linking = null; // a link in progress: {source, target} span ids
+  let annotations = { events: [], relations: [] };
   let busy = false; // one request at a time: a second one would carry a stale version
   let queued = null; // an action asked for while busy: run once the answer has settled
 
@@ -77,59 +91,70 @@
     box.textContent = message;
   }
 
+  function element(tag, className, text) {
+    const el = document.createElement(tag);
+    if (className) el.className = className;
+    if (text !== undefined) el.textContent = text;
+    return el;
+  }
+
+  function arabic(text) {
+    const words = element("bdi", "", text);
+    words.dir = "rtl";
+    words.lang = "ar";
+    return words;
+  }
+
   /* ---- the side panel: what is selected ---- */
 
   function marksOf(id) {
     return textEl().querySelectorAll('mark[data-id="' + CSS.escape(String(id)) + '"]');
   }
 
+  function triggerOf(id) {
+    return textEl().querySelectorAll('mark[data-ev="' + CSS.escape(String(id)) + '"]');
+  }
+
+  function textOf(id) {
+    return Array.from(marksOf(id), (m) => m.textContent).join("");
+  }
+
+  function chipFor(id) {
+    const parts = marksOf(id);
+    const chip = element("span", "chip", parts[0].dataset.label);
+    chip.style.setProperty("--c", parts[0].style.getPropertyValue("--c"));
+    return chip;
+  }
+
   function showInfo() {
     const info = byId("selection-info");
     info.replaceChildren();
-    const line = document.createElement("p");
-    line.className = "picked";
-    if (selectedId) {
-      const parts = marksOf(selectedId);
-      const chip = document.createElement("span");
-      chip.className = "chip";
-      chip.style.setProperty("--c", parts[0].style.getPropertyValue("--c"));
-      chip.textContent = parts[0].dataset.label;
-      const words = document.createElement("bdi");
-      words.dir = "rtl";
-      words.lang = "ar";
-      words.textContent = Array.from(parts, (m) => m.textContent).join("");
-      line.append(chip, words);
+    const line = element("p", "picked");
+    if (linking) {
+      showLinking(info);
+    } else if (selectedId) {
+      line.append(chipFor(selectedId), arabic(textOf(selectedId)));
       info.append(line);
-      const remove = document.createElement("button");
+      const remove = element("button", "delete-span", gettext("Delete mark"));
       remove.type = "button";
-      remove.className = "delete-span";
-      remove.textContent = gettext("Delete mark");
       remove.title = gettext("Delete or Backspace");
       info.append(remove);
-      const hint = document.createElement("p");
-      hint.className = "hint";
-      hint.textContent = gettext("Press a type key to change its type, Esc to deselect.");
-      info.append(hint);
+      info.append(element("p", "hint", gettext("Press a type key to change its type, l to link it to another mark, Esc to deselect.")));
     } else if (pending) {
-      const words = document.createElement("bdi");
-      words.dir = "rtl";
-      words.lang = "ar";
-      words.textContent = "«" + pending.text + "»";
-      line.append(words);
-      const hint = document.createElement("p");
-      hint.className = "hint";
-      hint.textContent = gettext("Press a type key or click a type to mark this text.");
-      info.append(line, hint);
+      line.append(arabic("«" + pending.text + "»"));
+      const hint = selectedEvent && activeRole
+        ? interpolate(gettext("Press an entity type key to fill %s with this text, or an event type key for a new event."), [activeRoleLabel()])
+        : gettext("Press a type key or click a type to mark this text; an event type key makes it an event trigger.");
+      info.append(line, element("p", "hint", hint));
+    } else if (selectedEvent) {
+      info.append(element("p", "hint", gettext("Click a mark, or select text and press an entity type key, to fill the active role. Tab: next role. Esc: close the event.")));
     } else {
-      const hint = document.createElement("p");
-      hint.className = "hint";
-      hint.textContent = gettext("Select text, then press a type key or click a type. Click a mark to change or delete it.");
-      info.append(hint);
+      info.append(element("p", "hint", gettext("Select text, then press a type key or click a type. Click a mark to change or delete it.")));
     }
   }
 
   function selectSpan(id) {
-    document.querySelectorAll(".sel").forEach((el) => el.classList.remove("sel"));
+    document.querySelectorAll("#doc-text .sel, #span-list .sel").forEach((el) => el.classList.remove("sel"));
     selectedId = id && marksOf(id).length ? String(id) : null;
     if (selectedId) {
       marksOf(selectedId).forEach((m) => m.classList.add("sel"));
@@ -139,13 +164,223 @@
         item.scrollIntoView({ block: "nearest" });
       }
     }
+    loadSpanPanel();
     showInfo();
+    drawArcs();
+  }
+
+  function loadSpanPanel() {
+    const detail = byId("span-detail");
+    if (!detail) return;
+    if (!selectedId || linking) {
+      detail.replaceChildren();
+      return;
+    }
+    if (detail.dataset.span === selectedId && detail.childElementCount) return;
+    detail.dataset.span = selectedId;
+    htmx.ajax("GET", urlFor(root.dataset.spanPanelUrl, selectedId), { target: "#span-detail", swap: "innerHTML", source: root });
   }
 
   function clearAll() {
     window.getSelection().removeAllRanges();
     pending = null;
+    linking = null;
     selectSpan(null);
+  }
+
+  /* ---- events: the panel, role slots, arcs ---- */
+
+  function readAnnotations() {
+    const data = byId("ann-data");
+    try {
+      annotations = JSON.parse(data ? data.dataset.json : "{}");
+    } catch (e) {
+      annotations = { events: [], relations: [] };
+    }
+    annotations.events = annotations.events || [];
+    annotations.relations = annotations.relations || [];
+  }
+
+  function eventData(id) {
+    return annotations.events.find((e) => String(e.id) === String(id)) || null;
+  }
+
+  function slots() {
+    const panel = byId("event-panel");
+    return panel && panel.dataset.ev ? Array.from(panel.querySelectorAll(".slot[data-role]")) : [];
+  }
+
+  function activeRoleLabel() {
+    const slot = slots().find((s) => s.dataset.role === activeRole);
+    return slot ? slot.querySelector(".role-name").textContent.replace("*", "").trim() : activeRole;
+  }
+
+  function setActiveRole(role) {
+    const all = slots();
+    if (!all.length) {
+      activeRole = null;
+      return;
+    }
+    // Default: the first role still missing a filler, else the first role.
+    const chosen = all.find((s) => s.dataset.role === role)
+      || all.find((s) => s.classList.contains("missing")) || all[0];
+    activeRole = chosen.dataset.role;
+    all.forEach((s) => {
+      s.classList.toggle("active", s === chosen);
+      s.setAttribute("aria-current", s === chosen ? "true" : "false");
+    });
+  }
+
+  function cycleRole(step) {
+    const all = slots();
+    if (!all.length) return;
+    const at = all.findIndex((s) => s.dataset.role === activeRole);
+    setActiveRole(all[(at + step + all.length) % all.length].dataset.role);
+    showInfo();
+  }
+
+  /* Mark the selected event in the text (trigger, arguments with their roles) and the list. */
+  function showEvent() {
+    document.querySelectorAll("#doc-text .trg-sel, #doc-text .arg, #event-list .sel").forEach((el) => {
+      el.classList.remove("trg-sel", "arg");
+      delete el.dataset.role;
+    });
+    const data = selectedEvent && eventData(selectedEvent);
+    if (!data) {
+      selectedEvent = null;
+      activeRole = null;
+    } else {
+      triggerOf(data.id).forEach((m) => m.classList.add("trg-sel"));
+      const roles = {};
+      data.args.forEach((arg) => { (roles[arg.span] = roles[arg.span] || []).push(arg.label); });
+      Object.entries(roles).forEach(([span, labels]) => {
+        marksOf(span).forEach((m, i) => {
+          m.classList.add("arg");
+          if (i === 0) m.dataset.role = labels.join("، ");
+        });
+      });
+      const item = document.querySelector('#event-list li[data-ev="' + CSS.escape(String(data.id)) + '"]');
+      if (item) {
+        item.classList.add("sel");
+        item.scrollIntoView({ block: "nearest" });
+      }
+      setActiveRole(activeRole);
+    }
+    root.classList.toggle("event-mode", Boolean(selectedEvent));
+    showInfo();
+    drawArcs();
+  }
+
+  /* Open an event's panel: the server renders it (with the event's slots) on any change;
+     opening one is a GET of the editor's partials with that event selected. */
+  function selectEvent(id) {
+    if (busy) {
+      queued = () => selectEvent(id);
+      return;
+    }
+    linking = null;
+    if (!id) {
+      selectedEvent = null;
+      const panel = byId("event-panel");
+      if (panel) {
+        panel.hidden = true;
+        panel.replaceChildren();
+        delete panel.dataset.ev;
+      }
+      showEvent();
+      return;
+    }
+    if (selectedId) selectSpan(null);
+    busy = true;
+    htmx
+      .ajax("GET", root.dataset.editorUrl + "?event=" + encodeURIComponent(id), {
+        source: root, target: "#doc-text", swap: "outerHTML",
+      })
+      .finally(() => { busy = false; });
+  }
+
+  function stepEvent(step) {
+    const ids = annotations.events.map((e) => String(e.id));
+    if (!ids.length) return say(gettext("No events yet: select a trigger word and press an event type key."), "info");
+    const at = ids.indexOf(String(selectedEvent));
+    const next = at < 0 ? (step > 0 ? 0 : ids.length - 1) : (at + step + ids.length) % ids.length;
+    selectEvent(ids[next]);
+    const first = triggerOf(ids[next])[0];
+    if (first) first.scrollIntoView({ block: "center", behavior: "smooth" });
+  }
+
+  function drawArcs() {
+    const svg = byId("arcs");
+    if (!svg || !window.TawsimArcs || !textEl()) return;
+    const arcs = [];
+    const data = selectedEvent && eventData(selectedEvent);
+    if (data) {
+      const from = triggerOf(data.id);
+      data.args.forEach((arg) => {
+        // The role is written on the argument's mark: no label on its arc.
+        arcs.push({ from, to: marksOf(arg.span), label: arg.label, showLabel: false, colour: data.colour, kind: "argument" });
+      });
+    } else if (selectedId) {
+      annotations.relations
+        .filter((r) => String(r.source) === selectedId || String(r.target) === selectedId)
+        .forEach((r) => arcs.push({ from: marksOf(r.source), to: marksOf(r.target), label: r.label, colour: r.colour, kind: "relation" }));
+    }
+    window.TawsimArcs.draw(svg, byId("doc-pane"), arcs);
+  }
+
+  /* ---- links (relations) between two marks ---- */
+
+  function startLink() {
+    if (!selectedId) return;
+    linking = { source: selectedId, target: null };
+    loadSpanPanel();
+    showInfo();
+  }
+
+  function allowedRelations(source, target) {
+    const sourceType = marksOf(source)[0].dataset.t;
+    const targetType = marksOf(target)[0].dataset.t;
+    return relationTypes.filter((r) => r.sources.includes(sourceType) && r.targets.includes(targetType));
+  }
+
+  function showLinking(info) {
+    const line = element("p", "picked");
+    line.append(chipFor(linking.source), arabic(textOf(linking.source)), element("span", "dir", " → "));
+    if (!linking.target) {
+      info.append(line, element("p", "hint", gettext("Click the mark to link to (Esc to cancel).")));
+      return;
+    }
+    line.append(chipFor(linking.target), arabic(textOf(linking.target)));
+    info.append(line);
+    const allowed = allowedRelations(linking.source, linking.target);
+    if (!allowed.length) {
+      info.append(element("p", "hint", gettext("The schema has no relation between these two types. Click another mark, or Esc.")));
+      return;
+    }
+    const list = element("ul", "relation-choices");
+    allowed.forEach((r, i) => {
+      const button = element("button", "relation-btn", r.label);
+      button.type = "button";
+      button.dataset.type = r.key;
+      button.append(element("kbd", "", String(i + 1)));
+      const item = element("li");
+      item.append(button);
+      list.append(item);
+    });
+    info.append(list, element("p", "hint", gettext("Choose the relation (its number key), or Esc.")));
+  }
+
+  function pickLinkTarget(id) {
+    if (id === linking.source) return;
+    linking.target = id;
+    showInfo();
+  }
+
+  function createLink(type) {
+    if (!linking || !linking.target) return;
+    const { source, target } = linking;
+    linking = null;
+    send(root.dataset.relationUrl, { type, source, target });
   }
 
   /* ---- requests ---- */
@@ -159,6 +394,7 @@
     }
     busy = true;
     values.version = state.dataset.version;
+    values.event = selectedEvent || "";
     htmx
       .ajax("POST", url, {
         source: root,
@@ -170,30 +406,80 @@
       .finally(() => { busy = false; });
   }
 
+  function later(action) {
+    // One request at a time: remember the last action asked for while one is in flight.
+    if (!busy) return false;
+    queued = action;
+    return true;
+  }
+
   function urlFor(template, id) {
     // Templates are reversed with id 0 ("/spans/0/type/"): put the real id in its place.
     return template.replace("/0/", "/" + encodeURIComponent(id) + "/");
   }
 
   function applyType(type) {
-    if (busy) {
-      queued = () => applyType(type);
-      return;
-    }
+    if (later(() => applyType(type))) return;
     // Read the selection now: selectionchange is asynchronous and may not have fired yet.
     pending = readSelection() || pending;
-    if (pending) {
+    if (selectedEvent && activeRole && pending) {
+      send(urlFor(root.dataset.argumentUrl, selectedEvent), { role: activeRole, type, start: pending.start, end: pending.end });
+    } else if (pending) {
       send(root.dataset.createUrl, { type: type, start: pending.start, end: pending.end });
     } else if (selectedId) {
       send(urlFor(root.dataset.typeUrl, selectedId), { type: type });
+    } else if (selectedEvent) {
+      say(gettext("Select the text that fills the role first, or click a mark."), "info");
     } else {
       say(gettext("Select some text first, then choose a type."), "info");
     }
   }
 
+  function applyEventType(type) {
+    if (later(() => applyEventType(type))) return;
+    pending = readSelection() || pending;
+    if (pending) {
+      activeRole = null;
+      send(root.dataset.eventCreateUrl, { type, start: pending.start, end: pending.end });
+    } else if (selectedEvent) {
+      send(urlFor(root.dataset.eventTypeUrl, selectedEvent), { type });
+    } else {
+      say(gettext("Select the trigger word first, then choose an event type."), "info");
+    }
+  }
+
+  function fillRole(spanId) {
+    if (later(() => fillRole(spanId))) return;
+    if (!activeRole) return say(gettext("This event type has no roles."), "info");
+    send(urlFor(root.dataset.argumentUrl, selectedEvent), { role: activeRole, span: spanId });
+  }
+
+  function clearRole() {
+    if (later(clearRole)) return;
+    const slot = slots().find((s) => s.dataset.role === activeRole);
+    const fillers = slot ? slot.querySelectorAll(".filler[data-arg]") : [];
+    if (!fillers.length) return say(gettext("This role is empty."), "info");
+    send(urlFor(root.dataset.argumentDeleteUrl, fillers[fillers.length - 1].dataset.arg), {});
+  }
+
+  function setAttribute(key, value) {
+    if (later(() => setAttribute(key, value))) return;
+    if (selectedEvent) send(urlFor(root.dataset.eventAttributeUrl, selectedEvent), { key, value });
+  }
+
   function deleteSelected() {
-    if (busy) queued = deleteSelected;
-    else if (selectedId) send(urlFor(root.dataset.deleteUrl, selectedId), {});
+    if (later(deleteSelected)) return;
+    if (selectedId) send(urlFor(root.dataset.deleteUrl, selectedId), {});
+  }
+
+  function deleteEvent() {
+    if (later(deleteEvent)) return;
+    if (selectedEvent) send(urlFor(root.dataset.eventDeleteUrl, selectedEvent), {});
+  }
+
+  function history(redo) {
+    if (later(() => history(redo))) return;
+    send(redo ? root.dataset.redoUrl : root.dataset.undoUrl, {});
   }
 
   /* ---- events (delegated to stable ancestors: the text is replaced after each change) ---- */
@@ -211,24 +497,64 @@
 
   root.addEventListener("mousedown", (event) => {
     // Keep the text selection when a palette button takes the click.
-    if (event.target.closest(".type-btn")) event.preventDefault();
+    if (event.target.closest(".type-btn, .event-type-btn, .slot, .attr-btn")) event.preventDefault();
   });
 
   root.addEventListener("click", (event) => {
-    const typeButton = event.target.closest(".type-btn");
+    const t = event.target;
+    const typeButton = t.closest(".type-btn");
     if (typeButton) return applyType(typeButton.dataset.type);
-    if (event.target.closest(".delete-span")) return deleteSelected();
-    const item = event.target.closest(".span-item");
+    const eventTypeButton = t.closest(".event-type-btn");
+    if (eventTypeButton) return applyEventType(eventTypeButton.dataset.type);
+    if (t.closest(".delete-span")) return deleteSelected();
+    if (t.closest(".delete-event")) return deleteEvent();
+    if (t.closest("#undo-button")) return history(false);
+    if (t.closest("#redo-button")) return history(true);
+    if (t.closest(".rel-start")) return startLink();
+    const relationButton = t.closest(".relation-btn");
+    if (relationButton) return createLink(relationButton.dataset.type);
+    const relationDelete = t.closest(".rel-delete");
+    if (relationDelete) return send(urlFor(root.dataset.relationDeleteUrl, relationDelete.dataset.rel), {});
+    const argRemove = t.closest(".arg-remove");
+    if (argRemove) return send(urlFor(root.dataset.argumentDeleteUrl, argRemove.dataset.arg), {});
+    const attr = t.closest(".attr-btn");
+    if (attr) return setAttribute(attr.dataset.key, attr.dataset.value);
+    const slot = t.closest(".slot[data-role]");
+    if (slot) {
+      setActiveRole(slot.dataset.role);
+      return showInfo();
+    }
+    const eventItem = t.closest(".event-item");
+    if (eventItem) {
+      selectEvent(eventItem.dataset.ev);
+      const first = triggerOf(eventItem.dataset.ev)[0];
+      if (first) first.scrollIntoView({ block: "center", behavior: "smooth" });
+      return;
+    }
+    const item = t.closest(".span-item");
     if (item) {
+      if (selectedEvent) selectEvent(null);
       selectSpan(item.dataset.id);
       const first = marksOf(item.dataset.id)[0];
       if (first) first.scrollIntoView({ block: "center", behavior: "smooth" });
       return;
     }
-    if (event.target.closest("#doc-text") && window.getSelection().isCollapsed) {
-      const mark = event.target.closest("mark[data-id]");
-      selectSpan(mark ? mark.dataset.id : null);
+    if (t.closest("#doc-text") && window.getSelection().isCollapsed) {
+      const mark = t.closest("mark[data-id], mark[data-ev]");
+      if (mark && mark.dataset.ev) return selectEvent(mark.dataset.ev);
+      const span = t.closest("mark[data-id]");
+      if (linking && span) return pickLinkTarget(span.dataset.id);
+      if (selectedEvent && span) return fillRole(span.dataset.id);
+      if (selectedEvent && !span) return;  // a click beside the marks keeps the event open
+      selectSpan(span ? span.dataset.id : null);
     }
+  });
+
+  root.addEventListener("submit", (event) => {
+    const form = event.target.closest(".attr-text");
+    if (!form) return;
+    event.preventDefault();
+    setAttribute(form.dataset.key, form.elements.value.value);
   });
 
   function shortcutCode(key) {
@@ -237,14 +563,14 @@
     return [];
   }
 
-  function typeForKey(event) {
+  function matches(event, key) {
     // event.code names the physical key, so shortcuts work with an Arabic layout too.
-    for (const button of root.querySelectorAll(".type-btn[data-key]")) {
-      const key = button.dataset.key;
-      if (!key) continue;
-      if (event.key.toLowerCase() === key.toLowerCase() || shortcutCode(key).includes(event.code)) {
-        return button.dataset.type;
-      }
+    return Boolean(key) && (event.key.toLowerCase() === key.toLowerCase() || shortcutCode(key).includes(event.code));
+  }
+
+  function buttonForKey(event, selector, attribute) {
+    for (const button of root.querySelectorAll(selector)) {
+      if (matches(event, button.dataset[attribute])) return button;
     }
     return null;
   }
@@ -266,8 +592,35 @@
     return target.closest && target.closest("input, textarea, select, [contenteditable]");
   }
 
+  /* Keys that only mean something while an event is open. */
+  function eventKey(event) {
+    if (event.key === "Tab") {
+      cycleRole(event.shiftKey ? -1 : 1);
+      return true;
+    }
+    if (event.key === "Delete" || event.key === "Backspace") {
+      clearRole();
+      return true;
+    }
+    if (event.key === "Escape") {
+      selectEvent(null);
+      return true;
+    }
+    const attr = buttonForKey(event, "#event-panel .attr-btn[data-short]", "short");
+    if (attr) {
+      setAttribute(attr.dataset.key, attr.dataset.value);
+      return true;
+    }
+    return false;
+  }
+
   document.addEventListener("keydown", (event) => {
     if (event.defaultPrevented || typing(event.target)) return;
+    if ((event.ctrlKey || event.metaKey) && !event.altKey && (event.code === "KeyZ" || event.code === "KeyY")) {
+      history(event.code === "KeyY" || event.shiftKey);
+      event.preventDefault();
+      return;
+    }
     const arrow = event.key === "ArrowLeft" || event.key === "ArrowRight";
     if (event.altKey && arrow && !event.shiftKey) {
       // Reading right to left: the next document lies to the left.
@@ -282,6 +635,27 @@
       return;
     }
     if (event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.code === "BracketRight" || event.code === "BracketLeft") {
+      stepEvent(event.code === "BracketRight" ? 1 : -1);
+      event.preventDefault();
+      return;
+    }
+    if (linking) {
+      if (event.key === "Escape") {
+        linking = null;
+        loadSpanPanel();
+        showInfo();
+      } else if (linking.target && /^Digit[1-9]$|^Numpad[1-9]$/.test(event.code)) {
+        const button = byId("selection-info").querySelectorAll(".relation-btn")[Number(event.code.slice(-1)) - 1];
+        if (button) createLink(button.dataset.type);
+      }
+      event.preventDefault();
+      return;
+    }
+    if (selectedEvent && eventKey(event)) {
+      event.preventDefault();
+      return;
+    }
     if (event.key === "Escape") {
       clearAll();
       return;
@@ -293,9 +667,20 @@
       }
       return;
     }
-    const type = typeForKey(event);
+    if (selectedId && !pending && event.code === "KeyL") {
+      startLink();
+      event.preventDefault();
+      return;
+    }
+    const type = buttonForKey(event, ".type-btn[data-key]", "key");
     if (type) {
-      applyType(type);
+      applyType(type.dataset.type);
+      event.preventDefault();
+      return;
+    }
+    const eventType = buttonForKey(event, ".event-type-btn[data-key]", "key");
+    if (eventType) {
+      applyEventType(eventType.dataset.type);
       event.preventDefault();
     }
   });
@@ -306,8 +691,14 @@
     if (!textEl() || !target || target.id !== "doc-text") return;
     window.getSelection().removeAllRanges();
     pending = null;
-    const wanted = textEl().dataset.select || selectedId;
+    readAnnotations();
+    const panel = byId("event-panel");
+    selectedEvent = panel && panel.dataset.ev ? panel.dataset.ev : null;
+    const detail = byId("span-detail");
+    if (detail) detail.dataset.span = ""; // links may have changed: reload the mark's panel
+    const wanted = textEl().dataset.select || (selectedEvent ? null : selectedId);
     selectSpan(wanted);
+    showEvent();
     busy = false; // normally released already, when the request's promise settled
     const next = queued;
     queued = null;
@@ -327,5 +718,15 @@
     say(gettext("The server could not be reached. Your change was not saved."), "error");
   });
 
-  showInfo();
+  let resizeTimer = null;
+  window.addEventListener("resize", () => {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(drawArcs, 60);
+  });
+  if (document.fonts && document.fonts.ready) document.fonts.ready.then(drawArcs);
+
+  readAnnotations();
+  const panel = byId("event-panel");
+  selectedEvent = panel && panel.dataset.ev ? panel.dataset.ev : null;
+  showEvent();
 })();

@@ -24,7 +24,8 @@ from annotate.api.serializers import VERSION_HELP, ConflictSerializer, ErrorSeri
 from annotate.api.views import ProjectScoped, ServiceErrors
 from annotate.models import AnnotationSet, Event, EventCluster, KBEntity, Span
 from annotate.services import clusters, kb
-from annotate.views.clusters import event_mentions, get_event_for
+from annotate.access import get_event_for
+from annotate.views.clusters import event_mentions
 from annotate.views.kb import visible_to, with_snippets
 
 INVALID = OpenApiResponse(ErrorSerializer, description="Refused: `field` names the request field at fault.")

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from annotate.models import AnnotationSet, SetKind, Span
+from annotate.models import AnnotationSet, Argument, Event, Relation, SetKind, Span
 from corpus.formats import FORMATS
 from corpus.models import AttributeType, Document, EntityType, EventType, Project, RelationType, RoleType
 
@@ -233,3 +233,147 @@ class ErrorSerializer(serializers.Serializer):
 class ConflictSerializer(serializers.Serializer):
     detail = serializers.CharField()
     version = serializers.IntegerField(help_text="The set's current version: reload, then redo the change.")
+
+
+# --- events, arguments and relations ----------------------------------------------------
+
+class ArgumentSerializer(serializers.ModelSerializer):
+    role = serializers.SlugRelatedField(slug_field="key", read_only=True, help_text="Role key, e.g. Participant.")
+    span = serializers.PrimaryKeyRelatedField(read_only=True, help_text="The id of the entity span filling the role.")
+    text = serializers.SerializerMethodField(help_text="The span's text.")
+
+    class Meta:
+        model = Argument
+        fields = ["id", "event", "role", "span", "text"]
+
+    @extend_schema_field(serializers.CharField())
+    def get_text(self, argument: Argument) -> str:
+        return argument.event.set.document.text[argument.span.start:argument.span.end]
+
+
+class EventSerializer(serializers.ModelSerializer):
+    event_type = serializers.SlugRelatedField(slug_field="key", read_only=True, help_text="Event type key.")
+    trigger_start = serializers.IntegerField(read_only=True, help_text=f"Trigger's first character, in {CODE_POINTS}.")
+    trigger_end = serializers.IntegerField(read_only=True, help_text=f"One past the trigger's last character, in {CODE_POINTS}.")
+    trigger_text = serializers.SerializerMethodField(help_text="document.text[trigger_start:trigger_end].")
+    attributes = serializers.DictField(read_only=True, help_text="Attribute values by attribute key, e.g. {\"factuality\": \"REPORTED\"}.")
+    arguments = ArgumentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Event
+        fields = ["id", "set", "event_type", "trigger_start", "trigger_end", "trigger_text", "attributes",
+                  "cluster", "arguments", "origin"]
+
+    @extend_schema_field(serializers.CharField())
+    def get_trigger_text(self, event: Event) -> str:
+        return event.set.document.text[event.trigger_start:event.trigger_end]
+
+
+class RelationSerializer(serializers.ModelSerializer):
+    relation_type = serializers.SlugRelatedField(slug_field="key", read_only=True, help_text="Relation type key.")
+    source = serializers.PrimaryKeyRelatedField(read_only=True, help_text="Source span id.")
+    target = serializers.PrimaryKeyRelatedField(read_only=True, help_text="Target span id.")
+
+    class Meta:
+        model = Relation
+        fields = ["id", "set", "relation_type", "source", "target"]
+
+
+def _with_version(base):
+    """`base` plus the set's version after the write."""
+    return type(
+        base.__name__.replace("Serializer", "WithVersionSerializer"), (base,),
+        {
+            "version": serializers.IntegerField(
+                source="set.version", read_only=True, help_text="The set's version now: send it with your next change."
+            ),
+            "Meta": type("Meta", (base.Meta,), {"fields": base.Meta.fields + ["version"]}),
+        },
+    )
+
+
+EventWithVersionSerializer = _with_version(EventSerializer)
+RelationWithVersionSerializer = _with_version(RelationSerializer)
+
+
+class ArgumentWithVersionSerializer(ArgumentSerializer):
+    version = serializers.IntegerField(
+        source="event.set.version", read_only=True, help_text="The set's version now: send it with your next change."
+    )
+
+    class Meta(ArgumentSerializer.Meta):
+        fields = ArgumentSerializer.Meta.fields + ["version"]
+
+
+class AnnotationSetFullSerializer(AnnotationSetDetailSerializer):
+    """A set with everything in it: spans, events with their arguments, relations."""
+
+    events = EventSerializer(many=True, read_only=True)
+    relations = RelationSerializer(many=True, read_only=True)
+
+    class Meta(AnnotationSetDetailSerializer.Meta):
+        fields = AnnotationSetDetailSerializer.Meta.fields + ["events", "relations"]
+
+
+class Required:
+    """PATCH bodies documented with their required fields (see SpanUpdateSerializer)."""
+
+    partial = property(lambda self: False, lambda self, value: None)
+
+
+class EventCreateSerializer(VersionSerializer):
+    event_type = serializers.CharField(help_text="Event type key from the project's schema, e.g. MEET.")
+    trigger_start = serializers.IntegerField(min_value=0, help_text=f"Trigger's first character, in {CODE_POINTS}.")
+    trigger_end = serializers.IntegerField(min_value=1, help_text=f"One past the trigger's last character, in {CODE_POINTS}.")
+    attributes = serializers.DictField(
+        required=False, default=dict, help_text="Attribute values by key; the schema's defaults fill the rest."
+    )
+    snap = serializers.BooleanField(default=True, help_text="Snap the trigger outward to token boundaries.")
+
+    def validate(self, data: dict) -> dict:
+        if data["trigger_end"] <= data["trigger_start"]:
+            raise serializers.ValidationError({"trigger_end": _("trigger_end must be greater than trigger_start.")})
+        return data
+
+
+class EventUpdateSerializer(Required, VersionSerializer):
+    event_type = serializers.CharField(
+        required=False, help_text="A new event type key; its roles must accept every current argument."
+    )
+    attributes = serializers.DictField(required=False, help_text="Attribute values to set, by key; others are kept.")
+
+
+class AttributesUpdateSerializer(Required, VersionSerializer):
+    attributes = serializers.DictField(help_text="Attribute values to set, by key; others are kept.")
+
+
+class ArgumentCreateSerializer(VersionSerializer):
+    role = serializers.CharField(help_text="Role key of the event's type, e.g. Participant.")
+    span = serializers.IntegerField(
+        required=False, help_text="An existing span of the same set. Or give entity_type, start and end instead."
+    )
+    entity_type = serializers.CharField(required=False, help_text="With start and end: mark this text as an entity (or reuse the identical span) and fill the role with it.")
+    start = serializers.IntegerField(required=False, min_value=0, help_text=f"In {CODE_POINTS}.")
+    end = serializers.IntegerField(required=False, min_value=1, help_text=f"In {CODE_POINTS}.")
+    snap = serializers.BooleanField(default=True, help_text="Snap the selection to token boundaries.")
+
+    def validate(self, data: dict) -> dict:
+        selection = [name for name in ("entity_type", "start", "end") if name in data]
+        if "span" in data and selection:
+            raise serializers.ValidationError({"span": _("Give either span, or entity_type with start and end; not both.")})
+        if "span" not in data:
+            missing = [name for name in ("entity_type", "start", "end") if name not in data]
+            if missing:
+                raise serializers.ValidationError(
+                    {missing[0]: _("Give span, or entity_type with start and end (missing: %(fields)s).")
+                     % {"fields": ", ".join(missing)}}
+                )
+            if data["end"] <= data["start"]:
+                raise serializers.ValidationError({"end": _("end must be greater than start.")})
+        return data
+
+
+class RelationCreateSerializer(VersionSerializer):
+    relation_type = serializers.CharField(help_text="Relation type key, e.g. AFFILIATION.")
+    source = serializers.IntegerField(help_text="Source span id (same set).")
+    target = serializers.IntegerField(help_text="Target span id (same set).")

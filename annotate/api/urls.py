@@ -18,3 +18,13 @@ urlpatterns = [
     path("sets/<int:pk>/reopen/", views.SetReopen.as_view(), name="set-reopen"),
     path("spans/<int:pk>/", views.SpanDetail.as_view(), name="span"),
 ]
+
+urlpatterns += [
+    path("sets/<int:pk>/events/", views.SetEvents.as_view(), name="set-events"),
+    path("sets/<int:pk>/relations/", views.SetRelations.as_view(), name="set-relations"),
+    path("events/<int:pk>/", views.EventDetail.as_view(), name="event"),
+    path("events/<int:pk>/attributes/", views.EventAttributes.as_view(), name="event-attributes"),
+    path("events/<int:pk>/arguments/", views.EventArguments.as_view(), name="event-arguments"),
+    path("arguments/<int:pk>/", views.ArgumentDetail.as_view(), name="argument"),
+    path("relations/<int:pk>/", views.RelationDetail.as_view(), name="relation"),
+]

@@ -4,6 +4,7 @@ serialise the result. Refusals from the service layer become 400 (naming the fie
 or 409 (with the set's current version)."""
 from __future__ import annotations
 
+from django.db import transaction
 from django.db.models import OuterRef, Prefetch, Subquery, prefetch_related_objects
 from django.db.models.functions import Length
 from django.utils.functional import cached_property
@@ -18,8 +19,11 @@ from rest_framework.response import Response
 from annotate import services
 from annotate.access import (
     can_read_set,
+    get_argument_for,
     get_document_for,
+    get_event_for,
     get_project_for,
+    get_relation_for,
     get_set_for,
     get_span_for,
     projects_for,
@@ -27,7 +31,8 @@ from annotate.access import (
 )
 from annotate.api import serializers as s
 from annotate.api.permissions import CanWriteSet, IsAdmin, IsProjectMember, IsReadRequest, IsReviewer
-from annotate.models import AnnotationSet, SetKind, Span
+from annotate.models import AnnotationSet, Argument, Event, Relation, SetKind, Span
+
 from corpus import importing
 from corpus.models import Membership, Project
 
@@ -200,12 +205,12 @@ class SetScoped(ServiceErrors):
 
 
 class SetDetail(SetScoped, generics.RetrieveAPIView):
-    """An annotation set with all its spans."""
+    """An annotation set with all its spans, events (with their arguments) and relations."""
 
-    serializer_class = s.AnnotationSetDetailSerializer
+    serializer_class = s.AnnotationSetFullSerializer
 
     def get_object(self) -> AnnotationSet:
-        return _with_spans(self.annotation_set)
+        return _full(self.annotation_set)
 
 
 class SetSpans(SetScoped, generics.ListCreateAPIView):
@@ -303,3 +308,242 @@ class SpanDetail(ServiceErrors, generics.GenericAPIView):
         annotation_set = self.annotation_set
         services.delete_span(self.span, request.user, version=version)
         return Response({"version": annotation_set.version})
+
+
+# --- events, arguments, attributes, relations ----------------------------------------------
+
+def _events_of(annotation_set: AnnotationSet):
+    arguments = Argument.objects.select_related("role", "span").order_by("pk")
+    return (
+        annotation_set.events.select_related("event_type").prefetch_related(Prefetch("arguments", queryset=arguments))
+        .order_by("trigger_start", "pk")
+    )
+
+
+def _full(annotation_set: AnnotationSet) -> AnnotationSet:
+    """The set with spans, events (with arguments) and relations: five queries."""
+    prefetch_related_objects(
+        [annotation_set],
+        Prefetch("spans", queryset=Span.objects.select_related("entity_type")),
+        Prefetch("events", queryset=_events_of(annotation_set)),
+        Prefetch("relations", queryset=Relation.objects.select_related("relation_type").order_by("pk")),
+    )
+    return annotation_set
+
+
+def _event_out(event: Event) -> dict:
+    prefetch_related_objects([event], Prefetch("arguments", queryset=Argument.objects.select_related("role", "span")))
+    return s.EventWithVersionSerializer(event).data
+
+
+class SetEvents(SetScoped, generics.ListCreateAPIView):
+    """The set's events in text order, with their arguments (GET), or a new event (POST)."""
+
+    serializer_class = s.EventSerializer
+    permission_classes = [IsAuthenticated, IsReadRequest | CanWriteSet]
+    pagination_class = None
+
+    def get_queryset(self):
+        return _events_of(self.annotation_set)
+
+    @extend_schema(
+        request=s.EventCreateSerializer,
+        responses={201: s.EventWithVersionSerializer, 400: INVALID, 409: CONFLICT},
+        description="Create an event: a type and a trigger (snapped like a span), attributes validated against the schema.",
+    )
+    def post(self, request, pk: int):
+        data = _parsed(s.EventCreateSerializer, request.data)
+        event = services.create_event(
+            self.annotation_set, request.user, event_type=data["event_type"], trigger_start=data["trigger_start"],
+            trigger_end=data["trigger_end"], attributes=data["attributes"], version=data["version"],
+            snap_to_tokens=data["snap"],
+        )
+        return Response(_event_out(event), status=status.HTTP_201_CREATED)
+
+
+class EventScoped(ServiceErrors):
+    @cached_property
+    def event(self) -> Event:
+        return get_event_for(self.request.user, self.kwargs["pk"])
+
+    @property
+    def annotation_set(self) -> AnnotationSet:
+        return self.event.set
+
+
+def _set_attributes(event: Event, user, attributes: dict, version: int) -> int:
+    for key, value in attributes.items():
+        services.set_event_attribute(event, user, key=key, value=value, version=version)
+        version += 1
+    return version
+
+
+class EventDetail(EventScoped, generics.GenericAPIView):
+    """One event: read it, change its type and attributes, or delete it."""
+
+    serializer_class = s.EventWithVersionSerializer
+    permission_classes = [IsAuthenticated, IsReadRequest | CanWriteSet]
+
+    def get(self, request, pk: int):
+        return Response(_event_out(self.event))
+
+    @extend_schema(
+        request=s.EventUpdateSerializer,
+        responses={200: s.EventWithVersionSerializer, 400: INVALID, 409: CONFLICT},
+        description="Change the event's type (refused if an argument would not fit the new type) and/or "
+        "attribute values. All or nothing.",
+    )
+    def patch(self, request, pk: int):
+        data = _parsed(s.EventUpdateSerializer, request.data)
+        event, version = self.event, data["version"]
+        with transaction.atomic():
+            if "event_type" in data:
+                services.change_event_type(event, request.user, event_type=data["event_type"], version=version)
+                version += 1
+            _set_attributes(event, request.user, data.get("attributes", {}), version)
+        return Response(_event_out(event))
+
+    @extend_schema(
+        parameters=[OpenApiParameter("version", int, description=s.VERSION_HELP + " May also be sent in the body.")],
+        responses={200: s.VersionResultSerializer, 400: INVALID, 409: CONFLICT},
+        description="Delete the event and its arguments (the argument spans stay).",
+    )
+    def delete(self, request, pk: int):
+        version = _version_of(request)
+        annotation_set = self.annotation_set
+        services.delete_event(self.event, request.user, version=version)
+        return Response({"version": annotation_set.version})
+
+
+class EventAttributes(EventScoped, generics.GenericAPIView):
+    serializer_class = s.EventWithVersionSerializer
+    permission_classes = [IsAuthenticated, CanWriteSet]
+
+    @extend_schema(
+        request=s.AttributesUpdateSerializer,
+        responses={200: s.EventWithVersionSerializer, 400: INVALID, 409: CONFLICT},
+        description="Set attribute values (e.g. factuality); each is checked against the schema. All or nothing.",
+    )
+    def patch(self, request, pk: int):
+        data = _parsed(s.AttributesUpdateSerializer, request.data)
+        with transaction.atomic():
+            _set_attributes(self.event, request.user, data["attributes"], data["version"])
+        return Response(_event_out(self.event))
+
+
+class EventArguments(EventScoped, generics.GenericAPIView):
+    serializer_class = s.ArgumentWithVersionSerializer
+    permission_classes = [IsAuthenticated, CanWriteSet]
+
+    @extend_schema(
+        request=s.ArgumentCreateSerializer,
+        responses={201: s.ArgumentWithVersionSerializer, 400: INVALID, 409: CONFLICT},
+        description="Fill a role with an existing span (span), or with a new span made from a selection "
+        "(entity_type, start, end) in one step.",
+    )
+    def post(self, request, pk: int):
+        data = _parsed(s.ArgumentCreateSerializer, request.data)
+        event = self.event
+        if "span" in data:
+            span = Span.objects.select_related("entity_type").filter(pk=data["span"], set=event.set).first()
+            if span is None:
+                raise services.Invalid(_("Span %(id)s is not a span of this event's set.") % {"id": data["span"]}, "span")
+            argument = services.add_argument(event, request.user, role=data["role"], span=span, version=data["version"])
+        else:
+            argument = services.add_argument_from_selection(
+                event, request.user, role=data["role"], entity_type=data["entity_type"], start=data["start"],
+                end=data["end"], version=data["version"], snap_to_tokens=data["snap"],
+            )
+        return Response(s.ArgumentWithVersionSerializer(argument).data, status=status.HTTP_201_CREATED)
+
+
+class ArgumentDetail(ServiceErrors, generics.GenericAPIView):
+    serializer_class = s.ArgumentWithVersionSerializer
+    permission_classes = [IsAuthenticated, IsReadRequest | CanWriteSet]
+
+    @cached_property
+    def argument(self) -> Argument:
+        return get_argument_for(self.request.user, self.kwargs["pk"])
+
+    @property
+    def annotation_set(self) -> AnnotationSet:
+        return self.argument.event.set
+
+    def get(self, request, pk: int):
+        return Response(s.ArgumentWithVersionSerializer(self.argument).data)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("version", int, description=s.VERSION_HELP + " May also be sent in the body.")],
+        responses={200: s.VersionResultSerializer, 400: INVALID, 409: CONFLICT},
+        description="Remove the argument (its span stays).",
+    )
+    def delete(self, request, pk: int):
+        version = _version_of(request)
+        annotation_set = self.annotation_set
+        services.remove_argument(self.argument, request.user, version=version)
+        return Response({"version": annotation_set.version})
+
+
+class SetRelations(SetScoped, generics.ListCreateAPIView):
+    """The set's relations (GET), or a new one between two of its spans (POST)."""
+
+    serializer_class = s.RelationSerializer
+    permission_classes = [IsAuthenticated, IsReadRequest | CanWriteSet]
+    pagination_class = None
+
+    def get_queryset(self):
+        return self.annotation_set.relations.select_related("relation_type").order_by("pk")
+
+    @extend_schema(
+        request=s.RelationCreateSerializer,
+        responses={201: s.RelationWithVersionSerializer, 400: INVALID, 409: CONFLICT},
+        description="Link two spans of the set; the schema decides which entity types each relation type links.",
+    )
+    def post(self, request, pk: int):
+        data = _parsed(s.RelationCreateSerializer, request.data)
+        spans = {
+            span.pk: span
+            for span in Span.objects.select_related("entity_type").filter(
+                pk__in=[data["source"], data["target"]], set=self.annotation_set
+            )
+        }
+        for name in ("source", "target"):
+            if data[name] not in spans:
+                raise services.Invalid(_("Span %(id)s is not a span of this set.") % {"id": data[name]}, name)
+        relation = services.create_relation(
+            self.annotation_set, request.user, relation_type=data["relation_type"], source=spans[data["source"]],
+            target=spans[data["target"]], version=data["version"],
+        )
+        return Response(s.RelationWithVersionSerializer(relation).data, status=status.HTTP_201_CREATED)
+
+
+class RelationDetail(ServiceErrors, generics.GenericAPIView):
+    serializer_class = s.RelationWithVersionSerializer
+    permission_classes = [IsAuthenticated, IsReadRequest | CanWriteSet]
+
+    @cached_property
+    def relation(self) -> Relation:
+        return get_relation_for(self.request.user, self.kwargs["pk"])
+
+    @property
+    def annotation_set(self) -> AnnotationSet:
+        return self.relation.set
+
+    def get(self, request, pk: int):
+        return Response(s.RelationWithVersionSerializer(self.relation).data)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("version", int, description=s.VERSION_HELP + " May also be sent in the body.")],
+        responses={200: s.VersionResultSerializer, 400: INVALID, 409: CONFLICT},
+        description="Delete the relation (its spans stay).",
+    )
+    def delete(self, request, pk: int):
+        version = _version_of(request)
+        annotation_set = self.annotation_set
+        services.delete_relation(self.relation, request.user, version=version)
+        return Response({"version": annotation_set.version})
+
+
+def _version_of(request) -> int:
+    data = request.data if "version" in request.data else request.query_params
+    return _parsed(s.VersionSerializer, data)["version"]

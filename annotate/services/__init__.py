@@ -53,3 +53,4 @@ from annotate.services.kb import (  # noqa: F401
     unlink_span,
     update_entity,
 )
+from annotate.services.history import redo, set_history, undo  # noqa: F401

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from annotate import services
-from annotate.access import REVIEW_ROLES, can_write_set, get_project_for, get_set_for, role_in
+from annotate.access import REVIEW_ROLES, can_write_set, get_event_for, get_project_for, role_in
 from annotate.models import Argument, Event, EventCluster
 from annotate.services import clusters
 from annotate.views.kb import SNIPPET, BadInput, int_field, visible_to, with_vary
@@ -148,17 +148,6 @@ def _change_cluster(request: HttpRequest, project: Project, cluster: EventCluste
 # --- the editor's panel for the selected event ----------------------------------------
 
 PANEL = "annotate/clusters/_event_panel.html"
-
-
-def get_event_for(user, event_id: int, *, write: bool = False) -> Event:
-    """The event if the user may read (or write) its set; 404 otherwise."""
-    event = (
-        Event.objects.select_related("set__document__project", "event_type", "cluster").filter(pk=event_id).first()
-    )
-    if event is None:
-        raise Http404("no such event")
-    event.set = get_set_for(user, event.set_id, write=write)
-    return event
 
 
 @login_required

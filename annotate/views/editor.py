@@ -7,6 +7,7 @@ and the message area out of band. Plain form posts are redirected back to the ed
 """
 from __future__ import annotations
 
+import json
 from typing import Callable
 
 from django.contrib import messages
@@ -21,10 +22,21 @@ from django.views.decorators.http import require_POST
 
 from annotate import services
 from annotate.access import get_document_for, get_project_for, get_set_for, get_span_for
-from annotate.models import AnnotationSet, Span
-from annotate.rendering import SpanView, render_span_list, render_text
+from annotate.models import AnnotationSet, Argument, Event, Relation, Span
+from annotate.rendering import (
+    AttributeView,
+    Choice,
+    EventView,
+    Filler,
+    RelationView,
+    Slot,
+    SpanView,
+    render_span_list,
+    render_text,
+)
 from annotate.views.pages import STATUS_LABELS, progress_for
 from corpus.models import Document, Project
+from corpus.schema import ProjectSchema
 
 TEMPLATE = "annotate/editor.html"
 
@@ -45,9 +57,107 @@ def _neighbours(document: Document) -> tuple[int | None, int | None]:
     return previous, following
 
 
-def editor_context(request: HttpRequest, annotation_set: AnnotationSet, *, full_page: bool = False, **extra) -> dict:
+def _label(item) -> str:
+    """A schema item's (or attribute value's) name in the interface language."""
+    ar = (get_language() or "ar").startswith("ar")
+    if isinstance(item, dict):
+        return item.get("name_ar" if ar else "name_en") or item.get("key", "")
+    return item.name_ar if ar else item.name_en
+
+
+def _attribute_views(attributes: dict, values: dict) -> list[AttributeView]:
+    out = []
+    for key, attribute in attributes.items():
+        choices = [Choice(v["key"], _label(v), v.get("shortcut", "")) for v in attribute.values or []]
+        if attribute.kind == "bool":
+            choices = [Choice("true", _("yes"), ""), Choice("false", _("no"), "")]
+        value = values.get(key, attribute.default if attribute.kind == "enum" else None)
+        if attribute.kind == "bool" and isinstance(value, bool):
+            value = "true" if value else "false"
+        out.append(AttributeView(key, _label(attribute), attribute.kind, value, choices))
+    return out
+
+
+def _event_rows(annotation_set: AnnotationSet) -> list[tuple]:
+    return list(Event.objects.filter(set=annotation_set).order_by("trigger_start", "pk").values_list(
+        "pk", "event_type_id", "trigger_start", "trigger_end", "attributes"
+    ))
+
+
+def _relation_rows(annotation_set: AnnotationSet) -> list[tuple]:
+    return list(Relation.objects.filter(set=annotation_set).order_by("pk").values_list(
+        "pk", "relation_type_id", "source_id", "target_id"
+    ))
+
+
+def event_views(
+    annotation_set: AnnotationSet, schema: ProjectSchema, spans: dict[int, SpanView], rows: list[tuple]
+) -> list[EventView]:
+    """The set's events (`rows` from _event_rows) with their role slots (every role of
+    the type, filled or not) and attributes: one query for the arguments."""
+    text = annotation_set.document.text
+    events_by_type_id = {e.model.pk: e for e in schema.event_types.values()}
+    role_keys = {r.model.pk: r.key for e in schema.event_types.values() for r in e.roles.values()}
+    fillers: dict[int, list[tuple[int, int, int]]] = {}
+    arguments = Argument.objects.filter(event__set=annotation_set).order_by("pk")
+    for pk, event_id, role_id, span_id in arguments.values_list("pk", "event_id", "role_id", "span_id") if rows else ():
+        fillers.setdefault(event_id, []).append((pk, role_id, span_id))
+    views = []
+    for pk, type_id, start, end, values in rows:
+        event_schema = events_by_type_id[type_id]
+        slots = {
+            r.key: Slot(r.key, _label(r.model), sorted(r.allowed), r.min_count, r.max_count)
+            for r in event_schema.roles.values()
+        }
+        for argument_id, role_id, span_id in fillers.get(pk, ()):
+            span = spans.get(span_id)
+            slot = slots.get(role_keys.get(role_id))
+            if span is not None and slot is not None:
+                slot.fillers.append(Filler(argument_id, span_id, text[span.start:span.end], span.type_key))
+        model = event_schema.model
+        views.append(EventView(
+            pk, model.key, _label(model), model.colour, start, end, text[start:end], list(slots.values()),
+            _attribute_views(event_schema.attributes, values),
+        ))
+    return views
+
+
+def relation_views(
+    annotation_set: AnnotationSet, schema: ProjectSchema, spans: dict[int, SpanView], rows: list[tuple]
+) -> list[RelationView]:
+    text = annotation_set.document.text
+    types = {r.model.pk: r.model for r in schema.relation_types.values()}
+    views = []
+    for pk, type_id, source_id, target_id in rows:
+        source, target, model = spans.get(source_id), spans.get(target_id), types[type_id]
+        if source is None or target is None:
+            continue
+        views.append(RelationView(
+            pk, model.key, _label(model), model.colour, source_id, target_id,
+            text[source.start:source.end], text[target.start:target.end],
+        ))
+    return views
+
+
+def _palettes(project: Project) -> dict:
+    """The event types and the relation types (for the link chooser) of the full page."""
+    relation_types = project.relation_types.prefetch_related("source_types", "target_types")
+    return {
+        "event_types": [{"type": t, "label": _label(t)} for t in project.event_types.all()],
+        "relation_types": [
+            {"key": r.key, "label": _label(r), "sources": sorted(t.key for t in r.source_types.all()),
+             "targets": sorted(t.key for t in r.target_types.all())}
+            for r in relation_types
+        ],
+    }
+
+
+def editor_context(
+    request: HttpRequest, annotation_set: AnnotationSet, *, full_page: bool = False, selected_event: int | None = None,
+    **extra,
+) -> dict:
     """Everything the editor partials show (and with `full_page`, the page around them),
-    in a constant number of queries."""
+    in a constant number of queries, events and relations included."""
     document = annotation_set.document
     project: Project = document.project
     types = list(project.entity_types.all())
@@ -57,6 +167,14 @@ def editor_context(request: HttpRequest, annotation_set: AnnotationSet, *, full_
         SpanView(pk, by_id[type_id].key, by_id[type_id].colour, _type_label(by_id[type_id]), start, end)
         for pk, type_id, start, end in rows
     ]
+    spans_by_id = {span.id: span for span in spans}
+    event_rows = _event_rows(annotation_set)
+    relation_rows = _relation_rows(annotation_set) if len(spans) > 1 else []
+    # The whole schema (roles, attributes, relation types) only when something needs it:
+    # a document without events or links costs two queries more than spans alone.
+    schema = ProjectSchema.load(project) if event_rows or relation_rows else None
+    events = event_views(annotation_set, schema, spans_by_id, event_rows) if event_rows else []
+    relations = relation_views(annotation_set, schema, spans_by_id, relation_rows) if relation_rows else []
     done, assigned = progress_for(request.user, project)
     previous, following = _neighbours(document) if full_page else (None, None)
     context = {
@@ -66,16 +184,25 @@ def editor_context(request: HttpRequest, annotation_set: AnnotationSet, *, full_
         "locked": annotation_set.status in services.LOCKED_STATUSES,
         "status_label": STATUS_LABELS.get(annotation_set.status, annotation_set.status),
         "entity_types": [{"type": t, "label": _type_label(t)} for t in types],
-        "text_html": render_text(document.text, spans),
+        "text_html": render_text(document.text, spans, [event.as_mark() for event in events]),
         "text_length": len(document.text),
         "span_list_html": render_span_list(document.text, spans),
         "span_count": len(spans),
+        "events": events,
+        "event": next((e for e in events if e.id == selected_event), None),
+        "relations": relations,
+        "annotations": json.dumps(
+            {"events": [e.as_data() for e in events], "relations": [r.as_data() for r in relations]},
+            ensure_ascii=False,
+        ),
         "done": done,
         "assigned": assigned,
         "previous_id": previous,
         "next_id": following,
         "editor_url": _editor_url(document),
     }
+    if full_page:
+        context.update(_palettes(project))
     context.update(extra)
     return context
 
@@ -97,9 +224,14 @@ def editor(request: HttpRequest, slug: str, document_id: int) -> HttpResponse:
     annotation_set.document = document  # share the instances already loaded
     document.project = project
     # An htmx GET (the "reload" link after a conflict) refreshes the parts in place.
+    # ?event=N opens that event's panel (editor.js asks for it when an event is clicked).
+    raw_event = request.GET.get("event", "")
+    selected_event = int(raw_event) if raw_event.isdigit() else None
     if request.htmx:
-        return _with_vary(render(request, TEMPLATE + "#update", editor_context(request, annotation_set)))
-    return _with_vary(render(request, TEMPLATE, editor_context(request, annotation_set, full_page=True)))
+        context = editor_context(request, annotation_set, selected_event=selected_event)
+        return _with_vary(render(request, TEMPLATE + "#update", context))
+    context = editor_context(request, annotation_set, full_page=True, selected_event=selected_event)
+    return _with_vary(render(request, TEMPLATE, context))
 
 
 def _int_field(request: HttpRequest, name: str) -> int:
@@ -113,20 +245,23 @@ def _int_field(request: HttpRequest, name: str) -> int:
         ) from None
 
 
-def _type_field(request: HttpRequest) -> str:
+def _type_field(request: HttpRequest, kind: str | None = None) -> str:
     key = request.POST.get("type", "").strip()
-    if not key:
+    if not key and kind is None:
         raise BadInput(_("The field «type» is missing: choose an entity type."), "type")
+    if not key:
+        raise BadInput(_("The field «type» is missing: choose %(kind)s.") % {"kind": kind}, "type")
     return key
 
 
 def _respond(
     request: HttpRequest, annotation_set: AnnotationSet, change: Callable[[], tuple[str, int | None]]
 ) -> HttpResponse:
-    """Run `change` (a service call returning a message and the span to select) and
-    answer: the re-rendered partials on success; a message and nothing else on refusal."""
+    """Run `change` (a service call returning a message, the span to select and
+    optionally the event to select) and answer: the re-rendered partials on success;
+    a message and nothing else on refusal."""
     try:
-        message, selected = change()
+        message, selected, *event = change()
     except services.Conflict as error:
         return _refused(request, annotation_set, error, 409, conflict=True)
     except BadInput as error:
@@ -136,8 +271,18 @@ def _respond(
     if not request.htmx:
         messages.success(request, message)
         return _with_vary(redirect(_editor_url(annotation_set.document)))
-    context = editor_context(request, annotation_set, message=message, message_level="success", selected=selected)
+    selected_event = event[0] if event else _selected_event(request)
+    context = editor_context(
+        request, annotation_set, message=message, message_level="success", selected=selected,
+        selected_event=selected_event,
+    )
     return _with_vary(render(request, TEMPLATE + "#update", context))
+
+
+def _selected_event(request: HttpRequest) -> int | None:
+    """The event the page had selected (sent with every change), kept selected after it."""
+    raw = request.POST.get("event", "")
+    return int(raw) if raw.isdigit() else None
 
 
 def _refused(
