@@ -1,0 +1,129 @@
+"""Agreement pages (reviewers and admins; anyone else gets 404): per project, with the
+figures cached per state of the sets and computed by a job for large projects (the page
+polls it with htmx), and per document; each with a CSV download."""
+from __future__ import annotations
+
+import csv
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from annotate.access import REVIEW_ROLES, get_document_for, get_project_for
+from annotate.agreement import jobs as agreement_jobs
+from annotate.agreement import tables
+from annotate.agreement.charts import Bar, bar_chart
+from corpus.models import Project
+
+PROJECT_TEMPLATE = "annotate/agreement/project.html"
+DOCUMENT_TEMPLATE = "annotate/agreement/document.html"
+WORST_DOCUMENTS = 50  # the page lists the documents annotators agree on least
+
+
+def _type_styles(project: Project) -> dict[str, tuple[str, str]]:
+    arabic = (get_language() or "ar").startswith("ar")
+    return {
+        key: (name_ar if arabic else name_en, colour)
+        for key, name_ar, name_en, colour in project.entity_types.values_list("key", "name_ar", "name_en", "colour")
+    }
+
+
+def _pair(row: dict) -> str:
+    return f"{row['a']} · {row['b']}"
+
+
+def figures(project: Project, report: dict) -> dict:
+    """What the report template shows: charts (SVG) and table rows."""
+    styles = _type_styles(project)
+
+    def type_bars(by_type: dict, field: str) -> list[Bar]:
+        return [Bar(styles.get(key, (key, ""))[0], v.get(field), styles.get(key, ("", "#4a6fa5"))[1])
+                for key, v in by_type.items()]
+
+    spans, tokens = report["spans"], report["tokens"]
+    confusion = report["confusion"]
+    return {
+        "charts": [
+            bar_chart(type_bars(spans["exact"]["by_type"], "f1"), _("Span F1 per type (exact match)")),
+            bar_chart(type_bars(spans["overlap"]["by_type"], "f1"), _("Span F1 per type (overlap match)")),
+            bar_chart(type_bars(report["unitizing"]["by_type"], "alpha"), _("Unitizing alpha per type")),
+            bar_chart([Bar(_pair(p), p["f1"]) for p in spans["exact"]["pairs"]], _("Span F1 per pair (exact match)")),
+            bar_chart([Bar(_pair(p), p["kappa"]) for p in tokens["pairs"]], _("Token Cohen's kappa per pair")),
+        ],
+        "type_rows": [
+            {"key": key, "label": styles.get(key, (key, ""))[0], "exact": exact,
+             "overlap": spans["overlap"]["by_type"][key], "unitizing": report["unitizing"]["by_type"].get(key, {})}
+            for key, exact in spans["exact"]["by_type"].items()
+        ],
+        "pair_rows": [
+            {"pair": _pair(exact), "documents": exact["documents"], "exact": exact, "overlap": overlap, "kappa": kappa}
+            for exact, overlap, kappa in zip(
+                spans["exact"]["pairs"], spans["overlap"]["pairs"],
+                [_kappa_for(tokens["pairs"], p) for p in spans["exact"]["pairs"]],
+            )
+        ],
+        "confusion_rows": [
+            {"label": styles.get(key, (key, ""))[0], "cells": row}
+            for key, row in zip(confusion["types"], confusion["matrix"])
+        ],
+        "confusion_labels": [styles.get(key, (key, ""))[0] for key in confusion["types"]],
+        "worst_documents": report["per_document"][:WORST_DOCUMENTS],
+    }
+
+
+def _kappa_for(pairs: list[dict], pair: dict) -> float | None:
+    return next((p["kappa"] for p in pairs if p["a"] == pair["a"] and p["b"] == pair["b"]), None)
+
+
+@login_required
+def project_agreement(request: HttpRequest, slug: str) -> HttpResponse:
+    project = get_project_for(request.user, slug, roles=REVIEW_ROLES)
+    result = agreement_jobs.project_report(project, request.user)
+    context = {"project": project, "report": result.report, "job": result.job}
+    if result.report is not None:
+        context.update(figures(project, result.report))
+    template = PROJECT_TEMPLATE + "#report" if request.htmx else PROJECT_TEMPLATE
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@login_required
+def document_agreement(request: HttpRequest, slug: str, document_id: int) -> HttpResponse:
+    project = get_project_for(request.user, slug, roles=REVIEW_ROLES)
+    document = get_document_for(request.user, project, document_id)
+    report = agreement_jobs.compute(project, document.pk)
+    context = {"project": project, "document": document, "report": report if report["documents"] else None}
+    if report["documents"]:
+        context.update(figures(project, report))
+    return render(request, DOCUMENT_TEMPLATE, context)
+
+
+def _csv(report: dict, filename: str) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")  # spreadsheets then read the file as UTF-8
+    writer = csv.writer(response)
+    writer.writerow(tables.HEADER)
+    writer.writerows(tables.safe_row(row) for row in tables.rows(report))
+    return response
+
+
+@login_required
+def project_agreement_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    project = get_project_for(request.user, slug, roles=REVIEW_ROLES)
+    result = agreement_jobs.project_report(project, request.user)
+    if result.report is None:
+        return HttpResponse(_("Agreement is still being computed; try again in a moment."), status=409,
+                            content_type="text/plain; charset=utf-8")
+    return _csv(result.report, f"agreement-{project.slug}.csv")
+
+
+@login_required
+def document_agreement_csv(request: HttpRequest, slug: str, document_id: int) -> HttpResponse:
+    project = get_project_for(request.user, slug, roles=REVIEW_ROLES)
+    document = get_document_for(request.user, project, document_id)
+    return _csv(agreement_jobs.compute(project, document.pk), f"agreement-{project.slug}-{document.pk}.csv")
