@@ -27,6 +27,7 @@ messages: $(VENV)/.installed
 # and stops with it.
 run: setup
 	$(PY) manage.py load_demo
+	$(PY) manage.py demo_annotations
 	@trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py db_worker & worker=$$!; \
 	DEBUG=1 $(PY) manage.py runserver --noreload $(HOST):$(PORT)

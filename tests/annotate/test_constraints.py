@@ -1,9 +1,9 @@
 """The database itself refuses what must never be stored, whoever writes."""
 import pytest
-from django.db import IntegrityError, transaction, InternalError
+from django.db import IntegrityError, transaction
 
 from annotate import services
-from annotate.models import Argument, Event, Relation, Span
+from annotate.models import Relation, Span
 from corpus.models import Document
 
 
