@@ -25,7 +25,8 @@ SNIPPET_CHARS = 60
 
 class SpanView(NamedTuple):
     """Anything marked in the text. `kind` picks the element's class and id attribute
-    (see MARK_KINDS); `flags` adds classes (e.g. "incomplete" on an event trigger)."""
+    (see MARK_KINDS); `flags` adds classes (e.g. "incomplete" on an event trigger);
+    `title` becomes the mark's tooltip (a suggestion's tagger and score)."""
 
     id: int
     type_key: str
@@ -35,6 +36,7 @@ class SpanView(NamedTuple):
     end: int
     kind: str = "ent"
     flags: str = ""
+    title: str = ""
 
 
 # kind → the attribute naming the object, read by editor.js: entity spans (data-id),
@@ -70,9 +72,10 @@ def _opening_tag(element: _Open, last: bool) -> str:
         classes += " cont"
     if last:
         classes += " last"
+    title = f' title="{_attr(span.title)}"' if span.title else ""
     return (
         f'<mark class="{classes}" {MARK_KINDS.get(span.kind, "data-id")}="{span.id}" data-t="{_attr(span.type_key)}" '
-        f'data-label="{_attr(span.label)}" style="--c:{_colour(span.colour)};--h:{element.height}">'
+        f'data-label="{_attr(span.label)}" style="--c:{_colour(span.colour)};--h:{element.height}"{title}>'
     )
 
 
@@ -85,9 +88,10 @@ def render_text(text: str, spans: Iterable[SpanView], *layers: Iterable[SpanView
     for span in spans:
         starts.setdefault(span.start, []).append(span)
         ends.setdefault(span.end, []).append(span)
-    # Outer spans open first: longer first, then by id for a stable order.
+    # Outer spans open first: longer first, then by id for a stable order. A suggestion
+    # with the same extent as a human mark goes inside it, so a click can still reach it.
     for group in starts.values():
-        group.sort(key=lambda s: (-s.end, s.id))
+        group.sort(key=lambda s: (-s.end, s.kind == "sug", s.id))
     cuts = sorted({0, len(text), *starts, *ends})
 
     out: list[str] = []
@@ -249,3 +253,58 @@ class RelationView:
 
 def snip(text: str, limit: int = SNIPPET_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# --- machine suggestions ----------------------------------------------------------------
+
+@dataclass
+class ProposedArgument:
+    """A role filler an event suggestion proposes (offsets into the text)."""
+
+    role: str
+    role_label: str
+    type_key: str
+    type_label: str
+    text: str
+
+
+@dataclass
+class SuggestionView:
+    """A pending suggestion as the editor shows it: a dashed mark in the text, and the
+    data editor.js builds its panel from."""
+
+    id: int
+    kind: str  # "entity" or "event" (a proposed trigger)
+    type_key: str
+    label: str
+    colour: str
+    start: int
+    end: int
+    text: str
+    tagger: str
+    tagger_label: str
+    score: float
+    value: str = ""
+    arguments: list[ProposedArgument] = field(default_factory=list)
+
+    @property
+    def tooltip(self) -> str:
+        parts = [self.label, self.tagger_label, f"{self.score:.2f}"]
+        return " · ".join(parts + ([self.value] if self.value else []))
+
+    def as_mark(self) -> SpanView:
+        flags = "ev" if self.kind == "event" else ""
+        return SpanView(self.id, self.type_key, self.colour, self.label, self.start, self.end, "sug", flags, self.tooltip)
+
+    def as_data(self) -> dict:
+        return {
+            "id": self.id, "kind": self.kind, "type": self.type_key, "label": self.label,
+            "colour": _colour(self.colour), "start": self.start, "end": self.end, "text": snip(self.text),
+            "tagger": self.tagger, "taggerLabel": self.tagger_label, "score": round(self.score, 2),
+            "value": self.value,
+            "args": [
+                {"role": a.role, "roleLabel": a.role_label, "type": a.type_key, "typeLabel": a.type_label,
+                 "text": snip(a.text)}
+                for a in self.arguments
+            ],
+        }

@@ -12,7 +12,15 @@
    - an event (its panel open): its trigger and arguments are marked and joined by arcs;
      Tab cycles its roles, a click on a mark or a type key on a selection fills the
      active role, Delete clears it, attribute keys (a r d p h) set factuality, ] and [
-     move to the next and previous event, Esc closes it.
+     move to the next and previous event, Esc closes it;
+   - a suggestion (a dashed mark: pre-tagging's output, not yet decided): its panel shows
+     the tagger, score and value; Enter accepts it, Delete (or x) rejects it, and the
+     focus moves on to the next one, so a document can be reviewed with two keys.
+     . and , step to the next and previous suggestion from anywhere.
+   Suggestion decisions answer 204 with `HX-Trigger: tawsim:refresh`: the editor then
+   fetches its partials again. The knowledge-base and cluster panels announce the set's
+   new version with `tawsim:version`; the version lives on #set-state (data-version, and
+   data-set-version for those panels).
    Shortcuts are matched by event.code (the physical key), so an Arabic layout works. */
 (function () {
   "use strict";
@@ -20,7 +28,10 @@
   const root = document.getElementById("editor");
   if (!root || !window.htmx) return;
   const gettext = window.gettext || ((s) => s);
-  const interpolate = window.interpolate || ((fmt, args) => fmt.replace("%s", args[0]));
+  const interpolate = window.interpolate || ((fmt, args, named) => (named
+    ? fmt.replace(/%\((\w+)\)s/g, (_, name) => String(args[name]))
+    : args.reduce((out, arg) => out.replace("%s", arg), fmt)));
+  const ngettext = window.ngettext || ((one, many, n) => (n === 1 ? one : many));
 
   // 4xx answers carry a message the server retargets to the message area: swap them.
   htmx.config.responseHandling = [
@@ -43,6 +54,18 @@
   let annotations = { events: [], relations: [] };
   let busy = false; // one request at a time: a second one would carry a stale version
   let queued = null; // an action asked for while busy: run once the answer has settled
+  let focusedSug = null; // the focused suggestion's id (a string)
+  let resumeAt = null; // after a decision: where to look for the next suggestion, what to say
+  let refreshWanted = false; // a tawsim:refresh arrived while a request was in flight
+  let hideSuggestions = storedFlag("tawsim.hideSuggestions");
+
+  function storedFlag(name) {
+    try {
+      return window.localStorage.getItem(name) === "1";
+    } catch (e) {
+      return false; // storage refused (private mode): the default, shown
+    }
+  }
 
   function codePoints(s) {
     let n = 0;
@@ -132,6 +155,8 @@
     const line = element("p", "picked");
     if (linking) {
       showLinking(info);
+    } else if (focusedSug && sugData(focusedSug)) {
+      showSuggestion(info, sugData(focusedSug));
     } else if (selectedId) {
       line.append(chipFor(selectedId), arabic(textOf(selectedId)));
       info.append(line);
@@ -156,6 +181,7 @@
   function selectSpan(id) {
     document.querySelectorAll("#doc-text .sel, #span-list .sel").forEach((el) => el.classList.remove("sel"));
     selectedId = id && marksOf(id).length ? String(id) : null;
+    if (selectedId) unfocusSuggestion();
     if (selectedId) {
       marksOf(selectedId).forEach((m) => m.classList.add("sel"));
       const item = document.querySelector('#span-list li[data-id="' + CSS.escape(selectedId) + '"]');
@@ -199,6 +225,7 @@
     }
     annotations.events = annotations.events || [];
     annotations.relations = annotations.relations || [];
+    annotations.suggestions = annotations.suggestions || [];
   }
 
   function eventData(id) {
@@ -291,6 +318,7 @@
       return;
     }
     if (selectedId) selectSpan(null);
+    unfocusSuggestion();
     busy = true;
     htmx
       .ajax("GET", root.dataset.editorUrl + "?event=" + encodeURIComponent(id), {
@@ -381,6 +409,203 @@
     const { source, target } = linking;
     linking = null;
     send(root.dataset.relationUrl, { type, source, target });
+  }
+
+  /* ---- suggestions (pre-tagging): focus, accept, reject, step ---- */
+
+  function visibleSuggestions() {
+    return hideSuggestions ? [] : annotations.suggestions;
+  }
+
+  function sugData(id) {
+    return annotations.suggestions.find((s) => String(s.id) === String(id)) || null;
+  }
+
+  function sugMarks(id) {
+    return textEl().querySelectorAll('mark[data-sug="' + CSS.escape(String(id)) + '"]');
+  }
+
+  function unfocusSuggestion() {
+    if (!focusedSug) return;
+    document.querySelectorAll("#doc-text .sug-sel").forEach((el) => el.classList.remove("sug-sel"));
+    focusedSug = null;
+  }
+
+  /* Focus a suggestion (closing whatever else was selected) and show its panel. */
+  function focusSuggestion(id, scroll) {
+    unfocusSuggestion();
+    if (!id || !sugData(id) || hideSuggestions) {
+      showInfo();
+      return;
+    }
+    linking = null;
+    if (selectedId) selectSpan(null);
+    if (selectedEvent) selectEvent(null);
+    if (pending) {
+      pending = null;
+      window.getSelection().removeAllRanges();
+    }
+    focusedSug = String(id);
+    const marks = sugMarks(focusedSug);
+    marks.forEach((m) => m.classList.add("sug-sel"));
+    if (scroll && marks[0]) marks[0].scrollIntoView({ block: "center", behavior: "smooth" });
+    showInfo();
+    byId("selection-info").scrollIntoView({ block: "nearest" }); // the side column scrolls on its own
+  }
+
+  function stepSuggestion(step) {
+    if (hideSuggestions) return say(gettext("Suggestions are hidden: tick «Show in the text» to go through them."), "info");
+    const list = visibleSuggestions();
+    if (!list.length) return say(gettext("No pending suggestions in this document."), "info");
+    const at = list.findIndex((s) => String(s.id) === focusedSug);
+    const next = at < 0 ? (step > 0 ? 0 : list.length - 1) : (at + step + list.length) % list.length;
+    focusSuggestion(list[next].id, true);
+  }
+
+  function fact(list, name, value) {
+    list.append(element("dt", "", name));
+    const dd = element("dd");
+    dd.append(value instanceof Node ? value : document.createTextNode(value));
+    list.append(dd);
+  }
+
+  function makeButton(className, label, key) {
+    const b = element("button", className, label);
+    b.type = "button";
+    if (key) b.append(" ", element("kbd", "", key));
+    return b;
+  }
+
+  function showSuggestion(info, s) {
+    const line = element("p", "picked");
+    const chip = element("span", "chip sug-chip", s.label);
+    chip.style.setProperty("--c", s.colour);
+    line.append(chip, arabic(s.text));
+    info.append(element("p", "sug-kind", s.kind === "event" ? gettext("Suggested event trigger") : gettext("Suggested mark")), line);
+    const facts = element("dl", "sug-facts");
+    fact(facts, gettext("Tagger"), s.taggerLabel);
+    fact(facts, gettext("Score"), Number(s.score).toFixed(2));
+    if (s.value) {
+      const value = element("bdi", "", s.value);
+      value.dir = "ltr";
+      fact(facts, gettext("Value"), value);
+    }
+    info.append(facts);
+    if (s.kind === "event") {
+      info.append(element("p", "sug-args-title", gettext("Proposed arguments")));
+      const args = element("ul", "sug-args");
+      s.args.forEach((arg) => {
+        const item = element("li");
+        item.append(element("span", "role-name", arg.roleLabel + ": "), arabic(arg.text), element("span", "hint", " (" + arg.typeLabel + ")"));
+        args.append(item);
+      });
+      if (!s.args.length) args.append(element("li", "hint", gettext("None: fill the roles after accepting.")));
+      info.append(args);
+    }
+    const actions = element("p", "sug-actions");
+    const accept = makeButton("sug-accept primary", gettext("Accept"), "Enter");
+    const reject = makeButton("sug-reject", gettext("Reject"), "Delete");
+    actions.append(accept, reject);
+    if (s.kind === "entity") {
+      const count = annotations.suggestions.filter((o) => o.kind === "entity" && o.type === s.type).length;
+      const all = makeButton("sug-accept-all", interpolate(gettext("Accept all «%s» in this document (%s)"), [s.label, count]));
+      all.dataset.type = s.type;
+      actions.append(all);
+    }
+    info.append(actions, element("p", "hint", gettext("After each decision the next suggestion is selected. . and , move between them; Esc closes.")));
+  }
+
+  function decideSuggestion(accept) {
+    if (later(() => decideSuggestion(accept))) return;
+    const s = focusedSug && sugData(focusedSug);
+    if (!s) return;
+    const message = accept
+      ? interpolate(gettext("Accepted «%s» as %s."), [s.text, s.label])
+      : interpolate(gettext("Rejected the suggestion «%s»."), [s.text]);
+    decide(urlFor(accept ? root.dataset.sugAcceptUrl : root.dataset.sugRejectUrl, s.id), {}, { start: s.start, end: s.end, message });
+  }
+
+  function acceptAll(type) {
+    if (later(() => acceptAll(type))) return;
+    const s = focusedSug && sugData(focusedSug);
+    const before = annotations.suggestions.filter((o) => o.kind === "entity" && o.type === type).length;
+    const label = s ? s.label : type;
+    decide(root.dataset.sugAcceptAllUrl, { type }, { start: s ? s.start : 0, end: s ? s.end : 0, type, before, label });
+  }
+
+  /* POST a decision. The answer is 204 + tawsim:refresh (then the partials are fetched
+     again and the next suggestion focused) or a refusal (tawsim:refused). */
+  function decide(url, values, resume) {
+    const state = setState();
+    if (state.dataset.locked) return say(gettext("This document is submitted: reopen it to make changes."), "error");
+    busy = true;
+    resumeAt = resume;
+    values.version = state.dataset.version;
+    htmx
+      .ajax("POST", url, { source: root, swap: "none", values, headers: { "X-CSRFToken": root.dataset.csrf } })
+      .finally(() => {
+        busy = false;
+        if (refreshWanted) refresh();
+      });
+  }
+
+  /* Fetch the editor's partials again (text, lists, suggestions, set state and version). */
+  function refresh() {
+    refreshWanted = false;
+    busy = true;
+    const query = selectedEvent ? "?event=" + encodeURIComponent(selectedEvent) : "";
+    htmx
+      .ajax("GET", root.dataset.editorUrl + query, { source: root, target: "#doc-text", swap: "outerHTML" })
+      .finally(() => { busy = false; });
+  }
+
+  /* After the partials came back: focus the suggestion after the one just decided. */
+  function resumeSuggestions() {
+    const resume = resumeAt;
+    resumeAt = null;
+    if (!resume) {
+      if (focusedSug && sugData(focusedSug) && !hideSuggestions) focusSuggestion(focusedSug, false);
+      else focusedSug = null;
+      return;
+    }
+    let message = resume.message;
+    if (resume.type) {
+      const left = annotations.suggestions.filter((o) => o.kind === "entity" && o.type === resume.type).length;
+      const accepted = Math.max(resume.before - left, 0);
+      const format = ngettext("Accepted %(count)s suggestion of type «%(type)s».", "Accepted %(count)s suggestions of type «%(type)s».", accepted);
+      message = interpolate(format, { count: accepted, type: resume.label }, true);
+    }
+    const list = visibleSuggestions();
+    const next = list.find((s) => s.start > resume.start || (s.start === resume.start && s.end <= resume.end)) || list[0];
+    focusedSug = null;
+    focusSuggestion(next ? next.id : null, true);
+    if (!list.length) message += " " + gettext("No more suggestions in this document.");
+    say(message, "success");
+  }
+
+  function showSuggestionVisibility() {
+    root.classList.toggle("hide-sug", hideSuggestions);
+    const box = byId("sug-toggle");
+    if (box) box.checked = !hideSuggestions;
+  }
+
+  function setSuggestionsHidden(hidden) {
+    hideSuggestions = hidden;
+    try {
+      window.localStorage.setItem("tawsim.hideSuggestions", hidden ? "1" : "0");
+    } catch (e) { /* not remembered: fine */ }
+    if (hidden) unfocusSuggestion();
+    showSuggestionVisibility();
+    showInfo();
+  }
+
+  /* The set's version moved on elsewhere (a knowledge-base or cluster panel). */
+  function setVersion(version) {
+    const state = setState();
+    if (!state || !Number.isInteger(version) || version <= Number(state.dataset.version)) return;
+    state.dataset.version = String(version);
+    state.dataset.setVersion = String(version);
+    state.querySelectorAll('input[name="version"]').forEach((input) => { input.value = String(version); });
   }
 
   /* ---- requests ---- */
@@ -488,6 +713,7 @@
     const next = readSelection();
     if (next) {
       pending = next;
+      unfocusSuggestion();
       if (selectedId) selectSpan(null); else showInfo();
     } else if (pending && window.getSelection().isCollapsed) {
       pending = null;
@@ -497,7 +723,8 @@
 
   root.addEventListener("mousedown", (event) => {
     // Keep the text selection when a palette button takes the click.
-    if (event.target.closest(".type-btn, .event-type-btn, .slot, .attr-btn")) event.preventDefault();
+    // Suggestion buttons do not take the focus either: Enter keeps meaning "accept".
+    if (event.target.closest(".type-btn, .event-type-btn, .slot, .attr-btn, .sug-actions button, .sug-step")) event.preventDefault();
   });
 
   root.addEventListener("click", (event) => {
@@ -507,6 +734,12 @@
     const eventTypeButton = t.closest(".event-type-btn");
     if (eventTypeButton) return applyEventType(eventTypeButton.dataset.type);
     if (t.closest(".delete-span")) return deleteSelected();
+    if (t.closest(".sug-accept")) return decideSuggestion(true);
+    if (t.closest(".sug-reject")) return decideSuggestion(false);
+    const acceptAllButton = t.closest(".sug-accept-all");
+    if (acceptAllButton) return acceptAll(acceptAllButton.dataset.type);
+    const sugStep = t.closest(".sug-step");
+    if (sugStep) return stepSuggestion(Number(sugStep.dataset.step));
     if (t.closest(".delete-event")) return deleteEvent();
     if (t.closest("#undo-button")) return history(false);
     if (t.closest("#redo-button")) return history(true);
@@ -540,6 +773,11 @@
       return;
     }
     if (t.closest("#doc-text") && window.getSelection().isCollapsed) {
+      // A suggestion is focused by a click unless a human mark under it is what a
+      // pending link or the open event's role wants.
+      const suggestion = hideSuggestions ? null : t.closest("mark[data-sug]");
+      const human = t.closest("mark[data-id]");
+      if (suggestion && !linking && !(selectedEvent && human)) return focusSuggestion(suggestion.dataset.sug, false);
       const mark = t.closest("mark[data-id], mark[data-ev]");
       if (mark && mark.dataset.ev) return selectEvent(mark.dataset.ev);
       const span = t.closest("mark[data-id]");
@@ -548,6 +786,10 @@
       if (selectedEvent && !span) return;  // a click beside the marks keeps the event open
       selectSpan(span ? span.dataset.id : null);
     }
+  });
+
+  root.addEventListener("change", (event) => {
+    if (event.target.id === "sug-toggle") setSuggestionsHidden(!event.target.checked);
   });
 
   root.addEventListener("submit", (event) => {
@@ -588,8 +830,30 @@
     sel.modify("extend", direction, event.ctrlKey ? "word" : "character");
   }
 
+  /* Keys typed into a field (the side panels' search boxes, an attribute's text) are
+     text, not shortcuts; a focused checkbox or button takes no typing. */
+  const FIELDS = "input:not([type=checkbox]):not([type=radio]):not([type=button]):not([type=submit]), textarea, select, [contenteditable]";
+
   function typing(target) {
-    return target.closest && target.closest("input, textarea, select, [contenteditable]");
+    return target.closest && target.closest(FIELDS);
+  }
+
+  /* Keys that only mean something while a suggestion is focused. */
+  function suggestionKey(event) {
+    if (event.key === "Enter") {
+      decideSuggestion(true);
+      return true;
+    }
+    if (event.key === "Delete" || event.key === "Backspace" || event.code === "KeyX") {
+      decideSuggestion(false);
+      return true;
+    }
+    if (event.key === "Escape") {
+      unfocusSuggestion();
+      showInfo();
+      return true;
+    }
+    return false;
   }
 
   /* Keys that only mean something while an event is open. */
@@ -616,6 +880,8 @@
 
   document.addEventListener("keydown", (event) => {
     if (event.defaultPrevented || typing(event.target)) return;
+    // Enter on a focused button or link is its click, not "accept".
+    if (event.key === "Enter" && event.target.closest && event.target.closest("button, a, summary")) return;
     if ((event.ctrlKey || event.metaKey) && !event.altKey && (event.code === "KeyZ" || event.code === "KeyY")) {
       history(event.code === "KeyY" || event.shiftKey);
       event.preventDefault();
@@ -649,6 +915,15 @@
         const button = byId("selection-info").querySelectorAll(".relation-btn")[Number(event.code.slice(-1)) - 1];
         if (button) createLink(button.dataset.type);
       }
+      event.preventDefault();
+      return;
+    }
+    if (event.code === "Period" || event.code === "Comma" || event.key === "." || event.key === ",") {
+      stepSuggestion(event.code === "Period" || event.key === "." ? 1 : -1);
+      event.preventDefault();
+      return;
+    }
+    if (focusedSug && suggestionKey(event)) {
       event.preventDefault();
       return;
     }
@@ -700,6 +975,8 @@
     selectSpan(wanted);
     showEvent();
     busy = false; // normally released already, when the request's promise settled
+    showSuggestionVisibility();
+    resumeSuggestions();
     const next = queued;
     queued = null;
     if (next) next();
@@ -715,7 +992,29 @@
 
   document.body.addEventListener("htmx:sendError", () => {
     queued = null;
+    resumeAt = null;
     say(gettext("The server could not be reached. Your change was not saved."), "error");
+  });
+
+  // Suggestion decisions ask for a refresh; refusals come with their reason.
+  document.body.addEventListener("tawsim:refresh", () => {
+    if (busy) refreshWanted = true; else refresh();
+  });
+
+  document.body.addEventListener("tawsim:refused", (event) => {
+    queued = null;
+    resumeAt = null;
+    const detail = event.detail || {};
+    say(detail.message || gettext("The change was refused."), "error");
+    if (detail.status === 409) {
+      const reload = makeButton("link-button reload", gettext("Reload the latest version"));
+      reload.addEventListener("click", () => { if (!busy) refresh(); });
+      byId("editor-messages").append(" ", reload);
+    }
+  });
+
+  document.body.addEventListener("tawsim:version", (event) => {
+    setVersion(Number((event.detail || {}).version));
   });
 
   let resizeTimer = null;
@@ -729,4 +1028,5 @@
   const panel = byId("event-panel");
   selectedEvent = panel && panel.dataset.ev ? panel.dataset.ev : null;
   showEvent();
+  showSuggestionVisibility();
 })();

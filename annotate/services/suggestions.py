@@ -10,7 +10,8 @@ a rejected name does not come back from a second tagger.
 """
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from annotate.models import AnnotationSet, Event, Span, Suggestion, SuggestionDecision
@@ -23,41 +24,46 @@ from corpus.pretag.base import Suggestion as Proposal
 Decision = SuggestionDecision.Decision
 
 
-def _same_place(kind: str, prefix: str = "") -> dict:
-    """Lookups matching another row with the outer suggestion's kind, type and offsets
-    (one type column per kind: the other is NULL, which never equals anything in SQL)."""
-    type_field = "entity_type_id" if kind == Suggestion.Kind.ENTITY else "event_type_id"
-    return {
-        f"{prefix}kind": kind, f"{prefix}{type_field}": OuterRef(type_field),
-        f"{prefix}start": OuterRef("start"), f"{prefix}end": OuterRef("end"),
-    }
+def _place(kind: str, type_id: int, start: int, end: int) -> tuple:
+    """What makes two suggestions (or a suggestion and an annotation) the same thing."""
+    return (kind, type_id, start, end)
 
 
 def pending_suggestions(annotation_set: AnnotationSet, user=None) -> list[Suggestion]:
     """The suggestions to show in this set: for its document, not decided by `user`
     (default: the set's owner) nor identical to a decided one, not already in the set
-    (same type and offsets), merged so that no two overlap. One query.
+    (same type and offsets), merged so that no two overlap. Two queries: the
+    suggestions, and the places already taken (decided, or annotated in the set).
 
     Entity suggestions are merged among themselves and event triggers among themselves
     (a trigger is not an entity); the result is in text order.
     """
     user_id = getattr(user, "pk", None) or annotation_set.owner_id
-    rows = Suggestion.objects.filter(document_id=annotation_set.document_id).select_related("entity_type", "event_type")
-    if user_id is not None:
-        decisions = SuggestionDecision.objects.filter(user_id=user_id, suggestion__document_id=annotation_set.document_id)
-        for kind in Suggestion.Kind.values:
-            rows = rows.exclude(Q(kind=kind) & Exists(decisions.filter(**_same_place(kind, "suggestion__"))))
-    in_set_span = Span.objects.filter(
-        set_id=annotation_set.pk, entity_type_id=OuterRef("entity_type_id"), start=OuterRef("start"), end=OuterRef("end"))
-    in_set_event = Event.objects.filter(
-        set_id=annotation_set.pk, event_type_id=OuterRef("event_type_id"),
-        trigger_start=OuterRef("start"), trigger_end=OuterRef("end"))
-    rows = rows.exclude(Q(kind=Suggestion.Kind.ENTITY) & Exists(in_set_span)).exclude(
-        Q(kind=Suggestion.Kind.EVENT) & Exists(in_set_event))
-    rows = list(rows)
+    rows = list(
+        Suggestion.objects.filter(document_id=annotation_set.document_id)
+        .select_related("entity_type", "event_type").order_by()
+    )
+    if not rows:
+        return []
+    taken = {_place(*row) for row in _taken_places(annotation_set, user_id)}
+    rows = [r for r in rows if _place(r.kind, r.entity_type_id or r.event_type_id, r.start, r.end) not in taken]
     kept = _merged([r for r in rows if r.kind == Suggestion.Kind.ENTITY]) + _merged(
         [r for r in rows if r.kind == Suggestion.Kind.EVENT])
     return sorted(kept, key=lambda r: (r.start, -r.end, r.pk))
+
+
+def _taken_places(annotation_set: AnnotationSet, user_id: int | None):
+    """(kind, type id, start, end) of the set's spans and events and of the suggestions
+    the user decided on, in one UNION query."""
+    spans = Span.objects.filter(set_id=annotation_set.pk).annotate(k=Value(Suggestion.Kind.ENTITY)).values_list(
+        "k", "entity_type_id", "start", "end")
+    events = Event.objects.filter(set_id=annotation_set.pk).annotate(k=Value(Suggestion.Kind.EVENT)).values_list(
+        "k", "event_type_id", "trigger_start", "trigger_end")
+    decided = SuggestionDecision.objects.filter(
+        user_id=user_id, suggestion__document_id=annotation_set.document_id
+    ).annotate(t=Coalesce("suggestion__entity_type_id", "suggestion__event_type_id")).values_list(
+        "suggestion__kind", "t", "suggestion__start", "suggestion__end")
+    return spans.union(events, decided, all=True)
 
 
 def _merged(rows: list[Suggestion]) -> list[Suggestion]:
