@@ -71,6 +71,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "tawsim.middleware.ArabicFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -147,6 +148,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "SetKindEnum": "annotate.models.SetKind",
         "AttributeKindEnum": "corpus.models.AttributeType.Kind",
+        "SuggestionKindEnum": "annotate.models.Suggestion.Kind",
+        "SetStatusEnum": "annotate.models.SetStatus",
+        "JobStatusEnum": "annotate.models.Job.Status",
     },
 }
 

@@ -66,7 +66,7 @@ class PretagRequestSerializer(serializers.Serializer):
                                     allow_null=True, help_text="Omitted: the taggers enabled in the project's settings.")
 
 
-class JobSerializer(serializers.ModelSerializer):
+class PretagJobSerializer(serializers.ModelSerializer):
     class Meta:
         model = Job
         fields = ["id", "kind", "status", "done", "total", "params", "messages", "result", "created_at", "finished_at"]
@@ -158,33 +158,33 @@ class PretagStart(ProjectScoped, generics.GenericAPIView):
     permission_classes = [IsAuthenticated, IsProjectMember & IsAdmin]
     serializer_class = PretagRequestSerializer
 
-    @extend_schema(responses={202: JobSerializer})
+    @extend_schema(responses={202: PretagJobSerializer})
     def post(self, request, slug: str):
         serializer = PretagRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         job = pretagging.start_pretag(self.project, user=request.user, documents=data.get("documents"),
                                       taggers=data.get("taggers"))
-        return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+        return Response(PretagJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
 
 class RetrainStart(ProjectScoped, generics.GenericAPIView):
     """Retrain the project's CRF from its gold (admins)."""
 
     permission_classes = [IsAuthenticated, IsProjectMember & IsAdmin]
-    serializer_class = JobSerializer
+    serializer_class = PretagJobSerializer
 
-    @extend_schema(request=None, responses={202: JobSerializer})
+    @extend_schema(request=None, responses={202: PretagJobSerializer})
     def post(self, request, slug: str):
         job = pretagging.start_retrain(self.project, user=request.user)
-        return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+        return Response(PretagJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
 
 class PretagJob(ProjectScoped, generics.RetrieveAPIView):
     """A pre-tagging or retraining job's status and progress (admins)."""
 
     permission_classes = [IsAuthenticated, IsProjectMember & IsAdmin]
-    serializer_class = JobSerializer
+    serializer_class = PretagJobSerializer
 
     def get_object(self) -> Job:
         job = Job.objects.filter(project=self.project, pk=self.kwargs["job_id"],

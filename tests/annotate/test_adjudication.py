@@ -183,6 +183,7 @@ def test_reviewer_adjudicates_through_the_page(client, disputed, reviewer):
 
 def test_confirm_through_the_page_while_conflicts_remain_says_why(client, disputed, reviewer):
     client.force_login(reviewer)
+    client.cookies["django_language"] = "en"
     client.get(reverse("adjudicate", args=[disputed.project.slug, disputed.pk]))
     response = client.post(reverse("adjudicate_confirm", args=[disputed.project.slug, disputed.pk]),
                            {"version": gold_of(disputed).version}, HTTP_HX_REQUEST="true")
