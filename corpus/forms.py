@@ -9,6 +9,13 @@ FORMAT_CHOICES = [
     ("txt", _("Plain text (.txt): one document per file")),
     ("jsonl", _("JSON Lines (.jsonl): one document per line")),
     ("csv", _("CSV (.csv): one document per row")),
+    ("tawsim", _("Tawsim JSONL with annotations")),
+    ("conll", _("CoNLL BIO (token<TAB>tag)")),
+    ("brat", _("brat standoff (.zip of .txt + .ann)")),
+    ("doccano", _("doccano JSONL")),
+    ("labelstudio", _("Label Studio JSON export")),
+    ("spacy", _("spaCy DocBin (.spacy)")),
+    ("hf", _("Hugging Face export (.zip)")),
 ]
 
 
@@ -44,5 +51,23 @@ class ImportForm(forms.Form):
         help_text=_("CSV only: the column that holds the document text."),
     )
 
+    into = forms.CharField(
+        label=_("Annotations go into"),
+        initial="gold",
+        max_length=200,
+        required=False,
+        help_text=_("gold, annotator:NAME (a member) or suggestions; for files with annotations."),
+    )
+    type_map = forms.CharField(
+        label=_("Type mapping"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "dir": "ltr"}),
+        help_text=_("One SOURCE=TYPE per line (SOURCE= leaves those annotations out)."),
+    )
+    create_types = forms.BooleanField(label=_("Create unknown entity types"), required=False)
+
     def clean_text_column(self) -> str:
         return self.cleaned_data["text_column"].strip() or "text"
+
+    def clean_into(self) -> str:
+        return self.cleaned_data["into"].strip() or "gold"

@@ -17,7 +17,7 @@ import threading
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, Iterable, Iterator, TypeVar
+from typing import BinaryIO, Callable, Iterable, Iterator, Protocol, TypeVar
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -46,12 +46,41 @@ class AddResult:
     duplicates: int = 0
 
 
+class FileRejected(Exception):
+    """A file refused as a whole (several located reasons); nothing of it is kept."""
+
+    def __init__(self, messages: list[str]):
+        self.messages = messages
+        super().__init__("; ".join(messages))
+
+
+class Sink(Protocol):
+    """Receives every stored batch inside the file's transaction: what to do with the
+    records' annotations is the caller's business (corpus never imports annotate).
+    `add` gets (document id, stored text, record) for every record, duplicates included
+    (their id is the existing document's); `close` runs after the last batch and may
+    raise FileRejected or FormatError to roll the whole file back."""
+
+    def add(self, items: list[tuple[int, str, DocumentRecord]]) -> None: ...
+
+    def close(self) -> None: ...
+
+    def fill(self, report: "FileReport") -> None:
+        """Add the sink's warnings and counts to the file's report."""
+
+
+SinkFactory = Callable[[str], Sink]  # file name -> a fresh sink for that file
+
+
 @dataclass
 class FileReport:
     name: str
     imported: int = 0
     duplicates: int = 0
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    # Annotations stored with the documents, by kind (spans, events, ...), when any.
+    annotations: dict = field(default_factory=dict)
 
     @property
     def failed(self) -> bool:
@@ -90,33 +119,43 @@ def read_options(text_column: str = "text") -> ReadOptions:
     )
 
 
-def add_documents(project: Project, records: Iterable[DocumentRecord]) -> AddResult:
-    """Store records in one transaction, skipping texts the project already has.
+def add_documents(project: Project, records: Iterable[DocumentRecord], sink: Sink | None = None) -> AddResult:
+    """Store records in one transaction, skipping texts the project already has; a
+    `sink` gets each batch's document ids to store the annotations beside them.
 
     Raises FormatError (and stores nothing) if a record's external id or title is too long.
     """
     with transaction.atomic():
-        return _Inserter(project).add(records)
+        result = _Inserter(project, sink).add(records)
+        if sink is not None:
+            sink.close()
+        return result
 
 
 def import_stream(
-    project: Project, stream: BinaryIO, name: str, fmt: str | None = None, text_column: str = "text"
+    project: Project, stream: BinaryIO, name: str, fmt: str | None = None, text_column: str = "text",
+    sink: Sink | None = None,
 ) -> FileReport:
     """Import one file (a .zip counts as one) all or nothing."""
     report = FileReport(name)
     try:
-        result = add_documents(project, read_file(stream, name, fmt, read_options(text_column)))
+        result = add_documents(project, read_file(stream, name, fmt, read_options(text_column)), sink)
     except FormatError as error:
         report.errors.append(describe(error))
+    except FileRejected as error:
+        report.errors.extend(error.messages)
     except DatabaseError as error:
         report.errors.append(_("%(file)s: the database refused the file: %(error)s") % {"file": name, "error": error})
     else:
         report.imported, report.duplicates = result.imported, result.duplicates
+    if sink is not None:
+        sink.fill(report)
     return report
 
 
 def import_paths(
-    project: Project, paths: Iterable[str | os.PathLike], fmt: str | None = None, text_column: str = "text"
+    project: Project, paths: Iterable[str | os.PathLike], fmt: str | None = None, text_column: str = "text",
+    sinks: SinkFactory | None = None,
 ) -> ImportReport:
     """Import files, folders (recursively: known extensions and .zip, hidden files skipped) and zips."""
     report = ImportReport()
@@ -127,7 +166,8 @@ def import_paths(
                 continue
             try:
                 with open(file_path, "rb") as stream:
-                    report.files.append(import_stream(project, stream, str(file_path), fmt, text_column))
+                    report.files.append(import_stream(
+                        project, stream, str(file_path), fmt, text_column, sinks(str(file_path)) if sinks else None))
             except OSError as error:
                 message = _("%(file)s: cannot be read: %(error)s") % {"file": file_path, "error": error.strerror}
                 report.files.append(FileReport(str(file_path), errors=[message]))
@@ -141,7 +181,8 @@ def import_upload(
 
 
 def import_uploads(
-    project: Project, uploaded_files: Iterable[UploadedFile], fmt: str | None = None, text_column: str = "text"
+    project: Project, uploaded_files: Iterable[UploadedFile], fmt: str | None = None, text_column: str = "text",
+    sinks: SinkFactory | None = None,
 ) -> ImportReport:
     report = ImportReport()
     for uploaded in uploaded_files:
@@ -152,7 +193,8 @@ def import_uploads(
             report.files.append(FileReport(name, errors=[message]))
             continue
         uploaded.seek(0)
-        report.files.append(import_stream(project, uploaded.file, name, fmt, text_column))
+        report.files.append(
+            import_stream(project, uploaded.file, name, fmt, text_column, sinks(name) if sinks else None))
     return report
 
 
@@ -189,8 +231,8 @@ def _in_folder(relative: Path, fmt: str | None) -> bool:
 class _Inserter:
     """Batches records into COPY statements inside the caller's transaction."""
 
-    def __init__(self, project: Project):
-        self.project = project
+    def __init__(self, project: Project, sink: Sink | None = None):
+        self.project, self.sink = project, sink
         self.result = AddResult()
         # Lock the project row: concurrent imports queue here, so orders never collide.
         Project.objects.select_for_update().filter(pk=project.pk).values_list("pk", flat=True).first()
@@ -220,6 +262,11 @@ class _Inserter:
             rows.append(self._row(text, record, digest))
         _copy_documents(rows)
         self.result.imported += len(rows)
+        if self.sink is not None:
+            ids = dict(
+                Document.objects.filter(project=self.project, sha256__in=digests).values_list("sha256", "pk")
+            )
+            self.sink.add([(ids[digest], text, record) for text, digest, record in batch])
 
     def _row(self, text: str, record: DocumentRecord, digest: str) -> tuple:
         external_id = record.external_id or f"doc-{self.order}"

@@ -23,7 +23,28 @@ def import_documents(request: HttpRequest, slug: str) -> HttpResponse:
     form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        report = import_uploads(project, data["files"], fmt=data["format"] or None, text_column=data["text_column"])
+        sinks = _annotation_sinks(project, request.user, data, form)
+        if not form.errors:
+            report = import_uploads(project, data["files"], fmt=data["format"] or None,
+                                    text_column=data["text_column"], sinks=sinks)
     # An htmx post swaps in just the report; a plain post gets the whole page.
     template = "corpus/import.html#report" if request.htmx else "corpus/import.html"
     return render(request, template, {"project": project, "form": form, "report": report})
+
+
+def _annotation_sinks(project, user, data: dict, form: ImportForm):
+    """Where the files' annotations go. The import page is where documents enter the
+    project, annotated ones included, so this one view reaches into annotate.dataset."""
+    from annotate import dataset
+
+    try:
+        target = dataset.parse_target(project, data["into"])
+    except ValueError as error:
+        form.add_error("into", str(error))
+        return None
+    try:
+        type_map = dataset.parse_map([data["type_map"]])
+    except ValueError as error:
+        form.add_error("type_map", str(error))
+        return None
+    return dataset.sinks(project, target, user=user, type_map=type_map, create_types=data["create_types"])

@@ -1,6 +1,11 @@
 """File formats: a registry of modules, each with `read(stream, name, options)` yielding
-`base.DocumentRecord`s (and, later, a writer beside it). Readers are pure: bytes in,
-records out, `base.FormatError` (file, line, field, reason) for bad input.
+`base.DocumentRecord`s and, for annotated formats, `write(records, options)` yielding
+bytes beside it. Readers and writers are pure: bytes in, records out (and back),
+`base.FormatError` (file, line, field, reason) for bad input.
+
+FORMATS names the readers (import), WRITERS the writers (export). Modules that read a
+whole zip themselves (brat, hf) say so with `ARCHIVE = True`; modules whose output is
+several files (brat, hf) offer `members(parts, options)` for split exports.
 
 `read_file` picks the reader by extension (or an explicit format) and opens zip
 archives, whose members are read the same way.
@@ -14,20 +19,40 @@ from typing import BinaryIO, Iterator
 
 from django.utils.translation import gettext as _
 
-from corpus.formats import csv, jsonl, text
+from corpus.formats import brat, conll, csv, doccano, hf, jsonl, labelstudio, spacy_format, spans_csv, tawsim_jsonl, text
 from corpus.formats._options import ReadOptions
 from corpus.formats._zip import iter_members
 from corpus.formats.base import DocumentRecord, FormatError
 
-FORMATS = {"txt": text, "jsonl": jsonl, "csv": csv}
+FORMATS = {
+    "txt": text, "jsonl": jsonl, "csv": csv,
+    "tawsim": tawsim_jsonl, "conll": conll, "brat": brat, "doccano": doccano, "labelstudio": labelstudio,
+    "spacy": spacy_format, "hf": hf,
+}
+# Formats that carry annotations (importable into a set or as suggestions).
+ANNOTATED_FORMATS = tuple(name for name, module in FORMATS.items() if getattr(module, "ANNOTATED", False))
+WRITERS = {
+    "tawsim": tawsim_jsonl, "conll": conll, "brat": brat, "spacy": spacy_format, "hf": hf, "csv": spans_csv,
+    "doccano": doccano, "labelstudio": labelstudio,
+}
 EXTENSIONS = {ext: fmt for fmt, module in FORMATS.items() for ext in module.EXTENSIONS}
+# Named in messages about archives: the plain document formats (annotated ones are listed in the docs).
+_PLAIN_EXTENSIONS = sorted(ext for fmt in ("txt", "jsonl", "csv") for ext in FORMATS[fmt].EXTENSIONS)
 ARCHIVE_EXTENSIONS = (".zip",)
 
-__all__ = ["FORMATS", "ReadOptions", "detect_format", "is_archive", "is_importable", "read_file"]
+__all__ = [
+    "ANNOTATED_FORMATS", "FORMATS", "WRITERS", "ReadOptions", "detect_format", "is_archive", "is_importable",
+    "read_file",
+]
 
 
 def _suffix(name: str) -> str:
-    return PurePosixPath(name.replace("\\", "/")).suffix.lower()
+    """The known extension the name ends with, longest first (".brat.zip" before ".zip")."""
+    lowered = PurePosixPath(name.replace("\\", "/")).name.lower()
+    for ext in sorted(EXTENSIONS, key=len, reverse=True):
+        if lowered.endswith(ext):
+            return ext
+    return PurePosixPath(lowered).suffix
 
 
 def is_archive(name: str) -> bool:
@@ -63,7 +88,12 @@ def detect_format(name: str, fmt: str | None = None) -> str:
 def read_file(
     stream: BinaryIO, name: str, fmt: str | None = None, options: ReadOptions = ReadOptions()
 ) -> Iterator[DocumentRecord]:
-    """Every document in one file (a .zip counts as one file; `fmt` applies to its members)."""
+    """Every document in one file (a .zip counts as one file; `fmt` applies to its members,
+    unless the format reads whole archives itself)."""
+    detected = EXTENSIONS.get(_suffix(name)) if not fmt else fmt
+    if detected in FORMATS and getattr(FORMATS[detected], "ARCHIVE", False):
+        yield from _counted(FORMATS[detected].read(stream, name, options), name)
+        return
     if not is_archive(name):
         yield from _read_one(stream, name, fmt, options)
         return
@@ -77,7 +107,7 @@ def read_file(
         raise FormatError(_("damaged zip archive: %(error)s") % {"error": error}, file=name) from None
     if not found:
         raise FormatError(
-            _("the archive holds no files to import (%(known)s)") % {"known": ", ".join(sorted(EXTENSIONS))},
+            _("the archive holds no files to import (%(known)s)") % {"known": ", ".join(_PLAIN_EXTENSIONS)},
             file=name,
         )
 
@@ -85,8 +115,12 @@ def read_file(
 def _read_one(stream: BinaryIO, name: str, fmt: str | None, options: ReadOptions) -> Iterator[DocumentRecord]:
     if is_archive(name):
         raise FormatError(_("archives inside archives are not supported"), file=name)
+    yield from _counted(FORMATS[detect_format(name, fmt)].read(stream, name, options), name)
+
+
+def _counted(records: Iterator[DocumentRecord], name: str) -> Iterator[DocumentRecord]:
     count = 0
-    for count, record in enumerate(FORMATS[detect_format(name, fmt)].read(stream, name, options), 1):
+    for count, record in enumerate(records, 1):
         yield record
     if count == 0:
         raise FormatError(_("the file holds no documents"), file=name)

@@ -31,6 +31,9 @@ class SpanRecord:
     end: int
     id: str = ""
     kb_id: str = ""
+    # Machine suggestions only: which tagger proposed it, and how sure it was.
+    tagger: str = ""
+    score: float | None = None
 
 
 @dataclass
@@ -48,6 +51,8 @@ class EventRecord:
     attributes: dict = field(default_factory=dict)
     id: str = ""
     cluster: str = ""
+    tagger: str = ""
+    score: float | None = None
 
 
 @dataclass
@@ -71,3 +76,36 @@ class DocumentRecord:
     entities: list[SpanRecord] = field(default_factory=list)
     events: list[EventRecord] = field(default_factory=list)
     relations: list[RelationRecord] = field(default_factory=list)
+    # Exports: the Tawsim document id, whose set this is (annotator username, empty for
+    # gold) and the set's status. Readers fill what their format carries.
+    document_id: int | None = None
+    annotator: str = ""
+    status: str = ""
+    # Problems a reader met but could recover from (e.g. UTF-16 offsets converted).
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def has_annotations(self) -> bool:
+        return bool(self.entities or self.events or self.relations)
+
+
+# The name used in exports and readers for the document-as-annotated.
+AnnotatedDoc = DocumentRecord
+
+
+@dataclass
+class WriteOptions:
+    """What a writer is told: whether to include meta, and where to report spans it
+    could not represent (they are listed, never dropped silently)."""
+
+    with_meta: bool = True
+    warnings: list[str] = field(default_factory=list)
+    # Schema labels for formats that declare them (brat's annotation.conf, HF's card).
+    entity_types: list[str] = field(default_factory=list)
+    # event type -> role -> (allowed entity types, min count, max count or None)
+    event_roles: dict[str, dict[str, tuple[list[str], int, int | None]]] = field(default_factory=dict)
+    # relation type -> (source types, target types)
+    relation_types: dict[str, tuple[list[str], list[str]]] = field(default_factory=dict)
+    # attribute -> (event types it applies to, empty for all; enumeration values, empty if free)
+    attributes: dict[str, tuple[list[str], list[str]]] = field(default_factory=dict)
+    project: str = ""

@@ -1,0 +1,145 @@
+"""Datasets in and out: generated documents with 30 spans and 3 events each
+(2,000 by default, TAWSIM_BENCH_DOCUMENTS to change it; the goal is set for 10,000).
+
+* import of a Tawsim JSONL file with its annotations into the gold sets (docs/s);
+* the same import with the per-row offset and same-set triggers disabled, to show
+  what those database checks cost;
+* JSONL export of the whole project, streamed, in a child process so that its peak
+  memory is its own (docs/s, MB).
+
+Usage: python -m tests.bench.dataset   (or via python -m tests.bench dataset)
+"""
+from __future__ import annotations
+
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from tests.bench.common import arabic_text, peak_rss_mb, report, setup_django
+
+# The issue's figure is for 10,000 documents; the annotated import currently slows down
+# with the rows one transaction has written (per-row triggers, see the report), so the
+# default is smaller to keep `make bench` short. TAWSIM_BENCH_DOCUMENTS=10000 for the full run.
+DOCUMENTS = int(os.environ.get("TAWSIM_BENCH_DOCUMENTS", 2_000))
+SPANS = 30
+EVENTS = 3
+CHARS = 1500
+
+
+def generate(path: Path, seed: int = 11) -> None:
+    from corpus.text.arabic import tokenize
+
+    rng = random.Random(seed)
+    with open(path, "w", encoding="utf-8") as out:
+        for number in range(DOCUMENTS):
+            text = f"{number} " + arabic_text(rng, CHARS)
+            words = [t for t in tokenize(text) if t.text.isalpha()]
+            chosen = sorted(rng.sample(range(len(words)), SPANS + EVENTS))
+            entities = []
+            for i, index in enumerate(chosen[:SPANS]):
+                word = words[index]
+                entities.append({"id": f"T{i + 1}", "type": "PER" if i % 2 else "GPE", "start": word.start,
+                                 "end": word.end, "text": word.text})
+            events = []
+            for j, index in enumerate(chosen[SPANS:]):
+                word = words[index]
+                events.append({"id": f"E{j + 1}", "type": "MEET", "trigger": {"start": word.start, "end": word.end},
+                               "arguments": [{"role": "Participant", "entity_id": f"T{2 * j + 2}"},
+                                             {"role": "Place", "entity_id": f"T{2 * j + 1}"}],
+                               "attributes": {"factuality": "ASSERTED"}})
+            line = {"external_id": f"bench-{number}", "title": "", "text": text, "meta": {}, "entities": entities,
+                    "events": events, "relations": [], "status": "submitted"}
+            out.write(json.dumps(line, ensure_ascii=False) + "\n")
+
+
+def import_file(slug: str, path: Path) -> float:
+    from annotate import dataset
+    from corpus.importing import import_paths
+    from corpus.presets import create_project_from_preset
+
+    project = create_project_from_preset(f"bench {slug}", slug=slug)
+    sinks = dataset.sinks(project, dataset.parse_target(project, "gold"))
+    started = time.perf_counter()
+    result = import_paths(project, [path], fmt="tawsim", sinks=sinks)
+    elapsed = time.perf_counter() - started
+    assert result.ok and result.imported == DOCUMENTS, [f.errors[:3] for f in result.files]
+    return elapsed
+
+
+def row_triggers(enable: bool) -> None:
+    """Switch the per-row offset and same-set check triggers (not the history ones)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE NOT t.tgisinternal AND (t.tgname LIKE '%%within_text%%' OR t.tgname LIKE '%%same_set%%')"
+        )
+        for table, trigger in cursor.fetchall():
+            cursor.execute(f'ALTER TABLE "{table}" {"ENABLE" if enable else "DISABLE"} TRIGGER "{trigger}"')
+
+
+def export_child(slug: str) -> None:
+    """Run in its own process: stream the JSONL export to /dev/null, print figures."""
+    setup_django()
+    from annotate import dataset
+    from corpus.models import Project
+
+    project = Project.objects.get(slug=slug)
+    started, count, size = time.perf_counter(), 0, 0
+
+    def on_record() -> None:
+        nonlocal count
+        count += 1
+
+    with open("/dev/null", "wb") as out:
+        for chunk in dataset.export(project, dataset.ExportOptions(fmt="tawsim"), on_record=on_record):
+            size += len(chunk)
+            out.write(chunk)
+    elapsed = time.perf_counter() - started
+    print(json.dumps({"docs": count, "seconds": elapsed, "peak_mb": own_peak_mb(), "bytes": size}))
+
+
+def own_peak_mb() -> float:
+    """This process's own peak (VmHWM): getrusage's maxrss carries the parent's over fork."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return peak_rss_mb()
+
+
+def main() -> None:
+    if len(sys.argv) > 2 and sys.argv[1] == "--export":
+        export_child(sys.argv[2])
+        return
+    setup_django()
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "annotated.jsonl"
+        generate(path)
+        with_triggers = import_file("bench-dataset", path)
+        row_triggers(False)
+        try:
+            without_triggers = import_file("bench-dataset-nt", path)
+        finally:
+            row_triggers(True)
+    child = subprocess.run([sys.executable, "-m", "tests.bench.dataset", "--export", "bench-dataset"],
+                           capture_output=True, text=True, check=True)
+    exported = json.loads(child.stdout.strip().splitlines()[-1])
+    assert exported["docs"] == DOCUMENTS, exported
+    report({
+        "dataset_import_annotated_docs_per_s": {"value": DOCUMENTS / with_triggers, "unit": "docs/s", "goal": f">= 1000 ({DOCUMENTS} docs)"},
+        "dataset_import_without_row_triggers_docs_per_s": {"value": DOCUMENTS / without_triggers, "unit": "docs/s",
+                                                           "goal": "(trigger cost)"},
+        "dataset_import_peak_mb": {"value": peak_rss_mb(), "unit": "MB", "goal": ""},
+        "dataset_export_jsonl_docs_per_s": {"value": DOCUMENTS / exported["seconds"], "unit": "docs/s", "goal": f">= 5000 ({DOCUMENTS} docs)"},
+        "dataset_export_jsonl_peak_mb": {"value": exported["peak_mb"], "unit": "MB", "goal": "< 200"},
+    })
+
+
+if __name__ == "__main__":
+    main()
