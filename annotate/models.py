@@ -21,29 +21,48 @@ HISTORY = pghistory.ObjForeignKey(related_name="history")
 
 def tracked(model_name: str):
     """Record inserts, updates and deletes; trackers are made fresh per model
-    because pghistory binds each tracker instance to one model."""
+    because pghistory binds each tracker instance to one model. Statement-level
+    triggers (transition tables): a bulk insert attaches its history context once,
+    not once per row."""
     return pghistory.track(
         pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(),
-        model_name=model_name, obj_field=HISTORY,
+        model_name=model_name, obj_field=HISTORY, level=pghistory.Statement,
     )
 
 
-def _offsets_within_text(name: str, start: str, end: str, set_column: str = "set_id") -> pgtrigger.Trigger:
-    """A trigger refusing offsets past the end of the document's text (code points)."""
-    return pgtrigger.Trigger(
-        name=name,
-        when=pgtrigger.Before,
-        operation=pgtrigger.Insert | pgtrigger.Update,
-        func=f"""
-            IF NEW."{end}" > (
-                SELECT char_length(d.text) FROM annotate_annotationset s
-                JOIN corpus_document d ON d.id = s.document_id WHERE s.id = NEW.{set_column}
-            ) THEN
-                RAISE EXCEPTION 'offsets %-% lie outside the document text', NEW."{start}", NEW."{end}"
-                    USING ERRCODE = 'check_violation';
-            END IF;
-            RETURN NEW;
-        """,
+def _statement_checks(name: str, refused_rows: str, message: str) -> list[pgtrigger.Trigger]:
+    """Triggers that refuse a whole INSERT or UPDATE statement when `refused_rows`
+    (a query over the statement's rows, `new_rows`) finds any. Statement level with a
+    transition table: one query per statement, so a bulk import pays once, not per row.
+    (PostgreSQL allows a transition table on one event per trigger: two triggers.)"""
+    func = f"""
+        IF EXISTS ({refused_rows}) THEN
+            RAISE EXCEPTION '{message}' USING ERRCODE = 'check_violation';
+        END IF;
+        RETURN NULL;
+    """
+    return [
+        pgtrigger.Trigger(
+            name=f"{name}_{operation_name}",
+            level=pgtrigger.Statement,
+            when=pgtrigger.After,
+            operation=operation,
+            referencing=pgtrigger.Referencing(new="new_rows"),
+            func=func,
+        )
+        for operation_name, operation in (("ins", pgtrigger.Insert), ("upd", pgtrigger.Update))
+    ]
+
+
+def _offsets_within_text(name: str, end: str) -> list[pgtrigger.Trigger]:
+    """Refuse offsets past the end of the document's text (code points, as Python)."""
+    return _statement_checks(
+        name,
+        f"""SELECT 1 FROM (SELECT set_id, max("{end}") AS last FROM new_rows GROUP BY set_id) n
+            JOIN annotate_annotationset s ON s.id = n.set_id
+            JOIN corpus_document d ON d.id = s.document_id
+            WHERE n.last > char_length(d.text)""",
+        "offsets lie outside the document text",
     )
 
 
@@ -65,6 +84,7 @@ class SetKind(models.TextChoices):
     pghistory.UpdateEvent(condition=pghistory.AnyChange("status")),
     model_name="AnnotationSetHistory",
     obj_field=HISTORY,
+    level=pghistory.Statement,
 )
 class AnnotationSet(models.Model):
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="annotation_sets")
@@ -148,7 +168,7 @@ class Span(models.Model):
             models.CheckConstraint(condition=Q(start__gte=0) & Q(start__lt=F("end")), name="span_offsets_ordered"),
             models.UniqueConstraint(fields=["set", "entity_type", "start", "end"], name="span_unique_in_set"),
         ]
-        triggers = [_offsets_within_text("span_within_text", "start", "end")]
+        triggers = _offsets_within_text("span_within_text", "end")
 
     def __str__(self) -> str:
         return f"{self.entity_type_id}[{self.start}:{self.end}]"
@@ -177,7 +197,7 @@ class Event(models.Model):
                 name="event_trigger_offsets_ordered",
             ),
         ]
-        triggers = [_offsets_within_text("event_trigger_within_text", "trigger_start", "trigger_end")]
+        triggers = _offsets_within_text("event_trigger_within_text", "trigger_end")
 
 
 @tracked("ArgumentHistory")
@@ -189,21 +209,12 @@ class Argument(models.Model):
     class Meta:
         ordering = ["event", "role", "id"]
         constraints = [models.UniqueConstraint(fields=["event", "role", "span"], name="argument_unique")]
-        triggers = [
-            pgtrigger.Trigger(
-                name="argument_same_set",
-                when=pgtrigger.Before,
-                operation=pgtrigger.Insert | pgtrigger.Update,
-                func="""
-                    IF (SELECT set_id FROM annotate_span WHERE id = NEW.span_id)
-                       IS DISTINCT FROM (SELECT set_id FROM annotate_event WHERE id = NEW.event_id) THEN
-                        RAISE EXCEPTION 'an argument must point at a span of its event''s set'
-                            USING ERRCODE = 'check_violation';
-                    END IF;
-                    RETURN NEW;
-                """,
-            )
-        ]
+        triggers = _statement_checks(
+            "argument_same_set",
+            """SELECT 1 FROM new_rows n JOIN annotate_span sp ON sp.id = n.span_id
+               JOIN annotate_event e ON e.id = n.event_id WHERE sp.set_id <> e.set_id""",
+            "an argument must point at a span of its event''s set",
+        )
 
 
 @tracked("RelationHistory")
@@ -218,21 +229,12 @@ class Relation(models.Model):
             models.UniqueConstraint(fields=["set", "relation_type", "source", "target"], name="relation_unique"),
             models.CheckConstraint(condition=~Q(source=F("target")), name="relation_not_reflexive"),
         ]
-        triggers = [
-            pgtrigger.Trigger(
-                name="relation_same_set",
-                when=pgtrigger.Before,
-                operation=pgtrigger.Insert | pgtrigger.Update,
-                func="""
-                    IF (SELECT set_id FROM annotate_span WHERE id = NEW.source_id) IS DISTINCT FROM NEW.set_id
-                       OR (SELECT set_id FROM annotate_span WHERE id = NEW.target_id) IS DISTINCT FROM NEW.set_id THEN
-                        RAISE EXCEPTION 'a relation may only link spans of its own set'
-                            USING ERRCODE = 'check_violation';
-                    END IF;
-                    RETURN NEW;
-                """,
-            )
-        ]
+        triggers = _statement_checks(
+            "relation_same_set",
+            """SELECT 1 FROM new_rows n JOIN annotate_span a ON a.id = n.source_id
+               JOIN annotate_span b ON b.id = n.target_id WHERE a.set_id <> n.set_id OR b.set_id <> n.set_id""",
+            "a relation may only link spans of its own set",
+        )
 
 
 class Suggestion(models.Model):

@@ -148,7 +148,8 @@ def test_editor_page_lists_events_with_a_summary(ann_client, own, annotator, mee
     ev = event(own, annotator, "MEET", "التقى", attributes={"factuality": "REPORTED"})
     argue(ev, annotator, "Participant", span(own, annotator, "PER", "سمير داود"))
     argue(ev, annotator, "Place", span(own, annotator, "GPE", "دمشق"))
-    html = ann_client.get(editor_url(meeting_doc), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    ann_client.cookies["django_language"] = "en"
+    html = ann_client.get(editor_url(meeting_doc)).content.decode()
     item = re.search(r'<li data-ev="%d".*?</li>' % ev.pk, html, re.S).group(0)
     assert "Meeting" in item and "سمير داود · دمشق · reported" in item
     html = ann_client.get(editor_url(meeting_doc) + f"?event={ev.pk}").content.decode()
@@ -192,7 +193,8 @@ def test_undo_and_redo_through_the_editor(ann_client, own, annotator):
 def test_history_page_shows_who_did_what(ann_client, own, annotator):
     ev = event(own, annotator, "MEET", "التقى")
     argue(ev, annotator, "Participant", span(own, annotator, "PER", "سمير داود"))
-    response = ann_client.get(reverse("set_history", args=[own.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    ann_client.cookies["django_language"] = "en"
+    response = ann_client.get(reverse("set_history", args=[own.pk]))
     html = response.content.decode()
     assert response.status_code == 200 and html.count("<tr class=\"action-") == 3
     assert "ann1" in html and "fill a role" in html and "PER «سمير داود»" in html

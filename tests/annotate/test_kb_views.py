@@ -29,7 +29,8 @@ def own(doc, annotator):
 
 
 def client_for(user) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client = Client()
+    client.cookies["django_language"] = "en"  # messages are checked in English
     client.force_login(user)
     return client
 

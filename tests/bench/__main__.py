@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-BENCHMARKS = ["import_jsonl", "editor", "pretag", "pretag_ner", "adjudication", "agreement"]
+BENCHMARKS = ["import_jsonl", "editor", "pretag", "pretag_ner", "adjudication", "agreement", "dataset"]
 BENCH_DB = "tawsim_bench"
 ROOT = Path(__file__).resolve().parents[2]
 

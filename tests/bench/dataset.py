@@ -71,19 +71,6 @@ def import_file(slug: str, path: Path) -> float:
     return elapsed
 
 
-def row_triggers(enable: bool) -> None:
-    """Switch the per-row offset and same-set check triggers (not the history ones)."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-            "WHERE NOT t.tgisinternal AND (t.tgname LIKE '%%within_text%%' OR t.tgname LIKE '%%same_set%%')"
-        )
-        for table, trigger in cursor.fetchall():
-            cursor.execute(f'ALTER TABLE "{table}" {"ENABLE" if enable else "DISABLE"} TRIGGER "{trigger}"')
-
-
 def export_child(slug: str) -> None:
     """Run in its own process: stream the JSONL export to /dev/null, print figures."""
     setup_django()
@@ -121,20 +108,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "annotated.jsonl"
         generate(path)
-        with_triggers = import_file("bench-dataset", path)
-        row_triggers(False)
-        try:
-            without_triggers = import_file("bench-dataset-nt", path)
-        finally:
-            row_triggers(True)
+        imported_in = import_file("bench-dataset", path)
     child = subprocess.run([sys.executable, "-m", "tests.bench.dataset", "--export", "bench-dataset"],
                            capture_output=True, text=True, check=True)
     exported = json.loads(child.stdout.strip().splitlines()[-1])
     assert exported["docs"] == DOCUMENTS, exported
     report({
-        "dataset_import_annotated_docs_per_s": {"value": DOCUMENTS / with_triggers, "unit": "docs/s", "goal": f">= 1000 ({DOCUMENTS} docs)"},
-        "dataset_import_without_row_triggers_docs_per_s": {"value": DOCUMENTS / without_triggers, "unit": "docs/s",
-                                                           "goal": "(trigger cost)"},
+        "dataset_import_annotated_docs_per_s": {"value": DOCUMENTS / imported_in, "unit": "docs/s", "goal": f">= 1000 ({DOCUMENTS} docs)"},
         "dataset_import_peak_mb": {"value": peak_rss_mb(), "unit": "MB", "goal": ""},
         "dataset_export_jsonl_docs_per_s": {"value": DOCUMENTS / exported["seconds"], "unit": "docs/s", "goal": f">= 5000 ({DOCUMENTS} docs)"},
         "dataset_export_jsonl_peak_mb": {"value": exported["peak_mb"], "unit": "MB", "goal": "< 200"},
