@@ -13,7 +13,6 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include("annotate.api.urls")),
-    path("", include("corpus.urls")),
     path("", include("annotate.urls")),
 ]
 # One URL module per feature, so each feature's routes live beside its views.

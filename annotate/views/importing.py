@@ -1,4 +1,4 @@
-"""Corpus pages. Views parse the request, check access, call corpus.importing, render."""
+"""The import page: documents (and their annotations, if the file has any) enter a project."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
+from annotate import dataset
 from corpus.access import get_project_for
 from corpus.forms import ImportForm
 from corpus.importing import import_uploads
@@ -33,10 +34,7 @@ def import_documents(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _annotation_sinks(project, user, data: dict, form: ImportForm):
-    """Where the files' annotations go. The import page is where documents enter the
-    project, annotated ones included, so this one view reaches into annotate.dataset."""
-    from annotate import dataset
-
+    """Where the files' annotations go (a gold set, an annotator's set, suggestions)."""
     try:
         target = dataset.parse_target(project, data["into"])
     except ValueError as error:

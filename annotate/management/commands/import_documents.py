@@ -1,4 +1,7 @@
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, no_translations
+
+from annotate import dataset
 
 from corpus.formats import ANNOTATED_FORMATS, FORMATS
 from corpus.importing import ImportReport, import_paths
@@ -37,12 +40,6 @@ class Command(BaseCommand):
             raise CommandError(f"{report.failed} of {len(report.files)} file(s) failed")
 
     def _sinks(self, project, fmt, paths, into, mapping, create_types, username):
-        # The one place corpus reaches up into annotate: this command is the CLI's entry
-        # point for annotated imports, which store into annotation sets (annotate.dataset).
-        from django.contrib.auth import get_user_model
-
-        from annotate import dataset
-
         try:
             target = dataset.parse_target(project, into)
             type_map = dataset.parse_map(mapping)
