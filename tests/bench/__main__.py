@@ -33,7 +33,9 @@ def main(names: list[str]) -> int:
     _print_table(figures)
     out = ROOT / "var" / "bench.json"
     out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(figures, indent=2, ensure_ascii=False))
+    # A run of some benchmarks updates their figures and keeps the others'.
+    previous = json.loads(out.read_text()) if out.exists() else {}
+    out.write_text(json.dumps({**previous, **figures}, indent=2, ensure_ascii=False))
     print(f"\nwritten: {out.relative_to(ROOT)}")
     return 0
 
