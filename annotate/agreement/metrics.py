@@ -26,7 +26,6 @@ from itertools import combinations
 from typing import Callable
 
 import numpy as np
-from sklearn.metrics import cohen_kappa_score
 
 from annotate.agreement.unitizing import Units, group_pairs, overall_alpha, unitizing_alpha
 
@@ -269,6 +268,10 @@ def cohen_kappa(a, b) -> float | None:
         return None
     with warnings.catch_warnings():  # sklearn warns, then answers NaN, where undefined
         warnings.simplefilter("ignore")
+        # Imported here: scikit-learn (and the pandas it loads) would add ~180 MB and
+        # ~2 s to every web process that merely routes to the agreement pages.
+        from sklearn.metrics import cohen_kappa_score
+
         return _number(cohen_kappa_score(a, b))
 
 
