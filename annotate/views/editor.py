@@ -211,7 +211,7 @@ def editor_context(
     in a constant number of queries, events and relations included."""
     document = annotation_set.document
     project: Project = document.project
-    types = list(project.entity_types.all())
+    types = services.entity_types(project)  # loaded once per request, shared with the service
     by_id = {t.pk: t for t in types}
     rows = Span.objects.filter(set=annotation_set).values_list("pk", "entity_type_id", "start", "end")
     spans = [
