@@ -23,8 +23,10 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import Substr
@@ -116,7 +118,16 @@ def check_settings(project: Project, options: PretagSettings) -> PretagSettings:
                 "ner_label_map")
     if not isinstance(options.crf_retrain_every, int) or options.crf_retrain_every < 1:
         raise SettingsError(_("crf_retrain_every: must be a whole number of at least 1."), "crf_retrain_every")
+    if options.ner_model_path and not _in_model_dirs(options.ner_model_path):
+        raise SettingsError(
+            _("ner_model_path: models may only be loaded from %(dirs)s (TAWSIM_MODEL_DIRS).")
+            % {"dirs": ", ".join(settings.TAWSIM_MODEL_DIRS)}, "ner_model_path")
     return options
+
+
+def _in_model_dirs(path: str) -> bool:
+    resolved = Path(path).resolve()
+    return any(resolved.is_relative_to(Path(folder).resolve()) for folder in settings.TAWSIM_MODEL_DIRS)
 
 
 def save_settings(project: Project, options: PretagSettings) -> None:

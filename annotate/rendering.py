@@ -58,7 +58,7 @@ def _attr(value: object) -> str:
     return escape(str(value), quote=True)
 
 
-def _colour(value: str) -> str:
+def css_colour(value: str) -> str:
     # The model validates colours; checking again keeps CSS injection impossible here.
     return value if _COLOUR.match(value or "") else _FALLBACK_COLOUR
 
@@ -75,7 +75,7 @@ def _opening_tag(element: _Open, last: bool) -> str:
     title = f' title="{_attr(span.title)}"' if span.title else ""
     return (
         f'<mark class="{classes}" {MARK_KINDS.get(span.kind, "data-id")}="{span.id}" data-t="{_attr(span.type_key)}" '
-        f'data-label="{_attr(span.label)}" style="--c:{_colour(span.colour)};--h:{element.height}"{title}>'
+        f'data-label="{_attr(span.label)}" style="--c:{css_colour(span.colour)};--h:{element.height}"{title}>'
     )
 
 
@@ -141,7 +141,7 @@ def render_span_list(text: str, spans: Iterable[SpanView]) -> SafeString:
         if len(snippet) > SNIPPET_CHARS:
             snippet = snippet[: SNIPPET_CHARS - 1] + "…"
         out.append(
-            f'<li data-id="{span.id}" style="--c:{_colour(span.colour)}">'
+            f'<li data-id="{span.id}" style="--c:{css_colour(span.colour)}">'
             f'<button type="button" class="span-item" data-id="{span.id}" title="{span.start}–{span.end}">'
             f'<span class="chip">{escape(span.label, quote=False)}</span> '
             f'<bdi dir="rtl" lang="ar">{escape(snippet, quote=False)}</bdi></button></li>'
@@ -227,7 +227,7 @@ class EventView:
     def as_data(self) -> dict:
         """What editor.js needs to draw arcs and check the roles of the selected event."""
         return {
-            "id": self.id, "type": self.type_key, "colour": _colour(self.colour),
+            "id": self.id, "type": self.type_key, "colour": css_colour(self.colour),
             "args": [
                 {"id": f.argument_id, "span": f.span_id, "role": slot.key, "label": slot.label}
                 for slot in self.slots for f in slot.fillers
@@ -247,7 +247,7 @@ class RelationView:
     target_text: str
 
     def as_data(self) -> dict:
-        return {"id": self.id, "type": self.type_key, "label": self.label, "colour": _colour(self.colour),
+        return {"id": self.id, "type": self.type_key, "label": self.label, "colour": css_colour(self.colour),
                 "source": self.source_id, "target": self.target_id}
 
 
@@ -299,7 +299,7 @@ class SuggestionView:
     def as_data(self) -> dict:
         return {
             "id": self.id, "kind": self.kind, "type": self.type_key, "label": self.label,
-            "colour": _colour(self.colour), "start": self.start, "end": self.end, "text": snip(self.text),
+            "colour": css_colour(self.colour), "start": self.start, "end": self.end, "text": snip(self.text),
             "tagger": self.tagger, "taggerLabel": self.tagger_label, "score": round(self.score, 2),
             "value": self.value,
             "args": [

@@ -170,6 +170,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # camel-tools reads (and may try to download) its data catalogue: keep it in a folder
 # the app controls, so nothing is fetched behind our back.
 os.environ.setdefault("CAMELTOOLS_DATA", str(BASE_DIR / "var" / "camel_tools"))
+# Folders a project admin may point the NER tagger at: loading a model runs its code,
+# so the server's operator decides where models may come from.
+TAWSIM_MODEL_DIRS = env_list("TAWSIM_MODEL_DIRS", [os.environ["CAMELTOOLS_DATA"], str(BASE_DIR / "var" / "models")])
 
 LOGGING = {
     "version": 1,

@@ -1,10 +1,20 @@
-"""Shared fixtures: a small news-ar project with members; nothing autouse."""
+"""Shared fixtures: a small news-ar project with members; autouse only for settings and
+the language of messages."""
 from __future__ import annotations
+
+import os
 
 import pytest
 from django.contrib.auth import get_user_model
+from hypothesis import settings as hypothesis_settings
 
 from corpus.models import Document, Membership, Project, Role
+
+# Property tests draw the same examples on every run, so CI is repeatable; explore
+# further by hand with HYPOTHESIS_PROFILE=explore.
+hypothesis_settings.register_profile("repeatable", derandomize=True, database=None)
+hypothesis_settings.register_profile("explore", max_examples=500)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -46,8 +46,3 @@ def rows(report: dict) -> Iterator[tuple]:
             count = confusion["matrix"][row][column]
             if count and row <= column:
                 yield "type_confusion", f"{first}|{second}", "count", count, count
-
-
-def safe_row(row: tuple) -> tuple:
-    """Text cells that a spreadsheet would run as a formula (=, +, -, @) are quoted."""
-    return tuple(f"'{cell}" if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@") else cell for cell in row)

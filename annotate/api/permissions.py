@@ -36,10 +36,6 @@ class IsReviewer(ProjectRole):
     roles = (Role.REVIEWER,)
 
 
-class IsAnnotator(ProjectRole):
-    roles = (Role.ANNOTATOR,)
-
-
 class CanWriteSet(BasePermission):
     """The user may change the view's annotation set (annotators their own set,
     reviewers and admins the gold set): annotate.access.can_write_set."""

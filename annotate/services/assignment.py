@@ -188,10 +188,6 @@ def _checked_annotators(project: Project, annotators: list) -> list:
     return users
 
 
-def unassign(project: Project, *, document, user) -> int:
-    deleted, _rows = Assignment.objects.filter(document=document, document__project=project, user=user).delete()
-    return deleted
-
 
 # --- the pull queue -----------------------------------------------------------------
 

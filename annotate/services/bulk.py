@@ -280,7 +280,7 @@ def _unlinked(doc: CheckedDoc, kb: dict, clusters: dict) -> list[str]:
 
 
 def _known_ids(model, project, wanted: list[str]) -> dict[str, int]:
-    numbers = {int(x) for x in wanted if str(x).isdigit()}
+    numbers = {int(x) for x in wanted if str(x).isdecimal() and str(x).isascii()}
     if not numbers:
         return {}
     return {str(pk): pk for pk in model.objects.filter(project=project, pk__in=numbers).values_list("pk", flat=True)}

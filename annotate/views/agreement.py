@@ -16,6 +16,7 @@ from annotate.access import REVIEW_ROLES, get_document_for, get_project_for
 from annotate.agreement import jobs as agreement_jobs
 from annotate.agreement import tables
 from annotate.agreement.charts import Bar, bar_chart
+from corpus.formats._spreadsheet import safe_row
 from corpus.models import Project
 
 PROJECT_TEMPLATE = "annotate/agreement/project.html"
@@ -108,7 +109,7 @@ def _csv(report: dict, filename: str) -> HttpResponse:
     response.write("\ufeff")  # spreadsheets then read the file as UTF-8
     writer = csv.writer(response)
     writer.writerow(tables.HEADER)
-    writer.writerows(tables.safe_row(row) for row in tables.rows(report))
+    writer.writerows(safe_row(row) for row in tables.rows(report))
     return response
 
 

@@ -283,7 +283,7 @@ def editor(request: HttpRequest, slug: str, document_id: int) -> HttpResponse:
     # An htmx GET (the "reload" link after a conflict) refreshes the parts in place.
     # ?event=N opens that event's panel (editor.js asks for it when an event is clicked).
     raw_event = request.GET.get("event", "")
-    selected_event = int(raw_event) if raw_event.isdigit() else None
+    selected_event = int(raw_event) if raw_event.isdecimal() and raw_event.isascii() else None
     if request.htmx:
         context = editor_context(request, annotation_set, selected_event=selected_event)
         return _with_vary(render(request, TEMPLATE + "#update", context))
@@ -339,7 +339,7 @@ def _respond(
 def _selected_event(request: HttpRequest) -> int | None:
     """The event the page had selected (sent with every change), kept selected after it."""
     raw = request.POST.get("event", "")
-    return int(raw) if raw.isdigit() else None
+    return int(raw) if raw.isdecimal() and raw.isascii() else None
 
 
 def _refused(

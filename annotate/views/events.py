@@ -29,8 +29,6 @@ from annotate.views.editor import (
 from corpus.schema import ProjectSchema
 
 
-# --- access: one helper per object kind (they belong in annotate.access) -----------------
-
 # --- endpoints ---------------------------------------------------------------------------
 
 def _event_message(event: Event, text: str) -> dict:

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from annotate import services
 from annotate.access import REVIEW_ROLES, get_document_for, get_project_for, get_span_for
 from annotate.models import AnnotationSet, SetKind, Span
-from annotate.rendering import SpanView, render_text
+from annotate.rendering import SpanView, css_colour, render_text
 from annotate.services import adjudication, assignment
 from annotate.views.pages import STATUS_LABELS
 from corpus.models import Document, Project, Role
@@ -80,7 +80,7 @@ def _workflow_post(request: HttpRequest, project: Project) -> None:
         )
         messages.success(request, _("Workflow settings saved."))
         return
-    chosen = [int(pk) for pk in request.POST.getlist("annotators") if pk.isdigit()]
+    chosen = [int(pk) for pk in request.POST.getlist("annotators") if pk.isdecimal() and pk.isascii()]
     raw_documents = request.POST.get("documents", "").replace(",", " ").split()
     documents = [_int_or_none(pk) for pk in raw_documents] or None
     count = assignment.assign_documents(project, annotators=chosen, documents=documents, by=request.user)
@@ -238,7 +238,7 @@ def conflicts_html(conflicts: list[dict], *, decide_url: str, csrf: str, version
     return mark_safe("".join(out))
 
 
-def gold_list_html(items: list[dict], *, remove_url: str, csrf: str, version, locked: bool) -> SafeString:
+def gold_list_html(items: list[dict], *, remove_url, csrf: str, version, locked: bool) -> SafeString:
     """The gold draft's spans, each with a remove button while the set is editable."""
     e = escape
     title = e(_("Remove from gold"))
@@ -247,13 +247,13 @@ def gold_list_html(items: list[dict], *, remove_url: str, csrf: str, version, lo
         span = item["span"]
         text = item["text"] if len(item["text"]) <= 40 else item["text"][:39] + "…"
         button = "" if locked else (
-            f'<form method="post" action="{e(remove_url.replace("/0/", f"/{span.id}/"))}" '
-            f'hx-post="{e(remove_url.replace("/0/", f"/{span.id}/"))}" hx-target="#adjudication" hx-swap="outerHTML">'
+            f'<form method="post" action="{e(remove_url(span.id))}" '
+            f'hx-post="{e(remove_url(span.id))}" hx-target="#adjudication" hx-swap="outerHTML">'
             f'<input type="hidden" name="csrfmiddlewaretoken" value="{e(csrf)}"><input type="hidden" name="version" value="{e(str(version))}">'
             f'<button type="submit" class="remove" title="{title}">×</button></form>'
         )
         out.append(
-            f'<li style="--c:{e(span.colour)}"><span class="chip">{e(span.label)}</span> '
+            f'<li style="--c:{css_colour(span.colour)}"><span class="chip">{e(span.label)}</span> '
             f'<bdi dir="rtl" lang="ar">{e(text)}</bdi>{button}</li>'
         )
     return mark_safe("".join(out))
@@ -277,7 +277,7 @@ def _render(request: HttpRequest, project: Project, document: Document, state, s
         csrf=get_token(request), version=state.gold.version if state.gold else "", types=context["entity_types"],
     )
     context["gold_list_html"] = gold_list_html(
-        context["gold_spans"], remove_url=reverse("adjudicate_remove_span", args=[project.slug, document.pk, 0]),
+        context["gold_spans"], remove_url=lambda span_id: reverse("adjudicate_remove_span", args=[project.slug, document.pk, span_id]),
         csrf=get_token(request), version=state.gold.version if state.gold else "", locked=state.adjudicated,
     )
     response = render(request, template, context, status=status)

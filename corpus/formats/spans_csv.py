@@ -14,6 +14,7 @@ import csv
 import io
 from typing import Iterable, Iterator
 
+from corpus.formats._spreadsheet import safe_row, unsafe_cell
 from corpus.formats.base import DocumentRecord, SpanRecord, WriteOptions
 
 EXTENSIONS = ()
@@ -34,16 +35,17 @@ def write(records: Iterable[DocumentRecord], options: WriteOptions = WriteOption
         buffer.seek(0)
         buffer.truncate()
         for span in record.entities:
-            writer.writerow([
+            writer.writerow(safe_row([
                 record.document_id if record.document_id is not None else "", record.external_id, record.annotator,
                 span.id, span.type, span.start, span.end, record.text[span.start:span.end], span.kb_id, span.tagger,
                 "" if span.score is None else span.score,
-            ])
+            ]))
         yield buffer.getvalue().encode("utf-8")
 
 
 def read_rows(data: str) -> Iterator[tuple[str, SpanRecord]]:
     """(external id, span) per row: what the table holds, for checking an export."""
     for row in csv.DictReader(io.StringIO(data.lstrip("\ufeff"))):
+        row = {key: unsafe_cell(value) for key, value in row.items()}
         yield row["external_id"], SpanRecord(row["type"], int(row["start"]), int(row["end"]), row["entity_id"],
                                              row["kb_id"], row["tagger"], float(row["score"]) if row["score"] else None)

@@ -43,7 +43,8 @@ def test_only_admins_see_the_page(client, project, who, request):
     assert client.post(reverse("pretag_start", args=[project.slug])).status_code == 404
 
 
-def test_settings_are_saved_from_the_form(client, admin_user, project):
+def test_settings_are_saved_from_the_form(client, admin_user, project, settings):
+    settings.TAWSIM_MODEL_DIRS = ["/models"]
     client.force_login(admin_user)
     form = {"pretag_on_import": "on", "taggers": ["dates", "crf"], "ner_label_map": "PERS=PER\nLOC=GPE\nMISC=",
             "ner_model_path": " /models/ner ", "crf_retrain_every": "3"}

@@ -133,7 +133,8 @@ def test_the_job_reports_progress_while_it_runs(project, monkeypatch):
     assert (job.status, job.done, job.total) == ("done", 7, 7)
 
 
-def test_a_tagger_that_cannot_run_is_named_with_the_reason(document, tmp_path):
+def test_a_tagger_that_cannot_run_is_named_with_the_reason(document, tmp_path, settings):
+    settings.TAWSIM_MODEL_DIRS = [str(tmp_path)]
     project = document.project
     options = pretagging.PretagSettings.of(project)
     options.ner_model_path = str(tmp_path / "no-model")
@@ -267,3 +268,14 @@ def test_spans_outside_the_project_schema_are_dropped(document, monkeypatch):
     monkeypatch.setitem(pretagging.BUILDERS, "odd", lambda project, options: Odd())
     report = pretagging.pretag_documents(document.project, taggers=["odd"])
     assert report.dropped == 1 and not Suggestion.objects.exists()
+
+
+def test_a_model_folder_outside_the_allowed_ones_is_refused(document, tmp_path, settings):
+    settings.TAWSIM_MODEL_DIRS = [str(tmp_path / "models")]
+    options = pretagging.PretagSettings.of(document.project)
+    options.ner_model_path = str(tmp_path / "models" / ".." / "elsewhere")
+    with pytest.raises(pretagging.SettingsError, match="TAWSIM_MODEL_DIRS"):
+        pretagging.save_settings(document.project, options)
+    options.ner_model_path = str(tmp_path / "models" / "ner")
+    pretagging.save_settings(document.project, options)
+    assert pretagging.PretagSettings.of(document.project).ner_model_path == options.ner_model_path

@@ -2,9 +2,17 @@
 its labels mapped to the project's types through `ner_label_map`."""
 from __future__ import annotations
 
+import pytest
+
 from annotate import pretagging
 from annotate.models import Suggestion
 from tests.corpus.test_pretag_camel_ner import build_tiny_model, no_download  # noqa: F401 (fixture)
+
+
+@pytest.fixture(autouse=True)
+def models_from_tmp(settings, tmp_path):
+    """The tiny models these tests build live in tmp_path: allow loading from there."""
+    settings.TAWSIM_MODEL_DIRS = [str(tmp_path)]
 
 
 def configure(project, model, label_map):

@@ -90,8 +90,9 @@ def test_brat_keeps_spans_events_and_relations(record):
     (again,) = read_back("brat", written("brat", [record]))
     again = canonical(again)
     text = record.text
-    assert [(s.type, s.start, s.end) for s in again.entities] == [
-        (s.type, *without_edge_newlines(text, s.start, s.end)) for s in record.entities]
+    # brat trims a line break off a fragment's edge, which can reorder spans: compare as sets of lines.
+    assert sorted((s.type, s.start, s.end) for s in again.entities) == sorted(
+        (s.type, *without_edge_newlines(text, s.start, s.end)) for s in record.entities)
     assert [(e.type, e.trigger_start, e.trigger_end) for e in again.events] == [
         (e.type, *without_edge_newlines(text, e.trigger_start, e.trigger_end)) for e in record.events]
     assert [(e.arguments, e.attributes) for e in again.events] == [(e.arguments, e.attributes) for e in record.events]
