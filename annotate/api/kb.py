@@ -13,30 +13,23 @@ from django.db.models import Count
 from django.http import Http404
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from annotate.access import get_span_for
+from annotate.access import get_event_for, get_span_for
+from annotate.api.common import CONFLICT, INVALID, parsed, version_from
 from annotate.api.permissions import CanWriteSet, IsAdmin, IsProjectMember, IsReadRequest, IsReviewer
-from annotate.api.serializers import VERSION_HELP, ConflictSerializer, ErrorSerializer, VersionSerializer
+from annotate.api.serializers import VERSION_HELP, VersionSerializer
 from annotate.api.views import ProjectScoped, ServiceErrors
 from annotate.models import AnnotationSet, Event, EventCluster, KBEntity, Span
 from annotate.services import clusters, kb
-from annotate.access import get_event_for
 from annotate.views.clusters import event_mentions
 from annotate.views.kb import visible_to, with_snippets
 
-INVALID = OpenApiResponse(ErrorSerializer, description="Refused: `field` names the request field at fault.")
-CONFLICT = OpenApiResponse(ConflictSerializer, description="Stale version: nothing was changed.")
 EDITORS = IsReadRequest | IsReviewer | IsAdmin  # everyone reads; reviewers and admins change
 
-
-def _parsed(serializer_class, data) -> dict:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 def _version_of(annotation_set: AnnotationSet) -> int:
@@ -229,7 +222,7 @@ class KBEntityList(ProjectScoped, ServiceErrors, generics.ListCreateAPIView):
 
     @extend_schema(request=KBEntityCreateSerializer, responses={201: KBEntitySerializer, 400: INVALID})
     def post(self, request, slug: str):
-        data = _parsed(KBEntityCreateSerializer, request.data)
+        data = parsed(KBEntityCreateSerializer, request.data)
         entity = kb.create_entity(self.project, request.user, **data)
         entity.mention_count = 0
         return Response(KBEntitySerializer(entity).data, status=status.HTTP_201_CREATED)
@@ -257,7 +250,7 @@ class KBEntityDetail(KBEntityScoped, generics.GenericAPIView):
 
     @extend_schema(request=KBEntityUpdateSerializer, responses={200: KBEntitySerializer, 400: INVALID})
     def patch(self, request, slug: str, pk: int):
-        data = _parsed(KBEntityUpdateSerializer, request.data)
+        data = parsed(KBEntityUpdateSerializer, request.data)
         entity = kb.update_entity(self.entity, request.user, **data)
         return Response(KBEntitySerializer(entity).data)
 
@@ -290,7 +283,7 @@ class KBEntityMerge(KBEntityScoped, generics.GenericAPIView):
                    description="Fold the `source` entity into this one: its mentions move here, its name and "
                    "aliases become aliases, then it is deleted.")
     def post(self, request, slug: str, pk: int):
-        source_id = _parsed(MergeRequestSerializer, request.data)["source"]
+        source_id = parsed(MergeRequestSerializer, request.data)["source"]
         source = KBEntity.objects.select_related("entity_type").filter(project=self.project, pk=source_id).first()
         if source is None:
             raise Http404("no such entity")
@@ -331,7 +324,7 @@ class SpanKBLink(SpanScoped, generics.GenericAPIView):
     @extend_schema(request=KBLinkRequestSerializer, responses={200: KBSpanLinkSerializer, 400: INVALID, 409: CONFLICT},
                    description="Link the span to an entity of its type.")
     def post(self, request, pk: int):
-        data = _parsed(KBLinkRequestSerializer, request.data)
+        data = parsed(KBLinkRequestSerializer, request.data)
         kb.link_span(self.span, request.user, entity=self._entity(data["entity"]), version=data["version"])
         return self._link()
 
@@ -341,8 +334,7 @@ class SpanKBLink(SpanScoped, generics.GenericAPIView):
         description="Unlink the span from its entity.",
     )
     def delete(self, request, pk: int):
-        data = request.data if "version" in request.data else request.query_params
-        kb.unlink_span(self.span, request.user, version=_parsed(VersionSerializer, data)["version"])
+        kb.unlink_span(self.span, request.user, version=version_from(request))
         return self._link()
 
 
@@ -353,7 +345,7 @@ class SpanKBCreate(SpanScoped, generics.GenericAPIView):
                    responses={201: KBSpanCreateResultSerializer, 400: INVALID, 409: CONFLICT},
                    description="Create an entity from the span (its text and type) and link the span to it.")
     def post(self, request, pk: int):
-        data = _parsed(KBSpanCreateRequestSerializer, request.data)
+        data = parsed(KBSpanCreateRequestSerializer, request.data)
         entity = kb.create_entity_from_span(self.span, request.user, **data)
         entity.mention_count = 1
         body = {"entity": KBEntitySerializer(entity).data, "version": self.span.set.version}
@@ -368,7 +360,7 @@ class SpanKBLinkIdentical(SpanScoped, generics.GenericAPIView):
                    description="Link every unlinked span of the same set and type spelled like this one "
                    "(normalised) to this span's entity, in one change.")
     def post(self, request, pk: int):
-        version = _parsed(VersionSerializer, request.data)["version"]
+        version = parsed(VersionSerializer, request.data)["version"]
         linked = kb.link_identical_mentions(self.span, request.user, version=version)
         return Response({"linked": linked, "version": self.span.set.version})
 
@@ -395,7 +387,7 @@ class ClusterList(ProjectScoped, ServiceErrors, generics.ListCreateAPIView):
 
     @extend_schema(request=EventClusterWriteSerializer, responses={201: EventClusterSerializer, 400: INVALID})
     def post(self, request, slug: str):
-        data = _parsed(EventClusterWriteSerializer, request.data)
+        data = parsed(EventClusterWriteSerializer, request.data)
         cluster = clusters.create_cluster(self.project, request.user, name=data.get("name", ""),
                                           description=data.get("description", ""))
         cluster.mention_count = 0
@@ -426,7 +418,7 @@ class ClusterDetail(ClusterScoped, generics.GenericAPIView):
 
     @extend_schema(request=EventClusterWriteSerializer, responses={200: EventClusterSerializer, 400: INVALID})
     def patch(self, request, slug: str, pk: int):
-        data = _parsed(EventClusterWriteSerializer, request.data)
+        data = parsed(EventClusterWriteSerializer, request.data)
         cluster = clusters.update_cluster(self.cluster, request.user, **data)
         return Response(EventClusterSerializer(cluster).data)
 
@@ -443,7 +435,7 @@ class ClusterMerge(ClusterScoped, generics.GenericAPIView):
     @extend_schema(request=MergeRequestSerializer, responses={200: MergeResultSerializer, 400: INVALID},
                    description="Move every event of the `source` cluster into this one, then delete it.")
     def post(self, request, slug: str, pk: int):
-        source_id = _parsed(MergeRequestSerializer, request.data)["source"]
+        source_id = parsed(MergeRequestSerializer, request.data)["source"]
         source = EventCluster.objects.filter(project=self.project, pk=source_id).first()
         if source is None:
             raise Http404("no such cluster")
@@ -473,7 +465,7 @@ class EventClusterLink(EventScoped, generics.GenericAPIView):
                    responses={200: EventClusterLinkSerializer, 400: INVALID, 409: CONFLICT},
                    description="Put the event in a cluster (refused if it is already in another one).")
     def post(self, request, pk: int):
-        data = _parsed(ClusterJoinRequestSerializer, request.data)
+        data = parsed(ClusterJoinRequestSerializer, request.data)
         cluster = EventCluster.objects.filter(project_id=self.event.set.document.project_id, pk=data["cluster"]).first()
         if cluster is None:
             raise serializers.ValidationError({"cluster": [_("No cluster %(id)s in this project.") % {"id": data["cluster"]}]})
@@ -486,8 +478,7 @@ class EventClusterLink(EventScoped, generics.GenericAPIView):
         description="Take the event out of its cluster.",
     )
     def delete(self, request, pk: int):
-        data = request.data if "version" in request.data else request.query_params
-        clusters.leave_cluster(self.event, request.user, version=_parsed(VersionSerializer, data)["version"])
+        clusters.leave_cluster(self.event, request.user, version=version_from(request))
         return self._link()
 
 
@@ -498,7 +489,7 @@ class EventClusterCreate(EventScoped, generics.GenericAPIView):
                    responses={201: EventClusterLinkSerializer, 400: INVALID, 409: CONFLICT},
                    description="Create a cluster holding this event, in one change.")
     def post(self, request, pk: int):
-        data = _parsed(ClusterCreateForEventRequestSerializer, request.data)
+        data = parsed(ClusterCreateForEventRequestSerializer, request.data)
         clusters.create_cluster_for_event(self.event, request.user, **data)
         response = self._link()
         response.status_code = status.HTTP_201_CREATED

@@ -11,8 +11,9 @@ from rest_framework.response import Response
 
 from annotate import pretagging
 from annotate.api import serializers as s
+from annotate.api.common import CONFLICT, INVALID
 from annotate.api.permissions import CanWriteSet, IsAdmin, IsProjectMember
-from annotate.api.views import CONFLICT, INVALID, ProjectScoped, SetScoped
+from annotate.api.views import ProjectScoped, SetScoped
 from annotate.models import Event, Job, Suggestion
 from annotate.services.suggestions import (
     accept_all_suggestions,
@@ -20,7 +21,6 @@ from annotate.services.suggestions import (
     pending_suggestions,
     reject_suggestion,
 )
-
 
 # ---- serializers ----------------------------------------------------------------------
 

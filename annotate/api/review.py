@@ -12,12 +12,12 @@ from rest_framework.response import Response
 
 from annotate import services
 from annotate.access import REVIEW_ROLES, get_document_for, get_project_for
-from annotate.api.serializers import ConflictSerializer, ErrorSerializer, VersionSerializer
+from annotate.api.common import INVALID, parsed
+from annotate.api.serializers import ConflictSerializer, VersionSerializer
 from annotate.models import AnnotationSet, SetKind, SetStatus
 from annotate.services import adjudication, assignment
 from corpus.models import Project, Role
 
-INVALID = OpenApiResponse(ErrorSerializer, description="Refused: `field` names the request field at fault.")
 CONFLICT = OpenApiResponse(ConflictSerializer, description="Stale version of the gold set: nothing was changed.")
 
 
@@ -153,11 +153,6 @@ class ProjectView(Refusals, generics.GenericAPIView):
         self.project
 
 
-def _parsed(serializer_class, data) -> dict:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
 
 class Workflow(ProjectView):
     """The project's workflow options (project admins)."""
@@ -170,7 +165,7 @@ class Workflow(ProjectView):
 
     @extend_schema(responses={200: WorkflowSerializer, 400: INVALID})
     def patch(self, request, slug: str):
-        values = _parsed(WorkflowSerializer, request.data)
+        values = parsed(WorkflowSerializer, request.data)
         workflow = assignment.update_workflow(self.project, request.user, **values)
         return Response(WorkflowSerializer(workflow.__dict__).data)
 
@@ -188,7 +183,7 @@ class Assignments(ProjectView):
 
     @extend_schema(request=AssignRequestSerializer, responses={201: AssignResultSerializer, 400: INVALID})
     def post(self, request, slug: str):
-        data = _parsed(AssignRequestSerializer, request.data)
+        data = parsed(AssignRequestSerializer, request.data)
         created = assignment.assign_documents(
             self.project, annotators=data["annotators"], documents=data.get("documents"), by=request.user
         )
@@ -277,7 +272,7 @@ class AdjudicationDecide(DocumentAdjudication):
         description="Settle one open conflict: accept a variant, accept it with another entity type (edit), or reject it.",
     )
     def post(self, request, slug: str, pk: int):
-        data = _parsed(DecisionRequestSerializer, request.data)
+        data = parsed(DecisionRequestSerializer, request.data)
         decision = adjudication.decide(
             self.document, request.user, conflict_id=data["conflict"], action=data["action"],
             variant=data.get("variant"), entity_type=data.get("entity_type") or None, version=data["version"],
@@ -293,7 +288,7 @@ class AdjudicationConfirm(DocumentAdjudication):
         description="Mark the document adjudicated; refused while conflicts are open.",
     )
     def post(self, request, slug: str, pk: int):
-        version = _parsed(VersionSerializer, request.data)["version"]
+        version = parsed(VersionSerializer, request.data)["version"]
         gold = adjudication.confirm(self.document, request.user, version=version)
         return Response(GoldStateSerializer(gold).data)
 
@@ -306,6 +301,6 @@ class AdjudicationReopen(DocumentAdjudication):
         description="Reopen an adjudicated document (recorded).",
     )
     def post(self, request, slug: str, pk: int):
-        version = _parsed(VersionSerializer, request.data)["version"]
+        version = parsed(VersionSerializer, request.data)["version"]
         gold = adjudication.reopen(self.document, request.user, version=version)
         return Response(GoldStateSerializer(gold).data)

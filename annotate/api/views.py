@@ -30,14 +30,11 @@ from annotate.access import (
     role_in,
 )
 from annotate.api import serializers as s
+from annotate.api.common import CONFLICT, INVALID, parsed, version_from
 from annotate.api.permissions import CanWriteSet, IsAdmin, IsProjectMember, IsReadRequest, IsReviewer
 from annotate.models import AnnotationSet, Argument, Event, Relation, SetKind, Span
-
 from corpus import importing
 from corpus.models import Membership, Project
-
-INVALID = OpenApiResponse(s.ErrorSerializer, description="Refused: `field` names the request field at fault.")
-CONFLICT = OpenApiResponse(s.ConflictSerializer, description="Stale version: nothing was changed.")
 
 
 class ServiceErrors:
@@ -51,11 +48,6 @@ class ServiceErrors:
             return Response({"detail": exc.message, "field": exc.field or None}, status=status.HTTP_400_BAD_REQUEST)
         return super().handle_exception(exc)
 
-
-def _parsed(serializer_class, data) -> dict:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 # --- projects -------------------------------------------------------------------------
@@ -139,7 +131,7 @@ class DocumentImport(ProjectScoped, generics.GenericAPIView):
         description="Import documents (project admins only). Each file is all-or-nothing.",
     )
     def post(self, request, slug: str):
-        data = _parsed(s.ImportRequestSerializer, request.data)
+        data = parsed(s.ImportRequestSerializer, request.data)
         report = importing.import_uploads(
             self.project, data["files"], fmt=data["format"] or None, text_column=data["text_column"]
         )
@@ -182,7 +174,7 @@ class DocumentSets(ProjectScoped, generics.GenericAPIView):
         "or with kind=gold the gold set (reviewers and admins).",
     )
     def post(self, request, slug: str, pk: int):
-        kind = _parsed(s.OwnSetRequestSerializer, request.data)["kind"]
+        kind = parsed(s.OwnSetRequestSerializer, request.data)["kind"]
         if kind == SetKind.GOLD:
             if not (IsReviewer | IsAdmin)().has_permission(request, self):
                 raise PermissionDenied(_("Only reviewers and admins work on the gold set."))
@@ -229,7 +221,7 @@ class SetSpans(SetScoped, generics.ListCreateAPIView):
         responses={201: s.SpanWithVersionSerializer, 400: INVALID, 409: CONFLICT},
     )
     def post(self, request, pk: int):
-        data = _parsed(s.SpanCreateSerializer, request.data)
+        data = parsed(s.SpanCreateSerializer, request.data)
         span = services.create_span(
             self.annotation_set, request.user, entity_type=data["entity_type"], start=data["start"],
             end=data["end"], version=data["version"], snap_to_tokens=data["snap"],
@@ -247,7 +239,7 @@ class SetSubmit(SetScoped, generics.GenericAPIView):
         description="Mark the set submitted (no more changes until it is reopened).",
     )
     def post(self, request, pk: int):
-        version = _parsed(s.VersionSerializer, request.data)["version"]
+        version = parsed(s.VersionSerializer, request.data)["version"]
         annotation_set = services.submit_set(self.annotation_set, request.user, version=version)
         return Response(s.AnnotationSetSerializer(annotation_set).data)
 
@@ -263,7 +255,7 @@ class SetReopen(SetScoped, generics.GenericAPIView):
         description="Reopen a submitted set for changes.",
     )
     def post(self, request, pk: int):
-        version = _parsed(s.VersionSerializer, request.data)["version"]
+        version = parsed(s.VersionSerializer, request.data)["version"]
         annotation_set = services.reopen_set(self.annotation_set, request.user, version=version)
         return Response(s.AnnotationSetSerializer(annotation_set).data)
 
@@ -293,7 +285,7 @@ class SpanDetail(ServiceErrors, generics.GenericAPIView):
         description="Change the span's entity type.",
     )
     def patch(self, request, pk: int):
-        data = _parsed(s.SpanUpdateSerializer, request.data)
+        data = parsed(s.SpanUpdateSerializer, request.data)
         span = services.change_span_type(self.span, request.user, entity_type=data["entity_type"], version=data["version"])
         return Response(s.SpanWithVersionSerializer(span).data)
 
@@ -303,8 +295,7 @@ class SpanDetail(ServiceErrors, generics.GenericAPIView):
         description="Delete the span. The response carries the set's new version.",
     )
     def delete(self, request, pk: int):
-        data = request.data if "version" in request.data else request.query_params
-        version = _parsed(s.VersionSerializer, data)["version"]
+        version = version_from(request)
         annotation_set = self.annotation_set
         services.delete_span(self.span, request.user, version=version)
         return Response({"version": annotation_set.version})
@@ -352,7 +343,7 @@ class SetEvents(SetScoped, generics.ListCreateAPIView):
         description="Create an event: a type and a trigger (snapped like a span), attributes validated against the schema.",
     )
     def post(self, request, pk: int):
-        data = _parsed(s.EventCreateSerializer, request.data)
+        data = parsed(s.EventCreateSerializer, request.data)
         event = services.create_event(
             self.annotation_set, request.user, event_type=data["event_type"], trigger_start=data["trigger_start"],
             trigger_end=data["trigger_end"], attributes=data["attributes"], version=data["version"],
@@ -394,7 +385,7 @@ class EventDetail(EventScoped, generics.GenericAPIView):
         "attribute values. All or nothing.",
     )
     def patch(self, request, pk: int):
-        data = _parsed(s.EventUpdateSerializer, request.data)
+        data = parsed(s.EventUpdateSerializer, request.data)
         event, version = self.event, data["version"]
         with transaction.atomic():
             if "event_type" in data:
@@ -409,7 +400,7 @@ class EventDetail(EventScoped, generics.GenericAPIView):
         description="Delete the event and its arguments (the argument spans stay).",
     )
     def delete(self, request, pk: int):
-        version = _version_of(request)
+        version = version_from(request)
         annotation_set = self.annotation_set
         services.delete_event(self.event, request.user, version=version)
         return Response({"version": annotation_set.version})
@@ -425,7 +416,7 @@ class EventAttributes(EventScoped, generics.GenericAPIView):
         description="Set attribute values (e.g. factuality); each is checked against the schema. All or nothing.",
     )
     def patch(self, request, pk: int):
-        data = _parsed(s.AttributesUpdateSerializer, request.data)
+        data = parsed(s.AttributesUpdateSerializer, request.data)
         with transaction.atomic():
             _set_attributes(self.event, request.user, data["attributes"], data["version"])
         return Response(_event_out(self.event))
@@ -442,7 +433,7 @@ class EventArguments(EventScoped, generics.GenericAPIView):
         "(entity_type, start, end) in one step.",
     )
     def post(self, request, pk: int):
-        data = _parsed(s.ArgumentCreateSerializer, request.data)
+        data = parsed(s.ArgumentCreateSerializer, request.data)
         event = self.event
         if "span" in data:
             span = Span.objects.select_related("entity_type").filter(pk=data["span"], set=event.set).first()
@@ -478,7 +469,7 @@ class ArgumentDetail(ServiceErrors, generics.GenericAPIView):
         description="Remove the argument (its span stays).",
     )
     def delete(self, request, pk: int):
-        version = _version_of(request)
+        version = version_from(request)
         annotation_set = self.annotation_set
         services.remove_argument(self.argument, request.user, version=version)
         return Response({"version": annotation_set.version})
@@ -500,7 +491,7 @@ class SetRelations(SetScoped, generics.ListCreateAPIView):
         description="Link two spans of the set; the schema decides which entity types each relation type links.",
     )
     def post(self, request, pk: int):
-        data = _parsed(s.RelationCreateSerializer, request.data)
+        data = parsed(s.RelationCreateSerializer, request.data)
         spans = {
             span.pk: span
             for span in Span.objects.select_related("entity_type").filter(
@@ -538,12 +529,8 @@ class RelationDetail(ServiceErrors, generics.GenericAPIView):
         description="Delete the relation (its spans stay).",
     )
     def delete(self, request, pk: int):
-        version = _version_of(request)
+        version = version_from(request)
         annotation_set = self.annotation_set
         services.delete_relation(self.relation, request.user, version=version)
         return Response({"version": annotation_set.version})
 
-
-def _version_of(request) -> int:
-    data = request.data if "version" in request.data else request.query_params
-    return _parsed(s.VersionSerializer, data)["version"]
