@@ -1,6 +1,9 @@
 /* Tawsim editor: a text selection becomes code-point offsets, a type key or a palette
    click sends it to the server with htmx, and the server's partials replace the text,
    the lists, the event panel and the set's state (which carries the set version).
+   A span write (create, change type, delete) is answered with less: the blocks of text
+   it touched (span.blk, by id), its item in the span list, the count, the state and the
+   message, out of band, and #editor-change (the span to select) as the main swap.
 
    Offsets: every run of text sits in an element with data-o = its start in code points
    (Python str indices). JavaScript strings are UTF-16, so inside a run we count code
@@ -57,6 +60,7 @@
   let focusedSug = null; // the focused suggestion's id (a string)
   let resumeAt = null; // after a decision: where to look for the next suggestion, what to say
   let refreshWanted = false; // a tawsim:refresh arrived while a request was in flight
+  let partMissing = false; // an answer named a part the page lacks (see htmx:oobErrorNoTarget)
   let hideSuggestions = storedFlag("tawsim.hideSuggestions");
 
   function storedFlag(name) {
@@ -960,27 +964,43 @@
     }
   });
 
+  /* htmx settles every element an answer swapped in: act once, on the main one. */
   document.body.addEventListener("htmx:afterSettle", (event) => {
     const target = event.detail.target;
     if (target && target.id === "editor-messages") queued = null; // refused: drop what followed
-    if (!textEl() || !target || target.id !== "doc-text") return;
+    const swapped = event.target;
+    if (!textEl() || !target || swapped.id !== target.id) return;
+    if (swapped.id === "doc-text") settle(swapped.dataset.select, true);
+    else if (swapped.id === "editor-change") settle(swapped.dataset.select, false);
+  });
+
+  /* After a change: the whole editor was redrawn (`whole`), or only a span write's parts
+     (the annotations, the event panel and the suggestions are then as they were). */
+  function settle(select, whole) {
     window.getSelection().removeAllRanges();
     pending = null;
-    readAnnotations();
-    const panel = byId("event-panel");
-    selectedEvent = panel && panel.dataset.ev ? panel.dataset.ev : null;
+    if (whole) {
+      readAnnotations();
+      const panel = byId("event-panel");
+      selectedEvent = panel && panel.dataset.ev ? panel.dataset.ev : null;
+    }
     const detail = byId("span-detail");
     if (detail) detail.dataset.span = ""; // links may have changed: reload the mark's panel
-    const wanted = textEl().dataset.select || (selectedEvent ? null : selectedId);
-    selectSpan(wanted);
+    selectSpan(select || (selectedEvent ? null : selectedId));
     showEvent();
     busy = false; // normally released already, when the request's promise settled
     showSuggestionVisibility();
     resumeSuggestions();
+    // A span write's parts did not all fit the page (drawn before the server cut the
+    // text differently): fetch the whole editor rather than show half a change.
+    if (partMissing && !whole) refresh();
+    partMissing = false;
     const next = queued;
     queued = null;
     if (next) next();
-  });
+  }
+
+  document.body.addEventListener("htmx:oobErrorNoTarget", () => { partMissing = true; });
 
   document.body.addEventListener("htmx:responseError", (event) => {
     const status = event.detail.xhr.status;

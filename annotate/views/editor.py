@@ -5,6 +5,12 @@ user's), call annotate.services, and answer htmx requests with the editor's part
 the text as the main swap, the span list, the set's state (version, status, progress)
 and the message area out of band. Plain form posts are redirected back to the editor.
 
+The span endpoints (create, change type, delete) answer with less: the blocks of text
+the span touches, its item in the span list, the count, the set's state and the
+message, all out of band (SpanWrite, span_write_context). Only when the write reaches
+further (the span filled a role or ended a link, or a suggestion at its place is hidden
+or shown again) is the whole editor redrawn, as for every other change.
+
 The page also shows the set's pending suggestions (dashed marks, their data in the
 annotations JSON); deciding on one goes through annotate.views.pretag's endpoints,
 after which editor.js fetches these partials again with an htmx GET of the page.
@@ -12,14 +18,17 @@ after which editor.js fetches these partials again with an htmx GET of the page.
 from __future__ import annotations
 
 import json
-from typing import Callable
+from dataclasses import dataclass
+from typing import Callable, NamedTuple
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.db.models import OuterRef, Subquery
+from django.db import connection
+from django.db.models import OuterRef, Q, Subquery
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -38,8 +47,10 @@ from annotate.rendering import (
     Slot,
     SpanView,
     SuggestionView,
+    blocks_around,
+    render_blocks,
+    render_span_item,
     render_span_list,
-    render_text,
 )
 from annotate.views.pages import STATUS_LABELS, progress_for
 from annotate.views.pretag import TAGGER_LABELS
@@ -88,8 +99,12 @@ def _attribute_views(attributes: dict, values: dict) -> list[AttributeView]:
     return out
 
 
-def _event_rows(annotation_set: AnnotationSet) -> list[tuple]:
-    return list(Event.objects.filter(set=annotation_set).order_by("trigger_start", "pk").values_list(
+def _event_rows(annotation_set: AnnotationSet, within: tuple[int, int] | None = None) -> list[tuple]:
+    """The set's events (with `within`, only those triggered inside that range)."""
+    events = Event.objects.filter(set=annotation_set)
+    if within is not None:
+        events = events.filter(trigger_start__lt=within[1], trigger_end__gt=within[0])
+    return list(events.order_by("trigger_start", "pk").values_list(
         "pk", "event_type_id", "trigger_start", "trigger_end", "attributes"
     ))
 
@@ -150,14 +165,19 @@ def relation_views(
 
 
 def suggestion_views(annotation_set: AnnotationSet, entity_types: list) -> list[SuggestionView]:
-    """The set's pending suggestions (annotate.services.pending_suggestions: one query),
-    plus one query for role names when an event suggestion proposes arguments.
+    """The set's pending suggestions (pending_suggestion_views), after one EXISTS query.
 
     A document nobody pre-tagged skips the service: its query takes ~15 ms to build
     (Django compiles four EXISTS subqueries), a plain EXISTS well under one."""
-    text = annotation_set.document.text
     if not Suggestion.objects.filter(document_id=annotation_set.document_id).exists():
         return []
+    return pending_suggestion_views(annotation_set, entity_types)
+
+
+def pending_suggestion_views(annotation_set: AnnotationSet, entity_types: list) -> list[SuggestionView]:
+    """The set's pending suggestions (annotate.services.pending_suggestions: two queries),
+    plus one query for role names when an event suggestion proposes arguments."""
+    text = annotation_set.document.text
     pending = services.pending_suggestions(annotation_set)
     type_labels = {t.key: _type_label(t) for t in entity_types}
     event_type_ids = {s.event_type_id for s in pending if s.event_type_id and s.arguments}
@@ -191,13 +211,16 @@ def _offsets_fit(argument: dict, length: int) -> bool:
 
 
 def _palettes(project: Project) -> dict:
-    """The event types and the relation types (for the link chooser) of the full page."""
-    relation_types = project.relation_types.prefetch_related("source_types", "target_types")
+    """The event types and the relation types (for the link chooser) of the full page:
+    two queries, each relation type's source and target type keys aggregated with it."""
+    relation_types = project.relation_types.annotate(
+        sources=ArrayAgg("source_types__key", distinct=True), targets=ArrayAgg("target_types__key", distinct=True))
     return {
         "event_types": [{"type": t, "label": _label(t)} for t in project.event_types.all()],
         "relation_types": [
-            {"key": r.key, "label": _label(r), "sources": sorted(t.key for t in r.source_types.all()),
-             "targets": sorted(t.key for t in r.target_types.all())}
+            # A relation type without sources (or targets) aggregates [None].
+            {"key": r.key, "label": _label(r), "sources": sorted(filter(None, r.sources)),
+             "targets": sorted(filter(None, r.targets))}
             for r in relation_types
         ],
     }
@@ -212,12 +235,7 @@ def editor_context(
     document = annotation_set.document
     project: Project = document.project
     types = services.entity_types(project)  # loaded once per request, shared with the service
-    by_id = {t.pk: t for t in types}
-    rows = Span.objects.filter(set=annotation_set).values_list("pk", "entity_type_id", "start", "end")
-    spans = [
-        SpanView(pk, by_id[type_id].key, by_id[type_id].colour, _type_label(by_id[type_id]), start, end)
-        for pk, type_id, start, end in rows
-    ]
+    spans = span_views(annotation_set, types)
     spans_by_id = {span.id: span for span in spans}
     event_rows = _event_rows(annotation_set)
     relation_rows = _relation_rows(annotation_set) if len(spans) > 1 else []
@@ -238,7 +256,7 @@ def editor_context(
         "locked": locked,
         "status_label": STATUS_LABELS.get(annotation_set.status, annotation_set.status),
         "entity_types": [{"type": t, "label": _type_label(t)} for t in types],
-        "text_html": render_text(
+        "text_html": render_blocks(
             document.text, spans, [event.as_mark() for event in events], [s.as_mark() for s in suggestions]),
         "text_length": len(document.text),
         "span_list_html": render_span_list(document.text, spans),
@@ -262,6 +280,12 @@ def editor_context(
         context.update(_palettes(project))
     context.update(extra)
     return context
+
+
+def span_views(annotation_set: AnnotationSet, entity_types: list) -> list[SpanView]:
+    """Every span of the set, in no particular order (one query)."""
+    rows = Span.objects.filter(set=annotation_set).order_by().values_list("pk", "entity_type_id", "start", "end")
+    return _named_spans(rows, entity_types)
 
 
 def _editor_url(document: Document) -> str:
@@ -319,16 +343,17 @@ def _respond(
     a message and nothing else on refusal."""
     try:
         message, selected, *event = change()
-    except services.Conflict as error:
-        return _refused(request, annotation_set, error, 409, conflict=True)
-    except BadInput as error:
-        return _refused(request, annotation_set, error, 400)
-    except services.Invalid as error:
-        return _refused(request, annotation_set, error, 422)
+    except (services.Conflict, services.Invalid) as error:
+        return _refusal(request, annotation_set, error)
     if not request.htmx:
-        messages.success(request, message)
-        return _with_vary(redirect(_editor_url(annotation_set.document)))
-    selected_event = event[0] if event else _selected_event(request)
+        return _back_to_editor(request, annotation_set, message)
+    return _full_update(request, annotation_set, message, selected, event[0] if event else _selected_event(request))
+
+
+def _full_update(
+    request: HttpRequest, annotation_set: AnnotationSet, message: str, selected: int | None, selected_event: int | None
+) -> HttpResponse:
+    """The whole editor again: the text, every panel and list, the set's state."""
     context = editor_context(
         request, annotation_set, message=message, message_level="success", selected=selected,
         selected_event=selected_event,
@@ -336,10 +361,23 @@ def _respond(
     return _with_vary(render(request, TEMPLATE + "#update", context))
 
 
+def _back_to_editor(request: HttpRequest, annotation_set: AnnotationSet, message: str) -> HttpResponse:
+    """A plain form post's answer: the message for the next page, and a redirect to it."""
+    messages.success(request, message)
+    return _with_vary(redirect(_editor_url(annotation_set.document)))
+
+
 def _selected_event(request: HttpRequest) -> int | None:
     """The event the page had selected (sent with every change), kept selected after it."""
     raw = request.POST.get("event", "")
     return int(raw) if raw.isdecimal() and raw.isascii() else None
+
+
+def _refusal(request: HttpRequest, annotation_set: AnnotationSet, error: services.ServiceError) -> HttpResponse:
+    """409 for a stale version, 400 for a malformed request, 422 for any other refusal."""
+    if isinstance(error, services.Conflict):
+        return _refused(request, annotation_set, error, 409, conflict=True)
+    return _refused(request, annotation_set, error, 400 if isinstance(error, BadInput) else 422)
 
 
 def _refused(
@@ -361,6 +399,171 @@ def _text_of(annotation_set: AnnotationSet, start: int, end: int) -> str:
     return annotation_set.document.text[start:end]
 
 
+# --- span writes: an answer with only what the write changed ------------------------------
+
+@dataclass(frozen=True)
+class SpanWrite:
+    """What a span endpoint changed: the span, its place, its entity type before and
+    after (None: it did not exist before, or no longer does), and whether it reached
+    the events or links (it filled a role or ended a link: those panels change too)."""
+
+    span_id: int
+    start: int
+    end: int
+    type_before: int | None
+    type_after: int | None
+    reaches_links: bool = False
+
+    @property
+    def selected(self) -> int | None:
+        """The span to select afterwards: the one written, unless it is gone."""
+        return self.span_id if self.type_after is not None else None
+
+    @property
+    def type_ids(self) -> list[int]:
+        return [t for t in (self.type_before, self.type_after) if t is not None]
+
+
+def _respond_to_span_write(
+    request: HttpRequest, annotation_set: AnnotationSet, change: Callable[[], tuple[str, SpanWrite]]
+) -> HttpResponse:
+    """Run `change` (a span service call returning a message and the SpanWrite) and
+    answer with what it changed (the whole editor when it reached further); refusals
+    as in _respond."""
+    try:
+        message, write = change()
+    except (services.Conflict, services.Invalid) as error:
+        return _refusal(request, annotation_set, error)
+    if not request.htmx:
+        return _back_to_editor(request, annotation_set, message)
+    context = None if write.reaches_links else span_write_context(annotation_set, write)
+    if context is None:
+        return _full_update(request, annotation_set, message, write.selected, _selected_event(request))
+    context.update(message=message, message_level="success", editor_url=_editor_url(annotation_set.document))
+    response = render(request, TEMPLATE + "#spanwrite", context)
+    # The main swap is a marker element editor.js reacts to; the rest goes out of band.
+    response["HX-Retarget"] = "#editor-change"
+    response["HX-Reswap"] = "outerHTML"
+    return _with_vary(response)
+
+
+def span_write_context(annotation_set: AnnotationSet, write: SpanWrite) -> dict | None:
+    """What the span write's answer shows (template partial "spanwrite"): the blocks of
+    text around the span, the span list's change and count, the set's state. None when
+    the suggestions layer moves (the whole editor is then redrawn). One query on a
+    document without suggestions or events there (_read_around)."""
+    text = annotation_set.document.text
+    types = services.entity_types(annotation_set.document.project)  # already loaded by the service
+    lo, hi = blocks_around(text, write.start, write.end)
+    around = _read_around(annotation_set, write, lo, hi)
+    suggestions = _suggestions_if_unmoved(annotation_set, write, types) if around.suggested else []
+    if suggestions is None:
+        return None
+    spans = _named_spans(around.span_rows, types)
+    triggers = _trigger_marks(annotation_set, types, around.event_rows)
+    return {
+        "set": annotation_set,
+        "locked": False,  # a write was just accepted: the set is open
+        "status_label": STATUS_LABELS.get(annotation_set.status, annotation_set.status),
+        "selected": write.selected,
+        "blocks_html": render_blocks(
+            text, spans, triggers, [s.as_mark() for s in suggestions], within=(lo, hi), oob=True),
+        "span_count": around.span_count,
+        **_span_list_change(text, spans, write, around.next_span_id),
+    }
+
+
+class _Around(NamedTuple):
+    span_rows: list[tuple]  # the set's spans in the blocks: pk, entity type id, start, end
+    span_count: int  # how many spans the set has
+    next_span_id: int | None  # the span after the written one in the span list
+    event_rows: list[tuple]  # the events triggered in the blocks, shaped like _event_rows'
+    suggested: bool  # whether the document has suggestions at all
+
+
+# Rows (kind, id, type id, start, end): the set's spans in text[lo:hi], their count, the
+# span after the written one in list order (start, longest first, id), the events
+# triggered in text[lo:hi], and one suggestion of the document if it has any. Written
+# out: the same as a union of ORM querysets took longer than the rest of the answer.
+_AROUND_SQL = """
+SELECT 'span', id, entity_type_id, start, "end" FROM {span}
+ WHERE set_id = %(set)s AND start < %(hi)s AND "end" > %(lo)s
+UNION ALL
+SELECT 'count', count(*), NULL, NULL, NULL FROM {span} WHERE set_id = %(set)s
+UNION ALL
+(SELECT 'next', id, NULL, NULL, NULL FROM {span}
+  WHERE set_id = %(set)s AND (start, -"end", id) > (%(start)s, -%(end)s, %(id)s)
+  ORDER BY start, "end" DESC, id LIMIT 1)
+UNION ALL
+SELECT 'event', id, event_type_id, trigger_start, trigger_end FROM {event}
+ WHERE set_id = %(set)s AND trigger_start < %(hi)s AND trigger_end > %(lo)s
+UNION ALL
+(SELECT 'suggestion', id, NULL, NULL, NULL FROM {suggestion} WHERE document_id = %(document)s LIMIT 1)
+"""
+
+
+def _read_around(annotation_set: AnnotationSet, write: SpanWrite, lo: int, hi: int) -> _Around:
+    """What a span write's answer needs from the database (see _AROUND_SQL), in one query."""
+    tables = {name: connection.ops.quote_name(model._meta.db_table)
+              for name, model in (("span", Span), ("event", Event), ("suggestion", Suggestion))}
+    params = {"set": annotation_set.pk, "document": annotation_set.document_id, "lo": lo, "hi": hi,
+              "start": write.start, "end": write.end, "id": write.span_id}
+    with connection.cursor() as cursor:
+        cursor.execute(_AROUND_SQL.format(**tables), params)
+        rows = cursor.fetchall()
+    found = {"span": [], "count": [], "next": [], "event": [], "suggestion": []}
+    for kind, *row in rows:
+        found[kind].append(row)
+    return _Around(
+        span_rows=[tuple(row) for row in found["span"]],
+        span_count=found["count"][0][0],
+        next_span_id=found["next"][0][0] if found["next"] else None,
+        event_rows=[(*row, {}) for row in found["event"]],  # no attributes: a mark does not show them
+        suggested=bool(found["suggestion"]),
+    )
+
+
+def _named_spans(rows, entity_types: list) -> list[SpanView]:
+    """Span rows (pk, entity type id, start, end) as views: each type's key, colour and
+    label looked up once, not once a span."""
+    looks = {t.pk: (t.key, t.colour, _type_label(t)) for t in entity_types}
+    return [SpanView(pk, *looks[type_id], start, end) for pk, type_id, start, end in rows]
+
+
+def _suggestions_if_unmoved(annotation_set: AnnotationSet, write: SpanWrite, entity_types: list):
+    """The pending suggestions of a document that has some, or None when the write
+    changes which are pending.
+
+    Only a suggestion of the same type and place as the span is hidden by it (or shown
+    again without it); merging then decides anew among every suggestion overlapping
+    that one, possibly far from the span. So none there means nothing moved."""
+    place = Q(kind=Suggestion.Kind.ENTITY, start=write.start, end=write.end, entity_type_id__in=write.type_ids)
+    if Suggestion.objects.filter(place, document_id=annotation_set.document_id).exists():
+        return None
+    return pending_suggestion_views(annotation_set, entity_types)
+
+
+def _trigger_marks(annotation_set: AnnotationSet, entity_types: list, event_rows: list[tuple]) -> list[SpanView]:
+    """The events' trigger marks. Whether one is incomplete (a required role empty)
+    takes the schema, the arguments and every span: queries only when there are events."""
+    if not event_rows:
+        return []
+    schema = ProjectSchema.load(annotation_set.document.project)
+    spans = {span.id: span for span in span_views(annotation_set, entity_types)}
+    return [event.as_mark() for event in event_views(annotation_set, schema, spans, event_rows)]
+
+
+def _span_list_change(text: str, spans: list[SpanView], write: SpanWrite, next_span_id: int | None) -> dict:
+    """The span list's change, for the template: the item to insert and the item it goes
+    before (None: at the end), the item to replace, or the id of the item to remove."""
+    written = next((span for span in spans if span.id == write.span_id), None)
+    if written is None:
+        return {"removed_item": write.span_id}
+    if write.type_before is not None:
+        return {"replaced_item": render_span_item(text, written, oob=True)}
+    return {"added_item": render_span_item(text, written), "added_before": next_span_id}
+
+
 @require_POST
 @login_required
 def span_create(request: HttpRequest, set_id: int) -> HttpResponse:
@@ -373,9 +576,10 @@ def span_create(request: HttpRequest, set_id: int) -> HttpResponse:
             version=_int_field(request, "version"),
         )
         text = _text_of(annotation_set, span.start, span.end)
-        return _("Marked «%(text)s» as %(type)s.") % {"text": text, "type": _type_label(span.entity_type)}, span.pk
+        message = _("Marked «%(text)s» as %(type)s.") % {"text": text, "type": _type_label(span.entity_type)}
+        return message, SpanWrite(span.pk, span.start, span.end, None, span.entity_type_id)
 
-    return _respond(request, annotation_set, change)
+    return _respond_to_span_write(request, annotation_set, change)
 
 
 @require_POST
@@ -384,13 +588,15 @@ def span_change_type(request: HttpRequest, span_id: int) -> HttpResponse:
     span = get_span_for(request.user, span_id, write=True)
 
     def change():
+        before = span.entity_type_id
         services.change_span_type(
             span, request.user, entity_type=_type_field(request), version=_int_field(request, "version")
         )
         text = _text_of(span.set, span.start, span.end)
-        return _("«%(text)s» is now %(type)s.") % {"text": text, "type": _type_label(span.entity_type)}, span.pk
+        message = _("«%(text)s» is now %(type)s.") % {"text": text, "type": _type_label(span.entity_type)}
+        return message, SpanWrite(span.pk, span.start, span.end, before, span.entity_type_id)
 
-    return _respond(request, span.set, change)
+    return _respond_to_span_write(request, span.set, change)
 
 
 @require_POST
@@ -400,10 +606,21 @@ def span_delete(request: HttpRequest, span_id: int) -> HttpResponse:
 
     def change():
         text = _text_of(span.set, span.start, span.end)
-        services.delete_span(span, request.user, version=_int_field(request, "version"))
-        return _("Removed the mark on «%(text)s».") % {"text": text}, None
+        version = _int_field(request, "version")
+        # Asked before the delete: the arguments and links go with the span.
+        linked = _fills_a_role_or_link(span)
+        services.delete_span(span, request.user, version=version)
+        message = _("Removed the mark on «%(text)s».") % {"text": text}
+        return message, SpanWrite(span_id, span.start, span.end, span.entity_type_id, None, reaches_links=linked)
 
-    return _respond(request, span.set, change)
+    return _respond_to_span_write(request, span.set, change)
+
+
+def _fills_a_role_or_link(span: Span) -> bool:
+    """Whether an event argument or a relation uses the span (one query)."""
+    uses = Argument.objects.filter(span_id=span.pk).values("pk").union(
+        Relation.objects.filter(Q(source_id=span.pk) | Q(target_id=span.pk)).values("pk"), all=True)
+    return uses.exists()
 
 
 @require_POST

@@ -1,8 +1,19 @@
-"""annotate.rendering: text + spans → HTML runs with code-point offsets and nested marks."""
+"""annotate.rendering: text + spans → HTML runs with code-point offsets and nested marks,
+whole or in blocks (the editor's unit of redrawing)."""
 import re
 from html import unescape
 
-from annotate.rendering import SpanView, render_span_list, render_text
+from annotate.rendering import (
+    BLOCK_CHARS,
+    BLOCK_MAX_CHARS,
+    SpanView,
+    block_starts,
+    blocks_around,
+    render_blocks,
+    render_span_item,
+    render_span_list,
+    render_text,
+)
 
 RUN = re.compile(r'<span data-o="(\d+)">([^<]*)</span>')
 
@@ -130,3 +141,85 @@ def test_event_summary_names_fillers_and_attribute_values():
     assert event.missing == [] and event.as_mark().flags == ""
     slots[0].fillers.clear()
     assert [slot.key for slot in event.missing] == ["Participant"] and event.as_mark().flags == "incomplete"
+
+
+# --- blocks --------------------------------------------------------------------------------
+
+BLOCK_TAG = re.compile(r'<span class="blk" id="blk-(\d+)"[^>]*>')
+
+
+def split_blocks(html: str) -> list[tuple[int, str, str]]:
+    """(start, opening tag, inner HTML) of each block element: a block closes where the
+    depth of <span> elements opened inside it comes back to zero."""
+    out = []
+    for opening in BLOCK_TAG.finditer(html):
+        depth, at = 1, opening.end()
+        for tag in re.finditer(r"<(/?)span\b[^>]*>", html[at:]):
+            depth += -1 if tag.group(1) else 1
+            if depth == 0:
+                out.append((int(opening.group(1)), opening.group(0), html[at:at + tag.start()]))
+                break
+    return out
+
+
+NEWS = "قال سمير: الوفد وصل. ثم زار حلب؟ نعم!\nالرقم 3.5 «صحيح.» وانتهى اللقاء"
+
+
+def test_blocks_begin_after_sentence_ends_and_line_breaks_only():
+    starts = block_starts(NEWS)
+    assert starts == (0, NEWS.index("ثم"), NEWS.index("نعم"), NEWS.index("الرقم"), NEWS.index("وانتهى"))
+    # No cut after a colon, nor inside a number.
+    assert NEWS.index("الوفد") not in starts and NEWS.index("5") not in starts
+
+
+def test_a_long_sentence_is_cut_after_a_comma_past_block_chars_then_at_any_space():
+    words = "كلمة " * (BLOCK_CHARS // 5 + 10)
+    text = words + "، " + "كلمة " * 600
+    starts = block_starts(text)
+    assert starts[1] == len(words) + 2  # right after the comma and its space
+    lengths = [b - a for a, b in zip(starts, [*starts[1:], len(text)])]
+    assert max(lengths) <= BLOCK_MAX_CHARS + len("كلمة ")
+    assert all(text[start - 1] == " " for start in starts[1:])  # never inside a word
+    assert block_starts("كلمة" * 500) == (0,)  # no space at all: one block
+
+
+def test_blocks_cover_the_text_and_are_named_by_their_start():
+    spans = [view(1, NEWS.index("سمير"), NEWS.index("سمير") + 4), view(2, NEWS.index("حلب"), NEWS.index("حلب") + 3, "GPE")]
+    html = render_blocks(NEWS, spans)
+    assert "".join(piece for _o, piece in runs(html)) == NEWS
+    blocks = split_blocks(html)
+    assert [start for start, _tag, _inner in blocks] == list(block_starts(NEWS))
+    for start, _tag, inner in blocks:
+        assert runs(inner)[0][0] == start
+    assert text_of_mark(html, 1) == "سمير" and text_of_mark(html, 2) == "حلب"
+
+
+def test_a_mark_over_a_block_end_is_cut_there_with_one_label():
+    start, end = NEWS.index("الوفد"), NEWS.index("زار") + 3  # «الوفد وصل. ثم زار»
+    html = render_blocks(NEWS, [view(1, start, end)])
+    parts = marks(html, 1)
+    assert len(parts) == 2
+    assert "cont" not in parts[0] and "last" not in parts[0]
+    assert "cont" in parts[1] and "last" in parts[1]
+    assert text_of_mark(html, 1) == NEWS[start:end]
+
+
+def test_within_gives_only_the_blocks_a_range_touches_as_the_whole_text_has_them():
+    spans = [view(1, NEWS.index("حلب"), NEWS.index("حلب") + 3, "GPE"), view(2, NEWS.index("سمير"), NEWS.index("سمير") + 4)]
+    suggestion = SpanView(9, "GPE", "#3bb273", "مكان", NEWS.index("زار"), NEWS.index("زار") + 3, "sug")
+    whole = {start: (tag, inner) for start, tag, inner in split_blocks(render_blocks(NEWS, spans, [suggestion]))}
+    lo, hi = blocks_around(NEWS, NEWS.index("حلب"), NEWS.index("حلب") + 3)
+    assert (lo, hi) == (NEWS.index("ثم"), NEWS.index("نعم"))
+    part = split_blocks(render_blocks(NEWS, spans, [suggestion], within=(lo, hi), oob=True))
+    assert [start for start, _tag, _inner in part] == [lo]
+    [(start, tag, inner)] = part
+    assert 'hx-swap-oob="true"' in tag and inner == whole[start][1]
+    assert 'data-sug="9"' in inner and 'data-id="1"' in inner and 'data-id="2"' not in inner
+    assert blocks_around(NEWS, NEWS.index("وصل"), NEWS.index("زار") + 3) == (0, NEWS.index("نعم"))
+
+
+def test_a_span_list_item_is_named_for_out_of_band_swaps():
+    item = render_span_item("قال سمير", view(7, 4, 8))
+    assert item.startswith('<li id="sl-7" data-id="7"') and "hx-swap-oob" not in item
+    assert 'hx-swap-oob="true"' in render_span_item("قال سمير", view(7, 4, 8), oob=True)
+    assert render_span_list("قال سمير", [view(7, 4, 8)]) == item

@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from annotate.models import Span
+from annotate import services
+from annotate.models import AnnotationSet, Span
 from corpus.formats.base import DocumentRecord
 from corpus.importing import add_documents
 
@@ -129,3 +130,44 @@ def test_keyboard_selection_marks_a_word_and_submit_locks_the_set(page, live_ser
     page.keyboard.press("Delete")
     assert "أعد فتحها" in page.locator("#editor-messages").inner_text()  # refused in the page
     assert Span.objects.filter(pk=span.pk).exists()
+
+
+def test_a_span_write_redraws_only_its_sentence_and_list_item(page, live_server, live_document, annotator):
+    own = services.own_set(live_document, annotator)
+    for version, (key, word) in enumerate([("PER", "سمير داود"), ("GPE", "القاهرة")]):
+        start = TEXT.index(word)
+        services.create_span(own, annotator, entity_type=key, start=start, end=start + len(word), version=version)
+    log_in(page, live_server, "ann1", "pass-ann1")
+    page.goto(live_server.url + reverse("editor", args=[live_document.project.slug, live_document.pk]))
+    # The first line is its own block: a mark the page sets on it survives a write elsewhere.
+    page.evaluate("() => { document.getElementById('blk-0').dataset.probe = 'kept'; }")
+
+    select_in_text(page, "الزيارة", 0, 7)
+    page.keyboard.press("2")
+    page.locator('#doc-text mark[data-t="ORG"].sel').wait_for()
+    assert page.evaluate("() => document.getElementById('blk-0').dataset.probe") == "kept"
+    listed = page.locator("#span-list li bdi").all_inner_texts()
+    assert listed == ["سمير داود", "الزيارة", "القاهرة"]  # in text order
+    assert page.locator("#span-list li.sel bdi").inner_text() == "الزيارة"
+    assert page.locator("#span-count").inner_text() == "3"
+    assert page.locator("#set-state").get_attribute("data-version") == "3"
+
+    # The page carries the new version: the next write is accepted, and removes the item.
+    page.keyboard.press("Delete")
+    page.locator('#doc-text mark[data-t="ORG"]').wait_for(state="detached")
+    assert page.locator("#span-list li").count() == 2 and page.locator("#span-count").inner_text() == "2"
+    assert AnnotationSet.objects.get(pk=own.pk).version == 4
+    assert page.evaluate("() => document.getElementById('blk-0').dataset.probe") == "kept"
+
+
+def test_a_page_missing_a_part_of_the_answer_fetches_the_whole_editor(page, live_server, live_document, annotator):
+    log_in(page, live_server, "ann1", "pass-ann1")
+    page.goto(live_server.url + reverse("editor", args=[live_document.project.slug, live_document.pk]))
+    # As if the page had been drawn with other blocks than the server's.
+    page.evaluate("() => { document.getElementById('blk-0').id = 'blk-old'; }")
+    select_in_text(page, "دمشق", 0, 4)
+    with page.expect_request(lambda r: r.method == "GET" and "/documents/" in r.url):
+        page.keyboard.press("3")
+    page.locator('#doc-text mark[data-t="GPE"]').wait_for()
+    assert page.locator("#blk-0").count() == 1 and page.locator("#blk-old").count() == 0
+    assert page.locator("#span-list li").count() == 1 and page.locator("#span-count").inner_text() == "1"
