@@ -3,13 +3,38 @@ the object the user may access, or raises Http404 (never 403: a stranger must no
 learn that an object exists). Project membership helpers come from corpus.access."""
 from __future__ import annotations
 
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
-from annotate.models import AnnotationSet, Argument, Event, Relation, SetKind, Span
-from corpus.access import get_document_for, get_project_for, projects_for, role_in  # noqa: F401 (re-exported)
-from corpus.models import Role
+from annotate.models import AnnotationSet, Argument, Assignment, Event, Relation, SetKind, SetStatus, Span
+from corpus import access as corpus_access
+from corpus.access import get_project_for, projects_for, role_in  # noqa: F401 (re-exported)
+from corpus.models import Document, Project, Role
 
 REVIEW_ROLES = (Role.ADMIN, Role.REVIEWER)
+
+
+def get_document_for(user, project: Project, document_id: int) -> Document:
+    """A document of the project; an annotator gets only the documents given to them once
+    the project hands out assignments (see documents_for)."""
+    document = corpus_access.get_document_for(user, project, document_id)
+    if role_in(user, project) == Role.ANNOTATOR and not documents_for(user, project).filter(pk=document.pk).exists():
+        raise Http404("no such document")
+    return document
+
+
+def documents_for(user, project: Project) -> QuerySet[Document]:
+    """The documents the user may open. Reviewers and admins: all. Annotators: all until
+    the first assignment; from then on those assigned to them, and those they already
+    wrote in (work done before assignments began stays theirs)."""
+    documents = Document.objects.filter(project=project)
+    if role_in(user, project) != Role.ANNOTATOR:
+        return documents
+    assignments = Assignment.objects.filter(document__project=project)
+    assigned = assignments.filter(document=OuterRef("pk"), user=user)
+    worked_in = AnnotationSet.objects.filter(document=OuterRef("pk"), owner=user, kind=SetKind.ANNOTATOR).exclude(
+        status=SetStatus.NOT_STARTED, version=0)
+    return documents.filter(~Exists(assignments) | Exists(assigned) | Exists(worked_in))
 
 
 def can_read_set(user, annotation_set: AnnotationSet) -> bool:

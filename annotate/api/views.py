@@ -20,6 +20,7 @@ from annotate import services
 from annotate.access import (
     can_read_set,
     get_argument_for,
+    documents_for,
     get_document_for,
     get_event_for,
     get_project_for,
@@ -91,13 +92,15 @@ class ProjectDetail(ProjectScoped, generics.RetrieveAPIView):
 
 @extend_schema(parameters=[OpenApiParameter("external_id", str, description="Only the document with this external id.")])
 class DocumentList(ProjectScoped, generics.ListAPIView):
-    """The project's documents in import order, without their text."""
+    """The project's documents you may open (annotators: those assigned to them, once the
+    project hands out assignments), in import order, without their text."""
 
     serializer_class = s.DocumentSerializer
     permission_classes = [IsAuthenticated, IsProjectMember]
 
     def get_queryset(self):
-        documents = self.project.documents.defer("text").annotate(length=Length("text")).order_by("order")
+        documents = documents_for(self.request.user, self.project)
+        documents = documents.defer("text").annotate(length=Length("text")).order_by("order")
         external_id = self.request.query_params.get("external_id")
         return documents.filter(external_id=external_id) if external_id is not None else documents
 

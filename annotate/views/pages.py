@@ -11,7 +11,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from markdown_it import MarkdownIt
 
-from annotate.access import REVIEW_ROLES, get_project_for, role_in
+from annotate.access import REVIEW_ROLES, documents_for, get_project_for, role_in
 from annotate.models import AnnotationSet, SetKind, SetStatus
 from annotate.services import LOCKED_STATUSES, assignment
 from corpus.models import Document, Membership, Role
@@ -75,12 +75,8 @@ def home(request: HttpRequest) -> HttpResponse:
 def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
     project = get_project_for(request.user, slug)
     role = role_in(request.user, project)
-    # Annotators see their queue; reviewers and admins every document.
-    if role == Role.ANNOTATOR:
-        documents = assignment.assigned_documents(project, request.user)
-    else:
-        documents = Document.objects.filter(project=project).order_by("order")
-    documents = documents.only("id", "external_id", "title", "order")
+    # Annotators see the documents given to them; reviewers and admins every document.
+    documents = documents_for(request.user, project).order_by("order").only("id", "external_id", "title", "order")
     page = Paginator(documents, DOCUMENTS_PER_PAGE).get_page(request.GET.get("page"))
     statuses = dict(
         AnnotationSet.objects.filter(

@@ -218,3 +218,28 @@ def test_without_blind_mode_annotators_read_but_never_write_each_others_sets(
     assert theirs.spans.filter(pk=span.pk).exists()
     gold = services.gold_set(document)
     assert client.get(f"/api/sets/{gold.pk}/").status_code == 404
+
+
+def test_once_assignments_exist_annotators_open_only_their_documents(client, project, annotator, other_annotator,
+                                                                      reviewer):
+    first, second, third = make_documents(project, 3)
+    client.force_login(annotator)
+    before = client.get(f"/api/projects/{project.slug}/documents/").json()["results"]
+    assert len(before) == 3  # no assignments yet: every member works on every document
+    worked = services.own_set(third, annotator)  # work begun before the assignments
+    services.create_span(worked, annotator, entity_type="GPE", start=third.text.index("حلب"),
+                         end=third.text.index("حلب") + 3, version=None)
+    Assignment.objects.create(document=first, user=annotator)
+    Assignment.objects.create(document=second, user=other_annotator)
+
+    listed = [d["id"] for d in client.get(f"/api/projects/{project.slug}/documents/").json()["results"]]
+    assert listed == [first.pk, third.pk]
+    page = client.get(reverse("project_detail", args=[project.slug])).content.decode()
+    assert "خبر 0" in page and "خبر 1" not in page and "خبر 2" in page
+    for document, status in ((first, 200), (second, 404), (third, 200)):
+        assert client.get(reverse("editor", args=[project.slug, document.pk])).status_code == status
+        assert client.get(f"/api/projects/{project.slug}/documents/{document.pk}/").status_code == status
+        assert client.post(f"/api/projects/{project.slug}/documents/{document.pk}/sets/", {},
+                           content_type="application/json").status_code == status
+    client.force_login(reviewer)
+    assert client.get(reverse("editor", args=[project.slug, second.pk])).status_code == 200
