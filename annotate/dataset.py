@@ -25,7 +25,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
-from annotate.models import AnnotationSet, Argument, Event, Relation, SetKind, Span, Suggestion
+from annotate import export_rows
+from annotate.models import SetKind, Suggestion
 from annotate.services import bulk
 from corpus import importing
 from corpus.formats import WRITERS
@@ -41,7 +42,7 @@ from corpus.formats.base import (
 from corpus.models import Document, EntityType, Membership, Project
 from corpus.schema import ProjectSchema
 
-CHUNK = 500
+CHUNK = 1000
 MAX_MESSAGES = 50  # per file: enough to fix a file, not a flood
 SPLITS = ("train", "dev", "test")
 
@@ -95,20 +96,30 @@ class AnnotationSink:
     result: bulk.BulkResult = field(default_factory=bulk.BulkResult)
     seen: dict = field(default_factory=dict)  # document id -> what this file gave it
 
+    def __post_init__(self) -> None:
+        ProjectSchema.load(self.project)  # cached on the project: prepare() runs in the reader thread, without the database
+
     @property
     def schema(self) -> ProjectSchema:
         return ProjectSchema.load(self.project)
 
-    def add(self, items: list[tuple[int, str, DocumentRecord]]) -> None:
-        items = [item for item in items if item[2].has_annotations or item[2].status or item[2].warnings]
+    def prepare(self, text: str, record: DocumentRecord) -> bulk.CheckedDoc | None:
+        """Validate in the reader thread (pure: the schema is loaded). With --create-types
+        the check waits for add(), which creates the missing types first."""
+        if self.create_types or not _worth_checking(record):
+            return None
+        return bulk.check(self.schema, None, text, record, self.type_map)
+
+    def add(self, items: list[tuple[int, str, DocumentRecord, bulk.CheckedDoc | None]]) -> None:
+        items = [item for item in items if _worth_checking(item[2])]
         if not items:
             return  # plain documents: nothing to do here
-        records = [record for _id, _text, record in items]
         if self.create_types:
-            self._create_entity_types(records)
+            self._create_entity_types([record for _id, _text, record, _checked in items])
         checked = []
-        for pk, text, record in items:
-            doc = bulk.check(self.schema, pk, text, record, self.type_map)
+        for pk, text, record, prepared in items:
+            doc = prepared or bulk.check(self.schema, pk, text, record, self.type_map)
+            doc.document_id = pk
             self.errors.extend(doc.errors)
             self.unknown.update(doc.unknown)
             if self._repeated(doc):
@@ -185,6 +196,10 @@ class AnnotationSink:
         report.annotations = {name: n for name, n in counts.items() if n}
 
 
+def _worth_checking(record: DocumentRecord) -> bool:
+    return bool(record.has_annotations or record.status or record.warnings)
+
+
 def sinks(project: Project, target: bulk.Target, *, user=None, type_map: dict | None = None,
           create_types: bool = False) -> Callable[[str], AnnotationSink]:
     """One fresh sink per file, for corpus.importing.import_paths / import_uploads."""
@@ -218,13 +233,16 @@ class ExportOptions:
 
 
 class _Names:
-    """Schema ids -> keys, loaded once."""
+    """Schema ids -> keys, loaded once; type ids in code-point order of their keys (as
+    Python sorts strings), for the canonical order of export_rows' queries."""
 
     def __init__(self, schema: ProjectSchema):
         self.entity = {t.pk: key for key, t in schema.entity_types.items()}
         self.event = {e.model.pk: key for key, e in schema.event_types.items()}
         self.role = {r.model.pk: r.key for e in schema.event_types.values() for r in e.roles.values()}
         self.relation = {r.model.pk: key for key, r in schema.relation_types.items()}
+        self.entity_order = sorted(self.entity, key=self.entity.get)
+        self.event_order = sorted(self.event, key=self.event.get)
 
 
 def records(project: Project, options: ExportOptions, keep: Callable[[int], bool] | None = None,
@@ -243,29 +261,28 @@ def records(project: Project, options: ExportOptions, keep: Callable[[int], bool
         last = heads[-1][1]
         wanted = [pk for pk, _order in heads if keep is None or keep(pk)]
         if wanted:
-            for record in _chunk(project, wanted, options, names):
+            for record in _chunk(wanted, options, names):
                 if on_record:
                     on_record()
                 yield record
 
 
-def _chunk(project, document_ids: list[int], options: ExportOptions, names: _Names) -> Iterator[DocumentRecord]:
-    fields = ("pk", "external_id", "title", "text", "meta") if options.with_meta else ("pk", "external_id", "title", "text")
-    docs = {row[0]: row for row in Document.objects.filter(pk__in=document_ids).values_list(*fields)}
+def _chunk(document_ids: list[int], options: ExportOptions, names: _Names) -> Iterator[DocumentRecord]:
+    docs = export_rows.documents(document_ids, options.with_meta)
     if options.sets == "suggestions":
         yield from _suggestion_records(document_ids, docs, names)
         return
-    sets = _sets(project, document_ids, options)
-    set_ids = [s[0] for s in sets]
-    spans, events, arguments, relations = defaultdict(list), defaultdict(list), defaultdict(list), defaultdict(list)
-    for row in Span.objects.filter(set_id__in=set_ids).values_list("set_id", "pk", "entity_type_id", "start", "end", "kb_entity_id"):
+    sets = export_rows.sets(document_ids, options.sets, options.statuses)
+    spans, events, arguments, relations = (defaultdict(list) for _ in range(4))
+    span_rows, event_rows, argument_rows, relation_rows = export_rows.annotations(
+        [s[0] for s in sets], names.entity_order, names.event_order)
+    for row in span_rows:
         spans[row[0]].append(row)
-    for row in Event.objects.filter(set_id__in=set_ids).values_list(
-            "set_id", "pk", "event_type_id", "trigger_start", "trigger_end", "attributes", "cluster_id"):
+    for row in event_rows:
         events[row[0]].append(row)
-    for row in Argument.objects.filter(event__set_id__in=set_ids).values_list("event_id", "role_id", "span_id"):
+    for row in argument_rows:
         arguments[row[0]].append(row)
-    for row in Relation.objects.filter(set_id__in=set_ids).values_list("set_id", "relation_type_id", "source_id", "target_id"):
+    for row in relation_rows:
         relations[row[0]].append(row)
     by_document = defaultdict(list)
     for row in sets:
@@ -283,40 +300,29 @@ def _chunk(project, document_ids: list[int], options: ExportOptions, names: _Nam
             yield record
 
 
-def _sets(project, document_ids: list[int], options: ExportOptions) -> list[tuple]:
-    sets = AnnotationSet.objects.filter(document_id__in=document_ids)
-    if options.sets == "gold":
-        sets = sets.filter(kind=SetKind.GOLD)
-    elif options.sets.startswith("annotator:"):
-        sets = sets.filter(kind=SetKind.ANNOTATOR, owner__username=options.sets.partition(":")[2])
-    if options.statuses:
-        sets = sets.filter(status__in=options.statuses)
-    # gold first, then annotators by name: a stable order for "all"
-    return list(sets.order_by("document_id", "-kind", "owner__username").values_list(
-        "pk", "document_id", "owner__username", "status", "kind"))
-
-
 def _record(doc: tuple, annotator: str, status: str) -> DocumentRecord:
-    return DocumentRecord(text=doc[3], external_id=doc[1], title=doc[2], meta=doc[4] if len(doc) > 4 else {},
-                          document_id=doc[0], annotator=annotator or "", status=status)
+    pk, external_id, title, text, meta = doc
+    return DocumentRecord(text=text, external_id=external_id, title=title, meta=meta,
+                          document_id=pk, annotator=annotator, status=status)
 
 
 def _fill(record: DocumentRecord, spans: list, events: list, arguments: dict, relations: list, names: _Names) -> None:
-    """Canonical order and ids, built directly (this runs for every exported document)."""
-    entity = names.entity
-    spans = sorted(spans, key=lambda r: (r[3], -r[4], entity[r[2]]))
+    """Ids in canonical order (the rows come sorted: see export_rows); this runs for every
+    exported document, so it builds the records directly."""
     ids, order = {}, {}
+    entity, role, relation = names.entity, names.role, names.relation
+    entities = record.entities
     for number, (_set, pk, etype, start, end, kb) in enumerate(spans, 1):
-        ids[pk], order[pk] = f"T{number}", number
-        record.entities.append(SpanRecord(entity[etype], start, end, f"T{number}", str(kb) if kb else ""))
-    for number, row in enumerate(sorted(events, key=lambda r: (r[3], -r[4], names.event[r[2]], r[1])), 1):
-        _set, pk, etype, start, end, attributes, cluster = row
-        args = sorted(arguments.get(pk, ()), key=lambda a: (names.role[a[1]], order[a[2]]))
+        ids[pk] = span_id = f"T{number}"
+        order[pk] = number
+        entities.append(SpanRecord(entity[etype], start, end, span_id, str(kb) if kb else ""))
+    for number, (_set, pk, etype, start, end, attributes, cluster) in enumerate(events, 1):
+        args = sorted(arguments.get(pk, ()), key=lambda a: (role[a[1]], order[a[2]]))
         record.events.append(EventRecord(
-            names.event[etype], start, end, [ArgumentRecord(names.role[role], ids[span]) for _e, role, span in args],
+            names.event[etype], start, end, [ArgumentRecord(role[r], ids[span]) for _e, r, span in args],
             attributes, f"E{number}", str(cluster) if cluster else ""))
-    ordered = sorted(relations, key=lambda r: (names.relation[r[1]], order[r[2]], order[r[3]]))
-    record.relations = [RelationRecord(names.relation[rtype], ids[s], ids[t], f"R{n}")
+    ordered = sorted(relations, key=lambda r: (relation[r[1]], order[r[2]], order[r[3]]))
+    record.relations = [RelationRecord(relation[rtype], ids[s], ids[t], f"R{n}")
                         for n, (_set, rtype, s, t) in enumerate(ordered, 1)]
 
 

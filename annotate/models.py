@@ -16,7 +16,9 @@ from django.db.models import F, Q
 from corpus.models import Document, EntityType, EventType, Project, RelationType, RoleType
 
 # Reverse accessor `history` on every tracked model (pghistory's default, `events`, would clash).
-HISTORY = pghistory.ObjForeignKey(related_name="history")
+# History is looked up by object and by context only, so only these two are indexed
+# (settings.PGHISTORY_FOREIGN_KEY_FIELD leaves the copied foreign keys unindexed).
+HISTORY = pghistory.ObjForeignKey(related_name="history", db_index=True)
 
 
 def tracked(model_name: str):
@@ -152,7 +154,8 @@ class EventCluster(models.Model):
 
 @tracked("SpanHistory")
 class Span(models.Model):
-    set = models.ForeignKey(AnnotationSet, on_delete=models.CASCADE, related_name="spans")
+    # indexed by span_unique_in_set, which starts with set
+    set = models.ForeignKey(AnnotationSet, on_delete=models.CASCADE, related_name="spans", db_index=False)
     entity_type = models.ForeignKey(EntityType, on_delete=models.PROTECT, related_name="spans")
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()
@@ -202,7 +205,8 @@ class Event(models.Model):
 
 @tracked("ArgumentHistory")
 class Argument(models.Model):
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="arguments")
+    # indexed by argument_unique, which starts with event
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="arguments", db_index=False)
     role = models.ForeignKey(RoleType, on_delete=models.PROTECT, related_name="+")
     span = models.ForeignKey(Span, on_delete=models.CASCADE, related_name="arguments")
 
@@ -219,7 +223,8 @@ class Argument(models.Model):
 
 @tracked("RelationHistory")
 class Relation(models.Model):
-    set = models.ForeignKey(AnnotationSet, on_delete=models.CASCADE, related_name="relations")
+    # indexed by relation_unique, which starts with set
+    set = models.ForeignKey(AnnotationSet, on_delete=models.CASCADE, related_name="relations", db_index=False)
     relation_type = models.ForeignKey(RelationType, on_delete=models.PROTECT, related_name="relations")
     source = models.ForeignKey(Span, on_delete=models.CASCADE, related_name="outgoing_relations")
     target = models.ForeignKey(Span, on_delete=models.CASCADE, related_name="incoming_relations")

@@ -31,6 +31,7 @@ from corpus.formats import ReadOptions, is_importable, read_file
 from corpus.formats._text import normalise_newlines
 from corpus.formats.base import DocumentRecord, FormatError
 from corpus.models import Document, Project
+from corpus.signals import documents_imported
 
 # Rows per COPY batch and per duplicate query: big enough to amortise the round trips,
 # small enough that a batch of long documents stays well inside the memory budget.
@@ -57,11 +58,17 @@ class FileRejected(Exception):
 class Sink(Protocol):
     """Receives every stored batch inside the file's transaction: what to do with the
     records' annotations is the caller's business (corpus never imports annotate).
-    `add` gets (document id, stored text, record) for every record, duplicates included
-    (their id is the existing document's); `close` runs after the last batch and may
-    raise FileRejected or FormatError to roll the whole file back."""
 
-    def add(self, items: list[tuple[int, str, DocumentRecord]]) -> None: ...
+    `prepare(text, record)` runs in the reader thread, without the database, for every
+    record before its batch is stored: pure work there (validation) overlaps with the
+    database storing the previous batch. `add` gets (document id, stored text, record,
+    what prepare returned) for every record, duplicates included (their id is the
+    existing document's); `close` runs after the last batch and may raise FileRejected
+    or FormatError to roll the whole file back."""
+
+    def prepare(self, text: str, record: DocumentRecord) -> object: ...
+
+    def add(self, items: list[tuple[int, str, DocumentRecord, object]]) -> None: ...
 
     def close(self) -> None: ...
 
@@ -124,11 +131,17 @@ def add_documents(project: Project, records: Iterable[DocumentRecord], sink: Sin
     `sink` gets each batch's document ids to store the annotations beside them.
 
     Raises FormatError (and stores nothing) if a record's external id or title is too long.
+    Once the transaction commits, `corpus.signals.documents_imported` names the new documents.
     """
     with transaction.atomic():
-        result = _Inserter(project, sink).add(records)
+        inserter = _Inserter(project, sink)
+        result = inserter.add(records)
         if sink is not None:
             sink.close()
+        if result.imported:
+            new_ids = list(project.documents.filter(order__gt=inserter.first_order).values_list("pk", flat=True))
+            transaction.on_commit(
+                lambda: documents_imported.send(sender=Document, project=project, document_ids=new_ids))
         return result
 
 
@@ -236,11 +249,12 @@ class _Inserter:
         self.result = AddResult()
         # Lock the project row: concurrent imports queue here, so orders never collide.
         Project.objects.select_for_update().filter(pk=project.pk).values_list("pk", flat=True).first()
-        self.order = project.documents.aggregate(m=Max("order"))["m"] or 0
+        self.order = self.first_order = project.documents.aggregate(m=Max("order"))["m"] or 0
         self.now = timezone.now()
 
     def add(self, records: Iterable[DocumentRecord]) -> AddResult:
-        with closing(_in_background(_prepared_batches(records))) as batches:
+        prepare = getattr(self.sink, "prepare", None)
+        with closing(_in_background(_prepared_batches(records, prepare))) as batches:
             for batch in batches:
                 self._store(batch)
         return self.result
@@ -248,12 +262,12 @@ class _Inserter:
     def _store(self, batch: list[_Prepared]) -> None:
         # Earlier batches are already in the table, so this one query per batch also
         # catches duplicates between batches of the same file.
-        digests = {digest for _text, digest, _record in batch}
+        digests = {digest for _text, digest, _record, _prepared in batch}
         seen = set(
             Document.objects.filter(project=self.project, sha256__in=digests).values_list("sha256", flat=True)
         )
         rows = []
-        for text, digest, record in batch:
+        for text, digest, record, _prepared in batch:
             if digest in seen:
                 self.result.duplicates += 1
                 continue
@@ -266,7 +280,7 @@ class _Inserter:
             ids = dict(
                 Document.objects.filter(project=self.project, sha256__in=digests).values_list("sha256", "pk")
             )
-            self.sink.add([(ids[digest], text, record) for text, digest, record in batch])
+            self.sink.add([(ids[digest], text, record, prepared) for text, digest, record, prepared in batch])
 
     def _row(self, text: str, record: DocumentRecord, digest: str) -> tuple:
         external_id = record.external_id or f"doc-{self.order}"
@@ -276,14 +290,16 @@ class _Inserter:
         return (self.project.pk, external_id, record.title, text, meta, digest, self.order, self.now)
 
 
-_Prepared = tuple[str, str, DocumentRecord]  # normalised text, its SHA-256, the record
+_Prepared = tuple[str, str, DocumentRecord, object]  # normalised text, its SHA-256, the record, Sink.prepare's
 
 
-def _prepared_batches(records: Iterable[DocumentRecord]) -> Iterator[list[_Prepared]]:
+def _prepared_batches(records: Iterable[DocumentRecord],
+                      prepare: Callable[[str, DocumentRecord], object] | None = None) -> Iterator[list[_Prepared]]:
     batch: list[_Prepared] = []
     for record in records:
         text = normalise_text(record.text)
-        batch.append((text, hashlib.sha256(text.encode("utf-8")).hexdigest(), record))
+        prepared = prepare(text, record) if prepare is not None else None
+        batch.append((text, hashlib.sha256(text.encode("utf-8")).hexdigest(), record, prepared))
         if len(batch) >= BATCH_SIZE:
             yield batch
             batch = []

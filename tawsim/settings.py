@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pghistory
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -153,6 +154,12 @@ SPECTACULAR_SETTINGS = {
         "JobStatusEnum": "annotate.models.Job.Status",
     },
 }
+
+# History rows (django-pghistory) copy the tracked row's foreign keys as plain columns;
+# history is read by object and by context (both indexed), never by those columns, and
+# each needless index slows every bulk import.
+PGHISTORY_FOREIGN_KEY_FIELD = pghistory.ForeignKey(db_index=False)
+PGHISTORY_CONTEXT_FIELD = pghistory.ContextForeignKey(db_index=True)
 
 # Background jobs (pre-tagging, exports, agreement) go through Django's task framework;
 # `manage.py db_worker` runs them. Tests swap in the immediate backend.

@@ -292,10 +292,10 @@ def _allocate(model, count: int) -> list[int]:
     if not count:
         return []
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-            [model._meta.db_table, count],
-        )
+        # The sequence is named once: pg_get_serial_sequence per row costs five times the nextval.
+        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [model._meta.db_table])
+        [sequence] = cursor.fetchone()
+        cursor.execute("SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [sequence, count])
         return [row[0] for row in cursor.fetchall()]
 
 

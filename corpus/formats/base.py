@@ -24,7 +24,7 @@ class FormatError(ValueError):
         return f"{where}: {self.reason}"
 
 
-@dataclass
+@dataclass(slots=True)
 class SpanRecord:
     type: str
     start: int
@@ -36,13 +36,13 @@ class SpanRecord:
     score: float | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class ArgumentRecord:
     role: str
     entity_id: str
 
 
-@dataclass
+@dataclass(slots=True)
 class EventRecord:
     type: str
     trigger_start: int
@@ -55,7 +55,7 @@ class EventRecord:
     score: float | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class RelationRecord:
     type: str
     source: str

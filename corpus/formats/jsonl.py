@@ -10,6 +10,7 @@ from typing import Any, BinaryIO, Iterator
 
 from django.utils.translation import gettext as _
 
+from corpus.formats import _json as fast_json
 from corpus.formats._encoding import iter_lines
 from corpus.formats._options import ReadOptions
 from corpus.formats._text import document_text
@@ -27,7 +28,7 @@ def read(stream: BinaryIO, name: str, options: ReadOptions = ReadOptions()) -> I
 
 def _parse(line: str, name: str, number: int) -> dict:
     try:
-        item = json.loads(line)
+        item = fast_json.loads(line)
     except json.JSONDecodeError as error:
         raise FormatError(
             _("malformed JSON: %(error)s at column %(column)d") % {"error": error.msg, "column": error.colno},

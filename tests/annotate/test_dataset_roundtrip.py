@@ -93,6 +93,14 @@ def _without_ids(fmt: str, data: bytes) -> bytes:
     return data
 
 
+def test_meta_numbers_beyond_64_bits_survive_import_and_export(project):
+    record = sample_record(3)
+    record.meta = {"wire_id": 123456789012345678901234567890, "source": "wire"}
+    assert store(project, [record]).errors == []
+    [line] = exported(project, "tawsim").splitlines()
+    assert json.loads(line)["meta"] == {"wire_id": 123456789012345678901234567890, "source": "wire"}
+
+
 @pytest.mark.parametrize("fmt", READABLE)
 def test_export_import_export_is_identical(filled, fmt):
     first = exported(filled, fmt)

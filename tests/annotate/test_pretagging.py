@@ -242,6 +242,25 @@ def test_import_signal_starts_pretagging_only_when_the_project_asks(document, dj
     assert texts_of(document) == [("dates", "DATE", "١٢ آذار 2021")]
 
 
+def test_importing_a_file_pretags_only_its_new_documents_when_the_project_asks(project, tmp_path,
+                                                                               django_capture_on_commit_callbacks):
+    from corpus.importing import import_paths
+
+    [earlier] = add_docs(project, ["وصل الوفد في ٣ أيار 2020."])
+    options = pretagging.PretagSettings.of(project)
+    options.pretag_on_import, options.taggers = True, ["dates"]
+    pretagging.save_settings(project, options)
+    path = tmp_path / "news.jsonl"
+    path.write_text('{"text": "اجتمع الوفد في ١٢ آذار 2021."}\n{"text": "وصل الوفد في ٣ أيار 2020."}\n', encoding="utf-8")
+    with django_capture_on_commit_callbacks(execute=True):
+        report = import_paths(project, [path])
+    assert report.imported == 1 and report.duplicates == 1
+    new = project.documents.exclude(pk=earlier.pk).get()
+    job = Job.objects.get()
+    assert job.params["documents"] == [new.pk] and job.status == "done"
+    assert texts_of(new) == [("dates", "DATE", "١٢ آذار 2021")] and texts_of(earlier) == []
+
+
 def test_settings_refuse_unknown_taggers_and_types(project):
     options = pretagging.PretagSettings.of(project)
     options.ner_label_map = {"PERS": "PERSON"}
