@@ -27,6 +27,7 @@ FORMAT_LABELS = {
     "brat": _("brat standoff (zip)"),
     "spacy": _("spaCy DocBin (.spacy)"),
     "hf": _("Hugging Face datasets (zip: JSONL + dataset_info)"),
+    "hf-parquet": _("Hugging Face datasets (zip: Parquet + dataset_info)"),
     "csv": _("CSV of spans (spreadsheets)"),
     "doccano": _("doccano JSONL"),
     "labelstudio": _("Label Studio JSON"),

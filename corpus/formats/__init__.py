@@ -19,7 +19,9 @@ from typing import BinaryIO, Iterator
 
 from django.utils.translation import gettext as _
 
-from corpus.formats import brat, conll, csv, doccano, hf, jsonl, labelstudio, spacy_format, spans_csv, tawsim_jsonl, text
+from corpus.formats import (
+    brat, conll, csv, doccano, hf, hf_parquet, jsonl, labelstudio, spacy_format, spans_csv, tawsim_jsonl, text,
+)
 from corpus.formats._options import ReadOptions
 from corpus.formats._zip import iter_members
 from corpus.formats.base import DocumentRecord, FormatError
@@ -32,8 +34,8 @@ FORMATS = {
 # Formats that carry annotations (importable into a set or as suggestions).
 ANNOTATED_FORMATS = tuple(name for name, module in FORMATS.items() if getattr(module, "ANNOTATED", False))
 WRITERS = {
-    "tawsim": tawsim_jsonl, "conll": conll, "brat": brat, "spacy": spacy_format, "hf": hf, "csv": spans_csv,
-    "doccano": doccano, "labelstudio": labelstudio,
+    "tawsim": tawsim_jsonl, "conll": conll, "brat": brat, "spacy": spacy_format, "hf": hf, "hf-parquet": hf_parquet,
+    "csv": spans_csv, "doccano": doccano, "labelstudio": labelstudio,
 }
 EXTENSIONS = {ext: fmt for fmt, module in FORMATS.items() for ext in module.EXTENSIONS}
 # Named in messages about archives: the plain document formats (annotated ones are listed in the docs).

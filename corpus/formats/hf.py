@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import zipfile
 import zlib
-from typing import BinaryIO, Iterable, Iterator
+from typing import BinaryIO, Callable, Iterable, Iterator
 
 from django.utils.translation import gettext as _
 
@@ -115,30 +115,39 @@ def to_json(record: DocumentRecord, labels: _Labels, warnings: list[str]) -> dic
     }
 
 
-def members(parts: list[tuple[str, Iterable[DocumentRecord]]], options: WriteOptions) -> Iterator[tuple[str, Iterable[bytes]]]:
+def jsonl_member(rows: Iterable[dict]) -> Iterator[bytes]:
+    for row in rows:
+        yield (json.dumps(row, ensure_ascii=False) + "\n").encode()
+
+
+def members(parts: list[tuple[str, Iterable[DocumentRecord]]], options: WriteOptions, *,
+            encode: Callable[[Iterable[dict]], Iterator[bytes]] = jsonl_member,
+            suffix: str = ".jsonl") -> Iterator[tuple[str, Iterable[bytes]]]:
+    """The archive's members: one data file per split (`encode` turns rows into its
+    bytes: JSONL here, Parquet in hf_parquet), then dataset_info.json and the card."""
     labels, counts = _Labels(options.entity_types), {}
     for split, records in parts:
         name = SPLIT_NAMES.get(split, split)
         counts[name] = 0
 
-        def lines(records=records, name=name) -> Iterator[bytes]:
+        def rows(records=records, name=name) -> Iterator[dict]:
             for record in records:
                 counts[name] += 1
-                yield (json.dumps(to_json(record, labels, options.warnings), ensure_ascii=False) + "\n").encode()
+                yield to_json(record, labels, options.warnings)
 
-        yield f"data/{name}.jsonl", lines()
+        yield f"data/{name}{suffix}", encode(rows())
     info = {
         "description": f"Tawsim export of {options.project or 'a project'}. {OFFSETS_NOTE}",
         "features": features(labels.names),
         "splits": {name: {"name": name, "num_examples": n} for name, n in counts.items()},
-        "data_files": {name: f"data/{name}.jsonl" for name in counts},
+        "data_files": {name: f"data/{name}{suffix}" for name in counts},
     }
     yield "dataset_info.json", [json.dumps(info, ensure_ascii=False, indent=2).encode()]
-    yield "README.md", [card(options, labels.names, counts).encode()]
+    yield "README.md", [card(options, labels.names, counts, suffix).encode()]
 
 
-def card(options: WriteOptions, labels: list[str], counts: dict) -> str:
-    files = "\n".join(f"  - split: {name}\n    path: data/{name}.jsonl" for name in counts)
+def card(options: WriteOptions, labels: list[str], counts: dict, suffix: str = ".jsonl") -> str:
+    files = "\n".join(f"  - split: {name}\n    path: data/{name}{suffix}" for name in counts)
     return (
         f"---\nconfigs:\n- config_name: default\n  data_files:\n{files}\nlanguage:\n- ar\n"
         f"task_categories:\n- token-classification\n---\n\n# {options.project or 'Tawsim export'}\n\n"

@@ -11,7 +11,7 @@ import pytest
 from annotate import dataset
 from corpus import importing
 from corpus.formats import WRITERS
-from corpus.formats.base import SpanRecord
+from corpus.formats.base import DocumentRecord, SpanRecord, WriteOptions
 from tests.annotate.test_dataset_roundtrip import sample_record
 
 OUTERMOST = ["وزير الخارجية سمير داود", "القاهرة", "حلب", "دمشق"]
@@ -74,7 +74,6 @@ def test_spacy_loads_the_docbin_and_every_entity_aligns(filled):
 
 def test_a_span_spaCy_cannot_align_is_reported_not_dropped():
     from corpus.formats import spacy_format
-    from corpus.formats.base import DocumentRecord, WriteOptions
 
     options = WriteOptions()
     record = DocumentRecord(text="زار  الوفد دمشق", external_id="x", entities=[SpanRecord("GPE", 3, 10, "T1")])
@@ -101,6 +100,39 @@ def test_hugging_face_datasets_loads_the_export_with_its_features(filled, tmp_pa
     tagged = [(token, names[tag]) for token, tag in zip(row["tokens"], row["ner_tags"])]
     assert ("حلب", "B-GPE") in tagged and ("سمير", "I-PER") in tagged
     assert row["events"][0]["arguments"] == [{"role": "Participant", "entity": 1}, {"role": "Place", "entity": 2}]
+
+
+def test_hugging_face_parquet_export_loads_with_the_same_rows_as_the_jsonl_one(filled, tmp_path, monkeypatch):
+    datasets = pytest.importorskip("datasets")
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
+    loaded = {}
+    for fmt, builder in (("hf", "json"), ("hf-parquet", "parquet")):
+        folder = tmp_path / fmt
+        with zipfile.ZipFile(io.BytesIO(exported(filled, fmt, split=(50, 0, 50), seed=3))) as archive:
+            archive.extractall(folder)
+        info = json.loads((folder / "dataset_info.json").read_text())
+        files = {k: str(folder / v) for k, v in info["data_files"].items()}
+        assert all(path.endswith(".jsonl" if fmt == "hf" else ".parquet") for path in files.values())
+        assert ".parquet" in (folder / "README.md").read_text() or fmt == "hf"
+        loaded[fmt] = datasets.load_dataset(builder, data_files=files, features=datasets.Features.from_dict(info["features"]),
+                                            cache_dir=str(tmp_path / "cache" / fmt))
+    for split in ("train", "test"):
+        assert loaded["hf-parquet"][split].to_list() == loaded["hf"][split].to_list()
+    assert sum(loaded["hf-parquet"][split].num_rows for split in ("train", "test")) == 2
+
+
+def test_parquet_export_writes_one_row_group_per_thousand_documents(monkeypatch):
+    import pyarrow.parquet as pq
+
+    from corpus.formats import hf_parquet
+
+    monkeypatch.setattr(hf_parquet, "ROWS_PER_GROUP", 2)
+    records = [DocumentRecord(text=f"زار الوفد دمشق يوم {n}", external_id=f"d{n}",
+                              entities=[SpanRecord("GPE", 10, 14, "T1")]) for n in range(5)]
+    with zipfile.ZipFile(io.BytesIO(b"".join(hf_parquet.write(records, WriteOptions(entity_types=["GPE"]))))) as archive:
+        table = pq.ParquetFile(io.BytesIO(archive.read("data/train.parquet")))
+    assert table.metadata.num_row_groups == 3 and table.metadata.num_rows == 5
+    assert table.read().column("entities").to_pylist()[4] == [{"start": 10, "end": 14, "label": "GPE", "text": "دمشق"}]
 
 
 def test_the_brat_export_parses_back_to_the_same_spans_and_events(filled):
