@@ -3,10 +3,11 @@ the object the user may access, or raises Http404 (never 403: a stranger must no
 learn that an object exists). Project membership helpers come from corpus.access."""
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
-from annotate.models import AnnotationSet, Argument, Assignment, Event, Relation, SetKind, SetStatus, Span
+from annotate.models import AnnotationSet, Argument, Event, Relation, SetKind, Span
+from annotate.services import assignment
 from corpus import access as corpus_access
 from corpus.access import get_project_for, projects_for, role_in  # noqa: F401 (re-exported)
 from corpus.models import Document, Project, Role
@@ -24,17 +25,11 @@ def get_document_for(user, project: Project, document_id: int) -> Document:
 
 
 def documents_for(user, project: Project) -> QuerySet[Document]:
-    """The documents the user may open. Reviewers and admins: all. Annotators: all until
-    the first assignment; from then on those assigned to them, and those they already
-    wrote in (work done before assignments began stays theirs)."""
-    documents = Document.objects.filter(project=project)
+    """The documents the user may open: reviewers and admins all, annotators those the
+    project gives them (annotate.services.assignment.openable_documents)."""
     if role_in(user, project) != Role.ANNOTATOR:
-        return documents
-    assignments = Assignment.objects.filter(document__project=project)
-    assigned = assignments.filter(document=OuterRef("pk"), user=user)
-    worked_in = AnnotationSet.objects.filter(document=OuterRef("pk"), owner=user, kind=SetKind.ANNOTATOR).exclude(
-        status=SetStatus.NOT_STARTED, version=0)
-    return documents.filter(~Exists(assignments) | Exists(assigned) | Exists(worked_in))
+        return Document.objects.filter(project=project)
+    return assignment.openable_documents(project, user)
 
 
 def can_read_set(user, annotation_set: AnnotationSet) -> bool:

@@ -95,6 +95,16 @@ def assigned_documents(project: Project, user):
     return documents.order_by("order")
 
 
+def openable_documents(project: Project, user):
+    """The documents an annotator may open: all of them until the project's first
+    assignment; from then on those assigned to them, and those they already wrote in
+    (work done before assignments began stays theirs). One query."""
+    assignments = Assignment.objects.filter(document__project=project)
+    assigned = assignments.filter(document=OuterRef("pk"), user=user)
+    written_in = written(AnnotationSet.objects.filter(document=OuterRef("pk"), owner=user, kind=SetKind.ANNOTATOR))
+    return Document.objects.filter(project=project).filter(~Exists(assignments) | Exists(assigned) | Exists(written_in))
+
+
 def done_statuses() -> tuple[str, ...]:
     return tuple(LOCKED_STATUSES)
 
@@ -221,11 +231,15 @@ def pull_next(project: Project, user) -> Document | None:
     return candidate
 
 
+def written(sets):
+    """The sets someone wrote in: not the untouched set that opening a document creates."""
+    return sets.exclude(status=SetStatus.NOT_STARTED, version=0)
+
+
 def _touched_set():
     """The assignee's set for the assignment's document, once anything was written to it."""
-    return AnnotationSet.objects.filter(
-        document=OuterRef("document"), owner=OuterRef("user"), kind=SetKind.ANNOTATOR
-    ).exclude(status=SetStatus.NOT_STARTED, version=0)
+    return written(AnnotationSet.objects.filter(
+        document=OuterRef("document"), owner=OuterRef("user"), kind=SetKind.ANNOTATOR))
 
 
 def release_stale_assignments(project: Project, *, now=None) -> int:

@@ -41,8 +41,8 @@ def continue_document(project, user) -> Document | None:
     else the first of their documents they have not finished."""
     documents = assignment.assigned_documents(project, user)
     last = (
-        AnnotationSet.objects.filter(owner=user, kind=SetKind.ANNOTATOR, document__in=documents)
-        .exclude(status__in=LOCKED_STATUSES).exclude(status=SetStatus.NOT_STARTED, version=0)
+        assignment.written(AnnotationSet.objects.filter(owner=user, kind=SetKind.ANNOTATOR, document__in=documents))
+        .exclude(status__in=LOCKED_STATUSES)
         .order_by("-updated_at").select_related("document").first()
     )
     if last is not None:
