@@ -26,6 +26,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
 from annotate import export_rows
+from annotate.export_items import item_builder
 from annotate.models import SetKind, Suggestion
 from annotate.services import bulk
 from corpus import importing
@@ -246,58 +247,41 @@ class _Names:
 
 
 def records(project: Project, options: ExportOptions, keep: Callable[[int], bool] | None = None,
-            on_record: Callable[[], None] | None = None) -> Iterator[DocumentRecord]:
+            on_record: Callable[[], None] | None = None, build: Callable | None = None) -> Iterator:
     """The project's documents as annotated in the chosen sets, in import order, streamed.
-    `keep` filters documents by id (splits); `on_record` is called per record (progress)."""
+    `keep` filters documents by id (splits); `on_record` is called per record (progress);
+    `build` turns one set's rows into what is yielded (a DocumentRecord by default)."""
     names = _Names(ProjectSchema.load(project))
-    documents = Document.objects.filter(project=project).order_by("order")
-    if options.document_ids:
-        documents = documents.filter(pk__in=options.document_ids)
-    last = -1
-    while True:
-        heads = list(documents.filter(order__gt=last).values_list("pk", "order")[:CHUNK])
-        if not heads:
-            return
-        last = heads[-1][1]
-        wanted = [pk for pk, _order in heads if keep is None or keep(pk)]
-        if wanted:
-            for record in _chunk(wanted, options, names):
-                if on_record:
-                    on_record()
-                yield record
+    suggestions = options.sets == "suggestions"
+    reader = export_rows.Reader(
+        project.pk, CHUNK, None if suggestions else options.sets, tuple(options.statuses), options.with_meta,
+        list(options.document_ids) if options.document_ids else None, keep, names.entity_order, names.event_order)
+    for chunk in export_rows.chunks(reader):
+        if not chunk.document_ids:
+            continue
+        found = (_suggestion_records(chunk.document_ids, chunk.docs, names) if suggestions
+                 else _chunk(chunk, options.include_empty, names, build or _build_record))
+        for record in found:
+            if on_record:
+                on_record()
+            yield record
 
 
-def _chunk(document_ids: list[int], options: ExportOptions, names: _Names) -> Iterator[DocumentRecord]:
-    docs = export_rows.documents(document_ids, options.with_meta)
-    if options.sets == "suggestions":
-        yield from _suggestion_records(document_ids, docs, names)
-        return
-    sets = export_rows.sets(document_ids, options.sets, options.statuses)
-    spans, events, arguments, relations = (defaultdict(list) for _ in range(4))
-    span_rows, event_rows, argument_rows, relation_rows = export_rows.annotations(
-        [s[0] for s in sets], names.entity_order, names.event_order)
-    for row in span_rows:
-        spans[row[0]].append(row)
-    for row in event_rows:
-        events[row[0]].append(row)
-    for row in argument_rows:
-        arguments[row[0]].append(row)
-    for row in relation_rows:
-        relations[row[0]].append(row)
+def _chunk(chunk: export_rows.Chunk, include_empty: bool, names: _Names, build: Callable) -> Iterator:
     by_document = defaultdict(list)
-    for row in sets:
+    for row in chunk.sets:
         by_document[row[1]].append(row)
-    for pk in document_ids:
-        doc = docs[pk]
+    spans, events, relations = chunk.spans, chunk.events, chunk.relations
+    for pk in chunk.document_ids:
+        doc = chunk.docs[pk]
         chosen = by_document.get(pk)
         if not chosen:
-            if options.include_empty:
-                yield _record(doc, "", "not_started")
+            if include_empty:
+                yield build(doc, "", "not_started", (), (), chunk.arguments, (), names)
             continue
         for set_id, _doc, username, status, kind in chosen:
-            record = _record(doc, username if kind == SetKind.ANNOTATOR else "", status)
-            _fill(record, spans[set_id], events[set_id], arguments, relations[set_id], names)
-            yield record
+            yield build(doc, username if kind == SetKind.ANNOTATOR else "", status, spans.get(set_id, ()),
+                        events.get(set_id, ()), chunk.arguments, relations.get(set_id, ()), names)
 
 
 def _record(doc: tuple, annotator: str, status: str) -> DocumentRecord:
@@ -306,9 +290,11 @@ def _record(doc: tuple, annotator: str, status: str) -> DocumentRecord:
                           document_id=pk, annotator=annotator, status=status)
 
 
-def _fill(record: DocumentRecord, spans: list, events: list, arguments: dict, relations: list, names: _Names) -> None:
-    """Ids in canonical order (the rows come sorted: see export_rows); this runs for every
-    exported document, so it builds the records directly."""
+def _build_record(doc: tuple, annotator: str, status: str, spans: Iterable, events: Iterable, arguments: dict,
+                  relations: Iterable, names: _Names) -> DocumentRecord:
+    """One set's rows as a record. Ids in canonical order (the rows come sorted: see
+    export_rows); this runs for every exported document, so it builds the records directly."""
+    record = _record(doc, annotator, status)
     ids, order = {}, {}
     entity, role, relation = names.entity, names.role, names.relation
     entities = record.entities
@@ -324,6 +310,7 @@ def _fill(record: DocumentRecord, spans: list, events: list, arguments: dict, re
     ordered = sorted(relations, key=lambda r: (relation[r[1]], order[r[2]], order[r[3]]))
     record.relations = [RelationRecord(relation[rtype], ids[s], ids[t], f"R{n}")
                         for n, (_set, rtype, s, t) in enumerate(ordered, 1)]
+    return record
 
 
 def _suggestion_records(document_ids: list[int], docs: dict, names: _Names) -> Iterator[DocumentRecord]:
@@ -408,16 +395,27 @@ def export(project: Project, options: ExportOptions, wopts: WriteOptions | None 
     check_options(options)
     module = WRITERS[options.fmt]
     wopts = wopts or write_options(project, options)
+    # The native format is written from the rows directly (annotate.export_items);
+    # suggestions carry taggers and scores, which only the records path knows.
+    direct = hasattr(module, "write_items") and options.sets != "suggestions"
+
+    def part(keep: Callable[[int], bool] | None) -> Iterator[bytes]:
+        if direct:
+            build = item_builder(options.with_meta)
+            return module.write_items(records(project, options, keep=keep, on_record=on_record, build=build))
+        return module.write(records(project, options, keep=keep, on_record=on_record), wopts)
+
     if not options.split:
-        yield from module.write(records(project, options, on_record=on_record), wopts)
+        yield from part(None)
         return
     assigned = split_of(project, options)
-    parts = [(name, records(project, options, keep=lambda pk, name=name: assigned.get(pk) == name, on_record=on_record))
-             for name, share in zip(SPLITS, options.split) if share]
     if hasattr(module, "members"):
+        parts = [(name, records(project, options, keep=lambda pk, name=name: assigned.get(pk) == name,
+                                on_record=on_record)) for name, share in zip(SPLITS, options.split) if share]
         yield from stream_zip(module.members(parts, wopts))
     else:
-        yield from stream_zip((f"{name}{module.EXTENSION}", module.write(recs, wopts)) for name, recs in parts)
+        yield from stream_zip((f"{name}{module.EXTENSION}", part(lambda pk, name=name: assigned.get(pk) == name))
+                              for name, share in zip(SPLITS, options.split) if share)
 
 
 def file_name(project: Project, options: ExportOptions) -> str:

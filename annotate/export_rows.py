@@ -1,27 +1,40 @@
-"""The rows of one export chunk, read with plain SQL.
+"""The rows of an export, chunk by chunk, read with plain SQL.
 
 An export reads about forty rows per document. Through the ORM, turning a chunk's ids
 into parameters and the rows into Python cost more than the database itself, so these
 queries take the ids as one array parameter and return plain tuples. Spans and events
 come back in the canonical order the records need. JSON columns are read as text and
 parsed here (Django leaves jsonb unparsed on its connections).
+
+(Reading the next chunk on a worker thread while the current one is built gained
+nothing measurable: parsing the rows needs the GIL as much as building does.)
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from itertools import groupby
+from operator import itemgetter
+from typing import Callable, Iterator
+
+import psycopg
 from django.contrib.auth import get_user_model
-from django.db import connection
+from django.db import connections
 
 from corpus.formats._json import loads
 
+HEADS = """
+SELECT id, "order" FROM corpus_document WHERE project_id = %s AND "order" > %s {ids} ORDER BY "order" LIMIT %s
+"""
+
 DOCUMENTS = """
-SELECT id, external_id, title, text, {meta}::text FROM corpus_document WHERE id = ANY(%s)
+SELECT id, external_id, title, text, {meta}::text FROM corpus_document WHERE id = ANY(%s::bigint[])
 """
 
 # gold first, then annotators by name: a stable order when several sets are exported
 SETS = """
 SELECT a.id, a.document_id, coalesce(u.username, ''), a.status, a.kind
 FROM annotate_annotationset a LEFT JOIN {users} u ON u.id = a.owner_id
-WHERE a.document_id = ANY(%s) {conditions}
+WHERE a.document_id = ANY(%s::bigint[]) {conditions}
 ORDER BY a.document_id, a.kind DESC, u.username COLLATE "C"
 """
 
@@ -30,58 +43,126 @@ ORDER BY a.document_id, a.kind DESC, u.username COLLATE "C"
 SPANS = """
 SELECT s.set_id, s.id, s.entity_type_id, s.start, s."end", s.kb_entity_id
 FROM annotate_span s
-WHERE s.set_id = ANY(%s)
-ORDER BY s.set_id, s.start, s."end" DESC, array_position(%s, s.entity_type_id)
+WHERE s.set_id = ANY(%s::bigint[])
+ORDER BY s.set_id, s.start, s."end" DESC, array_position(%s::bigint[], s.entity_type_id)
 """
 
 EVENTS = """
 SELECT e.set_id, e.id, e.event_type_id, e.trigger_start, e.trigger_end, e.attributes::text, e.cluster_id
 FROM annotate_event e
-WHERE e.set_id = ANY(%s)
-ORDER BY e.set_id, e.trigger_start, e.trigger_end DESC, array_position(%s, e.event_type_id), e.id
+WHERE e.set_id = ANY(%s::bigint[])
+ORDER BY e.set_id, e.trigger_start, e.trigger_end DESC, array_position(%s::bigint[], e.event_type_id), e.id
 """
 
 ARGUMENTS = """
 SELECT a.event_id, a.role_id, a.span_id
 FROM annotate_argument a JOIN annotate_event e ON e.id = a.event_id
-WHERE e.set_id = ANY(%s)
+WHERE e.set_id = ANY(%s::bigint[])
 """
 
 RELATIONS = """
-SELECT r.set_id, r.relation_type_id, r.source_id, r.target_id FROM annotate_relation r WHERE r.set_id = ANY(%s)
+SELECT r.set_id, r.relation_type_id, r.source_id, r.target_id FROM annotate_relation r WHERE r.set_id = ANY(%s::bigint[])
 """
 
 
-def documents(ids: list[int], with_meta: bool) -> dict[int, tuple]:
-    """id -> (id, external_id, title, text, meta); meta is {} without with_meta."""
-    rows = _rows(DOCUMENTS.format(meta="meta" if with_meta else "'{}'::jsonb"), [ids])
-    return {pk: (pk, external_id, title, text, loads(meta)) for pk, external_id, title, text, meta in rows}
+@dataclass(slots=True)
+class Chunk:
+    """One chunk's rows. `docs`: id -> (id, external_id, title, text, meta); `sets`:
+    (set id, document id, owner's username or '', status, kind) rows; spans and events
+    grouped by set id (in canonical order), arguments by event id, relations by set id."""
+    last_order: int
+    document_ids: list[int]
+    docs: dict[int, tuple] = field(default_factory=dict)
+    sets: list[tuple] = field(default_factory=list)
+    spans: dict[int, list] = field(default_factory=dict)
+    events: dict[int, list] = field(default_factory=dict)
+    arguments: dict[int, list] = field(default_factory=dict)
+    relations: dict[int, list] = field(default_factory=dict)
 
 
-def sets(document_ids: list[int], sets: str, statuses: tuple[str, ...]) -> list[tuple]:
-    """(set id, document id, owner's username or '', status, kind) of the chosen sets:
-    "gold", "all" or "annotator:NAME"."""
-    conditions, params = [], [document_ids]
-    if sets == "gold":
-        conditions.append("AND a.kind = 'gold'")
-    elif sets.startswith("annotator:"):
-        conditions.append("AND a.kind = 'annotator' AND u.username = %s")
-        params.append(sets.partition(":")[2])
-    if statuses:
-        conditions.append("AND a.status = ANY(%s)")
-        params.append(list(statuses))
-    users = connection.ops.quote_name(get_user_model()._meta.db_table)
-    return _rows(SETS.format(users=users, conditions=" ".join(conditions)), params)
+@dataclass
+class Reader:
+    """What to read: the project's documents (or only `document_ids`) in import order,
+    those `keep` accepts, with their `sets` ("gold", "all", "annotator:NAME"; None for
+    documents only) in `statuses`; type ids in key order for the canonical order."""
+    project_id: int
+    size: int
+    sets: str | None
+    statuses: tuple[str, ...] = ()
+    with_meta: bool = True
+    document_ids: list[int] | None = None
+    keep: Callable[[int], bool] | None = None
+    entity_order: list[int] = field(default_factory=list)
+    event_order: list[int] = field(default_factory=list)
+
+    def read(self, db, after: int) -> Chunk | None:
+        """The chunk of documents whose order follows `after`; None past the last."""
+        ids, params = "", [self.project_id, after]
+        if self.document_ids is not None:
+            ids = "AND id = ANY(%s::bigint[])"
+            params.append(self.document_ids)
+        heads = _rows(db, HEADS.format(ids=ids), [*params, self.size])
+        if not heads:
+            return None
+        chunk = Chunk(heads[-1][1], [pk for pk, _order in heads if self.keep is None or self.keep(pk)])
+        if not chunk.document_ids:
+            return chunk
+        meta = "meta" if self.with_meta else "'{}'::jsonb"
+        chunk.docs = {pk: (pk, external_id, title, text, loads(meta))
+                      for pk, external_id, title, text, meta in _rows(db, DOCUMENTS.format(meta=meta), [chunk.document_ids])}
+        if self.sets is not None:
+            chunk.sets = self._sets(db, chunk.document_ids)
+            self._annotations(db, chunk, [s[0] for s in chunk.sets])
+        return chunk
+
+    def _sets(self, db, document_ids: list[int]) -> list[tuple]:
+        conditions, params = [], [document_ids]
+        if self.sets == "gold":
+            conditions.append("AND a.kind = 'gold'")
+        elif self.sets.startswith("annotator:"):
+            conditions.append("AND a.kind = 'annotator' AND u.username = %s")
+            params.append(self.sets.partition(":")[2])
+        if self.statuses:
+            conditions.append("AND a.status = ANY(%s)")
+            params.append(list(self.statuses))
+        users = db.ops.quote_name(get_user_model()._meta.db_table)
+        return _rows(db, SETS.format(users=users, conditions=" ".join(conditions)), params)
+
+    def _annotations(self, db, chunk: Chunk, set_ids: list[int]) -> None:
+        # spans and events come sorted by set: grouped without a Python step per row
+        chunk.spans = {set_id: list(rows) for set_id, rows in
+                       groupby(_rows(db, SPANS, [set_ids, self.entity_order]), itemgetter(0))}
+        # Most events share a few attribute values: each distinct text is parsed once per
+        # chunk, and its dict shared (writers only read records).
+        parsed: dict[str, dict] = {}
+        events = [(*row[:5], parsed.get(row[5]) or parsed.setdefault(row[5], loads(row[5])), row[6])
+                  for row in _rows(db, EVENTS, [set_ids, self.event_order])]
+        chunk.events = {set_id: list(rows) for set_id, rows in groupby(events, itemgetter(0))}
+        for row in _rows(db, ARGUMENTS, [set_ids]):
+            chunk.arguments.setdefault(row[0], []).append(row)
+        for row in _rows(db, RELATIONS, [set_ids]):
+            chunk.relations.setdefault(row[0], []).append(row)
 
 
-def annotations(set_ids: list[int], entity_types: list[int], event_types: list[int]) -> tuple[list, list, list, list]:
-    """Spans, events, arguments and relations of these sets (see the queries above);
-    `entity_types` and `event_types` are the project's type ids in key order."""
-    events = [(*row[:5], loads(row[5]), row[6]) for row in _rows(EVENTS, [set_ids, event_types])]
-    return _rows(SPANS, [set_ids, entity_types]), events, _rows(ARGUMENTS, [set_ids]), _rows(RELATIONS, [set_ids])
+def chunks(reader: Reader) -> Iterator[Chunk]:
+    """The reader's chunks in import order, on the default connection."""
+    db = connections["default"]
+    db.ensure_connection()
+    after = -1
+    while (chunk := reader.read(db, after)) is not None:
+        after = chunk.last_order
+        yield chunk
 
 
-def _rows(sql: str, params: list) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+def _rows(db, sql: str, params: list) -> list[tuple]:
+    # A server-side-binding cursor with binary results: Django's cursors bind parameters
+    # client-side and read text, which costs about a third more per chunk here. Lists of
+    # ids go as one array literal (psycopg's list dumper is Python, per element).
+    params = [_array(p) if isinstance(p, list) and all(type(x) is int for x in p) else p for p in params]
+    with db.wrap_database_errors, psycopg.Cursor(db.connection) as cursor:
+        cursor.execute(sql, params, binary=True)
         return cursor.fetchall()
+
+
+def _array(ids: list[int]) -> str:
+    return "{" + ",".join(map(str, ids)) + "}"

@@ -79,8 +79,13 @@ def _event(event: EventRecord, text: str) -> dict:
 
 
 def write(records: Iterable[DocumentRecord], options: WriteOptions = WriteOptions()) -> Iterator[bytes]:
-    for record in records:
-        yield fast_json.dumps_line(to_json(record, options.with_meta))
+    return write_items(to_json(record, options.with_meta) for record in records)
+
+
+def write_items(items: Iterable[dict]) -> Iterator[bytes]:
+    """Lines of items already shaped as to_json shapes them (annotate.export_items)."""
+    for item in items:
+        yield fast_json.dumps_line(item)
 
 
 # --- reader ----------------------------------------------------------------------------

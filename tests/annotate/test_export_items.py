@@ -1,0 +1,65 @@
+"""The native export builds its lines from the rows (annotate.export_items); they must be
+the lines tawsim_jsonl.to_json writes from the records, whatever the options."""
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from annotate import dataset
+from annotate.models import AnnotationSet, Event, EventCluster, KBEntity, SetKind, Span
+from corpus.formats import tawsim_jsonl
+from corpus.presets import create_project_from_preset
+from tests.annotate.test_dataset_roundtrip import documents, sample_record, store
+
+SLUGS = itertools.count()
+
+
+def both(project, **options) -> tuple[bytes, bytes]:
+    """(the export as served, the same written through the records)."""
+    chosen = dataset.ExportOptions(fmt="tawsim", **options)
+    served = b"".join(dataset.export(project, chosen))
+    reference = b"".join(tawsim_jsonl.write(dataset.records(project, chosen),
+                                            dataset.write_options(project, chosen)))
+    return served, reference
+
+
+@pytest.fixture
+def linked(project, annotator):
+    """Gold with a knowledge-base link and an event cluster, plus an annotator's set."""
+    assert store(project, [sample_record(1), sample_record(2)]).errors == []
+    assert store(project, [sample_record(1)], into=f"annotator:{annotator.username}").errors == []
+    cluster = EventCluster.objects.create(project=project, name="اللقاء")
+    for kind in (SetKind.GOLD, SetKind.ANNOTATOR):
+        span = Span.objects.filter(set__kind=kind, set__document__project=project).order_by("pk").first()
+        span.kb_entity = KBEntity.objects.create(project=project, entity_type=span.entity_type, name=f"سمير داود {kind}")
+        span.save()
+        Event.objects.filter(pk=Event.objects.filter(set=span.set).first().pk).update(cluster=cluster)
+    return project
+
+
+@pytest.mark.parametrize("options", [
+    {},
+    {"sets": "all"},
+    {"sets": "all", "with_meta": False},
+    {"include_empty": True, "sets": "annotator:{annotator}"},  # a document without the set: an empty line
+    {"statuses": ("submitted",)},
+])
+def test_direct_lines_are_the_records_lines(linked, annotator, options):
+    options = {k: v.format(annotator=annotator.username) if isinstance(v, str) else v for k, v in options.items()}
+    served, reference = both(linked, **options)
+    assert served == reference
+    assert b'"kb_id":"' in served and b'"cluster":"' in served  # the optional fields were exercised
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=st.data())
+def test_generated_documents_give_the_same_lines(db, data):
+    records = [data.draw(documents(n)) for n in range(data.draw(st.integers(1, 4)))]
+    project = create_project_from_preset("أ", slug=f"items-{next(SLUGS)}", preset="news-ar")
+    assert store(project, records).errors == []
+    served, reference = both(project)
+    assert served == reference
+    assert served.count(b"\n") == AnnotationSet.objects.filter(document__project=project, kind=SetKind.GOLD).count()
