@@ -18,6 +18,7 @@ import random
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -44,6 +45,7 @@ from corpus.models import Document, EntityType, Membership, Project
 from corpus.schema import ProjectSchema
 
 CHUNK = 1000
+_SPAN_KEY = itemgetter(0, 1, 2)  # a checked span's (entity type, start, end)
 MAX_MESSAGES = 50  # per file: enough to fix a file, not a flood
 SPLITS = ("train", "dev", "test")
 
@@ -145,7 +147,8 @@ class AnnotationSink:
     def _repeated(self, doc: bulk.CheckedDoc) -> bool:
         """The same text twice in one file is one document: the first annotations are
         kept, and a repeat with other annotations is named in the warnings."""
-        fingerprint = (tuple((s[0].key, s[1], s[2]) for s in doc.spans), len(doc.events), len(doc.relations))
+        # A hash keeps memory flat over a long file; (type, start, end) of each span, in C.
+        fingerprint = (hash(tuple(map(_SPAN_KEY, doc.spans))), len(doc.events), len(doc.relations))
         if doc.document_id not in self.seen:
             self.seen[doc.document_id] = fingerprint
             return False

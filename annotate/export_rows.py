@@ -16,11 +16,11 @@ from itertools import groupby
 from operator import itemgetter
 from typing import Callable, Iterator
 
-import psycopg
 from django.contrib.auth import get_user_model
 from django.db import connections
 
 from corpus.formats._json import loads
+from tawsim.bulk_sql import fetch
 
 HEADS = """
 SELECT id, "order" FROM corpus_document WHERE project_id = %s AND "order" > %s {ids} ORDER BY "order" LIMIT %s
@@ -123,7 +123,7 @@ class Reader:
             conditions.append("AND a.kind = 'annotator' AND u.username = %s")
             params.append(self.sets.partition(":")[2])
         if self.statuses:
-            conditions.append("AND a.status = ANY(%s)")
+            conditions.append("AND a.status = ANY(%s::text[])")
             params.append(list(self.statuses))
         users = db.ops.quote_name(get_user_model()._meta.db_table)
         return _rows(db, SETS.format(users=users, conditions=" ".join(conditions)), params)
@@ -155,14 +155,4 @@ def chunks(reader: Reader) -> Iterator[Chunk]:
 
 
 def _rows(db, sql: str, params: list) -> list[tuple]:
-    # A server-side-binding cursor with binary results: Django's cursors bind parameters
-    # client-side and read text, which costs about a third more per chunk here. Lists of
-    # ids go as one array literal (psycopg's list dumper is Python, per element).
-    params = [_array(p) if isinstance(p, list) and all(type(x) is int for x in p) else p for p in params]
-    with db.wrap_database_errors, psycopg.Cursor(db.connection) as cursor:
-        cursor.execute(sql, params, binary=True)
-        return cursor.fetchall()
-
-
-def _array(ids: list[int]) -> str:
-    return "{" + ",".join(map(str, ids)) + "}"
+    return fetch(sql, params, db)

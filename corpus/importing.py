@@ -32,6 +32,7 @@ from corpus.formats._text import normalise_newlines
 from corpus.formats.base import DocumentRecord, FormatError
 from corpus.models import Document, Project
 from corpus.signals import documents_imported
+from tawsim.bulk_sql import fetch
 
 # Rows per COPY batch and per duplicate query: big enough to amortise the round trips,
 # small enough that a batch of long documents stays well inside the memory budget.
@@ -262,10 +263,8 @@ class _Inserter:
     def _store(self, batch: list[_Prepared]) -> None:
         # Earlier batches are already in the table, so this one query per batch also
         # catches duplicates between batches of the same file.
-        digests = {digest for _text, digest, _record, _prepared in batch}
-        seen = set(
-            Document.objects.filter(project=self.project, sha256__in=digests).values_list("sha256", flat=True)
-        )
+        digests = list({digest for _text, digest, _record, _prepared in batch})
+        seen = set(self._stored(digests))
         rows = []
         for text, digest, record, _prepared in batch:
             if digest in seen:
@@ -277,10 +276,13 @@ class _Inserter:
         _copy_documents(rows)
         self.result.imported += len(rows)
         if self.sink is not None:
-            ids = dict(
-                Document.objects.filter(project=self.project, sha256__in=digests).values_list("sha256", "pk")
-            )
+            ids = self._stored(digests)
             self.sink.add([(ids[digest], text, record, prepared) for text, digest, record, prepared in batch])
+
+    def _stored(self, digests: list[str]) -> dict[str, int]:
+        """digest -> id of the project's documents with these texts."""
+        return dict(fetch("SELECT sha256, id FROM corpus_document WHERE project_id = %s AND sha256 = ANY(%s::varchar[])",
+                          [self.project.pk, digests]))
 
     def _row(self, text: str, record: DocumentRecord, digest: str) -> tuple:
         external_id = record.external_id or f"doc-{self.order}"

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 
 import pghistory
 from django.db import connection
-from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,6 +27,7 @@ from annotate.models import AnnotationSet, Argument, Event, EventCluster, KBEnti
 from annotate.services.base import ServiceError, check_offsets
 from corpus.formats.base import DocumentRecord
 from corpus.schema import ProjectSchema, SchemaError
+from tawsim.bulk_sql import array_literal, fetch
 
 STATUSES = {choice for choice, _label in SetStatus.choices}
 
@@ -197,14 +197,20 @@ def _check_relation(checked, schema, relation, path, type_map, index, dropped) -
 
 def non_empty_sets(project, target: Target, document_ids: list[int]) -> set[int]:
     """Documents whose target set already holds annotations: importing never mixes into them."""
-    sets = _sets_query(target, document_ids)
-    busy = Q(spans__isnull=False) | Q(events__isnull=False) | Q(relations__isnull=False)
-    return set(sets.filter(busy).values_list("document_id", flat=True).distinct())
+    busy = """AND (EXISTS (SELECT 1 FROM annotate_span x WHERE x.set_id = a.id)
+                   OR EXISTS (SELECT 1 FROM annotate_event x WHERE x.set_id = a.id)
+                   OR EXISTS (SELECT 1 FROM annotate_relation x WHERE x.set_id = a.id))"""
+    return set(_target_set_ids(target, document_ids, busy))
 
 
-def _sets_query(target: Target, document_ids: list[int]):
-    sets = AnnotationSet.objects.filter(document_id__in=document_ids, kind=target.kind)
-    return sets.filter(owner=target.user) if target.kind == SetKind.ANNOTATOR else sets
+def _target_set_ids(target: Target, document_ids: list[int], condition: str = "") -> dict[int, int]:
+    """document id -> id of its target set, for those documents that have one."""
+    owner, params = "", [document_ids, target.kind]
+    if target.kind == SetKind.ANNOTATOR:
+        owner = "AND a.owner_id = %s"
+        params.append(target.user.pk)
+    return dict(fetch(f"""SELECT a.document_id, a.id FROM annotate_annotationset a
+                          WHERE a.document_id = ANY(%s::bigint[]) AND a.kind = %s {owner} {condition}""", params))
 
 
 def insert(project, target: Target, docs: list[CheckedDoc], user, *, source: str) -> BulkResult:
@@ -221,19 +227,22 @@ def insert(project, target: Target, docs: list[CheckedDoc], user, *, source: str
 
 
 def _target_sets(target: Target, docs: list[CheckedDoc]) -> dict[int, int]:
-    """document id -> set id, creating missing sets; every set's version is bumped (this
-    UPDATE also carries the history context into the COPY statements that follow)."""
-    ids = [doc.document_id for doc in docs]
-    existing = dict(_sets_query(target, ids).values_list("document_id", "pk"))
-    new = []
-    for doc in docs:
-        if doc.document_id not in existing:
-            status = doc.record.status if doc.record.status in STATUSES else (
-                SetStatus.IN_PROGRESS if doc.spans or doc.events else SetStatus.NOT_STARTED)
-            new.append(AnnotationSet(document_id=doc.document_id, kind=target.kind, owner=target.user, status=status))
-    for created in AnnotationSet.objects.bulk_create(new, batch_size=1000):
-        existing[created.document_id] = created.pk
-    AnnotationSet.objects.filter(pk__in=existing.values()).update(version=F("version") + 1)
+    """document id -> set id, creating missing sets; every set's version is bumped. The
+    UPDATE goes through Django's cursor, which carries the history context into the
+    session for the COPY statements that follow."""
+    existing = _target_set_ids(target, [doc.document_id for doc in docs])
+    missing = [doc for doc in docs if doc.document_id not in existing]
+    now, owner = timezone.now(), getattr(target.user, "pk", None)
+    rows = []
+    for pk, doc in zip(_allocate(AnnotationSet, len(missing)), missing):
+        status = doc.record.status if doc.record.status in STATUSES else (
+            SetStatus.IN_PROGRESS if doc.spans or doc.events else SetStatus.NOT_STARTED)
+        rows.append((pk, doc.document_id, target.kind, owner, status, 0, now))
+        existing[doc.document_id] = pk
+    _copy(AnnotationSet, ("id", "document", "kind", "owner", "status", "version", "updated_at"), rows)
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE annotate_annotationset SET version = version + 1 WHERE id = ANY(%s::bigint[])",
+                       [array_literal(existing.values())])
     return existing
 
 
