@@ -47,11 +47,19 @@ def can_read_set(user, annotation_set: AnnotationSet) -> bool:
 
 
 def can_write_set(user, annotation_set: AnnotationSet) -> bool:
-    """Annotators write their own set; reviewers and admins write the gold set."""
-    role = role_in(user, annotation_set.document.project)
+    """Annotators write their own set; reviewers and admins write the gold set. An
+    annotator's untouched set (opened before the project handed out assignments) is
+    writable only while its document is still theirs to open; a set they wrote in stays
+    theirs, and checking only untouched sets keeps the editor's writes at no extra query."""
+    project = annotation_set.document.project
+    role = role_in(user, project)
     if annotation_set.kind == SetKind.GOLD:
         return role in REVIEW_ROLES
-    return annotation_set.owner_id == user.pk and role is not None
+    if annotation_set.owner_id != user.pk or role is None:
+        return False
+    if role == Role.ANNOTATOR and not assignment.is_written(annotation_set):
+        return documents_for(user, project).filter(pk=annotation_set.document_id).exists()
+    return True
 
 
 def get_set_for(user, set_id: int, *, write: bool = False) -> AnnotationSet:

@@ -236,6 +236,11 @@ def written(sets):
     return sets.exclude(status=SetStatus.NOT_STARTED, version=0)
 
 
+def is_written(annotation_set) -> bool:
+    """`written` for one set in hand."""
+    return not (annotation_set.status == SetStatus.NOT_STARTED and annotation_set.version == 0)
+
+
 def _touched_set():
     """The assignee's set for the assignment's document, once anything was written to it."""
     return written(AnnotationSet.objects.filter(

@@ -243,3 +243,24 @@ def test_once_assignments_exist_annotators_open_only_their_documents(client, pro
                            content_type="application/json").status_code == status
     client.force_login(reviewer)
     assert client.get(reverse("editor", args=[project.slug, second.pk])).status_code == 200
+
+
+def test_an_untouched_set_opened_before_assignments_is_not_a_way_around_them(client, project, annotator,
+                                                                               other_annotator):
+    first, second = make_documents(project, 2)
+    opened = services.own_set(second, annotator)  # opened, nothing written, before any assignment
+    Assignment.objects.create(document=first, user=annotator)
+    Assignment.objects.create(document=second, user=other_annotator)
+    client.force_login(annotator)
+    start = second.text.index("حلب")
+    refused = client.post(f"/api/sets/{opened.pk}/spans/", {"entity_type": "GPE", "start": start, "end": start + 3, "version": 0},
+                          content_type="application/json")
+    assert refused.status_code in (403, 404)
+    assert client.post(reverse("span_create", args=[opened.pk]), {"type": "GPE", "start": start, "end": start + 3},
+                       HTTP_HX_REQUEST="true").status_code == 404
+    assert not opened.spans.exists()
+    # their own assigned document: writable as ever
+    mine = services.own_set(first, annotator)
+    start = first.text.index("حلب")
+    assert client.post(f"/api/sets/{mine.pk}/spans/", {"entity_type": "GPE", "start": start, "end": start + 3, "version": 0},
+                       content_type="application/json").status_code == 201
