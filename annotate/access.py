@@ -63,9 +63,13 @@ def can_write_set(user, annotation_set: AnnotationSet) -> bool:
 
 
 def get_set_for(user, set_id: int, *, write: bool = False) -> AnnotationSet:
+    # The user's role comes with the set (one query less on every editor write).
     annotation_set = (
-        AnnotationSet.objects.select_related("document__project", "owner").filter(pk=set_id).first()
+        AnnotationSet.objects.select_related("document__project", "owner")
+        .annotate(user_role=corpus_access.role_subquery(user, "document__project")).filter(pk=set_id).first()
     )
+    if annotation_set is not None:
+        corpus_access.remember_role(annotation_set.document.project, user, annotation_set.user_role)
     allowed = annotation_set is not None and (
         can_write_set(user, annotation_set) if write else can_read_set(user, annotation_set)
     )

@@ -3,6 +3,7 @@ access or raise Http404 (never 403: a stranger must not learn that an object exi
 Annotation-level rules (whose set is whose) live in annotate.access."""
 from __future__ import annotations
 
+from django.db.models import OuterRef, Subquery
 from django.http import Http404
 
 from corpus.models import Document, Membership, Project
@@ -18,6 +19,18 @@ def role_in(user, project: Project) -> str | None:
             Membership.objects.filter(project=project, user=user).values_list("role", flat=True).first()
         )
     return cache[user.pk]
+
+
+def role_subquery(user, project_path: str):
+    """The user's role in the project at `project_path` of the queried rows, to annotate a
+    query with (then remember_role), saving role_in its own query."""
+    pk = user.pk if user.is_authenticated else None
+    return Subquery(Membership.objects.filter(project=OuterRef(project_path), user=pk).values("role")[:1])
+
+
+def remember_role(project: Project, user, role: str | None) -> None:
+    if user.is_authenticated:
+        project.__dict__.setdefault("_roles", {})[user.pk] = role
 
 
 def get_project_for(user, slug: str, roles: tuple[str, ...] | None = None) -> Project:

@@ -133,9 +133,13 @@ def snapped(document: Document, start: int, end: int) -> tuple[int, int]:
     """Snap to words; names already marked in this document (by anyone) count as
     evidence that a glued proclitic may be cut off («وبحلب» → «حلب»)."""
     text = document.text
-    marked = Span.objects.filter(set__document=document).values_list("start", "end").distinct()
+
+    def known_names() -> frozenset[str]:
+        marked = Span.objects.filter(set__document=document).values_list("start", "end").distinct()
+        return frozenset(text[s:e] for s, e in marked)
+
     try:
-        return snap(text, start, end, known_names=frozenset(text[s:e] for s, e in marked))
+        return snap(text, start, end, known_names=known_names)
     except SnapError as error:
         raise Invalid(str(error), "start") from None
 

@@ -1,7 +1,9 @@
 """Entity spans: create (validated and snapped), change type, delete."""
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
+import json
+
+from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from annotate.models import AnnotationSet, Span
@@ -57,15 +59,39 @@ def add_span(
     start, end = check_offsets(document.text, start, end)
     if snap_to_tokens:
         start, end = snapped(document, start, end)
-    existing = Span.objects.filter(set=annotation_set, entity_type=etype, start=start, end=end).first()
-    if existing is not None:
-        if reuse:
+    if reuse:
+        existing = Span.objects.filter(set=annotation_set, entity_type=etype, start=start, end=end).first()
+        if existing is not None:
             return existing
+    span = Span(set=annotation_set, entity_type=etype, start=start, end=end, origin=origin or {})
+    if not _inserted(span):
         raise Invalid(
             _("«%(text)s» is already marked as %(type)s.") % {"text": document.text[start:end], "type": etype.key},
             "start",
         )
-    return Span.objects.create(set=annotation_set, entity_type=etype, start=start, end=end, origin=origin or {})
+    return span
+
+
+_INSERT = """
+INSERT INTO annotate_span (set_id, entity_type_id, start, "end", kb_entity_id, origin)
+VALUES (%s, %s, %s, %s, NULL, %s::jsonb)
+ON CONFLICT ON CONSTRAINT span_unique_in_set DO NOTHING RETURNING id
+"""
+
+
+def _inserted(span: Span) -> bool:
+    """Insert unless the set already has this span: the unique constraint answers in the
+    same statement (no look-up first, and two clicks racing get the message, not an error).
+    Django's cursor, so the history context goes with it."""
+    with connection.cursor() as cursor:
+        cursor.execute(_INSERT, [span.set_id, span.entity_type_id, span.start, span.end,
+                                 json.dumps(span.origin, ensure_ascii=False)])
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    span.pk = row[0]
+    span._state.adding, span._state.db = False, connection.alias
+    return True
 
 
 def change_span_type(span: Span, user, *, entity_type, version: int | None) -> Span:

@@ -23,7 +23,7 @@ Snapping is idempotent: snapping a snapped selection returns it unchanged.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from functools import cached_property, lru_cache
 
 from django.utils.translation import gettext as _
@@ -50,12 +50,15 @@ class SnapError(ValueError):
 
 
 def snap(
-    text: str, start: int, end: int, known_names: Collection[str] = frozenset()
+    text: str, start: int, end: int,
+    known_names: Collection[str] | Callable[[], Collection[str]] = frozenset(),
 ) -> tuple[int, int]:
     """The word-aligned ``(start, end)`` for a selection (see the module docstring).
 
     ``known_names`` are names (any spelling; normalised here) whose words are never cut
-    and whose presence after a proclitic justifies cutting it.
+    and whose presence after a proclitic justifies cutting it. It may be a function that
+    returns them: it is called only when the first word may carry a proclitic, so most
+    selections never pay for the look-up.
     """
     _check_offsets(text, start, end)
     words = _Analysis.of(text).words_touching(start, end)
@@ -73,10 +76,11 @@ def tokens_in(text: str, start: int, end: int) -> list[Token]:
     return [t for t in _Analysis.of(text).tokens if t.start < end and t.end > start]
 
 
-def _first_word_offset(text: str, word: Token, known_names: Collection[str]) -> int:
+def _first_word_offset(text: str, word: Token, known_names) -> int:
     if not clitic_boundaries(word.text):
-        return 0  # most words: no need to build the vocabulary
-    return stem_offset(word.text, _Analysis.of(text).vocabulary, _normalised(frozenset(known_names)))
+        return 0  # most words: no need to build the vocabulary (or to look up names)
+    names = known_names() if callable(known_names) else known_names
+    return stem_offset(word.text, _Analysis.of(text).vocabulary, _normalised(frozenset(names)))
 
 
 def _check_offsets(text: str, start: int, end: int) -> None:
