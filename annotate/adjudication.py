@@ -11,6 +11,11 @@ is one item. A role or attribute of an event whose trigger K annotators agree on
 K votes too; for an event that only enters gold by the reviewer's decision, it needs
 every annotator who proposed that event to agree.
 
+Relations are keyed by (type, source span, target span); those K annotators agree on
+are agreed, the rest conflict, one conflict per (source extent, target extent) pair so
+that a disagreement on the relation type or on an endpoint's entity type is one choice.
+A relation may only stand in gold between two gold spans (missing_endpoints).
+
 Conflict ids are derived from the content, so the same sets always give the same ids
 and a recorded decision keeps pointing at its conflict.
 """
@@ -23,6 +28,8 @@ from dataclasses import dataclass, field
 SpanKey = tuple[str, int, int]
 # (event type key, trigger start, trigger end)
 EventKey = tuple[str, int, int]
+# (relation type key, source span, target span)
+RelationKey = tuple[str, SpanKey, SpanKey]
 
 
 @dataclass(frozen=True)
@@ -45,6 +52,7 @@ class SetInput:
     annotator: str
     spans: list[SpanKey]
     events: list[EventInput] = field(default_factory=list)
+    relations: list[RelationKey] = field(default_factory=list)
 
 
 @dataclass
@@ -56,7 +64,7 @@ class Variant:
 @dataclass
 class Conflict:
     id: str
-    kind: str  # span | event | role | attribute
+    kind: str  # span | event | role | attribute | relation
     start: int  # the text range to highlight
     end: int
     variants: list[Variant]
@@ -91,10 +99,11 @@ class Merge:
     k: int
     spans: list[SpanKey]  # agreed
     events: list[AgreedEvent]  # agreed triggers, with their agreed roles and attributes
-    conflicts: list[Conflict]  # span and event-trigger conflicts, then role/attribute ones
+    conflicts: list[Conflict]  # span and event-trigger conflicts, then role/attribute, then relation ones
     # Every proposed event with what its proposers agree on among themselves: used when
     # the reviewer accepts an event trigger that did not reach K.
     proposals: dict[EventKey, AgreedEvent] = field(default_factory=dict)
+    relations: list[RelationKey] = field(default_factory=list)  # agreed, between agreed spans
 
 
 def default_k(n: int) -> int:
@@ -128,7 +137,45 @@ def merge(sets: list[SetInput], k: int | None = None) -> Merge:
         inner += event_conflicts
         if len(by_user) >= k:
             agreed_events.append(agreed)
-    return Merge(annotators, k, agreed_spans, agreed_events, conflicts + inner, proposals)
+    agreed_relations, relation_conflicts = _merge_relations(sets, k, annotators, set(agreed_spans))
+    return Merge(
+        annotators, k, agreed_spans, agreed_events, conflicts + inner + relation_conflicts, proposals, agreed_relations
+    )
+
+
+def _merge_relations(sets: list[SetInput], k: int, annotators: tuple[str, ...], agreed_spans: set):
+    """(agreed relations, relation conflicts). K votes for a relation imply K votes for
+    its endpoints when each set is consistent; an agreed relation whose endpoint did not
+    make it anyway (inconsistent input) is a conflict rather than a dangling link."""
+    votes = _votes((s.annotator, relation) for s in sets for relation in set(s.relations))
+    agreed = sorted(
+        key for key, who in votes.items() if len(who) >= k and key[1] in agreed_spans and key[2] in agreed_spans
+    )
+    by_pair: dict = defaultdict(list)
+    for key in votes.keys() - set(agreed):
+        by_pair[(key[1][1:], key[2][1:])].append(key)
+    conflicts = []
+    for (source, target), keys in sorted(by_pair.items()):
+        chose = {a for key in keys for a in votes[key]}
+        ordered = sorted(keys, key=lambda key: (-len(votes[key]), key))
+        conflicts.append(Conflict(
+            f"relation:{source[0]}-{source[1]}:{target[0]}-{target[1]}", "relation",
+            min(source[0], target[0]), max(source[1], target[1]),
+            [Variant(_relation_value(key), votes[key]) for key in ordered],
+            tuple(a for a in annotators if a not in chose),
+        ))
+    return agreed, conflicts
+
+
+def _relation_value(key: RelationKey) -> dict:
+    return {"type": key[0], "source": _span_value(key[1]), "target": _span_value(key[2])}
+
+
+def missing_endpoints(value: dict, gold_spans) -> list[SpanKey]:
+    """The endpoints of a relation variant that are not (yet) gold spans: accepting the
+    relation waits for them (see annotate.services.adjudication)."""
+    ends = [(v["type"], v["start"], v["end"]) for v in (value["source"], value["target"])]
+    return [end for end in ends if end not in gold_spans]
 
 
 def _votes(pairs) -> dict:

@@ -79,7 +79,7 @@ class VariantSerializer(serializers.Serializer):
 
 class ConflictItemSerializer(serializers.Serializer):
     id = serializers.CharField()
-    kind = serializers.CharField(help_text="span, event, role or attribute.")
+    kind = serializers.CharField(help_text="span, event, role, attribute or relation.")
     start = serializers.IntegerField()
     end = serializers.IntegerField()
     variants = VariantSerializer(many=True)

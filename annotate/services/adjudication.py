@@ -6,7 +6,7 @@ K annotators agree on are pre-accepted (annotate.adjudication.merge does the pur
 part). Each remaining conflict is settled by a decision: accept a variant, accept it
 edited, or reject it. Every decision, the pre-acceptance, confirming and reopening
 are AdjudicationDecision rows; the gold set itself is written through the ordinary
-span and event services, so its history is recorded like any other set's.
+span, event and relation services, so its history is recorded like any other set's.
 """
 from __future__ import annotations
 
@@ -15,8 +15,10 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from annotate.adjudication import Conflict, EventInput, Merge, SetInput, merge
-from annotate.models import AdjudicationDecision, AnnotationSet, Argument, Assignment, Event, SetKind, SetStatus, Span
+from annotate.adjudication import Conflict, EventInput, Merge, SetInput, merge, missing_endpoints
+from annotate.models import (
+    AdjudicationDecision, AnnotationSet, Argument, Assignment, Event, Relation, SetKind, SetStatus, Span,
+)
 from annotate.services.base import LOCKED_STATUSES, Invalid, bump_version, ensure_editable, gold_set, recorded
 from annotate.services.events import (
     add_argument_from_selection,
@@ -26,6 +28,7 @@ from annotate.services.events import (
     set_problems,
 )
 from annotate.services.assignment import workflow_of
+from annotate.services.relations import create_relation
 from annotate.services.spans import add_span, delete_span
 from corpus.models import Document
 
@@ -65,7 +68,7 @@ class State:
 # --- reading ------------------------------------------------------------------------
 
 def submitted_sets(document: Document) -> list[SetInput]:
-    """The annotators' submitted (or adjudicated) sets as plain data: four queries."""
+    """The annotators' submitted (or adjudicated) sets as plain data: five queries."""
     owners = dict(
         AnnotationSet.objects.filter(document=document, kind=SetKind.ANNOTATOR, status__in=LOCKED_STATUSES)
         .values_list("pk", "owner__username")
@@ -85,8 +88,14 @@ def submitted_sets(document: Document) -> list[SetInput]:
         "pk", "set_id", "event_type__key", "trigger_start", "trigger_end", "attributes"
     ):
         events[set_id].append(EventInput(key, start, end, attributes or {}, tuple(arguments.get(pk, ()))))
+    relations: dict[int, list] = {pk: [] for pk in owners}
+    for set_id, key, *ends in Relation.objects.filter(set_id__in=owners).values_list(
+        "set_id", "relation_type__key", "source__entity_type__key", "source__start", "source__end",
+        "target__entity_type__key", "target__start", "target__end",
+    ):
+        relations[set_id].append((key, tuple(ends[:3]), tuple(ends[3:])))
     ordered = sorted(owners.items(), key=lambda item: item[1])
-    return [SetInput(name, spans[pk], events[pk]) for pk, name in ordered]
+    return [SetInput(name, spans[pk], events[pk], relations[pk]) for pk, name in ordered]
 
 
 def _expected_sets(document: Document) -> int:
@@ -134,10 +143,15 @@ def open_adjudication(document: Document, user, *, force: bool = False) -> State
             add_span(gold, entity_type=key, start=start, end=end, snap_to_tokens=False, reuse=True)
         for agreed in state.merge.events:
             _add_event(gold, user, agreed.key, agreed.roles, agreed.attributes)
+        if state.merge.relations:
+            spans = _gold_spans(gold)
+            for key, source, target in state.merge.relations:  # agreed relations link agreed spans
+                create_relation(gold, user, relation_type=key, source=spans[source], target=spans[target], version=None)
         bump_version(gold, None)
         AdjudicationDecision.objects.create(
             gold_set=gold, reviewer=user, action=PRE_ACCEPT,
-            item={"spans": len(state.merge.spans), "events": len(state.merge.events), "k": state.merge.k},
+            item={"spans": len(state.merge.spans), "events": len(state.merge.events),
+                  "relations": len(state.merge.relations), "k": state.merge.k},
             variant={"annotators": list(state.submitted)},
         )
     return state_of(document)
@@ -222,6 +236,9 @@ def _apply(gold: AnnotationSet, user, state: State, conflict: Conflict, value: d
         add_span(gold, entity_type=new_type or value["type"], start=value["start"], end=value["end"],
                  snap_to_tokens=False, reuse=True)
         return
+    if conflict.kind == "relation":
+        _add_relation(gold, user, value)
+        return
     if conflict.kind == "event":
         key = (value["type"], value["trigger_start"], value["trigger_end"])
         if _gold_event(gold, key) is not None:
@@ -242,6 +259,34 @@ def _apply(gold: AnnotationSet, user, state: State, conflict: Conflict, value: d
             )
     elif conflict.kind == "attribute" and value["value"] is not None:
         set_event_attribute(event, user, key=conflict.attribute, value=value["value"], version=None)
+
+
+def _gold_spans(gold: AnnotationSet) -> dict:
+    """The gold set's spans by (type, start, end): one query."""
+    return {
+        (span.entity_type.key, span.start, span.end): span
+        for span in Span.objects.filter(set=gold).select_related("entity_type")
+    }
+
+
+def _add_relation(gold: AnnotationSet, user, value: dict) -> None:
+    """Accept a relation variant. Its endpoints must already be gold spans: accepting
+    the relation is refused rather than adding them, because a missing endpoint is
+    either still an open span conflict (whose variants the reviewer has not weighed
+    yet) or was rejected or removed on purpose; a relation must not bring it back
+    behind the reviewer's back. The message says which span to accept first."""
+    spans = _gold_spans(gold)
+    missing = missing_endpoints(value, spans)
+    if missing:
+        text = gold.document.text
+        names = "، ".join(f"{key} «{text[start:end]}»" for key, start, end in missing)
+        raise Invalid(
+            _("This relation links spans that are not in gold: %(spans)s. Accept them first, or reject the relation.")
+            % {"spans": names},
+            "variant",
+        )
+    source, target = (spans[(v["type"], v["start"], v["end"])] for v in (value["source"], value["target"]))
+    create_relation(gold, user, relation_type=value["type"], source=source, target=target, version=None)
 
 
 def _gold_event(gold: AnnotationSet, key) -> Event | None:

@@ -16,12 +16,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_language_bidi
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from annotate import services
 from annotate.access import REVIEW_ROLES, get_document_for, get_project_for, get_span_for
+from annotate.adjudication import missing_endpoints
 from annotate.models import AnnotationSet, SetKind, Span
 from annotate.rendering import SpanView, css_colour, render_text
 from annotate.services import adjudication, assignment
@@ -151,11 +152,18 @@ def adjudication_context(project: Project, document: Document, state: adjudicati
             for pk, type_id, start, end in Span.objects.filter(set=state.gold).values_list("pk", "entity_type_id", "start", "end")
         ]
     text = document.text
-    conflicts = [_conflict_view(c, number, text, types) for number, c in enumerate(state.open, start=1)]
-    # Open conflicts are drawn over the gold draft as red marks numbered like the list.
+    # Relation types and gold span keys are read once for the whole list, never per conflict.
+    relation_types = {t.key: t for t in project.relation_types.all()} if any(
+        c.kind == "relation" for c in state.open) else {}
+    gold_keys = {(s.type_key, s.start, s.end) for s in gold_spans}
+    conflicts = [
+        _conflict_view(c, number, text, types, relation_types, gold_keys) for number, c in enumerate(state.open, start=1)
+    ]
+    # Open conflicts are drawn over the gold draft as red marks numbered like the list; a
+    # relation conflict marks its endpoints, not all the text between them.
     marks = gold_spans + [
-        SpanView(-c["number"], "CONFLICT", CONFLICT_COLOUR, "⚠ %d" % c["number"], c["start"], c["end"])
-        for c in conflicts
+        SpanView(-c["number"], "CONFLICT", CONFLICT_COLOUR, "⚠ %d" % c["number"], start, end)
+        for c in conflicts for start, end in c["ranges"]
     ]
     context = {
         "project": project,
@@ -175,18 +183,28 @@ def adjudication_context(project: Project, document: Document, state: adjudicati
     return context
 
 
-def _conflict_view(conflict, number: int, text: str, types: dict) -> dict:
+def _conflict_view(conflict, number: int, text: str, types: dict, relation_types: dict, gold_keys: set) -> dict:
     variants = []
+    ranges = set()
     for index, variant in enumerate(conflict.variants):
-        variants.append({"index": index, "annotators": variant.annotators, "text": _variant_text(conflict, variant.value, text, types)})
+        waiting = False
+        if conflict.kind == "relation":
+            ends = (variant.value["source"], variant.value["target"])
+            ranges |= {(v["start"], v["end"]) for v in ends}
+            waiting = bool(missing_endpoints(variant.value, gold_keys))
+        variants.append({
+            "index": index, "annotators": variant.annotators, "waiting": waiting,
+            "text": _variant_text(conflict, variant.value, text, types, relation_types),
+        })
     return {
         "id": conflict.id, "number": number, "kind": conflict.kind, "start": conflict.start, "end": conflict.end,
-        "snippet": text[conflict.start:conflict.end], "variants": variants, "abstained": conflict.abstained,
-        "role": conflict.role, "attribute": conflict.attribute, "title": _conflict_title(conflict),
+        "ranges": sorted(ranges or {(conflict.start, conflict.end)}), "snippet": text[conflict.start:conflict.end], "variants": variants,
+        "abstained": conflict.abstained, "role": conflict.role, "attribute": conflict.attribute,
+        "title": _conflict_title(conflict),
     }
 
 
-def _variant_text(conflict, value: dict, text: str, types: dict) -> str:
+def _variant_text(conflict, value: dict, text: str, types: dict, relation_types: dict) -> str:
     """One line saying what accepting this variant puts into gold."""
     def span(v):
         entity = types.get(v["type"])
@@ -198,6 +216,10 @@ def _variant_text(conflict, value: dict, text: str, types: dict) -> str:
         return f"{value['type']} «{text[value['trigger_start']:value['trigger_end']]}»"
     if conflict.kind == "role":
         return "، ".join(span(f) for f in value["fillers"]) or _("(nobody)")
+    if conflict.kind == "relation":
+        relation = relation_types.get(value["type"])
+        arrow = "←" if get_language_bidi() else "→"  # points from source to target in the reading order
+        return f"{_label(relation) if relation else value['type']}: {span(value['source'])} {arrow} {span(value['target'])}"
     return str(value["value"]) if value["value"] is not None else _("(not set)")
 
 
@@ -209,6 +231,7 @@ def conflicts_html(conflicts: list[dict], *, decide_url: str, csrf: str, version
     form = f'<form method="post" action="{e(decide_url)}" hx-post="{e(decide_url)}" hx-target="#adjudication" hx-swap="outerHTML">{hidden}'
     options = "".join(f'<option value="{e(t.key)}">{e(t.key)}</option>' for t in types)
     accept_title, edit_label = e(_("Accept this variant")), e(_("Accept as"))
+    waiting = f' <span class="who waiting">{e(_("(its spans are not in gold yet)"))}</span>'
     reject = f'<button type="submit" name="action" value="reject" class="reject" title="{e(_("Reject every variant (x)"))}"><kbd>x</kbd> {e(_("Reject"))}</button>'
     out = []
     for c in conflicts:
@@ -223,7 +246,7 @@ def conflicts_html(conflicts: list[dict], *, decide_url: str, csrf: str, version
                 f'<li>{form}<input type="hidden" name="conflict" value="{cid}"><input type="hidden" name="variant" value="{v["index"]}">'
                 f'<button type="submit" name="action" value="accept" class="accept" data-variant="{number}" title="{accept_title} ({number})">'
                 f'<kbd>{number}</kbd> <bdi>{e(v["text"])}</bdi></button> {edit}</form> '
-                f'<span class="who">{e(", ".join(v["annotators"]))}</span></li>'
+                f'<span class="who">{e(", ".join(v["annotators"]))}</span>{waiting if v["waiting"] else ""}</li>'
             )
         abstained = ""
         if c["abstained"]:
@@ -264,6 +287,8 @@ def _conflict_title(conflict) -> str:
         return _("Entity")
     if conflict.kind == "event":
         return _("Event")
+    if conflict.kind == "relation":
+        return _("Relation")
     if conflict.kind == "role":
         return _("Role %(role)s of %(event)s") % {"role": conflict.role, "event": conflict.event[0]}
     return _("Attribute %(name)s of %(event)s") % {"name": conflict.attribute, "event": conflict.event[0]}

@@ -1,6 +1,6 @@
 """The pure merge of N annotators' sets: K of N agreement, type and extent conflicts,
-events merged role by role."""
-from annotate.adjudication import EventInput, SetInput, default_k, merge
+events merged role by role, relations only between gold spans."""
+from annotate.adjudication import EventInput, SetInput, default_k, merge, missing_endpoints
 
 
 def sets(**spans_by_user):
@@ -111,3 +111,59 @@ def test_an_event_too_few_proposed_is_a_trigger_conflict_with_its_proposers_agre
 def test_conflict_ids_are_stable_for_the_same_sets():
     data = sets(a=[("PER", 0, 5)], b=[("ORG", 0, 5)])
     assert [c.id for c in merge(data).conflicts] == [c.id for c in merge(list(reversed(data))).conflicts]
+
+
+# --- relations ---------------------------------------------------------------------------
+
+PER = ("PER", 0, 5)
+ORG = ("ORG", 10, 15)
+GPE = ("GPE", 10, 15)
+
+
+def related(**relations_by_user):
+    """Each user marks both endpoints of every relation they draw, as a real set must."""
+    return [
+        SetInput(user, sorted({end for _type, source, target in relations for end in (source, target)}), [], relations)
+        for user, relations in relations_by_user.items()
+    ]
+
+
+def test_a_relation_k_annotators_draw_is_agreed():
+    affiliation = ("AFFILIATION", PER, ORG)
+    result = merge(related(a=[affiliation], b=[affiliation], c=[]))
+    assert result.relations == [affiliation]
+    assert all(c.kind != "relation" for c in result.conflicts)
+
+
+def test_relations_that_differ_in_type_are_one_conflict_naming_who_chose_what():
+    result = merge(related(a=[("AFFILIATION", PER, ORG)], b=[("LOCATED_IN", PER, ORG)], c=[]))
+    assert result.relations == []
+    [conflict] = [c for c in result.conflicts if c.kind == "relation"]
+    assert (conflict.start, conflict.end) == (0, 15)
+    assert {v.value["type"]: v.annotators for v in conflict.variants} == {"AFFILIATION": ("a",), "LOCATED_IN": ("b",)}
+    assert conflict.variants[0].value["source"] == {"type": "PER", "start": 0, "end": 5}
+    assert conflict.abstained == ("c",)
+    again = merge(related(c=[], b=[("LOCATED_IN", PER, ORG)], a=[("AFFILIATION", PER, ORG)]))
+    assert [c.id for c in again.conflicts if c.kind == "relation"] == [conflict.id]
+
+
+def test_a_relation_variant_reports_endpoints_missing_from_gold():
+    # Both draw the relation, but disagree on the target's type: neither relation nor
+    # target span is agreed, so accepting a variant must wait for its target span.
+    result = merge(related(a=[("AFFILIATION", PER, ORG)], b=[("AFFILIATION", PER, GPE)]))
+    assert result.spans == [PER] and result.relations == []
+    [conflict] = [c for c in result.conflicts if c.kind == "relation"]
+    assert len(conflict.variants) == 2
+    for variant in conflict.variants:
+        target = variant.value["target"]
+        assert missing_endpoints(variant.value, set(result.spans)) == [(target["type"], 10, 15)]
+        assert missing_endpoints(variant.value, {PER, (target["type"], 10, 15)}) == []
+
+
+def test_an_agreed_relation_without_agreed_endpoints_is_not_pre_accepted():
+    # Inconsistent input (the relation's target is in nobody's spans): never a dangling link.
+    data = [SetInput(user, [PER], [], [("AFFILIATION", PER, ORG)]) for user in ("a", "b")]
+    result = merge(data)
+    assert result.relations == []
+    [conflict] = [c for c in result.conflicts if c.kind == "relation"]
+    assert conflict.variants[0].annotators == ("a", "b")
