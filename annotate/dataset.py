@@ -43,6 +43,7 @@ from corpus.formats.base import (
 )
 from corpus.models import Document, EntityType, Membership, Project
 from corpus.schema import ProjectSchema
+from tawsim.gc_pause import gc_paused
 
 CHUNK = 1000
 _SPAN_KEY = itemgetter(0, 1, 2)  # a checked span's (entity type, start, end)
@@ -262,8 +263,9 @@ def records(project: Project, options: ExportOptions, keep: Callable[[int], bool
     for chunk in export_rows.chunks(reader):
         if not chunk.document_ids:
             continue
-        found = (_suggestion_records(chunk.document_ids, chunk.docs, names) if suggestions
-                 else _chunk(chunk, options.include_empty, names, build or _build_record))
+        with gc_paused():  # a chunk's records at once: see tawsim.gc_pause
+            found = list(_suggestion_records(chunk.document_ids, chunk.docs, names) if suggestions
+                         else _chunk(chunk, options.include_empty, names, build or _build_record))
         for record in found:
             if on_record:
                 on_record()

@@ -21,6 +21,7 @@ from django.db import connections
 
 from corpus.formats._json import loads
 from tawsim.bulk_sql import fetch
+from tawsim.gc_pause import gc_paused
 
 HEADS = """
 SELECT id, "order" FROM corpus_document WHERE project_id = %s AND "order" > %s {ids} ORDER BY "order" LIMIT %s
@@ -149,7 +150,11 @@ def chunks(reader: Reader) -> Iterator[Chunk]:
     db = connections["default"]
     db.ensure_connection()
     after = -1
-    while (chunk := reader.read(db, after)) is not None:
+    while True:
+        with gc_paused():  # see tawsim.gc_pause
+            chunk = reader.read(db, after)
+        if chunk is None:
+            return
         after = chunk.last_order
         yield chunk
 

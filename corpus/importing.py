@@ -15,6 +15,7 @@ import os
 import queue
 import threading
 from contextlib import closing
+from itertools import islice
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterable, Iterator, Protocol, TypeVar
@@ -33,6 +34,7 @@ from corpus.formats.base import DocumentRecord, FormatError
 from corpus.models import Document, Project
 from corpus.signals import documents_imported
 from tawsim.bulk_sql import fetch
+from tawsim.gc_pause import gc_paused
 
 # Rows per COPY batch and per duplicate query: big enough to amortise the round trips,
 # small enough that a batch of long documents stays well inside the memory budget.
@@ -261,6 +263,10 @@ class _Inserter:
         return self.result
 
     def _store(self, batch: list[_Prepared]) -> None:
+        with gc_paused():  # see tawsim.gc_pause
+            self._store_batch(batch)
+
+    def _store_batch(self, batch: list[_Prepared]) -> None:
         # Earlier batches are already in the table, so this one query per batch also
         # catches duplicates between batches of the same file.
         digests = list({digest for _text, digest, _record, _prepared in batch})
@@ -297,15 +303,16 @@ _Prepared = tuple[str, str, DocumentRecord, object]  # normalised text, its SHA-
 
 def _prepared_batches(records: Iterable[DocumentRecord],
                       prepare: Callable[[str, DocumentRecord], object] | None = None) -> Iterator[list[_Prepared]]:
-    batch: list[_Prepared] = []
-    for record in records:
+    def prepared(record: DocumentRecord) -> _Prepared:
         text = normalise_text(record.text)
-        prepared = prepare(text, record) if prepare is not None else None
-        batch.append((text, hashlib.sha256(text.encode("utf-8")).hexdigest(), record, prepared))
-        if len(batch) >= BATCH_SIZE:
-            yield batch
-            batch = []
-    if batch:
+        return text, hashlib.sha256(text.encode("utf-8")).hexdigest(), record, prepare(text, record) if prepare else None
+
+    remaining = iter(records)
+    while True:
+        with gc_paused():  # a batch of records at once: see tawsim.gc_pause
+            batch = [prepared(record) for record in islice(remaining, BATCH_SIZE)]
+        if not batch:
+            return
         yield batch
 
 
