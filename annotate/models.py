@@ -159,14 +159,19 @@ class Span(models.Model):
     entity_type = models.ForeignKey(EntityType, on_delete=models.PROTECT, related_name="spans")
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()
+    # indexed only where set (span_kb_entity_linked): most spans link nothing, and a
+    # full index would take an entry per span on every import
     kb_entity = models.ForeignKey(
-        KBEntity, on_delete=models.SET_NULL, null=True, blank=True, related_name="mentions"
+        KBEntity, on_delete=models.SET_NULL, null=True, blank=True, related_name="mentions", db_index=False
     )
     # Where it came from when not typed by hand: {"suggestion": id, "tagger": "..."} or {"import": "..."}.
     origin = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["start", "-end", "id"]
+        indexes = [
+            models.Index(fields=["kb_entity"], condition=Q(kb_entity__isnull=False), name="span_kb_entity_linked"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(start__gte=0) & Q(start__lt=F("end")), name="span_offsets_ordered"),
             models.UniqueConstraint(fields=["set", "entity_type", "start", "end"], name="span_unique_in_set"),
@@ -187,13 +192,17 @@ class Event(models.Model):
     trigger_start = models.PositiveIntegerField()
     trigger_end = models.PositiveIntegerField()
     attributes = models.JSONField(default=dict, blank=True)
+    # indexed only where set (event_cluster_linked), like Span.kb_entity
     cluster = models.ForeignKey(
-        EventCluster, on_delete=models.SET_NULL, null=True, blank=True, related_name="mentions"
+        EventCluster, on_delete=models.SET_NULL, null=True, blank=True, related_name="mentions", db_index=False
     )
     origin = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["trigger_start", "id"]
+        indexes = [
+            models.Index(fields=["cluster"], condition=Q(cluster__isnull=False), name="event_cluster_linked"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(trigger_start__gte=0) & Q(trigger_start__lt=F("trigger_end")),
