@@ -34,9 +34,11 @@ def remember_role(project: Project, user, role: str | None) -> None:
 
 
 def get_project_for(user, slug: str, roles: tuple[str, ...] | None = None) -> Project:
-    project = Project.objects.filter(slug=slug).first()
+    # the user's role comes with the project: one query for both, on every project page
+    project = Project.objects.filter(slug=slug).annotate(user_role=role_subquery(user, "pk")).first()
     if project is None:
         raise Http404("no such project")
+    remember_role(project, user, project.user_role)
     role = role_in(user, project)
     if role is None or (roles is not None and role not in roles):
         raise Http404("no such project")
