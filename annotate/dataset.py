@@ -258,8 +258,10 @@ def records(project: Project, options: ExportOptions, keep: Callable[[int], bool
     names = _Names(ProjectSchema.load(project))
     suggestions = options.sets == "suggestions"
     reader = export_rows.Reader(
-        project.pk, CHUNK, None if suggestions else options.sets, tuple(options.statuses), options.with_meta,
-        list(options.document_ids) if options.document_ids else None, keep, names.entity_order, names.event_order)
+        project_id=project.pk, size=CHUNK, sets=None if suggestions else options.sets,
+        statuses=tuple(options.statuses), with_meta=options.with_meta,
+        document_ids=list(options.document_ids) if options.document_ids else None, keep=keep,
+        entity_order=names.entity_order, event_order=names.event_order)
     for chunk in export_rows.chunks(reader):
         if not chunk.document_ids:
             continue

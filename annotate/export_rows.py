@@ -102,15 +102,15 @@ class Reader:
         if self.document_ids is not None:
             ids = "AND id = ANY(%s::bigint[])"
             params.append(self.document_ids)
-        heads = _rows(db, HEADS.format(ids=ids), [*params, self.size])
+        heads = fetch(HEADS.format(ids=ids), [*params, self.size], db)
         if not heads:
             return None
         chunk = Chunk(heads[-1][1], [pk for pk, _order in heads if self.keep is None or self.keep(pk)])
         if not chunk.document_ids:
             return chunk
-        meta = "meta" if self.with_meta else "'{}'::jsonb"
-        chunk.docs = {pk: (pk, external_id, title, text, loads(meta))
-                      for pk, external_id, title, text, meta in _rows(db, DOCUMENTS.format(meta=meta), [chunk.document_ids])}
+        column = "meta" if self.with_meta else "'{}'::jsonb"
+        rows = fetch(DOCUMENTS.format(meta=column), [chunk.document_ids], db)
+        chunk.docs = {pk: (pk, external_id, title, text, loads(meta)) for pk, external_id, title, text, meta in rows}
         if self.sets is not None:
             chunk.sets = self._sets(db, chunk.document_ids)
             self._annotations(db, chunk, [s[0] for s in chunk.sets])
@@ -127,21 +127,21 @@ class Reader:
             conditions.append("AND a.status = ANY(%s::text[])")
             params.append(list(self.statuses))
         users = db.ops.quote_name(get_user_model()._meta.db_table)
-        return _rows(db, SETS.format(users=users, conditions=" ".join(conditions)), params)
+        return fetch(SETS.format(users=users, conditions=" ".join(conditions)), params, db)
 
     def _annotations(self, db, chunk: Chunk, set_ids: list[int]) -> None:
         # spans and events come sorted by set: grouped without a Python step per row
         chunk.spans = {set_id: list(rows) for set_id, rows in
-                       groupby(_rows(db, SPANS, [set_ids, self.entity_order]), itemgetter(0))}
+                       groupby(fetch(SPANS, [set_ids, self.entity_order], db), itemgetter(0))}
         # Most events share a few attribute values: each distinct text is parsed once per
         # chunk, and its dict shared (writers only read records).
         parsed: dict[str, dict] = {}
         events = [(*row[:5], parsed.get(row[5]) or parsed.setdefault(row[5], loads(row[5])), row[6])
-                  for row in _rows(db, EVENTS, [set_ids, self.event_order])]
+                  for row in fetch(EVENTS, [set_ids, self.event_order], db)]
         chunk.events = {set_id: list(rows) for set_id, rows in groupby(events, itemgetter(0))}
-        for row in _rows(db, ARGUMENTS, [set_ids]):
+        for row in fetch(ARGUMENTS, [set_ids], db):
             chunk.arguments.setdefault(row[0], []).append(row)
-        for row in _rows(db, RELATIONS, [set_ids]):
+        for row in fetch(RELATIONS, [set_ids], db):
             chunk.relations.setdefault(row[0], []).append(row)
 
 
@@ -157,7 +157,3 @@ def chunks(reader: Reader) -> Iterator[Chunk]:
             return
         after = chunk.last_order
         yield chunk
-
-
-def _rows(db, sql: str, params: list) -> list[tuple]:
-    return fetch(sql, params, db)
