@@ -227,22 +227,23 @@ def insert(project, target: Target, docs: list[CheckedDoc], user, *, source: str
 
 
 def _target_sets(target: Target, docs: list[CheckedDoc]) -> dict[int, int]:
-    """document id -> set id, creating missing sets; every set's version is bumped. The
-    UPDATE goes through Django's cursor, which carries the history context into the
-    session for the COPY statements that follow."""
+    """document id -> set id, creating missing sets (at version 1); every existing set's
+    version is bumped. That UPDATE comes first, even with no set to bump: pghistory
+    attaches its context to the first write through Django's cursor, and the COPY
+    statements that follow (these sets, then their annotations) find it in the session."""
     existing = _target_set_ids(target, [doc.document_id for doc in docs])
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE annotate_annotationset SET version = version + 1 WHERE id = ANY(%s::bigint[])",
+                       [array_literal(existing.values())])
     missing = [doc for doc in docs if doc.document_id not in existing]
     now, owner = timezone.now(), getattr(target.user, "pk", None)
     rows = []
     for pk, doc in zip(_allocate(AnnotationSet, len(missing)), missing):
         status = doc.record.status if doc.record.status in STATUSES else (
             SetStatus.IN_PROGRESS if doc.spans or doc.events else SetStatus.NOT_STARTED)
-        rows.append((pk, doc.document_id, target.kind, owner, status, 0, now))
+        rows.append((pk, doc.document_id, target.kind, owner, status, 1, now))
         existing[doc.document_id] = pk
     _copy(AnnotationSet, ("id", "document", "kind", "owner", "status", "version", "updated_at"), rows)
-    with connection.cursor() as cursor:
-        cursor.execute("UPDATE annotate_annotationset SET version = version + 1 WHERE id = ANY(%s::bigint[])",
-                       [array_literal(existing.values())])
     return existing
 
 

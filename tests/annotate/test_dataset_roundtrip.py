@@ -70,6 +70,8 @@ def test_import_stores_spans_events_arguments_relations_in_gold(filled):
     event = Event.objects.filter(set__document__project=filled).first()
     assert event.attributes == {"factuality": "REPORTED"}
     assert event.history.last().pgh_context.metadata["action"] == "import"
+    created = AnnotationSet.objects.filter(document__project=filled).first().history.get()  # written with COPY
+    assert created.pgh_context.metadata["action"] == "import" and created.pgh_label == "insert"
 
 
 def test_tawsim_export_has_the_documented_shape(filled):
