@@ -73,3 +73,18 @@ def test_changing_type_drops_a_link_to_an_entity_of_the_old_type(document, own, 
     services.change_span_type(span, annotator, entity_type="LOC", version=1)
     span.refresh_from_db()
     assert span.entity_type.key == "LOC" and span.kb_entity is None
+
+
+def test_marking_the_same_text_twice_is_refused_and_changes_nothing(document, own, annotator):
+    start = document.text.index("القاهرة")
+    first = services.create_span(own, annotator, entity_type="GPE", start=start, end=start + 7, version=own.version)
+    own.refresh_from_db()
+    version = own.version
+    # a sloppier selection of the same word snaps onto the same span
+    with pytest.raises(services.Invalid, match="already marked"):
+        services.create_span(own, annotator, entity_type="GPE", start=start + 1, end=start + 6, version=version)
+    own.refresh_from_db()
+    assert own.version == version
+    assert list(own.spans.values_list("pk", flat=True)) == [first.pk]
+    assert SpanHistory.objects.filter(pgh_obj_id=first.pk).count() == 1
+    assert SpanHistory.objects.filter(set_id=own.pk).count() == 1
