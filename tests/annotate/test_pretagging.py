@@ -116,7 +116,7 @@ def test_a_failing_tagger_is_reported_per_document_and_the_others_still_run(proj
 
 def test_the_job_reports_progress_while_it_runs(project, monkeypatch):
     add_docs(project, [f"وصل الوفد يوم {d} آذار 2021." for d in range(1, 8)])
-    monkeypatch.setattr(pretagging, "CHUNK", 3)
+    monkeypatch.setattr("annotate.pretagging.running.CHUNK", 3)
     seen = []
 
     class Spy:

@@ -1,0 +1,95 @@
+"""Building the pure taggers of corpus.pretag from a project's data and settings: one
+builder per tagger name in BUILDERS (tests register extra taggers there), TaggerUnavailable
+for a tagger that cannot run yet, ner_tagger for the configured camel-tools NER, and
+build_pipeline, which gathers the enabled taggers into a Pipeline and lists the ones
+skipped with the reason why.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Sequence
+
+from django.utils.translation import gettext as _
+
+from annotate.pretagging.settings import EVENT_TAGGERS, PretagSettings
+from annotate.pretagging.training import event_specs, latest_model, project_entries
+from corpus.models import Project
+from corpus.pretag import CamelNER, CRFTagger, DateTagger, Gazetteer, TriggerTagger
+
+
+class TaggerUnavailable(Exception):
+    """A tagger that cannot run for this project now (no model yet); the message says why."""
+
+
+def _build_dates(project: Project, options: PretagSettings):
+    return DateTagger()
+
+
+def _build_gazetteer(project: Project, options: PretagSettings):
+    return Gazetteer(project_entries(project))
+
+
+def _build_crf(project: Project, options: PretagSettings):
+    model = latest_model(project)
+    if model is None:
+        raise TaggerUnavailable(_("the CRF has not been trained yet: retrain it once the project has gold documents."))
+    return CRFTagger(bytes(model.data))
+
+
+def ner_tagger(project: Project, options: PretagSettings | None = None) -> CamelNER:
+    """The camel-tools NER tagger as configured (nothing is loaded until it tags)."""
+    options = options or PretagSettings.of(project)
+    types = set(project.entity_types.values_list("key", flat=True))
+    label_map = {label: kind for label, kind in options.ner_label_map.items() if kind in types}
+    return CamelNER(label_map, model_path=options.ner_model_path or None)
+
+
+def _build_camel_ner(project: Project, options: PretagSettings):
+    tagger = ner_tagger(project, options)
+    problem = tagger.status()  # a file check only: never imports camel_tools.ner
+    if problem:
+        raise TaggerUnavailable(problem)
+    return tagger
+
+
+def _build_triggers(project: Project, options: PretagSettings):
+    specs = [spec for spec in event_specs(project) if spec.triggers]
+    if not specs:
+        raise TaggerUnavailable(_("no event type of this project has trigger words."))
+    return TriggerTagger(specs)
+
+
+# Name → builder(project, settings) → tagger; tests register extra (failing) taggers here.
+BUILDERS: dict[str, Callable] = {
+    "dates": _build_dates,
+    "gazetteer": _build_gazetteer,
+    "crf": _build_crf,
+    "camel_ner": _build_camel_ner,
+    "triggers": _build_triggers,
+}
+
+
+@dataclass
+class Pipeline:
+    taggers: list = field(default_factory=list)
+    event_taggers: list = field(default_factory=list)
+    skipped: dict[str, str] = field(default_factory=dict)  # tagger → why it did not run
+
+
+def build_pipeline(project: Project, names: Sequence[str] | None = None) -> Pipeline:
+    """The enabled (or named) taggers, built from the project's data; a tagger that
+    cannot run is listed in `skipped` with its reason instead of failing the run."""
+    options = PretagSettings.of(project)
+    pipeline = Pipeline()
+    for name in names if names is not None else options.taggers:
+        builder = BUILDERS.get(name)
+        if builder is None:
+            pipeline.skipped[name] = _("unknown tagger (known: %(known)s)") % {"known": ", ".join(BUILDERS)}
+            continue
+        try:
+            tagger = builder(project, options)
+        except TaggerUnavailable as reason:
+            pipeline.skipped[name] = str(reason)
+            continue
+        (pipeline.event_taggers if name in EVENT_TAGGERS else pipeline.taggers).append(tagger)
+    return pipeline

@@ -1,0 +1,104 @@
+"""The training data the project's annotators made: which sets count (gold_sets, or the
+latest submitted annotator set per document while there is no gold), the (text, spans)
+examples the CRF learns from (training_data), the gazetteer's names (project_entries),
+the schema's event types for the trigger tagger (event_specs), and the project's current
+trained model (latest_model).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models.functions import Substr
+
+from annotate.models import (
+    AnnotationSet,
+    KBEntity,
+    SetKind,
+    SetStatus,
+    Span,
+    TaggerModel,
+)
+from annotate.pretagging.settings import CRF
+from corpus.models import Document, Project
+from corpus.pretag import Entry, EventTypeSpec, RoleSpec
+from corpus.pretag import crf as crf_module
+from corpus.schema import ProjectSchema
+
+
+@dataclass
+class TrainingData:
+    examples: list[crf_module.Example]
+    document_ids: list[int]
+    source: str  # "gold", "submitted" or "none"
+
+
+def gold_sets(project: Project):
+    """The gold sets that count: adjudicated, or holding at least one span."""
+    has_spans = Exists(Span.objects.filter(set=OuterRef("pk")))
+    return AnnotationSet.objects.filter(document__project=project, kind=SetKind.GOLD).filter(
+        Q(status=SetStatus.ADJUDICATED) | has_spans
+    )
+
+
+def _submitted_sets(project: Project):
+    """Stand-in while there is no gold: the latest finished annotator set per document."""
+    return (
+        AnnotationSet.objects.filter(
+            document__project=project, kind=SetKind.ANNOTATOR,
+            status__in=(SetStatus.SUBMITTED, SetStatus.ADJUDICATED),
+        ).order_by("document_id", "-updated_at").distinct("document_id")
+    )
+
+
+def training_sets(project: Project) -> tuple[list[int], str]:
+    ids = list(gold_sets(project).values_list("pk", flat=True))
+    if ids:
+        return ids, "gold"
+    ids = list(_submitted_sets(project).values_list("pk", flat=True))
+    return ids, ("submitted" if ids else "none")
+
+
+def training_data(project: Project) -> TrainingData:
+    """(text, spans) per training document, in two queries."""
+    set_ids, source = training_sets(project)
+    rows = Span.objects.filter(set__in=set_ids).values_list("set__document_id", "start", "end", "entity_type__key")
+    spans: dict[int, list] = {}
+    for document_id, start, end, kind in rows:
+        spans.setdefault(document_id, []).append((start, end, kind))
+    document_ids = sorted(set(
+        AnnotationSet.objects.filter(pk__in=set_ids).values_list("document_id", flat=True)))
+    texts = dict(Document.objects.filter(pk__in=document_ids).values_list("pk", "text"))
+    examples = [(texts[i], spans.get(i, [])) for i in document_ids]
+    return TrainingData(examples, document_ids, source)
+
+
+def project_entries(project: Project) -> list[Entry]:
+    """The project's own names for the gazetteer: the training sets' entities (most
+    frequent type first when a name has several) and the knowledge base's names and aliases."""
+    set_ids, _source = training_sets(project)
+    named = (
+        Span.objects.filter(set__in=set_ids)
+        .annotate(name=Substr("set__document__text", F("start") + 1, F("end") - F("start")))
+        .values_list("name", "entity_type__key").annotate(n=Count("pk")).order_by("-n", "name")
+    )
+    entries = [Entry(name.strip(), kind) for name, kind, _n in named if name.strip()]
+    for name, aliases, kind in KBEntity.objects.filter(project=project).values_list("name", "aliases", "entity_type__key"):
+        entries += [Entry(alias.strip(), kind) for alias in [name, *(aliases or [])] if isinstance(alias, str) and alias.strip()]
+    return entries
+
+
+def event_specs(project: Project) -> list[EventTypeSpec]:
+    """The schema's event types, trigger lexicons and roles as the trigger tagger wants them."""
+    schema = ProjectSchema.load(project)
+    return [
+        EventTypeSpec(
+            key, tuple(event.model.triggers or ()),
+            tuple(RoleSpec(role.key, role.allowed, role.max_count) for role in event.roles.values()),
+        )
+        for key, event in schema.event_types.items()
+    ]
+
+
+def latest_model(project: Project, tagger: str = CRF) -> TaggerModel | None:
+    return TaggerModel.objects.filter(project=project, tagger=tagger).order_by("-trained_at", "-pk").first()
