@@ -8,6 +8,7 @@ the caller gets a Conflict instead of silently overwriting their work.
 from __future__ import annotations
 
 from contextlib import contextmanager
+from functools import partial
 
 import pghistory
 from django.db import transaction
@@ -129,18 +130,21 @@ def check_offsets(text: str, start, end, field: str = "start") -> tuple[int, int
     return start, end
 
 
-def snapped(document: Document, start: int, end: int) -> tuple[int, int]:
+def snapped(document: Document, start: int, end: int, known_names=None) -> tuple[int, int]:
     """Snap to words; names already marked in this document (by anyone) count as
-    evidence that a glued proclitic may be cut off («وبحلب» → «حلب»)."""
+    evidence that a glued proclitic may be cut off («وبحلب» → «حلب»). A caller snapping
+    many spans passes `known_names` (see marked_names) to look them up once."""
     text = document.text
-
-    def known_names() -> frozenset[str]:
-        marked = Span.objects.filter(set__document=document).values_list("start", "end").distinct()
-        return frozenset(text[s:e] for s, e in marked)
-
+    if known_names is None:
+        known_names = partial(marked_names, document)
     try:
         return snap(text, start, end, known_names=known_names)
     except SnapError as error:
         raise Invalid(str(error), "start") from None
 
 
+def marked_names(document: Document) -> frozenset[str]:
+    """The texts marked as spans in this document, in any set."""
+    text = document.text
+    marked = Span.objects.filter(set__document=document).values_list("start", "end").distinct()
+    return frozenset(text[s:e] for s, e in marked)

@@ -63,35 +63,40 @@ def add_span(
         existing = Span.objects.filter(set=annotation_set, entity_type=etype, start=start, end=end).first()
         if existing is not None:
             return existing
-    span = Span(set=annotation_set, entity_type=etype, start=start, end=end, origin=origin or {})
-    if not _inserted(span):
+    inserted = insert_spans(annotation_set, {(etype.pk, start, end): origin or {}})
+    if not inserted:
         raise Invalid(
             _("«%(text)s» is already marked as %(type)s.") % {"text": document.text[start:end], "type": etype.key},
             "start",
         )
+    span = Span(id=inserted[(etype.pk, start, end)], set=annotation_set, entity_type=etype, start=start, end=end,
+                origin=origin or {})
+    span._state.adding, span._state.db = False, connection.alias
     return span
 
 
-_INSERT = """
+_INSERT_SPANS = """
 INSERT INTO annotate_span (set_id, entity_type_id, start, "end", kb_entity_id, origin)
-VALUES (%s, %s, %s, %s, NULL, %s::jsonb)
-ON CONFLICT ON CONSTRAINT span_unique_in_set DO NOTHING RETURNING id
+SELECT %s, u.t, u.s, u.e, NULL, u.o::jsonb
+FROM unnest(%s::bigint[], %s::integer[], %s::integer[], %s::text[]) AS u(t, s, e, o)
+ON CONFLICT ON CONSTRAINT span_unique_in_set DO NOTHING RETURNING entity_type_id, start, "end", id
 """
 
 
-def _inserted(span: Span) -> bool:
-    """Insert unless the set already has this span: the unique constraint answers in the
-    same statement (no look-up first, and two clicks racing get the message, not an error).
-    Django's cursor, so the history context goes with it."""
+def insert_spans(annotation_set: AnnotationSet, new: dict[tuple[int, int, int], dict]) -> dict[tuple, int]:
+    """Insert spans, (type id, start, end) -> origin, in one statement; returns the id of
+    each one inserted. A place the set already has is left out: the unique constraint
+    answers "already marked" in the same statement (no look-up first, and two clicks
+    racing get the message, not an error). Django's cursor, so the history context goes
+    with it."""
+    if not new:
+        return {}
+    places = list(new)
+    params = [annotation_set.pk, [p[0] for p in places], [p[1] for p in places], [p[2] for p in places],
+              [json.dumps(new[p], ensure_ascii=False) for p in places]]
     with connection.cursor() as cursor:
-        cursor.execute(_INSERT, [span.set_id, span.entity_type_id, span.start, span.end,
-                                 json.dumps(span.origin, ensure_ascii=False)])
-        row = cursor.fetchone()
-    if row is None:
-        return False
-    span.pk = row[0]
-    span._state.adding, span._state.db = False, connection.alias
-    return True
+        cursor.execute(_INSERT_SPANS, params)
+        return {(t, s, e): pk for t, s, e, pk in cursor.fetchall()}
 
 
 def change_span_type(span: Span, user, *, entity_type, version: int | None) -> Span:

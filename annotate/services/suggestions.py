@@ -15,9 +15,18 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from annotate.models import AnnotationSet, Event, Span, Suggestion, SuggestionDecision
-from annotate.services.base import Invalid, bump_version, ensure_editable, recorded
+from annotate.services.base import (
+    Invalid,
+    bump_version,
+    check_offsets,
+    ensure_editable,
+    entity_type_for,
+    marked_names,
+    recorded,
+    snapped,
+)
 from annotate.services.events import add_argument_from_selection, create_event
-from annotate.services.spans import add_span
+from annotate.services.spans import add_span, insert_spans
 from corpus.pretag import DEFAULT_PRIORITY, merge
 from corpus.pretag.base import Suggestion as Proposal
 
@@ -138,25 +147,73 @@ def reject_suggestion(suggestion: Suggestion, user, annotation_set: AnnotationSe
 def accept_all_suggestions(annotation_set: AnnotationSet, user, *, entity_type: str, version: int | None) -> int:
     """Accept every pending entity suggestion of one type in the set's document, in one
     transaction and one version. Suggestions that would not snap to words are skipped.
-    Returns how many were accepted (0 changes nothing, not even the version)."""
+    Returns how many were accepted (0 changes nothing, not even the version).
+
+    Same checks, snapping and reuse of identical spans as one accept (add_span), but
+    in a constant number of queries: the new spans go in one INSERT, the decisions in
+    another, so accepting hundreds of names costs no more round trips than three."""
     pending = [
         s for s in pending_suggestions(annotation_set, user)
         if s.kind == Suggestion.Kind.ENTITY and s.entity_type.key == entity_type
     ]
     if not pending:
         return 0
-    decisions = []
     with recorded(user, "accept_all_suggestions", annotation_set):
         ensure_editable(annotation_set)
         bump_version(annotation_set, version)
-        for suggestion in pending:
-            try:
-                span = add_span(
-                    annotation_set, entity_type=suggestion.entity_type, start=suggestion.start,
-                    end=suggestion.end, origin=_origin(suggestion), reuse=True,
-                )
-            except Invalid:
-                continue
-            decisions.append(SuggestionDecision(suggestion=suggestion, user=user, decision=Decision.ACCEPTED, span=span))
+        placed = _placed(annotation_set, pending)
+        spans = _spans_at(annotation_set, placed)
+        decisions = [
+            SuggestionDecision(suggestion=suggestion, user=user, decision=Decision.ACCEPTED, span_id=spans[place])
+            for suggestion, place in placed if place in spans
+        ]
         SuggestionDecision.objects.bulk_create(decisions, ignore_conflicts=True)
     return len(decisions)
+
+
+class _KnownNames:
+    """The names snapping may look up, for many snaps in a row: the document's marked
+    names fetched once (only if a snap needs them), plus those this action marks as it
+    goes, which one add_span after another would have found in the table."""
+
+    def __init__(self, document):
+        self.document, self.found, self.added = document, None, set()
+
+    def __call__(self) -> frozenset[str]:
+        if self.found is None:
+            self.found = marked_names(self.document)
+        return self.found | self.added
+
+
+def _placed(annotation_set: AnnotationSet, suggestions: list[Suggestion]) -> list[tuple[Suggestion, tuple]]:
+    """(suggestion, (type id, start, end)) checked and snapped as add_span does, in
+    order; the ones it would refuse are left out."""
+    document = annotation_set.document
+    known = _KnownNames(document)
+    placed = []
+    for suggestion in suggestions:
+        try:
+            etype = entity_type_for(document.project, suggestion.entity_type)
+            start, end = check_offsets(document.text, suggestion.start, suggestion.end)
+            start, end = snapped(document, start, end, known)
+        except Invalid:
+            continue
+        known.added.add(document.text[start:end])
+        placed.append((suggestion, (etype.pk, start, end)))
+    return placed
+
+
+def _spans_at(annotation_set: AnnotationSet, placed: list[tuple[Suggestion, tuple]]) -> dict[tuple, int]:
+    """place -> id of the set's span there: the one already in the set, else a new one
+    with the origin of the first suggestion placed there (add_span with `reuse`)."""
+    places = {place for _suggestion, place in placed}
+    existing = Span.objects.filter(
+        set_id=annotation_set.pk, entity_type_id__in={p[0] for p in places}, start__in={p[1] for p in places}
+    ).values_list("entity_type_id", "start", "end", "id")
+    spans = {(t, s, e): pk for t, s, e, pk in existing if (t, s, e) in places}
+    new: dict[tuple, dict] = {}
+    for suggestion, place in placed:
+        if place not in spans:
+            new.setdefault(place, _origin(suggestion))
+    spans.update(insert_spans(annotation_set, new))
+    return spans

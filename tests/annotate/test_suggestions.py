@@ -1,16 +1,22 @@
 """Accepting and rejecting suggestions: pending list, origin, decisions, versions, accept-all."""
 from __future__ import annotations
 
+import re
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from annotate import pretagging, services
-from annotate.models import Event, Span, Suggestion, SuggestionDecision
+from annotate.models import AnnotationSet, Event, Span, Suggestion, SuggestionDecision
 from annotate.services.suggestions import (
     accept_all_suggestions,
     accept_suggestion,
     pending_suggestions,
     reject_suggestion,
 )
+from corpus.formats.base import DocumentRecord
+from corpus.importing import add_documents
 
 
 @pytest.fixture
@@ -141,3 +147,40 @@ def test_accepting_an_event_suggestion_creates_the_event_and_its_arguments(docum
     assert own.version >= 1
     assert SuggestionDecision.objects.get(suggestion=meeting).event_id == event.pk
     assert [s.kind for s in pending_suggestions(own)].count("event") == 0
+
+
+def cairo_set(project, user, count):
+    """A fresh set on a document naming Cairo `count` times, each with a suggestion."""
+    add_documents(project, [DocumentRecord(external_id=f"cairo-{count}", text="وصل الوفد إلى القاهرة. " * count)])
+    document = project.documents.get(external_id=f"cairo-{count}")
+    gpe = project.entity_types.get(key="GPE")
+    Suggestion.objects.bulk_create(
+        Suggestion(document=document, tagger="gazetteer", start=m.start(), end=m.end(), entity_type=gpe)
+        for m in re.finditer("القاهرة", document.text)
+    )
+    return AnnotationSet.objects.get(pk=services.own_set(document, user).pk)  # as a view loads it
+
+
+def test_accept_all_takes_as_many_queries_for_30_suggestions_as_for_3(project, annotator):
+    queries = {}
+    for count in (3, 30):
+        own = cairo_set(project, annotator, count)
+        with CaptureQueriesContext(connection) as captured:
+            assert accept_all_suggestions(own, annotator, entity_type="GPE", version=0) == count
+        queries[count] = len(captured)
+        assert own.spans.count() == count
+        assert SuggestionDecision.objects.filter(span__set=own, decision="accepted").count() == count
+    assert queries[30] == queries[3]
+
+
+def test_accept_all_reuses_an_identical_span_and_snaps_like_one_accept(document, own, annotator):
+    cairo = suggest(document, "gazetteer", "GPE", "القاهرة")
+    glued = Suggestion.objects.create(  # «الطرفان» selected from inside the word: snapped to the whole word
+        document=document, tagger="crf", start=document.text.index("الطرفان") + 2,
+        end=document.text.index("الطرفان") + 5, entity_type=cairo.entity_type)
+    mine = services.create_span(own, annotator, entity_type="GPE", start=glued.start - 2, end=glued.start + 5,
+                                version=0)
+    assert accept_all_suggestions(own, annotator, entity_type="GPE", version=1) == 2
+    decisions = dict(SuggestionDecision.objects.values_list("suggestion_id", "span_id"))
+    assert decisions[glued.pk] == mine.pk and own.spans.count() == 2
+    assert own.spans.get(pk=decisions[cairo.pk]).history.get().pgh_context.metadata["action"] == "accept_all_suggestions"

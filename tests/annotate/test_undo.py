@@ -4,10 +4,15 @@ each action (transaction=True), as the editor's requests do."""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from annotate import services
-from annotate.models import Argument, Event, Relation, Span
-from annotate.services import history
+from annotate.models import Argument, Event, Relation, Span, Suggestion
+from annotate.services import history, kb
+from annotate.services.suggestions import accept_all_suggestions
+from corpus.formats.base import DocumentRecord
+from corpus.importing import add_documents
 from tests.annotate.test_services_events import argue, event, meeting_doc, own, span, version  # noqa: F401
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -177,3 +182,41 @@ def test_history_lists_who_did_what(own, annotator):
     assert actions[3].changes[0].summary.startswith("MEET «التقى»")
     assert actions[2].changes[0].summary == "PER «سمير داود»"
     assert actions[0].label == "add_argument" and actions[0].changes[0].op == "delete"
+
+
+def fidan_set(project, user, count):
+    """A set marking «هاكان فيدان» `count` times, all linked to one entity by "link all
+    identical mentions" (a bulk update) as its last action."""
+    add_documents(project, [DocumentRecord(external_id=f"fidan-{count}", text="قال هاكان فيدان إن الوفد وصل. " * count)])
+    own = services.own_set(project.documents.get(external_id=f"fidan-{count}"), user)
+    first = [span(own, user, "PER", "هاكان فيدان", nth) for nth in range(count)][0]
+    kb.create_entity_from_span(first, user, version=version(own), name=f"هاكان فيدان {count}")
+    assert kb.link_identical_mentions(Span.objects.get(pk=first.pk), user, version=version(own)) == count - 1
+    return own
+
+
+def test_undo_and_redo_of_a_bulk_update_take_as_many_queries_for_30_rows_as_for_3(project, annotator):
+    queries = {}
+    for count in (3, 30):
+        own = fidan_set(project, annotator, count)
+        with CaptureQueriesContext(connection) as undone:
+            assert undo(own, annotator) == "kb_link_identical"
+        assert Span.objects.filter(set=own, kb_entity__isnull=False).count() == 1
+        with CaptureQueriesContext(connection) as redone:
+            assert redo(own, annotator) == "kb_link_identical"
+        assert Span.objects.filter(set=own, kb_entity__isnull=False).count() == count
+        queries[count] = (len(undone), len(redone))
+    assert queries[30] == queries[3]
+
+
+def test_undo_and_redo_accept_all_suggestions(own, annotator, meeting_doc):  # noqa: F811
+    per = meeting_doc.project.entity_types.get(key="PER")
+    for name in ("سمير داود", "نبيل حداد"):
+        start, end = MEETING_AT(name)
+        Suggestion.objects.create(document=meeting_doc, tagger="gazetteer", start=start, end=end, entity_type=per)
+    assert accept_all_suggestions(own, annotator, entity_type="PER", version=0) == 2
+    accepted = spans(own)
+    assert undo(own, annotator) == "accept_all_suggestions"
+    assert spans(own) == []
+    assert redo(own, annotator) == "accept_all_suggestions"
+    assert spans(own) == accepted
