@@ -20,6 +20,7 @@ from datetime import datetime
 import pghistory
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, models, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from pghistory.models import Context
 
@@ -33,6 +34,7 @@ from annotate.models import (
     RelationHistory,
     Span,
     SpanHistory,
+    SuggestionDecision,
 )
 from annotate.services.base import Invalid, bump_version, ensure_editable, recorded
 from corpus.schema import ProjectSchema
@@ -178,6 +180,7 @@ def _revert(annotation_set: AnnotationSet, user, context: Context, action: str, 
 
 
 def _apply(changes: list) -> None:
+    _forget_acceptances(changes)
     for model, rows in reversed(changes):  # children first: what the action inserted goes
         inserted = [pk for pk, (before, _after) in rows.items() if before is None]
         if inserted:
@@ -187,6 +190,17 @@ def _apply(changes: list) -> None:
         if deleted:
             model.objects.bulk_create(deleted)
         _restore_updated(model, rows)
+
+
+def _forget_acceptances(changes: list) -> None:
+    """Taking back an accept takes back its decision too, so the suggestion is offered
+    again as before. (Redo needs nothing: the span it restores takes the place again.)"""
+    inserted = {model: [pk for pk, (before, _after) in rows.items() if before is None] for model, rows in changes}
+    if inserted[Span] or inserted[Event]:
+        SuggestionDecision.objects.filter(
+            Q(span_id__in=inserted[Span]) | Q(event_id__in=inserted[Event]),
+            decision=SuggestionDecision.Decision.ACCEPTED,
+        ).delete()
 
 
 def _restore_updated(model, rows: dict) -> None:

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from annotate import services
 from annotate.models import Argument, Event, Relation, Span, Suggestion
 from annotate.services import history, kb
-from annotate.services.suggestions import accept_all_suggestions
+from annotate.services.suggestions import accept_all_suggestions, pending_suggestions
 from corpus.formats.base import DocumentRecord
 from corpus.importing import add_documents
 from tests.annotate.test_services_events import argue, event, meeting_doc, own, span, version  # noqa: F401
@@ -216,7 +216,10 @@ def test_undo_and_redo_accept_all_suggestions(own, annotator, meeting_doc):  # n
         Suggestion.objects.create(document=meeting_doc, tagger="gazetteer", start=start, end=end, entity_type=per)
     assert accept_all_suggestions(own, annotator, entity_type="PER", version=0) == 2
     accepted = spans(own)
+    assert pending_suggestions(own) == []
     assert undo(own, annotator) == "accept_all_suggestions"
     assert spans(own) == []
+    assert len(pending_suggestions(own)) == 2  # offered again, as before the accept
     assert redo(own, annotator) == "accept_all_suggestions"
     assert spans(own) == accepted
+    assert pending_suggestions(own) == []  # their places are taken again
