@@ -30,5 +30,6 @@ def fetch(sql: str, params: list, db=None) -> list[tuple]:
     db.ensure_connection()
     params = [array_literal(p) if isinstance(p, list) else p for p in params]
     with db.wrap_database_errors, psycopg.Cursor(db.connection) as cursor:
-        cursor.execute(sql, params, binary=True)
+        # never prepared: named prepared statements break behind transaction poolers
+        cursor.execute(sql, params, binary=True, prepare=False)
         return cursor.fetchall() if cursor.description else []
