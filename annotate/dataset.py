@@ -401,10 +401,9 @@ def export(project: Project, options: ExportOptions, wopts: WriteOptions | None 
     """The export file's bytes, streamed. With a split: a zip of one part per split."""
     check_options(options)
     module = WRITERS[options.fmt]
-    wopts = wopts or write_options(project, options)
-    # The native format is written from the rows directly (annotate.export_items);
-    # suggestions carry taggers and scores, which only the records path knows.
-    direct = hasattr(module, "write_items") and options.sets != "suggestions"
+    direct = _written_from_rows(options)
+    if not direct:  # the direct path declares nothing about the schema: no need to load it
+        wopts = wopts or write_options(project, options)
 
     def part(keep: Callable[[int], bool] | None) -> Iterator[bytes]:
         if direct:
@@ -425,6 +424,12 @@ def export(project: Project, options: ExportOptions, wopts: WriteOptions | None 
                               for name, share in zip(SPLITS, options.split) if share)
 
 
+def _written_from_rows(options: ExportOptions) -> bool:
+    """The native format is written from the rows directly (annotate.export_items);
+    suggestions carry taggers and scores, which only the records path knows."""
+    return hasattr(WRITERS[options.fmt], "write_items") and options.sets != "suggestions"
+
+
 def file_name(project: Project, options: ExportOptions) -> str:
     module = WRITERS[options.fmt]
     extension = ".zip" if options.split else module.EXTENSION
@@ -439,11 +444,11 @@ def media_type(options: ExportOptions) -> str:
 def export_to_path(project: Project, options: ExportOptions, path: Path,
                    on_record: Callable[[], None] | None = None) -> list[str]:
     """Write an export to a file; the writers' warnings are returned."""
-    wopts = write_options(project, options)
+    wopts = None if _written_from_rows(options) else write_options(project, options)
     with open(path, "wb") as out:
         for chunk in export(project, options, wopts, on_record):
             out.write(chunk)
-    return wopts.warnings
+    return wopts.warnings if wopts else []
 
 
 # --- export as a background job ---------------------------------------------------------
