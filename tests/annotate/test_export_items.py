@@ -3,6 +3,7 @@ the lines tawsim_jsonl.to_json writes from the records, whatever the options."""
 from __future__ import annotations
 
 import itertools
+import json
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 from annotate import dataset
 from annotate.models import AnnotationSet, Event, EventCluster, KBEntity, SetKind, Span
 from corpus.formats import tawsim_jsonl
+from corpus.formats.base import SpanRecord
 from corpus.presets import create_project_from_preset
 from tests.annotate.test_dataset_roundtrip import documents, sample_record, store
 
@@ -63,3 +65,16 @@ def test_generated_documents_give_the_same_lines(db, data):
     served, reference = both(project)
     assert served == reference
     assert served.count(b"\n") == AnnotationSet.objects.filter(document__project=project, kind=SetKind.GOLD).count()
+
+
+def test_spans_at_the_same_offsets_follow_their_types_key_order(project):
+    """Stored in the opposite order (PER before GPE by id), exported GPE first, T1."""
+    record = sample_record(7)
+    start = record.text.index("القاهرة")
+    record.entities = [SpanRecord("PER", start, start + 7, "p"), SpanRecord("GPE", start, start + 7, "g"),
+                       SpanRecord("ORG", 0, 5, "o")]
+    record.events, record.relations = [], []
+    assert store(project, [record]).errors == []
+    for served in both(project):
+        [line] = served.splitlines()
+        assert [(e["id"], e["type"]) for e in json.loads(line)["entities"]] == [("T1", "ORG"), ("T2", "GPE"), ("T3", "PER")]
