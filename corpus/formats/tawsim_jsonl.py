@@ -82,10 +82,19 @@ def write(records: Iterable[DocumentRecord], options: WriteOptions = WriteOption
     return write_items(to_json(record, options.with_meta) for record in records)
 
 
-def write_items(items: Iterable[dict]) -> Iterator[bytes]:
-    """Lines of items already shaped as to_json shapes them (annotate.export_items)."""
+def write_items(items: Iterable[dict], block_bytes: int = 1 << 18) -> Iterator[bytes]:
+    """Lines of items already shaped as to_json shapes them (annotate.export_items), in
+    blocks of about `block_bytes`: a write per block, not per line, downstream."""
+    block, size = [], 0
     for item in items:
-        yield fast_json.dumps_line(item)
+        line = fast_json.dumps_line(item)
+        block.append(line)
+        size += len(line)
+        if size >= block_bytes:
+            yield b"".join(block)
+            block, size = [], 0
+    if block:
+        yield b"".join(block)
 
 
 # --- reader ----------------------------------------------------------------------------
