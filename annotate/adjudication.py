@@ -171,11 +171,22 @@ def _relation_value(key: RelationKey) -> dict:
     return {"type": key[0], "source": _span_value(key[1]), "target": _span_value(key[2])}
 
 
+def gold_endpoint(end: dict, gold_spans) -> SpanKey | None:
+    """The gold span a relation variant's endpoint stands for: the same span, or the only
+    gold span over the same text when the reviewer settled its type otherwise (an edit);
+    the relation's schema check then decides whether the link still fits."""
+    key = (end["type"], end["start"], end["end"])
+    if key in gold_spans:
+        return key
+    same_text = [span for span in gold_spans if span[1:] == key[1:]]
+    return same_text[0] if len(same_text) == 1 else None
+
+
 def missing_endpoints(value: dict, gold_spans) -> list[SpanKey]:
-    """The endpoints of a relation variant that are not (yet) gold spans: accepting the
+    """The endpoints of a relation variant that have no gold span (yet): accepting the
     relation waits for them (see annotate.services.adjudication)."""
-    ends = [(v["type"], v["start"], v["end"]) for v in (value["source"], value["target"])]
-    return [end for end in ends if end not in gold_spans]
+    return [(v["type"], v["start"], v["end"]) for v in (value["source"], value["target"])
+            if gold_endpoint(v, gold_spans) is None]
 
 
 def _votes(pairs) -> dict:

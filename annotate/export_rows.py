@@ -136,8 +136,13 @@ class Reader:
         # Most events share a few attribute values: each distinct text is parsed once per
         # chunk, and its dict shared (writers only read records).
         parsed: dict[str, dict] = {}
-        events = [(*row[:5], parsed.get(row[5]) or parsed.setdefault(row[5], loads(row[5])), row[6])
-                  for row in fetch(EVENTS, [set_ids, self.event_order], db)]
+
+        def attributes(text: str) -> dict:
+            if (value := parsed.get(text)) is None:
+                value = parsed[text] = loads(text)
+            return value
+
+        events = [(*row[:5], attributes(row[5]), row[6]) for row in fetch(EVENTS, [set_ids, self.event_order], db)]
         chunk.events = {set_id: list(rows) for set_id, rows in groupby(events, itemgetter(0))}
         for row in fetch(ARGUMENTS, [set_ids], db):
             chunk.arguments.setdefault(row[0], []).append(row)

@@ -25,10 +25,10 @@ def _quoted(value: str) -> str:
 
 def fetch(sql: str, params: list, db=None) -> list[tuple]:
     """Rows of one query on `db` (a Django connection; the default one if None). Lists
-    in `params` are sent as array literals: cast them in the query (`%s::bigint[]`)."""
+    and tuples in `params` are sent as array literals: cast them in the query (`%s::bigint[]`)."""
     db = db or connections["default"]
     db.ensure_connection()
-    params = [array_literal(p) if isinstance(p, list) else p for p in params]
+    params = [array_literal(p) if isinstance(p, (list, tuple)) else p for p in params]
     with db.wrap_database_errors, psycopg.Cursor(db.connection) as cursor:
         # never prepared: named prepared statements break behind transaction poolers
         cursor.execute(sql, params, binary=True, prepare=False)

@@ -3,8 +3,9 @@
 Exports and imports build hundreds of thousands of tuples, dicts and lists per batch,
 none of them in reference cycles: reference counting frees them all, yet each batch
 set off hundreds of collections that walked the young objects for nothing (about a
-fifth of an export's time, measured). The pause covers one batch at a time, so
-whatever else the process does is never long without the collector.
+fifth of an export's time, measured). Each pause covers one batch; but an import's
+reader and writer pause in turn, so the collector may stay off for a whole import or
+export, and reference cycles made meanwhile elsewhere in the process wait until then.
 """
 from __future__ import annotations
 

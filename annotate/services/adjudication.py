@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from annotate.adjudication import Conflict, EventInput, Merge, SetInput, merge, missing_endpoints
+from annotate.adjudication import Conflict, EventInput, Merge, SetInput, gold_endpoint, merge, missing_endpoints
 from annotate.models import (
     AdjudicationDecision, AnnotationSet, Argument, Assignment, Event, Relation, SetKind, SetStatus, Span,
 )
@@ -28,7 +28,7 @@ from annotate.services.events import (
     set_problems,
 )
 from annotate.services.assignment import workflow_of
-from annotate.services.relations import create_relation
+from annotate.services.relations import add_relation
 from annotate.services.spans import add_span, delete_span
 from corpus.models import Document
 
@@ -146,7 +146,7 @@ def open_adjudication(document: Document, user, *, force: bool = False) -> State
         if state.merge.relations:
             spans = _gold_spans(gold)
             for key, source, target in state.merge.relations:  # agreed relations link agreed spans
-                create_relation(gold, user, relation_type=key, source=spans[source], target=spans[target], version=None)
+                add_relation(gold, relation_type=key, source=spans[source], target=spans[target])
         bump_version(gold, None)
         AdjudicationDecision.objects.create(
             gold_set=gold, reviewer=user, action=PRE_ACCEPT,
@@ -285,8 +285,8 @@ def _add_relation(gold: AnnotationSet, user, value: dict) -> None:
             % {"spans": names},
             "variant",
         )
-    source, target = (spans[(v["type"], v["start"], v["end"])] for v in (value["source"], value["target"]))
-    create_relation(gold, user, relation_type=value["type"], source=source, target=target, version=None)
+    source, target = (spans[gold_endpoint(v, spans)] for v in (value["source"], value["target"]))
+    add_relation(gold, relation_type=value["type"], source=source, target=target)
 
 
 def _gold_event(gold: AnnotationSet, key) -> Event | None:

@@ -221,6 +221,8 @@ def insert(project, target: Target, docs: list[CheckedDoc], user, *, source: str
         return BulkResult()
     if target.kind == "suggestions":
         return _insert_suggestions(docs, target)
+    if not connection.in_atomic_block:  # the history context reaches the COPY rows only within one
+        raise RuntimeError("bulk.insert must run inside the caller's transaction")
     with pghistory.context(user=getattr(user, "pk", None), action="import", file=source):
         set_ids = _target_sets(target, docs)
         return _insert_into_sets(project, docs, set_ids, source)
@@ -228,9 +230,9 @@ def insert(project, target: Target, docs: list[CheckedDoc], user, *, source: str
 
 def _target_sets(target: Target, docs: list[CheckedDoc]) -> dict[int, int]:
     """document id -> set id, creating missing sets (at version 1); every existing set's
-    version is bumped. That UPDATE comes first, even with no set to bump: pghistory
-    attaches its context to the first write through Django's cursor, and the COPY
-    statements that follow (these sets, then their annotations) find it in the session."""
+    version is bumped. That UPDATE comes first, even with no set to bump: pghistory sets
+    its context (transaction-local) with each write through Django's cursor, and the COPY
+    statements that follow (these sets, then their annotations) find it in the transaction."""
     existing = _target_set_ids(target, [doc.document_id for doc in docs])
     with connection.cursor() as cursor:
         cursor.execute("UPDATE annotate_annotationset SET version = version + 1 WHERE id = ANY(%s::bigint[])",

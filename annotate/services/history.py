@@ -194,7 +194,9 @@ def _apply(changes: list) -> None:
 
 def _forget_acceptances(changes: list) -> None:
     """Taking back an accept takes back its decision too, so the suggestion is offered
-    again as before. (Redo needs nothing: the span it restores takes the place again.)"""
+    again as before. Redo restores the span, which hides the suggestion again when it sits
+    at the suggestion's own offsets; one moved by snapping (a cut proclitic) is offered
+    beside it until decided again."""
     inserted = {model: [pk for pk, (before, _after) in rows.items() if before is None] for model, rows in changes}
     if inserted[Span] or inserted[Event]:
         SuggestionDecision.objects.filter(

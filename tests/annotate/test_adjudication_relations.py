@@ -66,7 +66,8 @@ def test_pre_acceptance_writes_agreed_relations_with_history_and_accepting_adds_
     state = adjudication.open_adjudication(linked, reviewer)
     assert gold_relations(linked) == [("AFFILIATION", "سمير داود", "الخارجية")]
     agreed = Relation.objects.get(set=gold_of(linked))
-    assert agreed.history.filter(pgh_label="insert").exists()  # written through the relation service
+    # recorded under the adjudication's own action, so undo and the history name it
+    assert agreed.history.get(pgh_label="insert").pgh_context.metadata["action"] == "adjudication_pre_accept"
     assert AdjudicationDecision.objects.get(action="pre_accept").item["relations"] == 1
     [conflict] = relation_conflicts(state)
     assert conflict.variants[0].annotators == ("ann3",) and conflict.abstained == ("ann1", "ann2")
@@ -74,6 +75,8 @@ def test_pre_acceptance_writes_agreed_relations_with_history_and_accepting_adds_
     assert gold_relations(linked) == [("AFFILIATION", "سمير داود", "الخارجية"), ("AFFILIATION", "سمير داود", "القاهرة")]
     decision = AdjudicationDecision.objects.get(action="accept")
     assert decision.item["kind"] == "relation" and decision.variant["annotators"] == ["ann3"]
+    accepted = Relation.objects.filter(set=gold_of(linked)).exclude(pk=agreed.pk).get()
+    assert accepted.history.get(pgh_label="insert").pgh_context.metadata["action"] == "adjudication_accept"
     assert not relation_conflicts(adjudication.state_of(linked))
 
 
@@ -151,3 +154,18 @@ def test_the_page_reads_relation_conflicts_in_a_constant_number_of_queries(clien
     with CaptureQueriesContext(connection) as one:
         client.get(url)
     assert len(two) == len(one)
+
+
+def test_a_relation_follows_its_endpoint_when_the_reviewer_settled_another_type(split, reviewer):
+    """«الخارجية» marked ORG by one annotator, accepted by the reviewer as GPE: the
+    relation drawn to the ORG span can still be accepted, to the GPE span (the schema
+    allows AFFILIATION to a GPE)."""
+    state = adjudication.open_adjudication(split, reviewer, force=True)
+    to_org = next(c for c in relation_conflicts(state) if c.variants[0].value["target"]["type"] == "ORG")
+    org_span = next(c for c in state.open if c.kind == "span" and c.variants[0].value["type"] == "ORG")
+    adjudication.decide(split, reviewer, conflict_id=org_span.id, action="edit", variant=0, entity_type="GPE",
+                        version=None)
+    adjudication.decide(split, reviewer, conflict_id=to_org.id, action="accept", variant=0, version=None)
+    [relation] = Relation.objects.filter(set=gold_of(split)).select_related("target__entity_type")
+    assert relation.target.entity_type.key == "GPE"
+    assert split.text[relation.target.start:relation.target.end] == "الخارجية"
