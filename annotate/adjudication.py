@@ -152,11 +152,14 @@ def _merge_relations(sets: list[SetInput], k: int, annotators: tuple[str, ...], 
         key for key, who in votes.items() if len(who) >= k and key[1] in agreed_spans and key[2] in agreed_spans
     )
     by_pair: dict = defaultdict(list)
+    drew: dict = defaultdict(set)  # who linked these two extents at all, agreed or not
+    for key, who in votes.items():
+        drew[_extents(key)].update(who)
     for key in votes.keys() - set(agreed):
-        by_pair[(key[1][1:], key[2][1:])].append(key)
+        by_pair[_extents(key)].append(key)
     conflicts = []
     for (source, target), keys in sorted(by_pair.items()):
-        chose = {a for key in keys for a in votes[key]}
+        chose = drew[(source, target)]  # those who chose the agreed type here did not abstain
         ordered = sorted(keys, key=lambda key: (-len(votes[key]), key))
         conflicts.append(Conflict(
             f"relation:{source[0]}-{source[1]}:{target[0]}-{target[1]}", "relation",
@@ -165,6 +168,11 @@ def _merge_relations(sets: list[SetInput], k: int, annotators: tuple[str, ...], 
             tuple(a for a in annotators if a not in chose),
         ))
     return agreed, conflicts
+
+
+def _extents(key: RelationKey) -> tuple[tuple[int, int], tuple[int, int]]:
+    """A relation's (source offsets, target offsets): what one relation conflict is about."""
+    return key[1][1:], key[2][1:]
 
 
 def _relation_value(key: RelationKey) -> dict:

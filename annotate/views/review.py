@@ -250,7 +250,8 @@ def conflicts_html(conflicts: list[dict], *, decide_url: str, csrf: str, version
             )
         abstained = ""
         if c["abstained"]:
-            abstained = f'<p class="who">{e(_("Marked nothing here: %(names)s") % {"names": ", ".join(c["abstained"])})}</p>'
+            none_here = _("Drew no link here: %(names)s") if c["kind"] == "relation" else _("Marked nothing here: %(names)s")
+            abstained = f'<p class="who">{e(none_here % {"names": ", ".join(c["abstained"])})}</p>'
         snippet = c["snippet"] if len(c["snippet"]) <= 60 else c["snippet"][:59] + "…"
         out.append(
             f'<li class="conflict" id="conflict-{c["number"]}" data-conflict="{cid}" data-start="{c["start"]}" tabindex="-1">'
