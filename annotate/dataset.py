@@ -297,26 +297,23 @@ def _record(doc: tuple, annotator: str, status: str) -> DocumentRecord:
                           document_id=pk, annotator=annotator, status=status)
 
 
+_build_item = item_builder(with_meta=True)
+
+
 def _build_record(doc: tuple, annotator: str, status: str, spans: Iterable, events: Iterable, arguments: dict,
                   relations: Iterable, names: _Names) -> DocumentRecord:
-    """One set's rows as a record. Ids in canonical order (the rows come sorted: see
-    export_rows); this runs for every exported document, so it builds the records directly."""
+    """One set's rows as a record, read off the native item (annotate.export_items), so
+    that the canonical order and ids are defined in one place for every format."""
+    item = _build_item(doc, annotator, status, spans, events, arguments, relations, names)
     record = _record(doc, annotator, status)
-    ids, order = {}, {}
-    entity, role, relation = names.entity, names.role, names.relation
-    entities = record.entities
-    for number, (_set, pk, etype, start, end, kb) in enumerate(spans, 1):
-        ids[pk] = span_id = f"T{number}"
-        order[pk] = number
-        entities.append(SpanRecord(entity[etype], start, end, span_id, str(kb) if kb else ""))
-    for number, (_set, pk, etype, start, end, attributes, cluster) in enumerate(events, 1):
-        args = sorted(arguments.get(pk, ()), key=lambda a: (role[a[1]], order[a[2]]))
-        record.events.append(EventRecord(
-            names.event[etype], start, end, [ArgumentRecord(role[r], ids[span]) for _e, r, span in args],
-            attributes, f"E{number}", str(cluster) if cluster else ""))
-    ordered = sorted(relations, key=lambda r: (relation[r[1]], order[r[2]], order[r[3]]))
-    record.relations = [RelationRecord(relation[rtype], ids[s], ids[t], f"R{n}")
-                        for n, (_set, rtype, s, t) in enumerate(ordered, 1)]
+    record.entities = [SpanRecord(e["type"], e["start"], e["end"], e["id"], e.get("kb_id", "")) for e in item["entities"]]
+    record.events = [
+        EventRecord(e["type"], e["trigger"]["start"], e["trigger"]["end"],
+                    [ArgumentRecord(a["role"], a["entity_id"]) for a in e["arguments"]],
+                    e["attributes"], e["id"], e.get("cluster", ""))
+        for e in item["events"]
+    ]
+    record.relations = [RelationRecord(r["type"], r["source"], r["target"], r["id"]) for r in item["relations"]]
     return record
 
 

@@ -1,8 +1,10 @@
-"""Tawsim JSONL items straight from export rows, for the native export's speed.
+"""Tawsim JSONL items straight from export rows: the one place where an export's
+canonical order and ids (T1…, E1…, R1…) are given.
 
-`corpus.formats.tawsim_jsonl.to_json` of a DocumentRecord stays the definition of the
-format; building its dict here, without the records in between, halves the Python work
-per span. tests/annotate/test_export_items.py holds the two to the same output.
+The native export writes these items as they are, without records in between (half the
+Python work per span); annotate.dataset reads the records of every other format off
+them. `corpus.formats.tawsim_jsonl.to_json` of such a record stays the definition of the
+format: tests/annotate/test_export_items.py holds the two to the same output.
 """
 from __future__ import annotations
 
