@@ -237,7 +237,7 @@ def _apply(gold: AnnotationSet, user, state: State, conflict: Conflict, value: d
                  snap_to_tokens=False, reuse=True)
         return
     if conflict.kind == "relation":
-        _add_relation(gold, user, value)
+        _add_relation(gold, value)
         return
     if conflict.kind == "event":
         key = (value["type"], value["trigger_start"], value["trigger_end"])
@@ -269,7 +269,7 @@ def _gold_spans(gold: AnnotationSet) -> dict:
     }
 
 
-def _add_relation(gold: AnnotationSet, user, value: dict) -> None:
+def _add_relation(gold: AnnotationSet, value: dict) -> None:
     """Accept a relation variant. Its endpoints must already be gold spans: accepting
     the relation is refused rather than adding them, because a missing endpoint is
     either still an open span conflict (whose variants the reviewer has not weighed
