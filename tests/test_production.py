@@ -1,0 +1,321 @@
+"""Production: error pages, the database-down answer, /healthz, `check --deploy`, backup
+and restore, and gunicorn + WhiteNoise serving for real (deploy/gunicorn.conf.py)."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import psycopg
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
+from django.db.migrations.recorder import MigrationRecorder
+from django.test import Client
+
+from tawsim import health
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+TRACE_WORDS = ("Traceback", "a secret detail", "RuntimeError", "OperationalError", "File \"")
+
+
+def _run(args: list[str], env: dict | None = None, timeout: int = 120) -> subprocess.CompletedProcess:
+    # The browser tests' switch must not leak into a process that plays production.
+    base = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    return subprocess.run([sys.executable, *args], cwd=BASE_DIR, env={**base, **(env or {})},
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def _both_languages(html: str, arabic: str, english: str) -> None:
+    assert arabic in html and english in html
+    assert html.index(arabic) < html.index(english)  # Arabic first
+    for word in TRACE_WORDS:
+        assert word not in html
+
+
+# Error pages ---------------------------------------------------------------------------
+
+@pytest.fixture
+def error_client(settings):
+    settings.ROOT_URLCONF = "tests.error_urls"
+    settings.DEBUG = False
+    return Client(raise_request_exception=False)
+
+
+@pytest.mark.django_db
+def test_404_page_in_arabic_and_english(error_client):
+    response = error_client.get("/no-such-page/")
+    assert response.status_code == 404
+    _both_languages(response.content.decode(), "الصفحة غير موجودة", "Page not found")
+
+
+@pytest.mark.django_db
+def test_403_page_in_arabic_and_english(error_client):
+    response = error_client.get("/test-errors/forbidden/")
+    assert response.status_code == 403
+    _both_languages(response.content.decode(), "غير مسموح", "Not allowed")
+
+
+@pytest.mark.django_db
+def test_500_page_in_arabic_and_english_with_no_detail(error_client):
+    response = error_client.get("/test-errors/broken/")
+    assert response.status_code == 500
+    _both_languages(response.content.decode(), "حدث خطأ ما", "Something went wrong")
+
+
+@pytest.mark.django_db
+def test_csrf_failure_page_in_arabic_and_english(settings):
+    response = Client(enforce_csrf_checks=True).post("/login/", {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    _both_languages(response.content.decode(), "انتهت صلاحية النموذج", "The form has expired")
+
+
+@pytest.mark.django_db
+def test_a_lost_database_gives_a_503_page_saying_nothing_was_lost(error_client):
+    response = error_client.get("/test-errors/database-down/")
+    assert response.status_code == 503 and response["Retry-After"]
+    _both_languages(response.content.decode(), "قاعدة البيانات غير متاحة", "The database is unavailable")
+    assert "Nothing that was saved is lost" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_lost_database_gives_the_api_a_503_in_json(error_client):
+    response = error_client.get("/api/test-errors/database-down/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 503
+    assert response.json() == {"detail": "The database is unavailable. Nothing was lost; retry in a moment."}
+
+
+def test_every_page_is_a_503_while_the_database_is_unreachable():
+    """The whole app pointed at a closed port (in a fresh process): pages, the API and
+    /healthz all answer 503, none a 500 or a traceback."""
+    script = """
+import django, json
+django.setup()
+from django.test import Client
+c = Client(raise_request_exception=False)
+c.cookies["sessionid"] = "a-session-the-database-would-know"
+out = {}
+for path in ["/", "/api/projects/", "/healthz"]:
+    r = c.get(path, HTTP_ACCEPT_LANGUAGE="en")
+    out[path] = [r.status_code, r.content.decode()]
+print(json.dumps(out))
+"""
+    result = _run(["-c", script], env={"DATABASE_URL": "postgres://tawsim@127.0.0.1:1/tawsim",
+                                       "DJANGO_SETTINGS_MODULE": "tawsim.settings", "LOG_LEVEL": "CRITICAL"})
+    assert result.returncode == 0, result.stderr
+    answers = json.loads(result.stdout.strip().splitlines()[-1])
+    status, page = answers["/"]
+    assert status == 503 and "قاعدة البيانات غير متاحة" in page and "Traceback" not in page
+    status, body = answers["/api/projects/"]
+    assert status == 503 and json.loads(body)["detail"].startswith("The database is unavailable")
+    status, body = answers["/healthz"]
+    assert status == 503 and json.loads(body)["checks"]["database"]["ok"] is False
+
+
+# /healthz ------------------------------------------------------------------------------
+
+@pytest.fixture
+def fresh_health():
+    health._migrations_seen_applied = False
+    yield
+    health._migrations_seen_applied = False
+
+
+@pytest.mark.django_db
+def test_healthz_ok_when_database_and_migrations_are(client, fresh_health):
+    response = client.get("/healthz")
+    body = response.json()
+    assert body["checks"]["database"] == {"ok": True}
+    assert body["checks"]["migrations"] == {"ok": True}
+    assert response.status_code == (200 if body["checks"]["worker"]["ok"] else 503)
+
+
+@pytest.mark.django_db
+def test_healthz_503_when_a_migration_is_not_applied(client, fresh_health):
+    latest = max(name for app, name in MigrationLoader(connection).graph.leaf_nodes() if app == "annotate")
+    MigrationRecorder.Migration.objects.filter(app="annotate", name=latest).delete()
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["status"] == "unavailable"
+    assert f"annotate.{latest}" in response.json()["checks"]["migrations"]["pending"]
+
+
+# check --deploy ------------------------------------------------------------------------
+
+def _production_env() -> dict[str, str]:
+    """deploy/tawsim.env, the documented production environment."""
+    env = {}
+    for line in (BASE_DIR / "deploy" / "tawsim.env").read_text().splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            key, _sep, value = line.partition("=")
+            env[key.strip()] = value.strip()
+    return env
+
+
+def test_check_deploy_passes_with_the_documented_production_environment():
+    env = _production_env()
+    env.pop("DATABASE_URL", None)  # the embedded database stands in for the server's
+    env["SECRET_KEY"] = "x" * 20 + "-a-long-random-production-key-" + "y" * 20
+    result = _run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_check_deploy_warns_without_it():
+    result = _run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], env={"TAWSIM_HTTPS": "0"})
+    assert result.returncode != 0 and "SESSION_COOKIE_SECURE" in result.stderr + result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = _production_env()
+    env.pop("DATABASE_URL", None)
+    env["SECRET_KEY"] = ""
+    result = _run(["manage.py", "check"], env=env)
+    assert result.returncode != 0 and "SECRET_KEY must be set" in result.stderr
+
+
+# Web processes stay light --------------------------------------------------------------
+
+def test_web_processes_do_not_import_heavy_libraries():
+    """What a gunicorn worker holds after loading the app (preload): the URLconf and all
+    views, but not torch, pyarrow, spaCy or Hugging Face datasets (imported on use)."""
+    script = """
+import django, sys
+django.setup()
+from django.urls import get_resolver
+get_resolver().url_patterns
+import tawsim.wsgi
+print(",".join(m for m in ("torch", "pyarrow", "spacy", "datasets", "transformers", "sklearn", "scipy")
+               if m in sys.modules))
+"""
+    result = _run(["-c", script], env={"DJANGO_SETTINGS_MODULE": "tawsim.settings"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1:] in ([], [""]), result.stdout
+
+
+# Backup and restore --------------------------------------------------------------------
+
+def _database_url(name: str) -> str:
+    s = connection.settings_dict
+    from urllib.parse import quote
+
+    host = quote(s["HOST"], safe="") if s["HOST"] else ""
+    password = f":{quote(s['PASSWORD'], safe='')}" if s["PASSWORD"] else ""
+    port = f":{s['PORT']}" if s["PORT"] else ""
+    return f"postgres://{quote(s['USER'], safe='')}{password}@{host}{port}/{name}"
+
+
+def _table_counts(name: str) -> dict[str, int]:
+    s = connection.settings_dict
+    with psycopg.connect(dbname=name, host=s["HOST"], port=s["PORT"] or None, user=s["USER"],
+                         password=s["PASSWORD"] or None) as conn:
+        tables = [row[0] for row in conn.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")]
+        return {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_backup_then_restore_into_a_fresh_database_gives_the_same_counts_and_export(tmp_path):
+    call_command("load_demo")
+    call_command("demo_annotations")
+    source = connection.settings_dict["NAME"]
+    fresh = f"tawsim_restore_{os.getpid()}"
+    dump = tmp_path / "tawsim.dump"
+    call_command("backup", "-o", str(dump))
+    assert dump.stat().st_size > 0 and not (tmp_path / "tawsim.dump.partial").exists()
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{fresh}"')
+        cursor.execute(f'CREATE DATABASE "{fresh}"')
+    try:
+        restored = _run(["manage.py", "restore", str(dump)], env={"DATABASE_URL": _database_url(fresh)})
+        assert restored.returncode == 0, restored.stderr
+        counts = _table_counts(source)
+        assert counts["corpus_document"] > 0 and counts["annotate_span"] > 0
+        assert _table_counts(fresh) == counts
+
+        again = _run(["manage.py", "restore", str(dump)], env={"DATABASE_URL": _database_url(fresh)})
+        assert again.returncode != 0 and "--replace" in again.stderr  # never over data by accident
+        replaced = _run(["manage.py", "restore", "--replace", str(dump)], env={"DATABASE_URL": _database_url(fresh)})
+        assert replaced.returncode == 0, replaced.stderr
+        assert _table_counts(fresh) == counts
+
+        exports = []
+        for name in (source, fresh):
+            out = tmp_path / f"{name}.jsonl"
+            result = _run(["manage.py", "export", "demo", "--sets", "all", "-o", str(out)],
+                          env={"DATABASE_URL": _database_url(name)})
+            assert result.returncode == 0, result.stderr
+            exports.append(out.read_bytes())
+        assert exports[0] == exports[1] and len(exports[0]) > 1000
+    finally:
+        connection.close()
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{fresh}" WITH (FORCE)')
+
+
+def test_restore_refuses_a_missing_file(tmp_path):
+    with pytest.raises(Exception, match="no such file"):
+        call_command("restore", str(tmp_path / "nope.dump"))
+
+
+# gunicorn + WhiteNoise, for real --------------------------------------------------------
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str, headers: dict | None = None):
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def test_gunicorn_serves_pages_and_hashed_compressed_static_files(tmp_path):
+    static_root = tmp_path / "static"
+    env = {"STATIC_ROOT": str(static_root), "WEB_CONCURRENCY": "1", "DEBUG": "0"}
+    collected = _run(["manage.py", "collectstatic", "--no-input", "-v", "0"], env=env, timeout=300)
+    assert collected.returncode == 0, collected.stderr
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "--bind", f"127.0.0.1:{port}"],
+        cwd=BASE_DIR, env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                status, headers, body = _get(base + "/login/")
+                break
+            except (urllib.error.URLError, ConnectionError):
+                assert server.poll() is None and time.monotonic() < deadline, "gunicorn did not start"
+                time.sleep(0.3)
+        assert status == 200 and "تسجيل الدخول" in body.decode()
+        policy = headers["Content-Security-Policy"]
+        assert "script-src 'self'" in policy and "unsafe-inline" not in policy and "unsafe-eval" not in policy
+
+        stylesheet = re.search(r'href="(/static/tawsim\.[0-9a-f]{12}\.css)"', body.decode()).group(1)
+        status, headers, css = _get(base + stylesheet, {"Accept-Encoding": "gzip"})
+        assert status == 200 and headers.get("Content-Encoding") == "gzip"
+        assert "max-age=315360000" in headers["Cache-Control"] and "immutable" in headers["Cache-Control"]
+
+        status, _headers, body = _get(base + "/no-such-page/")
+        assert status == 404 and "الصفحة غير موجودة" in body.decode()
+    finally:
+        server.terminate()
+        output, _ = server.communicate(timeout=30)
+    # One log line per request, with the time taken.
+    assert re.search(r"tawsim\.requests GET /login/ 200 [\d.]+ms", output), output
+    assert re.search(r"GET /static/tawsim\.[0-9a-f]{12}\.css 200 [\d.]+ms", output), output
