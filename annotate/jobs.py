@@ -20,7 +20,7 @@ from django_tasks import task
 from annotate.models import Job
 
 log = logging.getLogger(__name__)
-Progress = Callable[[int, int], None]
+Progress = Callable[[int, int], None]  # progress(done, total): how every job's work reports
 
 
 def _work(kind: str) -> Callable[[Job, Progress], dict]:

@@ -63,7 +63,6 @@ from annotate.pretagging.running import (
     PRIORITY,
     DocumentResult,
     PretagReport,
-    Progress,
     pretag_documents,
     tag_text,
 )
@@ -102,7 +101,6 @@ __all__ = [
     "Pipeline",
     "PretagReport",
     "PretagSettings",
-    "Progress",
     "SettingsError",
     "TaggerUnavailable",
     "TrainingData",
