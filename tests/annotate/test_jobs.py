@@ -20,7 +20,9 @@ def broken(job, progress):
     raise RuntimeError("the tagger's model file is unreadable")
 
 
-def test_a_started_job_runs_through_the_task_backend_and_records_its_result(document, django_capture_on_commit_callbacks):
+def test_a_started_job_runs_through_the_task_backend_and_records_its_result(
+    document, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         job = jobs.start(document.project, "count", params={"echo": "مرحبا"})
     job.refresh_from_db()
