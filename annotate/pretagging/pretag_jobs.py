@@ -16,7 +16,7 @@ from annotate.pretagging.settings import PretagSettings
 from corpus.models import Project
 from corpus.signals import documents_imported
 
-PRETAG_JOB = "annotate.pretagging.pretag_job"
+PRETAG_JOB = jobs.PRETAG
 
 
 def start_pretag(project: Project, *, user=None, documents: list[int] | None = None,

@@ -20,7 +20,7 @@ from corpus.pretag import CRFTagger
 from corpus.pretag import crf as crf_module
 from corpus.text.arabic import tokenize
 
-RETRAIN_JOB = "annotate.pretagging.retrain_job"
+RETRAIN_JOB = jobs.RETRAIN
 
 
 class NoTrainingData(ValueError):
