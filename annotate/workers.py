@@ -138,7 +138,9 @@ def _fail_orphaned_tasks() -> None:
                 exception_class_path=f"{JobLost.__module__}.WorkerLost", traceback="the worker stopped")
             args = (task.args_kwargs or {}).get("args") or []
             if task.task_path.endswith("run_job_task") and args:
-                if Job.objects.filter(pk=args[0], status=Job.Status.QUEUED).exists():
+                # attempts=0: the worker died between taking the task and claiming the job
+                # (a job it did claim is queued again by recover_orphaned_jobs).
+                if Job.objects.filter(pk=args[0], status=Job.Status.QUEUED, attempts=0).exists():
                     transaction.on_commit(lambda pk=args[0]: run_job_task.enqueue(pk))
 
 

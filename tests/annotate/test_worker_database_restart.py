@@ -60,7 +60,7 @@ def test_the_worker_waits_out_a_database_restart_and_runs_tasks_queued_after_it(
 
         wait_for(lambda: (last_beat(db) or restarted) > restarted, timeout=30, what="a heartbeat after the restart")
         done = tmp_path / "ran"
-        manage(env, "shell", "-c", f"from tests.annotate.worker_jobs import touch; touch.enqueue({str(done)!r})")
+        manage(env, "shell", "-c", f"from tests.annotate.worker_tasks import touch; touch.enqueue({str(done)!r})")
         wait_for(done.exists, timeout=30, what="the task queued after the restart to run")
         assert worker.poll() is None
     finally:

@@ -8,6 +8,7 @@ import signal
 import pytest
 from django.conf import settings
 from django.test import override_settings
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext, ngettext
 from django_tasks.base import TaskResultStatus
@@ -17,16 +18,23 @@ from annotate import jobs, workers
 from annotate.models import Job, Suggestion, WorkerHeartbeat
 from corpus.formats.base import DocumentRecord
 from corpus.importing import add_documents
+from tests.annotate.worker_jobs import SLOW_PRETAG, SlowTagger
 from tests.annotate.workerproc import start_worker, stop, wait_for
 
 DOCUMENTS = 160  # CHUNK is 50: the worker is killed after the first chunk is stored
-SLOW_PRETAG = "tests.annotate.worker_jobs.slow_pretag"
+
+
+@pytest.fixture(autouse=True)
+def _slow_pretag(monkeypatch):
+    from annotate.pretagging import pipeline
+
+    monkeypatch.setitem(jobs.KINDS, SLOW_PRETAG, "annotate.pretagging.pretag_job")
+    monkeypatch.setitem(pipeline.BUILDERS, "slow", lambda project, options: SlowTagger())
 
 
 @pytest.fixture
-def db_queue(settings):
+def db_queue():
     """Jobs go through the database queue (the suite runs them inline otherwise)."""
-    settings.TAWSIM_JOB_PACKAGES = [*settings.TAWSIM_JOB_PACKAGES, "tests.annotate.worker_jobs."]
     with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
         yield
 
@@ -94,10 +102,13 @@ def test_an_orphaned_job_on_its_last_attempt_is_failed_with_a_message_the_page_s
     assert orphan.status == Job.Status.FAILED and orphan.finished_at is not None
     assert "stopped 2 times" in orphan.messages[-1]
     assert held.status == Job.Status.RUNNING
+    Job.objects.filter(pk=orphan.pk).update(kind=jobs.PRETAG)
+    client.force_login(admin_user)
+    page = client.get(reverse("pretag_job", args=[project.slug, orphan.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    assert "stopped 2 times" in page.content.decode() and b"every 1s" not in page.content
 
 
 def test_an_orphaned_job_with_attempts_left_is_queued_again(project, django_capture_on_commit_callbacks, settings):
-    settings.TAWSIM_JOB_PACKAGES = [*settings.TAWSIM_JOB_PACKAGES, "tests.annotate.worker_jobs."]
     orphan = make_running_job(project, attempts=1, lease_seconds_ago=1)
     with django_capture_on_commit_callbacks() as callbacks:
         workers.recover_orphaned_jobs()
@@ -107,7 +118,6 @@ def test_an_orphaned_job_with_attempts_left_is_queued_again(project, django_capt
 
 
 def test_a_job_already_claimed_is_not_run_twice(project, settings):
-    settings.TAWSIM_JOB_PACKAGES = [*settings.TAWSIM_JOB_PACKAGES, "tests.annotate.worker_jobs."]
     running = make_running_job(project, attempts=1, lease_seconds_ago=-60)
     jobs.execute(running.pk)  # a duplicate task for a job another worker holds
     running.refresh_from_db()

@@ -1,16 +1,13 @@
 """Job functions a test's worker process runs: real pre-tagging with a slow tagger, so
-a test can kill the worker in the middle of it."""
+a test can kill the worker in the middle of it.
+tests/worker_settings.py installs WorkerTestJobs, which registers them in the worker."""
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
-from django_tasks import task
+from django.apps import AppConfig
 
-from annotate.pretagging import pipeline
-from annotate.pretagging.pretag_jobs import pretag_job
-from corpus.pretag.base import Suggestion
-
+SLOW_PRETAG = "slow_pretag"
 SECONDS_PER_DOCUMENT = 0.03
 
 
@@ -20,17 +17,24 @@ class SlowTagger:
     name = "slow"
 
     def tag(self, text, tokens):
+        from corpus.pretag.base import Suggestion
+
         time.sleep(SECONDS_PER_DOCUMENT)
-        end = text.find(" ")
-        return [Suggestion("PER", 0, end, 0.5, self.name)]
+        return [Suggestion("PER", 0, text.find(" "), 0.5, self.name)]
 
 
-def slow_pretag(job, progress):
+def register() -> None:
+    from annotate import jobs
+    from annotate.pretagging import pipeline
+
+    jobs.KINDS[SLOW_PRETAG] = "annotate.pretagging.pretag_job"
     pipeline.BUILDERS["slow"] = lambda project, options: SlowTagger()
-    return pretag_job(job, progress)
 
 
-@task()
-def touch(path: str) -> None:
-    """Leave a file behind: proof that a worker ran a task."""
-    Path(path).write_text("ran")
+class WorkerTestJobs(AppConfig):
+    name = "tests.annotate"
+    label = "worker_test_jobs"
+
+    def ready(self) -> None:
+        register()
+

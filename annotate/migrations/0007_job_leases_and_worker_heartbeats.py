@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('annotate', '0005_partial_indexes_on_links'),
+        ('annotate', '0006_job_kind_names'),
     ]
 
     operations = [
