@@ -22,7 +22,7 @@ from annotate import workers
 from annotate.models import Job
 
 log = logging.getLogger(__name__)
-Progress = Callable[[int, int], None]
+Progress = Callable[[int, int], None]  # progress(done, total): how every job's work reports
 
 
 EXPORT = "export"

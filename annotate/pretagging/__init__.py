@@ -62,7 +62,6 @@ from annotate.pretagging.running import (
     PRIORITY,
     DocumentResult,
     PretagReport,
-    Progress,
     pretag_documents,
     tag_text,
 )
@@ -101,7 +100,6 @@ __all__ = [
     "Pipeline",
     "PretagReport",
     "PretagSettings",
-    "Progress",
     "SettingsError",
     "TaggerUnavailable",
     "TrainingData",
