@@ -17,10 +17,10 @@ class SlowTagger:
     name = "slow"
 
     def tag(self, text, tokens):
-        from corpus.pretag.base import Suggestion
+        from corpus.pretag.base import EntityProposal
 
         time.sleep(SECONDS_PER_DOCUMENT)
-        return [Suggestion("PER", 0, text.find(" "), 0.5, self.name)]
+        return [EntityProposal("PER", 0, text.find(" "), 0.5, self.name)]
 
 
 def register() -> None:
