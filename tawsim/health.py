@@ -47,10 +47,8 @@ def _migrations() -> dict:
 
 
 def _worker() -> dict:
-    try:
-        from annotate.workers import last_heartbeat
-    except ImportError:  # a build without worker heartbeats: nothing to judge by
-        return {"ok": True, "last_heartbeat": None, "note": "heartbeats not recorded"}
+    from annotate.workers import last_heartbeat
+
     max_age = settings.TAWSIM_WORKER_HEARTBEAT_MAX_AGE
     try:
         seen = last_heartbeat()

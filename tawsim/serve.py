@@ -22,8 +22,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 PID_FILE = BASE_DIR / "var" / "serve.pid"
 PGDATA = BASE_DIR / "var" / "pgdata"
 MANAGE = [sys.executable, str(BASE_DIR / "manage.py")]
-# The job worker; run again whenever it exits.
-WORKER = [*MANAGE, "db_worker", "--no-reload"]
+# The job worker (heartbeat, job leases, waits out database outages); run again if it exits.
+WORKER = [*MANAGE, "run_worker", "--no-reload"]
 GUNICORN = [sys.executable, "-m", "gunicorn", "-c", str(BASE_DIR / "deploy" / "gunicorn.conf.py")]
 
 

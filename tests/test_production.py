@@ -2,6 +2,7 @@
 and restore, and gunicorn + WhiteNoise serving for real (deploy/gunicorn.conf.py)."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -20,7 +21,9 @@ from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.test import Client
+from django.utils import timezone
 
+from annotate.models import WorkerHeartbeat
 from tawsim import health
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -100,6 +103,7 @@ def test_every_page_is_a_503_while_the_database_is_unreachable():
 import django, json
 django.setup()
 from django.test import Client
+from django.utils import timezone
 c = Client(raise_request_exception=False)
 c.cookies["sessionid"] = "a-session-the-database-would-know"
 out = {}
@@ -129,17 +133,43 @@ def fresh_health():
     health._migrations_seen_applied = False
 
 
+def _heartbeat(seconds_ago: float) -> None:
+    WorkerHeartbeat.objects.create(worker_id=f"w{seconds_ago}", hostname="web1", pid=1,
+                                   beat_at=timezone.now() - dt.timedelta(seconds=seconds_ago))
+
+
 @pytest.mark.django_db
-def test_healthz_ok_when_database_and_migrations_are(client, fresh_health):
+def test_healthz_ok_with_database_migrations_and_a_recent_heartbeat(client, fresh_health):
+    _heartbeat(300)
+    _heartbeat(3)
     response = client.get("/healthz")
+    assert response.status_code == 200
     body = response.json()
-    assert body["checks"]["database"] == {"ok": True}
-    assert body["checks"]["migrations"] == {"ok": True}
-    assert response.status_code == (200 if body["checks"]["worker"]["ok"] else 503)
+    assert body["status"] == "ok"
+    assert body["checks"]["database"] == {"ok": True} and body["checks"]["migrations"] == {"ok": True}
+    assert body["checks"]["worker"]["ok"] is True and body["checks"]["worker"]["age_seconds"] < 60
+
+
+@pytest.mark.django_db
+def test_healthz_503_when_no_worker_has_beaten_recently(client, fresh_health, settings):
+    settings.TAWSIM_WORKER_HEARTBEAT_MAX_AGE = 60
+    _heartbeat(61)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    worker = response.json()["checks"]["worker"]
+    assert worker["ok"] is False and worker["age_seconds"] > 60
+
+
+@pytest.mark.django_db
+def test_healthz_503_when_no_worker_ever_ran(client, fresh_health):
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["worker"] == {"ok": False, "last_heartbeat": None, "max_age_seconds": 60}
 
 
 @pytest.mark.django_db
 def test_healthz_503_when_a_migration_is_not_applied(client, fresh_health):
+    _heartbeat(1)
     latest = max(name for app, name in MigrationLoader(connection).graph.leaf_nodes() if app == "annotate")
     MigrationRecorder.Migration.objects.filter(app="annotate", name=latest).delete()
     response = client.get("/healthz")
