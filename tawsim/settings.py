@@ -162,7 +162,9 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "var" / "staticfiles")
-MEDIA_ROOT = BASE_DIR / "var" / "media"
+# Export jobs write their files here and the web server sends them: with workers and web
+# servers on several hosts, a folder they all share (README, "Several hosts").
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "var" / "media")
 # WhiteNoise serves static files from the app's own processes: `collectstatic` (run by
 # `make serve`) writes them compressed under content-hashed names, which WhiteNoise
 # sends with a far-future, immutable cache header. With DEBUG (runserver), files are

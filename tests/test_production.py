@@ -313,15 +313,18 @@ def _get(url: str, headers: dict | None = None):
         return error.code, dict(error.headers), error.read()
 
 
-def test_gunicorn_serves_pages_and_hashed_compressed_static_files(tmp_path):
+@pytest.mark.django_db
+def test_gunicorn_serves_pages_and_hashed_compressed_static_files_and_holds_bursts(tmp_path):
     static_root = tmp_path / "static"
     env = {"STATIC_ROOT": str(static_root), "WEB_CONCURRENCY": "1", "DEBUG": "0"}
     collected = _run(["manage.py", "collectstatic", "--no-input", "-v", "0"], env=env, timeout=300)
     assert collected.returncode == 0, collected.stderr
     port = _free_port()
+    app_name = f"tawsim-smoke-{port}"  # libpq names the server's connections with it
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "--bind", f"127.0.0.1:{port}"],
-        cwd=BASE_DIR, env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        cwd=BASE_DIR, env={**os.environ, **env, "PGAPPNAME": app_name},
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 90
@@ -343,9 +346,129 @@ def test_gunicorn_serves_pages_and_hashed_compressed_static_files(tmp_path):
 
         status, _headers, body = _get(base + "/no-such-page/")
         assert status == 404 and "الصفحة غير موجودة" in body.decode()
+
+        # Bursts of 25 concurrent requests that each use the database: every one answered
+        # (200, or 503 if no worker beats in this database), and the server holds one
+        # connection per worker process, not one per request (runserver ran out of slots).
+        from concurrent.futures import ThreadPoolExecutor
+
+        for _burst in range(3):
+            with ThreadPoolExecutor(25) as pool:
+                statuses = list(pool.map(lambda _i: _get(base + "/healthz")[0], range(25)))
+            assert set(statuses) <= {200, 503}, statuses
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE application_name = %s", [app_name])
+            assert cursor.fetchone()[0] == 1
     finally:
         server.terminate()
         output, _ = server.communicate(timeout=30)
     # One log line per request, with the time taken.
     assert re.search(r"tawsim\.requests GET /login/ 200 [\d.]+ms", output), output
     assert re.search(r"GET /static/tawsim\.[0-9a-f]{12}\.css 200 [\d.]+ms", output), output
+
+
+# make serve / make stop ------------------------------------------------------------------
+
+def test_serve_runs_web_and_worker_restarts_the_worker_and_stops_cleanly(tmp_path):
+    import psutil
+
+    port = _free_port()
+    env = {**{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+           "PORT": str(port), "STATIC_ROOT": str(tmp_path / "static"), "WEB_CONCURRENCY": "1"}
+    serve = subprocess.Popen([sys.executable, "-m", "tawsim.serve"], cwd=BASE_DIR, env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 180
+        while True:  # healthy: web up, migrations applied, the worker beating
+            assert serve.poll() is None and time.monotonic() < deadline, serve.stdout.read() if serve.poll() else ""
+            try:
+                if _get(f"http://127.0.0.1:{port}/healthz")[0] == 200:
+                    break
+            except (urllib.error.URLError, ConnectionError):
+                pass
+            time.sleep(0.5)
+        def workers() -> list[int]:
+            found = []
+            for child in psutil.Process(serve.pid).children():
+                try:
+                    if child.status() != psutil.STATUS_ZOMBIE and "run_worker" in " ".join(child.cmdline()):
+                        found.append(child.pid)
+                except psutil.Error:  # gone meanwhile
+                    pass
+            return found
+
+        [worker] = workers()
+        os.kill(worker, 9)
+        deadline = time.monotonic() + 30
+        while not [pid for pid in workers() if pid != worker]:
+            assert time.monotonic() < deadline, "the worker was not started again"
+            time.sleep(0.3)
+        children = psutil.Process(serve.pid).children(recursive=True)
+        serve.terminate()
+        assert serve.wait(60) == 0
+        _gone, alive = psutil.wait_procs(children, timeout=10)
+        assert not alive
+    finally:
+        if serve.poll() is None:
+            serve.kill()
+        output = serve.stdout.read()
+    assert "job worker exited" in output and "restarting" in output
+
+
+@pytest.mark.django_db
+def test_dead_processes_are_dropped_from_the_embedded_servers_users():
+    """A process killed outright stays on pgserver's list of the server's users, which kept
+    the server running forever; the list is pruned at every start and stop."""
+    from pgserver.utils import DiskList
+
+    from tawsim.database import forget_dead_handles, stop_embedded
+
+    pgdata = BASE_DIR / "var" / "pgdata"
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    handles = DiskList(pgdata / ".handle_pids.json")
+    handles.get_and_add(dead.pid)
+    forget_dead_handles(pgdata)
+    assert dead.pid not in handles.get() and os.getpid() in handles.get()
+    # This test process still uses the server: stopping it is refused.
+    assert stop_embedded(pgdata) is False
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+
+
+# Content-Security-Policy: the pages need no inline script, style or eval -----------------
+
+INLINE = re.compile(
+    r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>"  # inline script (JSON data is not run)
+    r"|<style\b|\sstyle=\"|\son[a-z]+=\"|\shx-on[:-]|javascript:",
+    re.IGNORECASE,
+)
+
+
+@pytest.mark.django_db
+def test_pages_pass_the_content_security_policy(client):
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from corpus.models import Document
+
+    call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    call_command("demo_annotations", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    client.force_login(get_user_model().objects.get(username="admin"))
+    document = Document.objects.filter(project__slug="demo").order_by("pk").first()
+    slug = {"slug": "demo"}
+    pages = [reverse("home"), reverse("login"), "/no-such-page/"] + [
+        reverse(name, kwargs=slug) for name in (
+            "project_detail", "guidelines", "kb_list", "cluster_list", "import_documents", "dataset_export",
+            "workflow", "review_list", "pretag_page", "agreement")
+    ] + [reverse("agreement_document", kwargs={**slug, "document_id": document.pk})]
+    offences = {}
+    for page in pages:
+        response = client.get(page)
+        assert response.status_code in (200, 404), page
+        found = INLINE.findall(response.content.decode())
+        if found:
+            offences[page] = found[:3]
+    assert offences == {}
+    policy = client.get(reverse("home"))["Content-Security-Policy"]
+    assert "'unsafe-inline'" not in policy and "'unsafe-eval'" not in policy
