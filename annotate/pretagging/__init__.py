@@ -64,7 +64,6 @@ from annotate.pretagging.running import (
     PRIORITY,
     DocumentResult,
     PretagReport,
-    Progress,
     pretag_documents,
     tag_text,
 )
@@ -103,7 +102,6 @@ __all__ = [
     "Pipeline",
     "PretagReport",
     "PretagSettings",
-    "Progress",
     "SettingsError",
     "TaggerUnavailable",
     "TrainingData",
