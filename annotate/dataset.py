@@ -14,6 +14,7 @@ Offsets are Unicode code points into the text, in logical order.
 """
 from __future__ import annotations
 
+import json
 import random
 import re
 from collections import Counter, defaultdict
@@ -41,9 +42,12 @@ from corpus.formats.base import (
     SpanRecord,
     WriteOptions,
 )
-from corpus.models import Document, EntityType, Membership, Project
+from corpus.models import KEY_PATTERN, Document, EntityType, Membership, Project
 from corpus.schema import ProjectSchema
 from tawsim.gc_pause import gc_paused
+
+KEY_RE = re.compile(KEY_PATTERN)
+KEY_MAX_LENGTH = EntityType._meta.get_field("key").max_length
 
 CHUNK = 1000
 _SPAN_KEY = itemgetter(0, 1, 2)  # a checked span's (entity type, start, end)
@@ -161,7 +165,14 @@ class AnnotationSink:
     def _create_entity_types(self, records: list[DocumentRecord]) -> None:
         wanted = {self.type_map.get(s.type, s.type) for r in records for s in r.entities} - {""}
         missing = sorted(wanted - set(self.schema.entity_types))
-        if not missing:
+        bad = [key for key in missing if len(key) > KEY_MAX_LENGTH or not KEY_RE.match(key)]
+        for key in bad:
+            self.errors.append(
+                _("%(file)s: cannot create the entity type %(key)s: a key is a Latin letter, then Latin letters, "
+                  "digits, _ or - (at most %(max)d)") % {
+                    "file": self.source, "key": json.dumps(key, ensure_ascii=False), "max": KEY_MAX_LENGTH})
+        missing = [key for key in missing if key not in bad]
+        if not missing or bad:
             return
         order = len(self.schema.entity_types)
         EntityType.objects.bulk_create([
