@@ -7,7 +7,6 @@ Offsets are Unicode code points into the text, in logical order, everywhere.
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from typing import Any, Iterable
 
 from django.utils.translation import gettext as _
@@ -206,37 +205,7 @@ def warn_dropped(warnings: list[str], record: DocumentRecord, what: str, count: 
         )
 
 
-# --- canonical order ---------------------------------------------------------------------
-
-def canonical(record: DocumentRecord) -> DocumentRecord:
-    """Entities sorted (start, -end, type) and numbered T1.., events E1.., relations R1..,
-    references renamed to match: exports are then identical whatever the database ids."""
-    entities = sorted(record.entities, key=lambda s: (s.start, -s.end, s.type, s.tagger, s.id))
-    names = {span.id: f"T{i}" for i, span in enumerate(entities, 1) if span.id}
-    order = {span.id: i for i, span in enumerate(entities) if span.id}
-    events = sorted(record.events, key=lambda e: (e.trigger_start, -e.trigger_end, e.type, e.id))
-    relations = sorted(record.relations, key=lambda r: (r.type, order.get(r.source, -1), order.get(r.target, -1)))
-    return replace(
-        record,
-        entities=[replace(span, id=f"T{i}") for i, span in enumerate(entities, 1)],
-        events=[
-            replace(
-                event, id=f"E{i}",
-                arguments=[
-                    replace(a, entity_id=names.get(a.entity_id, a.entity_id))
-                    for a in sorted(event.arguments, key=lambda a: (a.role, order.get(a.entity_id, -1)))
-                ],
-            )
-            for i, event in enumerate(events, 1)
-        ],
-        relations=[
-            RelationRecord(r.type, names.get(r.source, r.source), names.get(r.target, r.target), f"R{i}")
-            for i, r in enumerate(relations, 1)
-        ],
-    )
-
-
 __all__ = [
-    "DocumentRecord", "EventRecord", "SpanRecord", "RelationRecord", "canonical", "outermost", "split_tokens",
+    "DocumentRecord", "EventRecord", "SpanRecord", "RelationRecord", "outermost", "split_tokens",
     "bio_tags", "sentence_ranges", "matched_offsets", "newline_map", "moved",
 ]
