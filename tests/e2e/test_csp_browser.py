@@ -24,7 +24,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'"
 # (directive, element, nearest id): style attributes written by the Python renderers.
-RENDERED_IN_PYTHON = {("style-src-attr", "MARK"), ("style-src-attr", "LI:span-list"), ("style-src-attr", "LI:gold-list")}
+RENDERED_IN_PYTHON = {
+    ("style-src-attr", "MARK"), ("style-src-attr", "LI:span-list"), ("style-src-attr", "LI:gold-list"),
+}
 # The same in htmx's answers (their violations name no element): a mark, a span-list
 # item (annotate/rendering.py), a gold-list item (annotate/views/review.py).
 STYLED_IN_PYTHON = re.compile(r'<mark [^>]*style=|<li id="sl-\d+" data-id="\d+" style=|<li style=')
@@ -42,7 +44,8 @@ def serve_with_csp(page) -> None:
         """window.violations = [];
            document.addEventListener("securitypolicyviolation", (e) => {
              const el = e.target && e.target.nodeType === 1 ? e.target : null;
-             const where = el ? el.nodeName + (el.nodeName === "LI" ? ":" + (el.parentElement.closest("[id]") || {}).id : "") : String(e.blockedURI);
+             const list = el && el.nodeName === "LI" ? ":" + (el.parentElement.closest("[id]") || {}).id : "";
+             const where = el ? el.nodeName + list : String(e.blockedURI);
              window.violations.push([e.violatedDirective, where]);
            });"""
     )
@@ -62,10 +65,11 @@ def unexpected_violations(page, answers: list) -> list:
     assert styled == sum(text.count(' style="') for text in texts), "a style attribute outside the renderers"
     violations = [v for v in page.evaluate("() => window.violations") if tuple(v) not in RENDERED_IN_PYTHON]
     swapped = [v for v in violations if v == ["style-src-attr", "inline"]]
-    return [v for v in violations if v not in swapped] + (["more than the answers' style attributes"] if len(swapped) > styled else [])
+    extra = ["more than the answers' style attributes"] if len(swapped) > styled else []
+    return [v for v in violations if v not in swapped] + extra
 
 
-def test_the_editor_works_under_a_strict_content_security_policy(page, live_server, marked, annotator):
+def test_the_editor_works_under_a_strict_content_security_policy(page, live_server, marked, annotator):  # noqa: F811
     document, event = marked
     log_in(page, live_server, "ann1", "pass-ann1")
     serve_with_csp(page)

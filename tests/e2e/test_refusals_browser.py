@@ -35,11 +35,12 @@ def open_editor(page, live_server, document) -> str:
     return page.locator("#doc-text").inner_html()
 
 
-def test_a_refusal_event_is_shown_with_a_reload_on_a_stale_version(page, live_server, marked, annotator):
+def test_a_refusal_event_is_shown_with_a_reload_on_a_stale_version(page, live_server, marked, annotator):  # noqa: F811
     document, _ = marked
     before = open_editor(page, live_server, document)
     trigger = {"tawsim:refused": {"message": "تغيّرت النسخة في مكان آخر.", "status": 409, "version": 9}}
-    refuse_span_writes(page, 409, {"HX-Trigger": json.dumps(trigger), "Content-Type": "text/html"}, "<p>not swapped</p>")
+    headers = {"HX-Trigger": json.dumps(trigger), "Content-Type": "text/html"}
+    refuse_span_writes(page, 409, headers, "<p>not swapped</p>")
     mark_a_word(page)
     page.wait_for_selector("#editor-messages.error .reload")
     assert "تغيّرت النسخة في مكان آخر." in page.locator("#editor-messages").inner_text()
@@ -50,7 +51,7 @@ def test_a_refusal_event_is_shown_with_a_reload_on_a_stale_version(page, live_se
     assert not Span.objects.filter(start=TEXT.index("صباح")).exists()
 
 
-def test_a_refusal_without_the_event_gets_a_generic_message(page, live_server, marked, annotator):
+def test_a_refusal_without_the_event_gets_a_generic_message(page, live_server, marked, annotator):  # noqa: F811
     document, _ = marked
     before = open_editor(page, live_server, document)
     refuse_span_writes(page, 422, {"Content-Type": "text/html"}, "<p>not swapped</p>")
@@ -60,7 +61,7 @@ def test_a_refusal_without_the_event_gets_a_generic_message(page, live_server, m
     assert page.locator("#doc-text").inner_html() == before
 
 
-def test_a_server_error_says_nothing_was_changed(page, live_server, marked, annotator):
+def test_a_server_error_says_nothing_was_changed(page, live_server, marked, annotator):  # noqa: F811
     document, _ = marked
     before = open_editor(page, live_server, document)
     refuse_span_writes(page, 500, {"Content-Type": "text/html"}, "<p>boom</p>")
