@@ -18,7 +18,7 @@ from annotate import dataset, jobs
 from annotate.api.permissions import IsAdmin, IsProjectMember
 from annotate.api.views import ProjectScoped
 from annotate.models import Job, SetStatus
-from annotate.views.dataset import EXPORT_KIND, job_file, streamed
+from annotate.queries import EXPORT_KIND, job_file, streamed
 from corpus import importing
 from corpus.formats import ANNOTATED_FORMATS, FORMATS, WRITERS
 

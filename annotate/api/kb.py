@@ -25,8 +25,7 @@ from annotate.api.serializers import VERSION_HELP, VersionSerializer
 from annotate.api.views import ProjectScoped, ServiceErrors
 from annotate.models import AnnotationSet, Event, EventCluster, KBEntity, Span
 from annotate.services import clusters, kb
-from annotate.views.clusters import event_mentions
-from annotate.views.kb import visible_to, with_snippets
+from annotate.queries import event_mentions, visible_to, with_snippets
 
 EDITORS = IsReadRequest | IsReviewer | IsAdmin  # everyone reads; reviewers and admins change
 

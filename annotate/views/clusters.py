@@ -8,13 +8,11 @@ shown only from sets the user may read (annotators: their own).
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, F
-from django.db.models.functions import Greatest, Substr
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,9 +21,10 @@ from django.views.decorators.http import require_http_methods
 
 from annotate import services
 from annotate.access import REVIEW_ROLES, can_write_set, get_event_for, get_project_for, role_in
-from annotate.models import Argument, Event, EventCluster
+from annotate.models import Event, EventCluster
 from annotate.services import clusters
-from annotate.views.kb import SNIPPET, BadInput, int_field, visible_to, with_vary
+from annotate.queries import event_mentions, visible_to
+from annotate.views.kb import BadInput, int_field, with_vary
 from corpus.models import Project
 
 PER_PAGE = 50
@@ -70,40 +69,6 @@ def cluster_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 # --- a cluster -----------------------------------------------------------------------
-
-def event_mentions(user, project: Project, **filters) -> list[dict]:
-    """The events (matching `filters`) the user may see, each with its trigger in context
-    and its arguments: two queries however many there are."""
-    text = "set__document__text"
-    start, end = F("trigger_start"), F("trigger_end")
-    rows = list(
-        Event.objects.filter(visible_to(user, project), **filters)
-        .annotate(
-            before=Substr(text, Greatest(start - SNIPPET + 1, 1), start - Greatest(start - SNIPPET, 0)),
-            mention=Substr(text, start + 1, end - start),
-            after=Substr(text, end + 1, SNIPPET),
-        )
-        .values(
-            "pk", "trigger_start", "before", "mention", "after", "attributes", "event_type__key", "set_id",
-            "set__kind", "set__owner__username", "set__document_id", "set__document__title",
-            "set__document__external_id",
-        )
-        .order_by("set__document__order", "set__owner__username", "trigger_start", "pk")
-    )
-    arguments = defaultdict(list)
-    span_text = "span__set__document__text"
-    for argument in (
-        Argument.objects.filter(event__in=[row["pk"] for row in rows])
-        .annotate(text=Substr(span_text, F("span__start") + 1, F("span__end") - F("span__start")))
-        .values("event_id", "role__key", "span__entity_type__key", "span__kb_entity_id", "text")
-        .order_by("event_id", "role__order", "span__start")
-    ):
-        arguments[argument["event_id"]].append(argument)
-    for row in rows:
-        row["arguments"] = arguments[row["pk"]]
-        row["attribute_items"] = sorted(row["attributes"].items())
-    return rows
-
 
 @login_required
 @require_http_methods(["GET", "POST"])

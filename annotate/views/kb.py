@@ -14,8 +14,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q
-from django.db.models.functions import Greatest, Substr
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,11 +25,11 @@ from django.views.decorators.http import require_http_methods
 from annotate import services
 from annotate.access import REVIEW_ROLES, can_write_set, get_project_for, get_span_for, role_in
 from annotate.kb_search import name_key
-from annotate.models import KBEntity, SetKind, Span
+from annotate.models import KBEntity, Span
+from annotate.queries import visible_to, with_snippets
 from annotate.services import kb
 from corpus.models import EntityType, Project
 
-SNIPPET = 40  # characters of context on each side of a mention
 PER_PAGE = 50
 MENTIONS_PER_PAGE = 100
 CANDIDATES = 8
@@ -38,24 +37,6 @@ CANDIDATES = 8
 
 class BadInput(services.Invalid):
     """A malformed request (missing or non-numeric field): HTTP 400."""
-
-
-def visible_to(user, project: Project, set_path: str = "set") -> Q:
-    """Rows (through `set_path`, the annotation set) the user may read: reviewers and
-    admins every set of the project, annotators their own sets only."""
-    if role_in(user, project) in REVIEW_ROLES:
-        return Q()
-    return Q(**{f"{set_path}__owner": user, f"{set_path}__kind": SetKind.ANNOTATOR})
-
-
-def with_snippets(rows, text: str = "set__document__text"):
-    """Annotate spans-like rows (start, end) with the text before, of and after them,
-    cut by PostgreSQL (the documents' texts never leave the database whole)."""
-    return rows.annotate(
-        before=Substr(text, Greatest(F("start") - SNIPPET + 1, 1), F("start") - Greatest(F("start") - SNIPPET, 0)),
-        mention=Substr(text, F("start") + 1, F("end") - F("start")),
-        after=Substr(text, F("end") + 1, SNIPPET),
-    )
 
 
 def int_field(request: HttpRequest, name: str, *, required: bool = True) -> int | None:
