@@ -332,7 +332,7 @@ class Job(models.Model):
         FAILED = "failed"
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="jobs")
-    kind = models.CharField(max_length=200, help_text="dotted path of the work function")
+    kind = models.CharField(max_length=200, help_text="name of the work in annotate.jobs.KINDS")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     done = models.PositiveIntegerField(default=0)
     total = models.PositiveIntegerField(default=0)

@@ -11,13 +11,13 @@ from django.db.models import F, Q
 from django.db.models.functions import Greatest, Substr
 from django.http import Http404, StreamingHttpResponse
 
-from annotate import dataset
+from annotate import dataset, jobs
 from annotate.access import REVIEW_ROLES, role_in
 from annotate.models import Argument, Event, Job, SetKind
 from corpus.models import Project
 
 SNIPPET = 40  # characters of context on each side of a mention
-EXPORT_KIND = "annotate.dataset.export_job"
+EXPORT_KIND = jobs.EXPORT
 
 
 def visible_to(user, project: Project, set_path: str = "set") -> Q:

@@ -164,7 +164,6 @@ PGHISTORY_CONTEXT_FIELD = pghistory.ContextForeignKey(db_index=True)
 
 # Background jobs (pre-tagging, exports, agreement) go through Django's task framework;
 # `manage.py db_worker` runs them. Tests swap in the immediate backend.
-TAWSIM_JOB_PACKAGES = ["annotate.", "corpus."]  # where a job's work function may live
 TASKS = {"default": {"BACKEND": os.environ.get("TAWSIM_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
 # Import limits: bad input gets a clear error rather than exhausting the server.

@@ -10,12 +10,12 @@ from django.utils.translation import gettext as _
 
 from annotate import jobs
 from annotate.models import Job
-from annotate.pretagging.running import MAX_JOB_MESSAGES, Progress, pretag_documents
+from annotate.pretagging.running import MAX_JOB_MESSAGES, pretag_documents
 from annotate.pretagging.settings import PretagSettings
 from corpus.models import Project
 from corpus.signals import documents_imported
 
-PRETAG_JOB = "annotate.pretagging.pretag_job"
+PRETAG_JOB = jobs.PRETAG
 
 
 def start_pretag(project: Project, *, user=None, documents: list[int] | None = None,
@@ -24,7 +24,7 @@ def start_pretag(project: Project, *, user=None, documents: list[int] | None = N
     return jobs.start(project, PRETAG_JOB, user=user, params={"documents": documents, "taggers": taggers})
 
 
-def pretag_job(job: Job, progress: Progress) -> dict:
+def pretag_job(job: Job, progress: jobs.Progress) -> dict:
     """The background job: pre-tag, with progress, and each tagger failure as a message."""
     messages = list(job.messages)
     pipeline_note = []
