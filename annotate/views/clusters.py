@@ -7,8 +7,6 @@ shown only from sets the user may read (annotators: their own).
 """
 from __future__ import annotations
 
-import json
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -22,9 +20,9 @@ from django.views.decorators.http import require_http_methods
 from annotate import services
 from annotate.access import REVIEW_ROLES, can_write_set, get_event_for, get_project_for, role_in
 from annotate.models import Event, EventCluster
-from annotate.services import clusters
 from annotate.queries import event_mentions, visible_to
-from annotate.views.kb import BadInput, int_field, with_vary
+from annotate.services import clusters
+from annotate.views.http import VERSION, BadInput, announce, int_field, refused, vary_on_htmx
 from corpus.models import Project
 
 PER_PAGE = 50
@@ -65,7 +63,7 @@ def cluster_list(request: HttpRequest, slug: str) -> HttpResponse:
         "rows": [{"cluster": c, "mentions": counts.get(c.pk, 0)} for c in page],
     }
     template = "annotate/clusters/list.html#results" if request.htmx else "annotate/clusters/list.html"
-    return with_vary(render(request, template, context))
+    return vary_on_htmx(render(request, template, context))
 
 
 # --- a cluster -----------------------------------------------------------------------
@@ -120,23 +118,22 @@ PANEL = "annotate/clusters/_event_panel.html"
 def cluster_event_panel(request: HttpRequest, event_id: int) -> HttpResponse:
     """GET: the event's cluster and clusters to join (with `?q=`, only those when htmx
     asks). POST `action` = join (with `cluster`), leave, create (with `name`); each with
-    the set `version`. Answers the refreshed panel and an `HX-Trigger: tawsim:version`."""
+    the set `version`. Answers the refreshed panel and the `tawsim:version` event (annotate.views.http)."""
     event = get_event_for(request.user, event_id, write=request.method == "POST")
     if request.method == "GET":
         context = _panel_context(request, event, request.GET.get("q", ""))
         template = PANEL + "#candidates" if request.htmx and "q" in request.GET else PANEL
-        return with_vary(render(request, template, context))
+        return vary_on_htmx(render(request, template, context))
     try:
         message = _panel_action(request, event)
     except services.ServiceError as error:
-        status = 409 if isinstance(error, services.StaleVersion) else 400 if isinstance(error, BadInput) else 422
-        context = _panel_context(request, get_event_for(request.user, event.pk), "", message=error.message,
-                                 message_level="error", conflict=isinstance(error, services.StaleVersion))
-        return with_vary(render(request, PANEL, context, status=status))
+        event = get_event_for(request.user, event.pk)
+        conflict = isinstance(error, services.StaleVersion)
+        context = _panel_context(request, event, "", message=error.message, message_level="error", conflict=conflict)
+        return refused(render(request, PANEL, context), error, version=event.set.version if conflict else None)
     event = get_event_for(request.user, event.pk)
     response = render(request, PANEL, _panel_context(request, event, "", message=message, message_level="success"))
-    response["HX-Trigger"] = json.dumps({"tawsim:version": {"version": event.set.version}})
-    return with_vary(response)
+    return vary_on_htmx(announce(response, VERSION, {"version": event.set.version}))
 
 
 def _trigger_text(event: Event) -> str:

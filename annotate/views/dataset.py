@@ -10,12 +10,12 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
-from django.views.decorators.vary import vary_on_headers
 
 from annotate import dataset, jobs
 from annotate.access import get_project_for
 from annotate.models import SetStatus
 from annotate.queries import EXPORT_KIND, job_file, latest_export_jobs, streamed
+from annotate.views.http import vary_on_htmx
 from corpus.formats import WRITERS
 from corpus.models import Project, Role
 
@@ -76,7 +76,6 @@ def _admin_project(request: HttpRequest, slug: str) -> Project:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@vary_on_headers("HX-Request")
 def export_page(request: HttpRequest, slug: str) -> HttpResponse:
     project = _admin_project(request, slug)
     form = ExportForm(request.POST) if request.method == "POST" else ExportForm()
@@ -85,11 +84,11 @@ def export_page(request: HttpRequest, slug: str) -> HttpResponse:
             jobs.start(project, EXPORT_KIND, user=request.user, params=form.options().to_params())
             if request.htmx:
                 context = {"project": project, "jobs": latest_export_jobs(project)}
-                return render(request, "annotate/dataset/export.html#jobs", context)
-            return redirect("dataset_export", slug=project.slug)
+                return vary_on_htmx(render(request, "annotate/dataset/export.html#jobs", context))
+            return vary_on_htmx(redirect("dataset_export", slug=project.slug))
         return streamed(project, form.options())
     context = {"project": project, "form": form, "jobs": latest_export_jobs(project)}
-    return render(request, "annotate/dataset/export.html", context)
+    return vary_on_htmx(render(request, "annotate/dataset/export.html", context))
 
 
 @login_required
