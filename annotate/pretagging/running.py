@@ -83,17 +83,20 @@ def pretag_documents(
     taggers: Sequence[str] | None = None,
     progress: Progress | None = None,
     on_error: Callable[[dict], None] | None = None,
+    resume_from: int = 0,
 ) -> PretagReport:
     """Run the taggers over the project's documents (all, or `document_ids`) and store
     the suggestions, CHUNK documents per transaction. A tagger failing on a document is
-    reported (`on_error`, and in the report) and the run goes on."""
+    reported (`on_error`, and in the report) and the run goes on. `resume_from` skips the
+    first documents (in order), already stored by an attempt that was cut short."""
     pipeline = build_pipeline(project, taggers)
     report = PretagReport(skipped=dict(pipeline.skipped))
     ids = _document_ids(project, document_ids)
     store = _Store(project)
+    resume_from = min(max(resume_from, 0), len(ids))
     if progress:
-        progress(0, len(ids))
-    for first in range(0, len(ids), CHUNK):
+        progress(resume_from, len(ids))
+    for first in range(resume_from, len(ids), CHUNK):
         chunk = ids[first:first + CHUNK]
         texts = Document.objects.filter(pk__in=chunk).values_list("pk", "text")
         results = [tag_text(text, pipeline, pk) for pk, text in texts]
