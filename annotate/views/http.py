@@ -10,11 +10,12 @@ A refusal is one of
 
 A refused htmx request answers that status and always triggers the client event
 `tawsim:refused` with `{"message", "status", "field"?, "version"?}` (`field` when the
-refusal names one, `version` the set's current version when it is known). Its body is
-either nothing (`HX-Reswap: none`) or the message region the view renders (retargeted
-when that is not the request's own target). A plain form post gets the message as a
-flash message and a redirect. The API (annotate.api.errors) maps the same refusals to
-400 and 409 with a JSON body.
+refusal names one, `version` the set's current version on a 409 when it is known), and
+swaps either the message region it renders (`HX-Retarget` names it, `HX-Reswap:
+outerHTML`: the editor's writes) or nothing (`HX-Reswap: none`: suggestion decisions, the
+knowledge-base and cluster panels, adjudication); the event is what shows the refusal. A
+plain form post gets the message as a flash message and a redirect. The API
+(annotate.api.errors) maps the same refusals to 400 and 409 with a JSON body.
 """
 from __future__ import annotations
 
@@ -90,9 +91,9 @@ def announce(response: HttpResponse, event: str, payload: dict | None = None) ->
 def refused(
     response: HttpResponse, error: services.ServiceError, *, version: int | None = None, target: str | None = None
 ) -> HttpResponse:
-    """Make `response` (the message region, or an empty answer) the refusal of an htmx
-    request: its status, the `tawsim:refused` event, and where it swaps (`target`: into
-    that element's place; an empty body: nowhere)."""
+    """Make `response` the refusal of an htmx request: its status, the `tawsim:refused`
+    event, and where it swaps: into the place of `target` (the message region it renders),
+    or nowhere (HX-Reswap: none; the body is then for readers other than htmx)."""
     status = status_for(error)
     response.status_code = status
     payload = {"message": error.message, "status": status}
@@ -103,7 +104,7 @@ def refused(
     announce(response, REFUSED, payload)
     if target is not None:
         reswap(retarget(response, target), "outerHTML")
-    elif not response.content:
+    else:
         reswap(response, "none")
     return vary_on_htmx(response)
 

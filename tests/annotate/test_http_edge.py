@@ -117,3 +117,10 @@ def test_api_stale_version_is_409_with_the_current_version(api, own, annotator):
     response = api.post(reverse("api:set-spans", args=[own.pk]), {"entity_type": "PER", "start": 5, "end": 9,
                                                                   "version": 0}, format="json")
     assert response.status_code == 409 and response.json() == {"detail": response.json()["detail"], "version": 1}
+
+
+def test_a_refused_panel_write_swaps_nothing_and_names_the_field(ann_client, own, annotator):
+    span = services.create_span(own, annotator, entity_type="PER", start=0, end=4, version=0)
+    response = ann_client.post(reverse("kb_span_panel", args=[span.pk]), {"action": "nope", "version": 1}, **HTMX)
+    assert response.status_code == 400 and response["HX-Reswap"] == "none"
+    assert refusal(response)["field"] == "action" and "HX-Request" in response["Vary"]
