@@ -21,12 +21,12 @@ from django.views.decorators.http import require_http_methods
 
 from annotate import services
 from annotate.access import REVIEW_ROLES, can_write_set, get_project_for, get_span_for, role_in
-from annotate.kb_search import name_key
 from annotate.models import KBEntity, Span
 from annotate.queries import visible_to, with_snippets
 from annotate.services import kb
 from annotate.views.http import VERSION, BadInput, announce, int_field, refused, vary_on_htmx
 from corpus.models import EntityType, Project
+from corpus.text.name_matching import name_key
 
 PER_PAGE = 50
 MENTIONS_PER_PAGE = 100

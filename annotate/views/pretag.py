@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from annotate import pretagging, services
 from annotate.access import get_project_for, get_set_for
 from annotate.models import AnnotationSet, Job, Suggestion
-from annotate.pretag_evaluation import evaluate_project
+from annotate.pretagging.evaluation import evaluate_project
 from annotate.services.suggestions import accept_all_suggestions, accept_suggestion, reject_suggestion
 from annotate.views.http import REFRESH, BadInput, announce, back_with_message, int_field, refused_quietly, vary_on_htmx
 from corpus.models import Project, Role
