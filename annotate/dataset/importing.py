@@ -8,6 +8,7 @@ then the file is rolled back: nothing is half-imported.
 """
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -21,10 +22,12 @@ from annotate.models import SetKind
 from annotate.services import bulk
 from corpus import importing
 from corpus.formats.base import DocumentRecord
-from corpus.models import EntityType, Membership, Project
+from corpus.models import KEY_PATTERN, EntityType, Membership, Project
 from corpus.schema import ProjectSchema
 
 _SPAN_KEY = itemgetter(0, 1, 2)  # a checked span's (entity type, start, end)
+KEY_RE = re.compile(KEY_PATTERN)
+KEY_MAX_LENGTH = EntityType._meta.get_field("key").max_length
 MAX_MESSAGES = 50  # per file: enough to fix a file, not a flood
 
 
@@ -140,7 +143,13 @@ class AnnotationSink:
     def _create_entity_types(self, records: list[DocumentRecord]) -> None:
         wanted = {self.type_map.get(s.type, s.type) for r in records for s in r.entities} - {""}
         missing = sorted(wanted - set(self.schema.entity_types))
-        if not missing:
+        bad = [key for key in missing if len(key) > KEY_MAX_LENGTH or not KEY_RE.match(key)]
+        for key in bad:
+            self.errors.append(
+                _("%(file)s: cannot create the entity type %(key)s: a key is a Latin letter, then Latin letters, "
+                  "digits, _ or - (at most %(max)d)") % {
+                    "file": self.source, "key": json.dumps(key, ensure_ascii=False), "max": KEY_MAX_LENGTH})
+        if not missing or bad:
             return
         order = len(self.schema.entity_types)
         EntityType.objects.bulk_create([

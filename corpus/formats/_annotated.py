@@ -19,6 +19,18 @@ SENTENCE_END = frozenset(".!?؟…")
 
 # --- checked values --------------------------------------------------------------------
 
+def plain_key(key: str, what: str, record: DocumentRecord | None, fmt: str) -> str:
+    """A type, role or attribute key as a line-based format writes it: one field, so no
+    space, tab or line break (a schema key never has one; a key that does would forge
+    lines or columns in the file). Refused, naming the document and the key."""
+    if key and not any(c.isspace() for c in key):
+        return key
+    where_ = (record.external_id or str(record.document_id or "")) if record is not None else "annotation.conf"
+    raise FormatError(
+        _("%(format)s cannot carry the %(what)s key %(key)s (spaces, tabs and line breaks are not allowed)")
+        % {"format": fmt, "what": what, "key": json.dumps(key, ensure_ascii=False)}, file=where_)
+
+
 def where(name: str, line: int | None) -> dict:
     return {"file": name, "line": line}
 
