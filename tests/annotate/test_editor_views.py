@@ -388,3 +388,5 @@ def test_a_stale_span_write_changes_nothing_on_the_page(ann_client, story, story
     response = post_span(ann_client, "span_create", story_set.pk, {"type": "GPE", "start": start, "end": end, "version": 0})
     assert response.status_code == 409 and response["HX-Retarget"] == "#editor-messages"
     assert "blk-" not in response.content.decode() and Span.objects.filter(set=story_set).count() == 1
+    refused = json.loads(response["HX-Trigger"])["tawsim:refused"]
+    assert refused["status"] == 409 and refused["version"] == 1 and refused["message"] in response.content.decode()
