@@ -1,9 +1,9 @@
 """The editor's refusal protocol in a real browser: a refused write answers a 4xx status
 with the client event `tawsim:refused` ({message, status, field?, version?}) in
 HX-Trigger, and that event is what the page shows; an answer without it (a proxy's 4xx,
-a 5xx) gets a generic message. Either way the text is left as it was. The server's
-answers are stood in for by the browser (page.route), so these tests hold whatever the
-views send today."""
+a 5xx) gets a generic message. Either way the text is left as it was. The editor's
+refused answers are stood in for by the browser (page.route), so those tests hold
+whatever the views send; the adjudication page's comes from the server."""
 from __future__ import annotations
 
 import json
@@ -11,7 +11,8 @@ import json
 import pytest
 from django.urls import reverse
 
-from annotate.models import Span
+from annotate.models import AdjudicationDecision, AnnotationSet, SetKind, Span
+from tests.e2e.test_adjudication_browser import disputed  # noqa: F401 (fixture)
 from tests.e2e.test_editor_browser import log_in, select_in_text
 from tests.e2e.test_keyboard_browser import TEXT, marked  # noqa: F401 (fixture)
 
@@ -69,3 +70,17 @@ def test_a_server_error_says_nothing_was_changed(page, live_server, marked, anno
     page.wait_for_selector("#editor-messages.error")
     assert "500" in page.locator("#editor-messages").inner_text()
     assert page.locator("#doc-text").inner_html() == before
+
+
+def test_a_stale_adjudication_decision_is_refused_in_the_page(page, live_server, disputed, reviewer):  # noqa: F811
+    log_in(page, live_server, "reviewer1", "pass-reviewer1")
+    page.goto(live_server.url + reverse("adjudicate", args=[disputed.project.slug, disputed.pk]))
+    gold = AnnotationSet.objects.get(document=disputed, kind=SetKind.GOLD)
+    AnnotationSet.objects.filter(pk=gold.pk).update(version=gold.version + 3)  # changed in another tab
+    page.locator("#doc-text").click()
+    with page.expect_response(lambda r: r.request.method == "POST" and r.status == 409):
+        page.keyboard.press("2")
+    page.wait_for_selector("#adj-messages.error .reload")
+    assert page.locator("#adj-messages").inner_text().strip()
+    assert page.locator("#conflict-count").inner_text() == "2"  # nothing swapped, nothing decided
+    assert not AdjudicationDecision.objects.filter(action="accept").exists()
