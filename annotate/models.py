@@ -378,3 +378,48 @@ class AdjudicationDecision(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+
+
+# --- counts kept by the database ---------------------------------------------------
+# Triggers (migration 0006, SQL in annotate/progress_sql.py) keep these in step with
+# assignments, documents and sets, so the workflow page, the progress lines and the
+# queue read a handful of rows however many documents a project holds. No foreign-key
+# constraints: rows are written by triggers while Django deletes a project's rows in
+# its own order; deleting a project or a document removes its counts.
+
+
+class WorkloadCount(models.Model):
+    """Per project and annotator: documents assigned, and among them the annotator's
+    sets in progress and done (submitted or adjudicated)."""
+
+    project = models.ForeignKey(Project, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    assigned = models.IntegerField(default=0)
+    in_progress = models.IntegerField(default=0)
+    done = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["project", "user"], name="workload_count_unique")]
+
+
+class CoverageCount(models.Model):
+    """Per project: how many documents have exactly `assignments` assignments."""
+
+    project = models.ForeignKey(Project, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    assignments = models.IntegerField()
+    documents = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["project", "assignments"], name="coverage_count_unique")]
+
+
+class DocumentLoad(models.Model):
+    """How many assignments a document has (no row: none). Incremented, never recounted,
+    so concurrent assignments to one document cannot miscount its move between buckets."""
+
+    document = models.OneToOneField(
+        Document, on_delete=models.DO_NOTHING, db_constraint=False, primary_key=True, related_name="+"
+    )
+    assignments = models.IntegerField(default=0)
