@@ -363,6 +363,8 @@ class Assignment(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["document", "user"], name="one_assignment_per_user")]
+        # Stale queue pulls are looked up on every pull: a few rows, not every assignment.
+        indexes = [models.Index(fields=["assigned_at"], condition=Q(source="queue"), name="assignment_queue_pulled")]
 
 
 class AdjudicationDecision(models.Model):
@@ -416,10 +418,19 @@ class CoverageCount(models.Model):
 
 
 class DocumentLoad(models.Model):
-    """How many assignments a document has (no row: none). Incremented, never recounted,
-    so concurrent assignments to one document cannot miscount its move between buckets."""
+    """How many assignments each document has, one row per document (with its project and
+    import order copied): the queue takes the first document of a bucket through the
+    (project, assignments, order) index instead of walking past every full document.
+    Incremented, never recounted, so concurrent assignments cannot miscount a move."""
 
     document = models.OneToOneField(
         Document, on_delete=models.DO_NOTHING, db_constraint=False, primary_key=True, related_name="+"
     )
+    project = models.ForeignKey(
+        Project, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    order = models.PositiveIntegerField()
     assignments = models.IntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["project", "assignments", "order"], name="document_load_queue")]

@@ -3,7 +3,9 @@
 
 Every write is an increment (INSERT ... ON CONFLICT DO UPDATE SET n = n + delta), so
 concurrent writers add up instead of overwriting each other. Bulk writes (imports, COPY,
-assign evenly) are counted once per statement through transition tables."""
+assign evenly) are counted once per statement through transition tables.
+
+Migration 0006 installs this text as it stands: change it through a new migration."""
 from __future__ import annotations
 
 DONE = "('submitted', 'adjudicated')"
@@ -38,15 +40,13 @@ BEGIN
     WITH changed AS (
         SELECT document_id, count(*) AS n FROM {rows} GROUP BY document_id
     ), loads AS (
-        INSERT INTO annotate_documentload AS l (document_id, assignments)
-        SELECT document_id, {sign} * n FROM changed
-        ON CONFLICT (document_id) DO UPDATE SET assignments = l.assignments + EXCLUDED.assignments
-        RETURNING l.document_id, l.assignments
+        UPDATE annotate_documentload l SET assignments = l.assignments + {sign} * c.n
+        FROM changed c WHERE l.document_id = c.document_id
+        RETURNING l.project_id, l.assignments, c.n
     ), moves AS (
-        SELECT d.project_id, l.assignments - {sign} * c.n AS k, -1 AS delta
-        FROM loads l JOIN changed c USING (document_id) JOIN corpus_document d ON d.id = l.document_id
+        SELECT project_id, assignments - {sign} * n AS k, -1 AS delta FROM loads
         UNION ALL
-        SELECT d.project_id, l.assignments, 1 FROM loads l JOIN corpus_document d ON d.id = l.document_id
+        SELECT project_id, assignments, 1 FROM loads
     )
     INSERT INTO annotate_coveragecount AS c (project_id, assignments, documents)
     SELECT project_id, k, sum(delta) FROM moves GROUP BY project_id, k
@@ -96,6 +96,8 @@ END $$;
 
 CREATE OR REPLACE FUNCTION tawsim_documents_added() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    INSERT INTO annotate_documentload (document_id, project_id, "order", assignments)
+    SELECT id, project_id, "order", 0 FROM new_rows;
     INSERT INTO annotate_coveragecount AS c (project_id, assignments, documents)
     SELECT project_id, 0, count(*) FROM new_rows GROUP BY project_id
     {_UPSERT_COVERAGE};
@@ -163,11 +165,11 @@ REBUILD = f"""
 DELETE FROM annotate_workloadcount;
 DELETE FROM annotate_coveragecount;
 DELETE FROM annotate_documentload;
-INSERT INTO annotate_documentload (document_id, assignments)
-    SELECT document_id, count(*) FROM annotate_assignment GROUP BY document_id;
+INSERT INTO annotate_documentload (document_id, project_id, "order", assignments)
+    SELECT d.id, d.project_id, d."order", count(a.id)
+    FROM corpus_document d LEFT JOIN annotate_assignment a ON a.document_id = d.id GROUP BY d.id;
 INSERT INTO annotate_coveragecount (project_id, assignments, documents)
-    SELECT d.project_id, coalesce(l.assignments, 0), count(*)
-    FROM corpus_document d LEFT JOIN annotate_documentload l ON l.document_id = d.id GROUP BY 1, 2;
+    SELECT project_id, assignments, count(*) FROM annotate_documentload GROUP BY 1, 2;
 INSERT INTO annotate_workloadcount (project_id, user_id, assigned, in_progress, done)
     SELECT d.project_id, a.user_id, count(*),
            count(s.id) FILTER (WHERE s.status = 'in_progress'),

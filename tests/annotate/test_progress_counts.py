@@ -27,7 +27,7 @@ def counts() -> dict:
                            .values_list("project_id", "user_id", "assigned", "in_progress", "done")),
         "coverage": sorted(
             CoverageCount.objects.exclude(documents=0).values_list("project_id", "assignments", "documents")),
-        "load": sorted(DocumentLoad.objects.exclude(assignments=0).values_list("document_id", "assignments")),
+        "load": sorted(DocumentLoad.objects.values_list("document_id", "project_id", "order", "assignments")),
     }
 
 
@@ -106,3 +106,39 @@ def test_workflow_page_queries_do_not_grow_with_documents(project, admin_user, a
     Membership.objects.create(project=project, user=user, role=Role.ANNOTATOR)
     AnnotationSet.objects.filter(owner=annotator).update(status=SetStatus.SUBMITTED)
     assert _workflow_queries(client, project) == few
+
+
+def test_queue_takes_the_first_open_document_in_order_across_buckets(project, annotator, other_annotator):
+    documents = make_documents(project, 6)
+    assignment.update_workflow(project, None, annotators_per_document=2)
+    # 0 and 1 full, 2 held by the annotator, 3 half taken by someone else, 4 and 5 free.
+    third = get_user_model().objects.create_user("ann3", password="x")
+    Membership.objects.create(project=project, user=third, role=Role.ANNOTATOR)
+    assignment.assign_documents(project, annotators=[other_annotator, third], documents=documents[:2])
+    assignment.assign_documents(project, annotators=[annotator], documents=[documents[2]])
+    assignment.assign_documents(project, annotators=[third], documents=[documents[3]])
+    assert assignment.pull_next(project, annotator) == documents[3]
+
+
+def test_queue_next_does_not_walk_past_full_documents(project, annotator, other_annotator):
+    documents = make_documents(project, 3)
+    assignment.assign_documents(project, annotators=[other_annotator], documents=documents[:2])
+    add_documents(project, [DocumentRecord(external_id=f"q{i}", text=f"نص آخر رقم {i} في الطابور.")
+                            for i in range(200)])
+    with CaptureQueriesContext(connection) as few:
+        assert assignment.pull_next(project, annotator) == documents[2]
+    Assignment.objects.filter(user=annotator).delete()
+    Assignment.objects.bulk_create([
+        Assignment(document=d, user=other_annotator) for d in project.documents.exclude(assignments__isnull=False)
+        .order_by("order")[:150]
+    ])
+    with CaptureQueriesContext(connection) as many:
+        pulled = assignment.pull_next(project, annotator)
+    assert pulled == project.documents.order_by("order")[152] and len(many) == len(few)
+    candidate = next(q["sql"] for q in many.captured_queries if "annotate_documentload" in q["sql"])
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE annotate_documentload")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + candidate)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "document_load_queue" in plan
