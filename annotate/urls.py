@@ -1,19 +1,29 @@
+"""The pages and the htmx endpoints they post to (the API's routes: annotate.api.urls).
+
+Every view checks the user against the objects in its URL (annotate.access: 404 for
+what the user may not see); POST-only routes are marked so in their views."""
 from django.urls import path
 
-from annotate.views import editor, events, pages
+from annotate.views import agreement, clusters, dataset, editor, events, importing, kb, pages, pretag, review
+
+ADJUDICATE = "projects/<slug:slug>/documents/<int:document_id>/adjudicate/"
+AGREEMENT = "projects/<slug:slug>/agreement/"
 
 urlpatterns = [
     path("", pages.home, name="home"),
     path("projects/<slug:slug>/", pages.project_detail, name="project_detail"),
     path("projects/<slug:slug>/guidelines/", pages.guidelines, name="guidelines"),
     path("projects/<slug:slug>/documents/<int:document_id>/", editor.editor, name="editor"),
-    # Span endpoints (POST only): the set or span id is checked against the user in the view.
+]
+
+# The editor's writes (POST) and its panels (GET): spans, the set, events, arguments,
+# relations, undo/redo, the history.
+urlpatterns += [
     path("sets/<int:set_id>/spans/", editor.span_create, name="span_create"),
     path("sets/<int:set_id>/submit/", editor.set_submit, name="set_submit"),
     path("sets/<int:set_id>/reopen/", editor.set_reopen, name="set_reopen"),
     path("spans/<int:span_id>/type/", editor.span_change_type, name="span_change_type"),
     path("spans/<int:span_id>/delete/", editor.span_delete, name="span_delete"),
-    # Events, arguments, relations (POST), the selected mark's panel and the history (GET).
     path("sets/<int:set_id>/events/", events.event_create, name="event_create"),
     path("events/<int:event_id>/type/", events.event_change_type, name="event_change_type"),
     path("events/<int:event_id>/delete/", events.event_delete, name="event_delete"),
@@ -26,4 +36,59 @@ urlpatterns = [
     path("sets/<int:set_id>/redo/", events.set_redo, name="set_redo"),
     path("sets/<int:set_id>/history/", events.set_history, name="set_history"),
     path("spans/<int:span_id>/panel/", events.span_panel, name="span_panel"),
+]
+
+# Knowledge base and event clusters: pages and the editor's panels.
+urlpatterns += [
+    path("projects/<slug:slug>/kb/", kb.kb_list, name="kb_list"),
+    path("projects/<slug:slug>/kb/<int:entity_id>/", kb.kb_entity, name="kb_entity"),
+    path("kb/span/<int:span_id>/panel/", kb.kb_span_panel, name="kb_span_panel"),
+    path("projects/<slug:slug>/clusters/", clusters.cluster_list, name="cluster_list"),
+    path("projects/<slug:slug>/clusters/<int:cluster_id>/", clusters.cluster_detail, name="cluster_detail"),
+    path("clusters/event/<int:event_id>/panel/", clusters.cluster_event_panel, name="cluster_event_panel"),
+]
+
+# Import and export; a job's file is found by the project and the job id together.
+urlpatterns += [
+    path("projects/<slug:slug>/import/", importing.import_documents, name="import_documents"),
+    path("projects/<slug:slug>/export/", dataset.export_page, name="dataset_export"),
+    path("projects/<slug:slug>/export/jobs/", dataset.export_jobs, name="dataset_export_jobs"),
+    path("projects/<slug:slug>/export/jobs/<int:job_id>/download/", dataset.export_download,
+         name="dataset_export_download"),
+]
+
+# Assignment, the annotators' queue, adjudication into gold.
+urlpatterns += [
+    path("projects/<slug:slug>/workflow/", review.workflow, name="workflow"),
+    path("projects/<slug:slug>/queue/next/", review.pull_next, name="pull_next"),
+    path("projects/<slug:slug>/review/", review.review_list, name="review_list"),
+    path(ADJUDICATE, review.adjudicate, name="adjudicate"),
+    path(ADJUDICATE + "start/", review.adjudicate_start, name="adjudicate_start"),
+    path(ADJUDICATE + "decide/", review.adjudicate_decide, name="adjudicate_decide"),
+    path(ADJUDICATE + "spans/<int:span_id>/remove/", review.adjudicate_remove_span, name="adjudicate_remove_span"),
+    path(ADJUDICATE + "confirm/", review.adjudicate_confirm, name="adjudicate_confirm"),
+    path(ADJUDICATE + "reopen/", review.adjudicate_reopen, name="adjudicate_reopen"),
+]
+
+# Pre-tagging: the project's page (admins) and the editor's suggestion decisions.
+urlpatterns += [
+    path("projects/<slug:slug>/pretag/", pretag.pretag_page, name="pretag_page"),
+    path("projects/<slug:slug>/pretag/run/", pretag.pretag_start, name="pretag_start"),
+    path("projects/<slug:slug>/pretag/retrain/", pretag.pretag_retrain, name="pretag_retrain"),
+    path("projects/<slug:slug>/pretag/jobs/<int:job_id>/", pretag.pretag_job, name="pretag_job"),
+    path("projects/<slug:slug>/pretag/evaluation/", pretag.pretag_evaluation, name="pretag_evaluation"),
+    path("sets/<int:set_id>/suggestions/<int:suggestion_id>/accept/", pretag.suggestion_accept,
+         name="suggestion_accept"),
+    path("sets/<int:set_id>/suggestions/<int:suggestion_id>/reject/", pretag.suggestion_reject,
+         name="suggestion_reject"),
+    path("sets/<int:set_id>/suggestions/accept-all/", pretag.suggestions_accept_all, name="suggestions_accept_all"),
+]
+
+# Agreement, per project and per document, each with a CSV download.
+urlpatterns += [
+    path(AGREEMENT, agreement.project_agreement, name="agreement"),
+    path(AGREEMENT + "agreement.csv", agreement.project_agreement_csv, name="agreement_csv"),
+    path(AGREEMENT + "documents/<int:document_id>/", agreement.document_agreement, name="agreement_document"),
+    path(AGREEMENT + "documents/<int:document_id>/agreement.csv", agreement.document_agreement_csv,
+         name="agreement_document_csv"),
 ]

@@ -15,9 +15,3 @@ urlpatterns = [
     path("api/", include("annotate.api.urls")),
     path("", include("annotate.urls")),
 ]
-# One URL module per feature, so each feature's routes live beside its views.
-for feature in ("kb", "dataset", "review", "pretag", "agreement"):
-    urlpatterns += [
-        path("", include(f"annotate.urls_{feature}")),
-        path("api/", include(f"annotate.api.urls_{feature}")),
-    ]

@@ -69,7 +69,7 @@ class JobSerializer(serializers.ModelSerializer):
     def get_download(self, job) -> str | None:
         if job.status != Job.Status.DONE:
             return None
-        return reverse("api-dataset-export-download", args=[job.project.slug, job.pk], request=self.context.get("request"))
+        return reverse("api:dataset-export-download", args=[job.project.slug, job.pk], request=self.context.get("request"))
 
 
 class AdminScoped(ProjectScoped):

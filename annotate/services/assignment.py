@@ -277,9 +277,14 @@ def _first_open_document(project: Project, user, wanted: int, passed: list[int])
 
 
 def _still_open(document: Document, user, wanted: int) -> bool:
-    taken = Assignment.objects.filter(document=document).aggregate(
-        n=Count("pk"), mine=Count("pk", filter=Q(user=user)))
-    return taken["n"] < wanted and not taken["mine"]
+    """Count again once the document's row is locked: the count the candidate query
+    filtered on was read in that statement's snapshot, which misses a pull that
+    committed after the snapshot and before our lock (its insert never touched the
+    document's row, so PostgreSQL does not re-check it). This statement sees it, and no
+    new one can come: every path that adds assignments locks the row first."""
+    counts = Assignment.objects.filter(document=document).aggregate(
+        all=Count("pk"), mine=Count("pk", filter=Q(user=user)))
+    return counts["all"] < wanted and not counts["mine"]
 
 
 def written(sets):

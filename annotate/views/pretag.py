@@ -29,7 +29,7 @@ from django.views.decorators.vary import vary_on_headers
 from annotate import pretagging, services
 from annotate.access import get_project_for, get_set_for
 from annotate.models import AnnotationSet, Job, Suggestion
-from annotate.pretag_evaluation import evaluate_project
+from annotate.pretagging.evaluation import evaluate_project
 from annotate.services.suggestions import accept_all_suggestions, accept_suggestion, reject_suggestion
 from corpus.models import Project, Role
 
@@ -225,7 +225,7 @@ def _decide(request: HttpRequest, annotation_set: AnnotationSet, change) -> Http
     """Run the service call; answer 204 + refresh for htmx, or redirect to the editor."""
     try:
         message = change()
-    except services.Conflict as error:
+    except services.StaleVersion as error:
         return _refused(request, annotation_set, error.message, 409)
     except services.Invalid as error:
         return _refused(request, annotation_set, error.message, 422)

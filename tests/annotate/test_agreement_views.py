@@ -40,7 +40,7 @@ def test_only_reviewers_and_admins_reach_the_agreement_pages(client, request, tw
     for url in (reverse("agreement", args=[slug]), reverse("agreement_csv", args=[slug]),
                 reverse("agreement_document", args=[slug, two_sets.pk]),
                 reverse("agreement_document_csv", args=[slug, two_sets.pk]),
-                reverse("api-agreement", args=[slug]), reverse("api-agreement-document", args=[slug, two_sets.pk])):
+                reverse("api:agreement", args=[slug]), reverse("api:agreement-document", args=[slug, two_sets.pk])):
         assert client.get(url).status_code == status, url
 
 
@@ -69,7 +69,7 @@ def test_document_page_and_csv(client, reviewer, two_sets):
 
 def test_the_report_is_cached_until_a_set_changes(client, reviewer, two_sets, annotator):
     client.force_login(reviewer)
-    url = reverse("api-agreement", args=[two_sets.project.slug])
+    url = reverse("api:agreement", args=[two_sets.project.slug])
     first = client.get(url).json()
     assert client.get(url).json() == first
     assert Job.objects.filter(kind=agreement_jobs.PROJECT_JOB).count() == 1  # second answer from the cache
@@ -82,7 +82,7 @@ def test_the_report_is_cached_until_a_set_changes(client, reviewer, two_sets, an
 def test_large_projects_are_computed_by_a_background_job(client, reviewer, two_sets, monkeypatch, django_capture_on_commit_callbacks):
     monkeypatch.setattr(agreement_jobs, "INLINE_SETS", 0)
     client.force_login(reviewer)
-    url = reverse("api-agreement", args=[two_sets.project.slug])
+    url = reverse("api:agreement", args=[two_sets.project.slug])
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = client.get(url)
     assert response.status_code == 202 and response.json()["status"] == "queued"

@@ -80,7 +80,7 @@ def test_a_background_export_offers_its_file_to_the_projects_admins_only(
 
 
 def test_the_api_streams_an_export_for_admins(client, filled, admin_user, annotator):
-    url = reverse("api-dataset-export", args=[filled.slug])
+    url = reverse("api:dataset-export", args=[filled.slug])
     client.force_login(annotator)
     assert client.get(url, {"file_format": "conll"}).status_code in (403, 404)
     client.force_login(admin_user)
@@ -92,10 +92,10 @@ def test_the_api_streams_an_export_for_admins(client, filled, admin_user, annota
 def test_the_api_runs_export_jobs(client, filled, admin_user, django_capture_on_commit_callbacks):
     client.force_login(admin_user)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("api-dataset-export-jobs", args=[filled.slug]),
+        response = client.post(reverse("api:dataset-export-jobs", args=[filled.slug]),
                                {"format": "brat", "sets": "gold"}, content_type="application/json")
     assert response.status_code == 202
-    job = client.get(reverse("api-dataset-export-job", args=[filled.slug, response.json()["id"]])).json()
+    job = client.get(reverse("api:dataset-export-job", args=[filled.slug, response.json()["id"]])).json()
     assert job["status"] == "done" and job["download"].endswith(f"/export/jobs/{job['id']}/download/")
     archive = zipfile.ZipFile(io.BytesIO(body(client.get(job["download"]))))
     assert "annotation.conf" in archive.namelist() and "doc-4.ann" in archive.namelist()
@@ -105,7 +105,7 @@ def test_the_api_imports_annotated_files(client, project, admin_user):
     client.force_login(admin_user)
     line = json.dumps({"text": "زار الوفد دمشق", "label": [[10, 14, "GPE"]]}, ensure_ascii=False)
     upload = SimpleUploadedFile("d.jsonl", line.encode())
-    response = client.post(reverse("api-dataset-import", args=[project.slug]),
+    response = client.post(reverse("api:dataset-import", args=[project.slug]),
                            {"files": [upload], "format": "doccano", "into": "gold"})
     assert response.status_code == 200, response.content
     assert response.json()["files"][0]["annotations"] == {"spans": 1}

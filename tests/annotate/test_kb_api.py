@@ -12,8 +12,8 @@ from corpus.formats.base import DocumentRecord
 from corpus.importing import add_documents
 from tests.annotate.test_kb_services import TEXT, mark, version_of
 
-# For the schema test: only this feature's routes.
-urlpatterns = [path("api/", include("annotate.api.urls_kb"))]
+# For the schema test: the API's routes alone.
+urlpatterns = [path("api/", include("annotate.api.urls"))]
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from annotate.progress_sql import INSTALL, REBUILD, UNINSTALL
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('annotate', '0005_partial_indexes_on_links'),
-        ('corpus', '0003_document_title_words'),
+        ('annotate', '0007_job_leases_and_worker_heartbeats'),
+        ('corpus', '0004_document_title_words'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
