@@ -142,3 +142,17 @@ def test_queue_next_does_not_walk_past_full_documents(project, annotator, other_
         cursor.execute("EXPLAIN " + candidate)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "document_load_queue" in plan
+
+
+def test_recount_command_repairs_counts(project, annotator):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    make_documents(project, 4)
+    assignment.assign_documents(project, annotators=[annotator])
+    right = counts()
+    WorkloadCount.objects.update(assigned=99)
+    CoverageCount.objects.update(documents=0)
+    call_command("recount_progress", stdout=StringIO())
+    assert counts() == right

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import os
 import random
+import statistics
 import sys
 import time
 
@@ -157,7 +158,11 @@ def _measure(project, people, clients, size: int) -> dict:
     for name, get in pages.items():
         response = get()
         assert response.status_code == 200, (name, response.status_code)
-        measured[f"{name}_p95"] = (p95_ms(timed(get, RUNS)), "ms")
+        samples = timed(get, RUNS)
+        # The median beside the p95: on a shared machine the p95 of 20 runs is mostly the
+        # other processes' doing.
+        measured[f"{name}_p50"] = (statistics.median(samples) * 1000, "ms")
+        measured[f"{name}_p95"] = (p95_ms(samples), "ms")
 
     queue_user = people["scale-q"]
     next_url = f"/api/projects/{slug}/queue/next/"
@@ -171,7 +176,9 @@ def _measure(project, people, clients, size: int) -> dict:
         return elapsed
 
     pull()
-    measured["queue_next_p95"] = (p95_ms([pull() for _ in range(RUNS)]), "ms")
+    samples = [pull() for _ in range(RUNS)]
+    measured["queue_next_p50"] = (statistics.median(samples) * 1000, "ms")
+    measured["queue_next_p95"] = (p95_ms(samples), "ms")
     Assignment.objects.filter(user=queue_user).delete()
 
     compute(project)  # warm: caches aside, the same work every run
