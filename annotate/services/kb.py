@@ -24,7 +24,14 @@ from django.utils.translation import gettext as _
 
 from annotate.kb_search import KBIndex, Match, name_key
 from annotate.models import KBEntity, KBEntityHistory, Span
-from annotate.services.base import Invalid, bump_version, ensure_editable, entity_type_for, recorded
+from annotate.services.base import (
+    Invalid,
+    bump_version,
+    ensure_editable,
+    ensure_writable,
+    entity_type_for,
+    recorded,
+)
 from corpus.models import Project
 
 NAME_MAX = KBEntity._meta.get_field("name").max_length
@@ -32,7 +39,9 @@ NAME_MAX = KBEntity._meta.get_field("name").max_length
 
 @contextmanager
 def project_change(user, action: str, project: Project):
-    """A transaction whose history rows say who did what in which project."""
+    """A transaction whose history rows say who did what in which project (never in an
+    archived one)."""
+    ensure_writable(project)
     with transaction.atomic(), pghistory.context(user=getattr(user, "pk", None), action=action, project=project.pk):
         yield
 
