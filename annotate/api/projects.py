@@ -20,7 +20,7 @@ from annotate.services.projects import delete_project
 from corpus import members as member_service
 from corpus import projects
 from corpus.access import projects_for
-from corpus.models import Membership, Role
+from corpus.models import Membership, Project, Role
 from corpus.presets import available_presets
 
 
@@ -38,7 +38,7 @@ class NewProjectSerializer(serializers.Serializer):
     slug = serializers.CharField(max_length=100, required=False, allow_blank=True, default="",
                                  help_text="Latin letters, digits, - or _; empty: suggested from the name.")
     language = serializers.CharField(max_length=10, default="ar")
-    direction = serializers.ChoiceField(choices=["rtl", "ltr"], default="rtl")
+    direction = serializers.ChoiceField(choices=Project._meta.get_field("direction").choices, default="rtl")
     preset = serializers.ChoiceField(choices=available_presets(), default="news-ar")
     schema_from = serializers.CharField(
         required=False, allow_blank=True, default="",

@@ -40,8 +40,9 @@ def test_the_api_refuses_a_write_to_an_archived_project_with_the_reason(project,
     start = document.text.index("سمير")
     response = client.post(f"/api/sets/{own.pk}/spans/",
                            {"entity_type": "PER", "start": start, "end": start + 4, "version": own.version},
-                           format="json")
-    assert response.status_code == 400 and "archived" in response.json()["detail"]
+                           format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400 and response.json()["field"] == "project"
+    assert "archived" in response.json()["detail"]
     assert client.get(f"/api/sets/{own.pk}/").status_code == 200  # reading still works
 
 
