@@ -15,10 +15,10 @@ from corpus.models import Document, Project, Role
 REVIEW_ROLES = (Role.ADMIN, Role.REVIEWER)
 
 
-def get_document_for(user, project: Project, document_id: int) -> Document:
+def get_openable_document_for(user, project: Project, document_id: int) -> Document:
     """A document of the project; an annotator gets only the documents given to them once
     the project hands out assignments (see documents_for)."""
-    document = corpus_access.get_document_for(user, project, document_id)
+    document = corpus_access.get_member_document_for(user, project, document_id)
     if role_in(user, project) == Role.ANNOTATOR and not documents_for(user, project).filter(pk=document.pk).exists():
         raise Http404("no such document")
     return document

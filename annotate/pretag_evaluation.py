@@ -24,7 +24,7 @@ from annotate.models import Event, Span, Suggestion, SuggestionDecision
 from annotate.pretagging import PRIORITY, gold_sets
 from corpus.models import Project
 from corpus.pretag import merge
-from corpus.pretag.base import Suggestion as Proposal
+from corpus.pretag.base import EntityProposal
 
 MERGED = "merged"
 ALL_TYPES = "*"
@@ -149,11 +149,11 @@ def evaluate_project(project: Project) -> Evaluation:
     for doc in documents:
         by_tagger = suggested.get(doc, {})
         entity_gold, event_gold = gold_entities.get(doc, []), gold_events.get(doc, [])
-        everyone: list[Proposal] = []
+        everyone: list[EntityProposal] = []
         for tagger in entity_taggers:
             items = [i for i in by_tagger.get(tagger, []) if i[0] == Suggestion.Kind.ENTITY]
             count(tagger, compare(entity_gold, [(s, e, k) for _kind, k, s, e, _score in items]))
-            everyone += [Proposal(k, s, e, score, tagger) for _kind, k, s, e, score in items]
+            everyone += [EntityProposal(k, s, e, score, tagger) for _kind, k, s, e, score in items]
         if entity_taggers:
             count(MERGED, compare(entity_gold, [(p.start, p.end, p.type) for p in merge(everyone, PRIORITY)]))
         for tagger in event_taggers:

@@ -52,7 +52,9 @@ def projects_for(user, *, archived: bool = False):
     return Project.objects.filter(memberships__user=user, archived_at__isnull=not archived).distinct()
 
 
-def get_document_for(user, project: Project, document_id: int) -> Document:
+def get_member_document_for(user, project: Project, document_id: int) -> Document:
+    """Any document of the project, to any member (assignments are annotate's rule: see
+    annotate.access.get_openable_document_for)."""
     document = Document.objects.filter(project=project, pk=document_id).first()
     if document is None or role_in(user, project) is None:
         raise Http404("no such document")

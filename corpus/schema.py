@@ -12,7 +12,7 @@ from corpus.models import AttributeType, EntityType, EventType, Project, Relatio
 
 
 @dataclass
-class Role:
+class RoleSchema:
     model: RoleType
     key: str
     allowed: frozenset[str]
@@ -24,7 +24,7 @@ class Role:
 class EventSchema:
     model: EventType
     key: str
-    roles: dict[str, Role]
+    roles: dict[str, RoleSchema]
     attributes: dict[str, AttributeType]
 
 
@@ -54,7 +54,7 @@ class ProjectSchema:
         events = {}
         for event_type in project.event_types.prefetch_related("roles__allowed_types"):
             roles = {
-                r.key: Role(r, r.key, frozenset(t.key for t in r.allowed_types.all()), r.min_count, r.max_count)
+                r.key: RoleSchema(r, r.key, frozenset(t.key for t in r.allowed_types.all()), r.min_count, r.max_count)
                 for r in event_type.roles.all()
             }
             applicable = {
@@ -79,7 +79,7 @@ class ProjectSchema:
             raise SchemaError(_("Unknown event type «%(key)s» in this project.") % {"key": key}, "event_type")
         return self.event_types[key]
 
-    def role(self, event_key: str, role_key: str) -> Role:
+    def role(self, event_key: str, role_key: str) -> RoleSchema:
         event = self.event(event_key)
         if role_key not in event.roles:
             raise SchemaError(
@@ -89,7 +89,7 @@ class ProjectSchema:
             )
         return event.roles[role_key]
 
-    def check_argument(self, event_key: str, role_key: str, entity_key: str, already: int) -> Role:
+    def check_argument(self, event_key: str, role_key: str, entity_key: str, already: int) -> RoleSchema:
         """Refuse an argument the schema does not allow; `already` counts the role's
         current fillers."""
         role = self.role(event_key, role_key)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Max, Q, Sum
 
-from annotate.agreement.metrics import DocumentSets, EventRecord
+from annotate.agreement.metrics import ComparedEvent, DocumentSets
 from annotate.models import AnnotationSet, Argument, Event, SetKind, SetStatus, Span
 from corpus.models import Document, Project
 
@@ -91,7 +91,7 @@ def _add_events(project, document_id, owner_of, documents) -> None:
     for pk, set_id, key, start, end, attributes in rows.iterator(chunk_size=20_000):
         if set_id in owner_of:
             doc_id, owner = owner_of[set_id]
-            documents[doc_id].events[owner].append(EventRecord(
+            documents[doc_id].events[owner].append(ComparedEvent(
                 key, (start, end), tuple(sorted((k, str(v)) for k, v in (attributes or {}).items())),
                 frozenset(arguments.get(pk, ())),
             ))

@@ -20,7 +20,7 @@ from annotate.models import Job
 from corpus.models import Project
 from corpus.text.tokens import camel_spans, fixed_spans
 
-PROJECT_JOB = "annotate.agreement.jobs.compute_project"
+PROJECT_JOB = jobs.AGREEMENT
 # Up to this many counted sets the figures are computed within the request (well under
 # a second); above it, by the worker.
 INLINE_SETS = 600

@@ -23,18 +23,22 @@ import warnings
 from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import combinations
-from typing import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from annotate.agreement.unitizing import Units, group_pairs, overall_alpha, unitizing_alpha
 
+if TYPE_CHECKING:
+    from annotate.jobs import Progress  # only a type: the metrics stay free of Django
+
 Span = tuple[str, int, int]  # (entity type key, start, end)
-Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
-class EventRecord:
+class ComparedEvent:
+    """One annotator's event as agreement compares it: offsets, not database ids."""
+
     type: str
     trigger: tuple[int, int]
     attributes: tuple[tuple[str, str], ...] = ()
@@ -48,7 +52,7 @@ class DocumentSets:
     id: int
     text: str
     spans: dict[str, list[Span]] = field(default_factory=dict)
-    events: dict[str, list[EventRecord]] = field(default_factory=dict)
+    events: dict[str, list[ComparedEvent]] = field(default_factory=dict)
     title: str = ""
 
     @property
@@ -357,7 +361,7 @@ def unitizing(arrays: _SpanArrays) -> dict:
 
 # --- events --------------------------------------------------------------------------
 
-def _event_keys(events: list[EventRecord]):
+def _event_keys(events: list[ComparedEvent]):
     triggers = {(e.type, *e.trigger) for e in events}
     arguments = {(e.type, *e.trigger, *argument) for e in events for argument in e.arguments}
     attributes = {(e.type, *e.trigger): dict(e.attributes) for e in events}

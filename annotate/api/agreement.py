@@ -9,7 +9,7 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from annotate.access import REVIEW_ROLES, get_document_for, get_project_for
+from annotate.access import REVIEW_ROLES, get_openable_document_for, get_project_for
 from annotate.agreement import jobs as agreement_jobs
 from annotate.models import Job
 
@@ -44,5 +44,5 @@ class DocumentAgreement(APIView):
     def get(self, request, slug: str, pk: int):
         """Agreement between the annotators of one document."""
         project = get_project_for(request.user, slug, roles=REVIEW_ROLES)
-        document = get_document_for(request.user, project, pk)
+        document = get_openable_document_for(request.user, project, pk)
         return Response({"status": "done", "report": agreement_jobs.compute(project, document.pk)})

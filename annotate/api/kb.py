@@ -18,12 +18,12 @@ from rest_framework import generics, serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from annotate.access import get_event_for, get_span_for
+from annotate.access import get_span_for
 from annotate.api.common import CONFLICT, INVALID, parsed, version_from
 from annotate.api.permissions import CanWriteSet, IsAdmin, IsProjectMember, IsReadRequest, IsReviewer
 from annotate.api.serializers import VERSION_HELP, VersionSerializer
-from annotate.api.views import ProjectScoped, ServiceErrors
-from annotate.models import AnnotationSet, Event, EventCluster, KBEntity, Span
+from annotate.api.views import EventScoped, ProjectScoped, ServiceErrors
+from annotate.models import AnnotationSet, EventCluster, KBEntity, Span
 from annotate.services import clusters, kb
 from annotate.views.clusters import event_mentions
 from annotate.views.kb import visible_to, with_snippets
@@ -442,23 +442,17 @@ class ClusterMerge(ClusterScoped, generics.GenericAPIView):
         return Response({"moved": clusters.merge_clusters(self.cluster, source, request.user)})
 
 
-class EventScoped(ServiceErrors):
+class EventClusterScoped(EventScoped):
+    """An event's place in a cluster, changed by whoever may write the event's set."""
+
     permission_classes = [IsAuthenticated, CanWriteSet]
-
-    @cached_property
-    def event(self) -> Event:
-        return get_event_for(self.request.user, self.kwargs["pk"])
-
-    @property
-    def annotation_set(self) -> AnnotationSet:
-        return self.event.set
 
     def _link(self) -> Response:
         event = self.event
         return Response({"event": event.pk, "cluster": event.cluster_id, "version": event.set.version})
 
 
-class EventClusterLink(EventScoped, generics.GenericAPIView):
+class EventClusterLink(EventClusterScoped, generics.GenericAPIView):
     serializer_class = ClusterJoinRequestSerializer
 
     @extend_schema(request=ClusterJoinRequestSerializer,
@@ -482,7 +476,7 @@ class EventClusterLink(EventScoped, generics.GenericAPIView):
         return self._link()
 
 
-class EventClusterCreate(EventScoped, generics.GenericAPIView):
+class EventClusterCreate(EventClusterScoped, generics.GenericAPIView):
     serializer_class = ClusterCreateForEventRequestSerializer
 
     @extend_schema(request=ClusterCreateForEventRequestSerializer,

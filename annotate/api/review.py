@@ -11,7 +11,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from annotate import services
-from annotate.access import REVIEW_ROLES, get_document_for, get_project_for
+from annotate.access import REVIEW_ROLES, get_openable_document_for, get_project_for
 from annotate.api.common import INVALID, parsed
 from annotate.api.serializers import ConflictSerializer, VersionSerializer
 from annotate.models import AnnotationSet, SetKind, SetStatus
@@ -126,10 +126,10 @@ class GoldStateSerializer(serializers.Serializer):
 # --- views --------------------------------------------------------------------------
 
 class Refusals:
-    """Service refusals as HTTP: Invalid → 400 naming the field, Conflict → 409."""
+    """Service refusals as HTTP: Invalid → 400 naming the field, StaleVersion → 409."""
 
     def handle_exception(self, exc):
-        if isinstance(exc, services.Conflict):
+        if isinstance(exc, services.StaleVersion):
             return Response({"detail": exc.message, "version": None}, status=status.HTTP_409_CONFLICT)
         if isinstance(exc, services.Invalid):
             return Response({"detail": exc.message, "field": exc.field or None}, status=status.HTTP_400_BAD_REQUEST)
@@ -225,7 +225,7 @@ class DocumentAdjudication(ProjectView):
 
     @cached_property
     def document(self):
-        document = get_document_for(self.request.user, self.project, self.kwargs["pk"])
+        document = get_openable_document_for(self.request.user, self.project, self.kwargs["pk"])
         document.project = self.project
         return document
 

@@ -21,8 +21,8 @@ from annotate.access import (
     can_read_set,
     get_argument_for,
     documents_for,
-    get_document_for,
     get_event_for,
+    get_openable_document_for,
     get_project_for,
     get_relation_for,
     get_set_for,
@@ -42,7 +42,7 @@ class ServiceErrors:
     """Maps the service layer's refusals to HTTP. Views using it provide `annotation_set`."""
 
     def handle_exception(self, exc):
-        if isinstance(exc, services.Conflict):
+        if isinstance(exc, services.StaleVersion):
             current = AnnotationSet.objects.filter(pk=self.annotation_set.pk).values_list("version", flat=True).first()
             return Response({"detail": exc.message, "version": current}, status=status.HTTP_409_CONFLICT)
         if isinstance(exc, services.Invalid):
@@ -112,7 +112,7 @@ class DocumentDetail(ProjectScoped, generics.RetrieveAPIView):
     permission_classes = [IsAuthenticated, IsProjectMember]
 
     def get_object(self):
-        document = get_document_for(self.request.user, self.project, self.kwargs["pk"])
+        document = get_openable_document_for(self.request.user, self.project, self.kwargs["pk"])
         document.length = len(document.text)  # code points, as every offset
         return document
 
@@ -158,7 +158,7 @@ class DocumentSets(ProjectScoped, generics.GenericAPIView):
 
     @cached_property
     def document(self):
-        return get_document_for(self.request.user, self.project, self.kwargs["pk"])
+        return get_openable_document_for(self.request.user, self.project, self.kwargs["pk"])
 
     @extend_schema(
         responses=s.AnnotationSetSerializer(many=True),

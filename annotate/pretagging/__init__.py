@@ -31,8 +31,7 @@ Modules
     status        tagger_states and count_by_tagger for the settings page
 
 This package re-exports the public names, so `annotate.pretagging.X` keeps working; the
-job kinds "annotate.pretagging.pretag_job" / "annotate.pretagging.retrain_job" (stored in
-Job.kind) resolve through these re-exports. To patch a module-level value such as CHUNK,
+job kinds "pretag" / "retrain" (annotate.jobs.KINDS) resolve through these re-exports. To patch a module-level value such as CHUNK,
 patch it in the module that reads it (e.g. annotate.pretagging.running.CHUNK).
 """
 from __future__ import annotations
@@ -63,7 +62,6 @@ from annotate.pretagging.running import (
     PRIORITY,
     DocumentResult,
     PretagReport,
-    Progress,
     pretag_documents,
     tag_text,
 )
@@ -102,7 +100,6 @@ __all__ = [
     "Pipeline",
     "PretagReport",
     "PretagSettings",
-    "Progress",
     "SettingsError",
     "TaggerUnavailable",
     "TrainingData",

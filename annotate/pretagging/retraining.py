@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 
 from annotate import jobs
 from annotate.models import Job, TaggerModel
-from annotate.pretagging.running import Progress
 from annotate.pretagging.settings import CRF, PretagSettings
 from annotate.pretagging.training import gold_sets, latest_model, training_data
 from corpus.models import Project
@@ -20,7 +19,7 @@ from corpus.pretag import CRFTagger
 from corpus.pretag import crf as crf_module
 from corpus.text.arabic import tokenize
 
-RETRAIN_JOB = "annotate.pretagging.retrain_job"
+RETRAIN_JOB = jobs.RETRAIN
 
 
 class NoTrainingData(ValueError):
@@ -83,7 +82,7 @@ def start_retrain(project: Project, *, user=None, reason: str = "manual") -> Job
     return jobs.start(project, RETRAIN_JOB, user=user, params={"reason": reason})
 
 
-def retrain_job(job: Job, progress: Progress) -> dict:
+def retrain_job(job: Job, progress: jobs.Progress) -> dict:
     progress(0, 1)
     model = train_crf(job.project)
     progress(1, 1)

@@ -7,29 +7,30 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 from annotate.pretagging.pipeline import Pipeline, build_pipeline
 from annotate.pretagging.storing import _Store
 from corpus.models import Document, Project
 from corpus.pretag import DEFAULT_PRIORITY, merge, run_taggers
-from corpus.pretag.base import EventSuggestion, TaggerError
-from corpus.pretag.base import Suggestion as Proposal
+from corpus.pretag.base import EntityProposal, EventProposal, TaggerError
 from corpus.text.arabic import tokenize
+
+if TYPE_CHECKING:
+    from annotate.jobs import Progress
 
 log = logging.getLogger(__name__)
 
 PRIORITY = DEFAULT_PRIORITY
 CHUNK = 50  # documents per store (one delete + one bulk insert) and per progress report
 MAX_JOB_MESSAGES = 200
-Progress = Callable[[int, int], None]
 
 
 @dataclass
 class DocumentResult:
     document_id: int
-    suggestions: list[Proposal]
-    events: list[EventSuggestion]
+    suggestions: list[EntityProposal]
+    events: list[EventProposal]
     ran: set[str]  # taggers that succeeded on this document: their old output is replaced
     errors: list[TaggerError]
 
@@ -55,7 +56,7 @@ def tag_text(text: str, pipeline: Pipeline, document_id: int = 0) -> DocumentRes
     """Every tagger's suggestions for one text; event taggers see the merged entities."""
     tokens = tokenize(text)
     raw, errors = run_taggers(text, pipeline.taggers, tokens)
-    events: list[EventSuggestion] = []
+    events: list[EventProposal] = []
     merged = merge(raw, PRIORITY)
     for tagger in pipeline.event_taggers:
         try:
@@ -82,17 +83,20 @@ def pretag_documents(
     taggers: Sequence[str] | None = None,
     progress: Progress | None = None,
     on_error: Callable[[dict], None] | None = None,
+    resume_from: int = 0,
 ) -> PretagReport:
     """Run the taggers over the project's documents (all, or `document_ids`) and store
     the suggestions, CHUNK documents per transaction. A tagger failing on a document is
-    reported (`on_error`, and in the report) and the run goes on."""
+    reported (`on_error`, and in the report) and the run goes on. `resume_from` skips the
+    first documents (in order), already stored by an attempt that was cut short."""
     pipeline = build_pipeline(project, taggers)
     report = PretagReport(skipped=dict(pipeline.skipped))
     ids = _document_ids(project, document_ids)
     store = _Store(project)
+    resume_from = min(max(resume_from, 0), len(ids))
     if progress:
-        progress(0, len(ids))
-    for first in range(0, len(ids), CHUNK):
+        progress(resume_from, len(ids))
+    for first in range(resume_from, len(ids), CHUNK):
         chunk = ids[first:first + CHUNK]
         texts = Document.objects.filter(pk__in=chunk).values_list("pk", "text")
         results = [tag_text(text, pipeline, pk) for pk, text in texts]

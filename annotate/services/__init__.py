@@ -4,9 +4,9 @@ snapping, the optimistic lock and the history context live in one place.
 One module per kind of thing; everything is re-exported here."""
 from annotate.services.base import (  # noqa: F401
     LOCKED_STATUSES,
-    Conflict,
     Invalid,
     ServiceError,
+    StaleVersion,
     check_offsets,
     entity_type_for,
     entity_types,

@@ -3,7 +3,7 @@ getting a set, and checking offsets and types against the document and schema.
 
 Each mutation takes the set version the caller last saw. The set row is bumped with
 `UPDATE ... WHERE version = seen`; if nothing matched, somebody else wrote first and
-the caller gets a Conflict instead of silently overwriting their work.
+the caller gets a StaleVersion instead of silently overwriting their work.
 """
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ class Invalid(ServiceError):
     pass
 
 
-class Conflict(ServiceError):
+class StaleVersion(ServiceError):
     pass
 
 
@@ -70,7 +70,7 @@ def recorded(user, action: str, annotation_set: AnnotationSet):
 
 
 def bump_version(annotation_set: AnnotationSet, seen_version: int | None) -> None:
-    """Claim the next version of the set, or raise Conflict if `seen_version` is stale."""
+    """Claim the next version of the set, or raise StaleVersion if `seen_version` is stale."""
     rows = AnnotationSet.objects.filter(pk=annotation_set.pk)
     if seen_version is not None:
         rows = rows.filter(version=seen_version)
@@ -79,7 +79,7 @@ def bump_version(annotation_set: AnnotationSet, seen_version: int | None) -> Non
         updates["status"] = SetStatus.IN_PROGRESS
     if rows.update(**updates) == 0:
         current = AnnotationSet.objects.filter(pk=annotation_set.pk).values_list("version", flat=True).first()
-        raise Conflict(
+        raise StaleVersion(
             _(
                 "This document was changed elsewhere (now version %(current)s, your page had %(seen)s). "
                 "Nothing was overwritten: reload to see the latest and redo your change."

@@ -6,7 +6,7 @@ Two kinds of change, recorded differently:
 * Entities themselves (create, edit, merge, delete) are project-level: no set version,
   a history context naming the user, the action and the project.
 * Linking or unlinking a span changes that span's set: it takes the set's version,
-  refuses a stale one (Conflict) and a submitted set, and bumps the version.
+  refuses a stale one (StaleVersion) and a submitted set, and bumps the version.
 
 Merging and deleting entities move or clear links in many sets at once. They are
 knowledge-base upkeep (the real-world identity is unchanged), so they neither need

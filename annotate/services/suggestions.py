@@ -28,7 +28,7 @@ from annotate.services.base import (
 from annotate.services.events import add_argument_from_selection, create_event
 from annotate.services.spans import add_span, insert_spans
 from corpus.pretag import DEFAULT_PRIORITY, merge
-from corpus.pretag.base import Suggestion as Proposal
+from corpus.pretag.base import EntityProposal
 
 Decision = SuggestionDecision.Decision
 
@@ -78,7 +78,7 @@ def _taken_places(annotation_set: AnnotationSet, user_id: int | None):
 def _merged(rows: list[Suggestion]) -> list[Suggestion]:
     """corpus.pretag's merge (priority, then score) applied to stored rows."""
     proposals = [
-        Proposal(str(r.entity_type_id or r.event_type_id), r.start, r.end, r.score, r.tagger) for r in rows
+        EntityProposal(str(r.entity_type_id or r.event_type_id), r.start, r.end, r.score, r.tagger) for r in rows
     ]
     by_identity = {id(p): r for p, r in zip(proposals, rows)}
     return [by_identity[id(p)] for p in merge(proposals, DEFAULT_PRIORITY)]

@@ -12,7 +12,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from annotate.access import REVIEW_ROLES, get_document_for, get_project_for
+from annotate.access import REVIEW_ROLES, get_openable_document_for, get_project_for
 from annotate.agreement import jobs as agreement_jobs
 from annotate.agreement import tables
 from annotate.agreement.charts import Bar, bar_chart
@@ -95,7 +95,7 @@ def project_agreement(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def document_agreement(request: HttpRequest, slug: str, document_id: int) -> HttpResponse:
     project = get_project_for(request.user, slug, roles=REVIEW_ROLES)
-    document = get_document_for(request.user, project, document_id)
+    document = get_openable_document_for(request.user, project, document_id)
     report = agreement_jobs.compute(project, document.pk)
     context = {"project": project, "document": document, "report": report if report["documents"] else None}
     if report["documents"]:
@@ -126,5 +126,5 @@ def project_agreement_csv(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def document_agreement_csv(request: HttpRequest, slug: str, document_id: int) -> HttpResponse:
     project = get_project_for(request.user, slug, roles=REVIEW_ROLES)
-    document = get_document_for(request.user, project, document_id)
+    document = get_openable_document_for(request.user, project, document_id)
     return _csv(agreement_jobs.compute(project, document.pk), f"agreement-{project.slug}-{document.pk}.csv")

@@ -164,9 +164,9 @@ def cluster_event_panel(request: HttpRequest, event_id: int) -> HttpResponse:
     try:
         message = _panel_action(request, event)
     except services.ServiceError as error:
-        status = 409 if isinstance(error, services.Conflict) else 400 if isinstance(error, BadInput) else 422
+        status = 409 if isinstance(error, services.StaleVersion) else 400 if isinstance(error, BadInput) else 422
         context = _panel_context(request, get_event_for(request.user, event.pk), "", message=error.message,
-                                 message_level="error", conflict=isinstance(error, services.Conflict))
+                                 message_level="error", conflict=isinstance(error, services.StaleVersion))
         return with_vary(render(request, PANEL, context, status=status))
     event = get_event_for(request.user, event.pk)
     response = render(request, PANEL, _panel_context(request, event, "", message=message, message_level="success"))

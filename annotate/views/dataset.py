@@ -20,7 +20,7 @@ from annotate.models import Job, SetStatus
 from corpus.formats import WRITERS
 from corpus.models import Project, Role
 
-EXPORT_KIND = "annotate.dataset.export_job"
+EXPORT_KIND = jobs.EXPORT
 FORMAT_LABELS = {
     "tawsim": _("Tawsim JSONL (lossless)"),
     "conll": _("CoNLL BIO (outermost entities)"),

@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from annotate import services
-from annotate.access import get_document_for, get_project_for, get_set_for, get_span_for
+from annotate.access import get_openable_document_for, get_project_for, get_set_for, get_span_for
 from annotate.models import AnnotationSet, Argument, Event, Relation, Span, Suggestion
 from annotate.rendering import (
     AttributeView,
@@ -300,7 +300,7 @@ def _with_vary(response: HttpResponse) -> HttpResponse:
 @login_required
 def editor(request: HttpRequest, slug: str, document_id: int) -> HttpResponse:
     project = get_project_for(request.user, slug)
-    document = get_document_for(request.user, project, document_id)
+    document = get_openable_document_for(request.user, project, document_id)
     annotation_set = services.own_set(document, request.user)
     annotation_set.document = document  # share the instances already loaded
     document.project = project
@@ -343,7 +343,7 @@ def _respond(
     a message and nothing else on refusal."""
     try:
         message, selected, *event = change()
-    except (services.Conflict, services.Invalid) as error:
+    except (services.StaleVersion, services.Invalid) as error:
         return _refusal(request, annotation_set, error)
     if not request.htmx:
         return _back_to_editor(request, annotation_set, message)
@@ -375,7 +375,7 @@ def _selected_event(request: HttpRequest) -> int | None:
 
 def _refusal(request: HttpRequest, annotation_set: AnnotationSet, error: services.ServiceError) -> HttpResponse:
     """409 for a stale version, 400 for a malformed request, 422 for any other refusal."""
-    if isinstance(error, services.Conflict):
+    if isinstance(error, services.StaleVersion):
         return _refused(request, annotation_set, error, 409, conflict=True)
     return _refused(request, annotation_set, error, 400 if isinstance(error, BadInput) else 422)
 
@@ -432,7 +432,7 @@ def _respond_to_span_write(
     as in _respond."""
     try:
         message, write = change()
-    except (services.Conflict, services.Invalid) as error:
+    except (services.StaleVersion, services.Invalid) as error:
         return _refusal(request, annotation_set, error)
     if not request.htmx:
         return _back_to_editor(request, annotation_set, message)

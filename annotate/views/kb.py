@@ -215,9 +215,9 @@ def kb_span_panel(request: HttpRequest, span_id: int) -> HttpResponse:
     try:
         message = _panel_action(request, span)
     except services.ServiceError as error:
-        status = 409 if isinstance(error, services.Conflict) else 400 if isinstance(error, BadInput) else 422
+        status = 409 if isinstance(error, services.StaleVersion) else 400 if isinstance(error, BadInput) else 422
         context = _panel_context(request, _reloaded(span), None, message=error.message, message_level="error",
-                                 conflict=isinstance(error, services.Conflict))
+                                 conflict=isinstance(error, services.StaleVersion))
         return with_vary(render(request, PANEL, context, status=status))
     span = _reloaded(span)
     response = render(request, PANEL, _panel_context(request, span, None, message=message, message_level="success"))

@@ -225,7 +225,7 @@ def _decide(request: HttpRequest, annotation_set: AnnotationSet, change) -> Http
     """Run the service call; answer 204 + refresh for htmx, or redirect to the editor."""
     try:
         message = change()
-    except services.Conflict as error:
+    except services.StaleVersion as error:
         return _refused(request, annotation_set, error.message, 409)
     except services.Invalid as error:
         return _refused(request, annotation_set, error.message, 422)

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from annotate import services
-from annotate.access import REVIEW_ROLES, get_document_for, get_project_for, get_span_for
+from annotate.access import REVIEW_ROLES, get_openable_document_for, get_project_for, get_span_for
 from annotate.adjudication import missing_endpoints
 from annotate.models import AnnotationSet, SetKind, Span
 from annotate.rendering import SpanView, css_colour, render_text
@@ -133,7 +133,7 @@ def review_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _adjudication_target(request: HttpRequest, slug: str, document_id: int) -> tuple[Project, Document]:
     project = get_project_for(request.user, slug, roles=REVIEW_ROLES)
-    document = get_document_for(request.user, project, document_id)
+    document = get_openable_document_for(request.user, project, document_id)
     document.project = project
     return project, document
 
@@ -324,7 +324,7 @@ def _act(request: HttpRequest, slug: str, document_id: int, change) -> HttpRespo
     try:
         message = change(document)
         level, status = "success", 200
-    except services.Conflict as error:
+    except services.StaleVersion as error:
         message, level, status = error.message, "error", 409
     except services.Invalid as error:
         message, level, status = error.message, "error", 422

@@ -13,10 +13,10 @@ mapping and an optional model path), so the caller builds them.
 """
 from corpus.pretag.base import (
     ArgumentProposal,
-    EventSuggestion,
+    EntityProposal,
+    EventProposal,
     EventTagger,
     PretagResult,
-    Suggestion,
     Tagger,
     TaggerError,
     merge,
@@ -43,7 +43,7 @@ DEFAULT_PRIORITY = ("dates", "gazetteer", "camel_ner", "crf")
 
 __all__ = [
     "ArgumentProposal", "CRFTagger", "CamelNER", "DEFAULT_PRIORITY", "DateTagger", "EVENT_TAGGERS",
-    "Entry", "EventSuggestion", "EventTagger", "EventTypeSpec", "Gazetteer", "NERModelUnavailable",
-    "PretagResult", "RoleSpec", "Suggestion", "TAGGERS", "Tagger", "TaggerError", "TriggerTagger",
+    "EntityProposal", "Entry", "EventProposal", "EventTagger", "EventTypeSpec", "Gazetteer", "NERModelUnavailable",
+    "PretagResult", "RoleSpec", "TAGGERS", "Tagger", "TaggerError", "TriggerTagger",
     "merge", "pretag_document", "run_taggers",
 ]

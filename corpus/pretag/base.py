@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
-class Suggestion:
+class EntityProposal:
     """An entity proposal. `value` is a normalised value where one exists (dates: see dates.py)."""
 
     type: str
@@ -30,11 +30,11 @@ class Suggestion:
 
 class ArgumentProposal(NamedTuple):
     role: str
-    span: Suggestion
+    span: EntityProposal
 
 
 @dataclass(frozen=True, slots=True)
-class EventSuggestion:
+class EventProposal:
     """An event proposal: a trigger and (role, entity suggestion) pairs."""
 
     type: str
@@ -59,7 +59,7 @@ class Tagger(Protocol):
 
     name: str
 
-    def tag(self, text: str, tokens: Sequence[Token]) -> list[Suggestion]: ...
+    def tag(self, text: str, tokens: Sequence[Token]) -> list[EntityProposal]: ...
 
 
 @runtime_checkable
@@ -67,18 +67,18 @@ class EventTagger(Protocol):
     name: str
 
     def tag_events(
-        self, text: str, tokens: Sequence[Token], entities: Sequence[Suggestion]
-    ) -> list[EventSuggestion]: ...
+        self, text: str, tokens: Sequence[Token], entities: Sequence[EntityProposal]
+    ) -> list[EventProposal]: ...
 
 
 @dataclass
 class PretagResult:
-    suggestions: list[Suggestion] = field(default_factory=list)
-    events: list[EventSuggestion] = field(default_factory=list)
+    suggestions: list[EntityProposal] = field(default_factory=list)
+    events: list[EventProposal] = field(default_factory=list)
     errors: list[TaggerError] = field(default_factory=list)
 
 
-def _check_offsets(text: str, suggestion: Suggestion) -> None:
+def _check_offsets(text: str, suggestion: EntityProposal) -> None:
     if not (0 <= suggestion.start < suggestion.end <= len(text)):
         raise ValueError(
             f"suggestion {suggestion.type} [{suggestion.start}, {suggestion.end}) "
@@ -92,14 +92,14 @@ def _describe(exc: BaseException) -> str:
 
 def run_taggers(
     text: str, taggers: Iterable[Tagger], tokens: Sequence[Token] | None = None
-) -> tuple[list[Suggestion], list[TaggerError]]:
+) -> tuple[list[EntityProposal], list[TaggerError]]:
     """Run each tagger on one document; a failing tagger is reported, not fatal.
 
     A tagger that returns an out-of-range span counts as failed: its output is dropped
     rather than stored half-right.
     """
     tokens = tokenize(text) if tokens is None else tokens
-    suggestions: list[Suggestion] = []
+    suggestions: list[EntityProposal] = []
     errors: list[TaggerError] = []
     for tagger in taggers:
         try:
@@ -121,8 +121,8 @@ def _rank(priority: Sequence[str] | Mapping[str, int]) -> Mapping[str, int]:
 
 
 def merge(
-    suggestions: Iterable[Suggestion], priority: Sequence[str] | Mapping[str, int] = ()
-) -> list[Suggestion]:
+    suggestions: Iterable[EntityProposal], priority: Sequence[str] | Mapping[str, int] = ()
+) -> list[EntityProposal]:
     """Keep one suggestion wherever several overlap.
 
     Winner: the tagger earlier in `priority` (a list of names, or a name → rank mapping,
@@ -135,7 +135,7 @@ def merge(
         key=lambda s: (-rank.get(s.tagger, 0), -s.score, -(s.end - s.start), s.start, s.type),
     )
     starts: list[int] = []
-    kept: list[Suggestion] = []  # sorted by start, pairwise disjoint
+    kept: list[EntityProposal] = []  # sorted by start, pairwise disjoint
     for s in ordered:
         i = bisect_left(starts, s.start)
         if i > 0 and kept[i - 1].end > s.start:
@@ -160,7 +160,7 @@ def pretag_document(
     tokens = tokenize(text) if tokens is None else tokens
     raw, errors = run_taggers(text, taggers, tokens)
     merged = merge(raw, priority)
-    events: list[EventSuggestion] = []
+    events: list[EventProposal] = []
     for tagger in event_taggers:
         try:
             events.extend(tagger.tag_events(text, tokens, merged))

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Mapping, Sequence
 
 from corpus.pretag._text import sentences
-from corpus.pretag.base import Suggestion
+from corpus.pretag.base import EntityProposal
 from corpus.text.arabic import Token
 
 DEFAULT_LABEL_MAP = {"PERS": "PER", "PER": "PER", "ORG": "ORG", "LOC": "GPE", "GPE": "GPE", "FAC": "FAC"}
@@ -143,22 +143,22 @@ class CamelNER:
             self._recognizer = _import_recognizer()(str(path), use_gpu=False)
         return self._recognizer
 
-    def tag(self, text: str, tokens: Sequence[Token]) -> list[Suggestion]:
+    def tag(self, text: str, tokens: Sequence[Token]) -> list[EntityProposal]:
         recognizer = self._load()
         # Words the BERT tokenizer reduces to nothing (a lone LRM) get no label: leave them
         # out so that labels and words stay aligned.
         groups = [[t for t in s if recognizer.tokenizer.tokenize(t.text)] for s in sentences(text, tokens)]
         groups = [g for g in groups if g]
         predictions = recognizer.predict([[t.text for t in g] for g in groups], batch_size=self.batch_size)
-        out: list[Suggestion] = []
+        out: list[EntityProposal] = []
         for group, labels in zip(groups, predictions):
             if len(labels) != len(group):
                 raise RuntimeError(f"the NER model labelled {len(labels)} of {len(group)} words")
             out.extend(self._spans(group, labels))
         return out
 
-    def _spans(self, words: Sequence[Token], labels: Sequence[str]) -> list[Suggestion]:
-        out: list[Suggestion] = []
+    def _spans(self, words: Sequence[Token], labels: Sequence[str]) -> list[EntityProposal]:
+        out: list[EntityProposal] = []
         open_kind = None
         for word, label in zip(words, labels):
             head, _, cls = label.partition("-") if "-" in label else ("", "", label)
@@ -168,8 +168,8 @@ class CamelNER:
                 continue
             if head == "I" and open_kind == kind and out:
                 last = out[-1]
-                out[-1] = Suggestion(kind, last.start, word.end, self.score, self.name)
+                out[-1] = EntityProposal(kind, last.start, word.end, self.score, self.name)
                 continue
-            out.append(Suggestion(kind, word.start, word.end, self.score, self.name))
+            out.append(EntityProposal(kind, word.start, word.end, self.score, self.name))
             open_kind = kind
         return out

@@ -21,7 +21,7 @@ from functools import lru_cache
 from typing import Iterable, Sequence
 
 from corpus.pretag._text import fold_with_offsets, sentences, stems
-from corpus.pretag.base import Suggestion
+from corpus.pretag.base import EntityProposal
 from corpus.pretag.gazetteer import Gazetteer, shipped_gazetteer
 from corpus.text.arabic import Token, tokenize
 
@@ -218,13 +218,13 @@ class CRFTagger:
     def labels(self) -> list[str]:
         return list(self._tagger.labels())
 
-    def tag(self, text: str, tokens: Sequence[Token]) -> list[Suggestion]:
+    def tag(self, text: str, tokens: Sequence[Token]) -> list[EntityProposal]:
         out = []
         for sentence, features in _documents(text, tokens, self.gazetteer):
             labels = self._tagger.tag(features)
             score = self._tagger.probability(labels) if len(sentence) < 200 else 0.5
             for start, end, kind in decode(sentence, labels):
-                out.append(Suggestion(kind, start, end, round(score, 4), self.name))
+                out.append(EntityProposal(kind, start, end, round(score, 4), self.name))
         return out
 
 

@@ -22,7 +22,7 @@ from functools import lru_cache
 from typing import Sequence
 
 from corpus.pretag._text import fold_text, fold_with_offsets, original_span
-from corpus.pretag.base import Suggestion
+from corpus.pretag.base import EntityProposal
 from corpus.text.arabic import Token
 
 MONTH_LOCALES = ("ar", "ar_SY", "ar_MA", "ar_TN")
@@ -179,13 +179,13 @@ class DateTagger:
         self.patterns = _patterns()
         self.months = gregorian_months()
 
-    def tag(self, text: str, tokens: Sequence[Token] = ()) -> list[Suggestion]:
+    def tag(self, text: str, tokens: Sequence[Token] = ()) -> list[EntityProposal]:
         folded, index = fold_with_offsets(text)
         found = self._resolve(self._candidates(folded))
         out = []
         for f in found:
             start, end = original_span(text, index, f.start, f.end)
-            out.append(Suggestion(self.entity_type, start, end, f.score, self.name, f.value))
+            out.append(EntityProposal(self.entity_type, start, end, f.score, self.name, f.value))
         return out
 
     def _candidates(self, folded: str) -> list[_Found]:

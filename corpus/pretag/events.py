@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
 from corpus.pretag._text import fold_text, sentences, stems
-from corpus.pretag.base import ArgumentProposal, EventSuggestion, Suggestion
+from corpus.pretag.base import ArgumentProposal, EntityProposal, EventProposal
 from corpus.pretag.phrases import PhraseMatcher
 from corpus.text.arabic import Token
 
@@ -87,8 +87,8 @@ class TriggerTagger:
         self._place = _folded_set(PLACE_CUES)
 
     def tag_events(
-        self, text: str, tokens: Sequence[Token], entities: Sequence[Suggestion]
-    ) -> list[EventSuggestion]:
+        self, text: str, tokens: Sequence[Token], entities: Sequence[EntityProposal]
+    ) -> list[EventProposal]:
         entities = sorted(entities, key=lambda s: s.start)
         starts = [e.start for e in entities]
         out = []
@@ -99,7 +99,7 @@ class TriggerTagger:
                 spec = self.types[match.payload]
                 arguments = self._arguments(spec, text, sentence, match.start, inside)
                 out.append(
-                    EventSuggestion(spec.key, match.start, match.end, TRIGGER_SCORE, self.name, arguments)
+                    EventProposal(spec.key, match.start, match.end, TRIGGER_SCORE, self.name, arguments)
                 )
         return out
 

@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from corpus.pretag.base import Suggestion
+from corpus.pretag.base import EntityProposal
 from corpus.pretag.phrases import PhraseMatch, PhraseMatcher
 from corpus.text.arabic import Token
 
@@ -92,9 +92,9 @@ class Gazetteer:
     def matches(self, tokens: Sequence[Token]) -> list[PhraseMatch[tuple[str, float]]]:
         return self._matcher.find(tokens)
 
-    def tag(self, text: str, tokens: Sequence[Token]) -> list[Suggestion]:
+    def tag(self, text: str, tokens: Sequence[Token]) -> list[EntityProposal]:
         return [
-            Suggestion(m.payload[0], m.start, m.end, m.payload[1], self.name) for m in self.matches(tokens)
+            EntityProposal(m.payload[0], m.start, m.end, m.payload[1], self.name) for m in self.matches(tokens)
         ]
 
 

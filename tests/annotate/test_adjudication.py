@@ -111,7 +111,7 @@ def test_edit_accepts_a_variant_with_another_type_and_reject_adds_nothing(disput
 def test_a_conflict_is_settled_only_once_and_stale_versions_are_refused(disputed, reviewer):
     state = adjudication.open_adjudication(disputed, reviewer)
     conflict = state.open[0]
-    with pytest.raises(services.Conflict):
+    with pytest.raises(services.StaleVersion):
         adjudication.decide(disputed, reviewer, conflict_id=conflict.id, action="reject", version=gold_of(disputed).version - 1)
     adjudication.decide(disputed, reviewer, conflict_id=conflict.id, action="reject", version=None)
     with pytest.raises(services.Invalid) as refused:

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 from annotate.agreement.metrics import (
+    ComparedEvent,
     DocumentSets,
-    EventRecord,
     fleiss_kappa,
     krippendorff_nominal,
     report,
@@ -128,7 +128,7 @@ def test_tokens_follow_camel_tools_and_a_span_after_a_proclitic_labels_its_word(
 
 
 def event(kind, trigger, factuality, *arguments):
-    return EventRecord(kind, trigger, (("factuality", factuality),), frozenset(arguments))
+    return ComparedEvent(kind, trigger, (("factuality", factuality),), frozenset(arguments))
 
 
 def test_event_trigger_argument_and_attribute_agreement():

@@ -55,7 +55,7 @@ def test_join_across_documents_takes_each_sets_version(project, reviewer, annota
 
 def test_join_refuses_a_stale_version(project, reviewer, annotator, meetings):
     cluster = clusters.create_cluster(project, reviewer, name="لقاء دمشق")
-    with pytest.raises(services.Conflict):
+    with pytest.raises(services.StaleVersion):
         clusters.join_cluster(meetings[0], annotator, cluster=cluster, version=0)
     assert Event.objects.get(pk=meetings[0].pk).cluster_id is None
 

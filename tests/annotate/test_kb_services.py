@@ -123,9 +123,9 @@ def test_stale_version_is_refused_and_nothing_is_lost(project, reviewer, own, an
     span = mark(own, annotator, "هاكان فيدان")
     other = mark(own, annotator, "أحمد سامي")
     stale = version_of(own) - 1
-    with pytest.raises(services.Conflict):
+    with pytest.raises(services.StaleVersion):
         kb.link_span(span, annotator, entity=entity, version=stale)
-    with pytest.raises(services.Conflict):
+    with pytest.raises(services.StaleVersion):
         kb.create_entity_from_span(other, annotator, version=stale)
     assert Span.objects.get(pk=span.pk).kb_entity_id is None
     assert KBEntity.objects.filter(project=project).count() == 1

@@ -96,6 +96,8 @@ def test_retrain_without_gold_fails_with_the_reason(client, admin_user, project,
     assert response.status_code == 302
     job = Job.objects.get()
     assert job.status == "failed" and "no training data" in job.messages[-1]
+    poll = client.get(reverse("pretag_job", args=[project.slug, job.pk]), **HTMX).content.decode()
+    assert "إعادة تدريب نموذج CRF" in poll  # "Retraining the CRF": told apart from a pre-tagging run
 
 
 def test_evaluation_partial_renders_for_admins(client, admin_user, reviewer, document):

@@ -10,7 +10,7 @@ from annotate.models import Job, KBEntity, SetStatus, Suggestion, SuggestionDeci
 from annotate.services.suggestions import reject_suggestion
 from corpus.formats.base import DocumentRecord
 from corpus.importing import add_documents
-from corpus.pretag.base import Suggestion as Proposal
+from corpus.pretag.base import EntityProposal
 from tests.corpus.test_pretag_crf import make_document
 
 
@@ -94,7 +94,7 @@ class Broken:
         if "حلب" in text:
             raise RuntimeError("the test tagger gave up on this document")
         at = text.find("الوفد")
-        return [Proposal("ORG", at, at + 5, 0.5, self.name)] if at >= 0 else []
+        return [EntityProposal("ORG", at, at + 5, 0.5, self.name)] if at >= 0 else []
 
 
 @pytest.fixture
@@ -282,7 +282,7 @@ def test_spans_outside_the_project_schema_are_dropped(document, monkeypatch):
         name = "odd"
 
         def tag(self, text, tokens):
-            return [Proposal("WEAPON", 0, 5, 0.5, self.name)]
+            return [EntityProposal("WEAPON", 0, 5, 0.5, self.name)]
 
     monkeypatch.setitem(pretagging.BUILDERS, "odd", lambda project, options: Odd())
     report = pretagging.pretag_documents(document.project, taggers=["odd"])

@@ -88,7 +88,7 @@ def test_create_event_with_attributes_validates_them(own, annotator):
 
 def test_stale_version_on_create_event_is_refused_and_nothing_is_lost(own, annotator):
     kept = event(own, annotator, "MEET", "التقى")
-    with pytest.raises(services.Conflict, match="version"):
+    with pytest.raises(services.StaleVersion, match="version"):
         services.create_event(own, annotator, event_type="STATEMENT", trigger_start=0, trigger_end=5, version=0)
     assert list(Event.objects.filter(set=own)) == [kept] and version(own) == 1
 
@@ -174,7 +174,7 @@ def test_argument_from_selection_refused_creates_no_span(own, annotator):
 def test_stale_version_on_add_argument_keeps_everything(own, annotator):
     ev = event(own, annotator, "MEET", "التقى")
     person = span(own, annotator, "PER", "سمير داود")
-    with pytest.raises(services.Conflict):
+    with pytest.raises(services.StaleVersion):
         services.add_argument(ev, annotator, role="Participant", span=person, version=1)
     assert not ev.arguments.exists() and Span.objects.filter(pk=person.pk).exists() and version(own) == 2
 
@@ -269,7 +269,7 @@ def test_bool_and_text_attributes_check_their_kind(own, annotator, project):
 
 def test_stale_version_on_attribute_keeps_the_old_value(own, annotator):
     ev = event(own, annotator, "MEET", "التقى")
-    with pytest.raises(services.Conflict):
+    with pytest.raises(services.StaleVersion):
         services.set_event_attribute(ev, annotator, key="factuality", value="DENIED", version=0)
     assert Event.objects.get(pk=ev.pk).attributes == {"factuality": "ASSERTED"}
 

@@ -66,11 +66,11 @@ def test_the_same_relation_twice_is_refused(own, annotator):
 
 def test_stale_version_is_refused_and_nothing_is_lost(own, annotator):
     person, org = span(own, annotator, "PER", "نبيل حداد"), span(own, annotator, "ORG", "منظمة الأمل")
-    with pytest.raises(services.Conflict):
+    with pytest.raises(services.StaleVersion):
         relate(own, annotator, "AFFILIATION", person, org, seen=1)
     assert not Relation.objects.exists() and version(own) == 2
     relation = relate(own, annotator, "AFFILIATION", person, org)
-    with pytest.raises(services.Conflict):
+    with pytest.raises(services.StaleVersion):
         services.delete_relation(relation, annotator, version=1)
     assert Relation.objects.filter(pk=relation.pk).exists()
 

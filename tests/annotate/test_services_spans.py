@@ -20,7 +20,7 @@ def test_create_span_snaps_to_token_and_bumps_version(document, own, annotator):
 def test_stale_version_is_refused_and_nothing_is_lost(document, own, annotator):
     start = document.text.index("القاهرة")
     services.create_span(own, annotator, entity_type="GPE", start=start, end=start + 7, version=0)
-    with pytest.raises(services.Conflict):
+    with pytest.raises(services.StaleVersion):
         services.create_span(own, annotator, entity_type="PER", start=0, end=5, version=0)
     assert list(Span.objects.filter(set=own).values_list("entity_type__key", flat=True)) == ["GPE"]
 

@@ -95,9 +95,9 @@ def test_reject_records_the_decision_and_changes_no_annotation(document, own, an
 def test_a_stale_version_is_refused_and_nothing_changes(document, own, annotator):
     suggestion = suggest(document, "gazetteer", "GPE", "القاهرة")
     services.create_span(own, annotator, entity_type="PER", start=6, end=10, version=0)
-    with pytest.raises(services.Conflict):
+    with pytest.raises(services.StaleVersion):
         accept_suggestion(suggestion, annotator, own, version=0)
-    with pytest.raises(services.Conflict):
+    with pytest.raises(services.StaleVersion):
         reject_suggestion(suggestion, annotator, own, version=0)
     assert not SuggestionDecision.objects.exists() and Span.objects.count() == 1
 

@@ -147,7 +147,7 @@ def test_undo_is_per_user_and_per_set(own, annotator, other_annotator, meeting_d
 
 def test_undo_with_a_stale_version_is_refused_and_nothing_is_lost(own, annotator):
     span(own, annotator, "PER", "نبيل حداد")
-    with pytest.raises(services.Conflict):
+    with pytest.raises(services.StaleVersion):
         history.undo(own, annotator, version=0)
     assert len(spans(own)) == 1 and version(own) == 1
 

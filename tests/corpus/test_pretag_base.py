@@ -1,7 +1,7 @@
 """The tagger interface: merging overlapping suggestions, and failing taggers reported."""
 from __future__ import annotations
 
-from corpus.pretag import Suggestion, merge, pretag_document, run_taggers
+from corpus.pretag import EntityProposal, merge, pretag_document, run_taggers
 from corpus.text.arabic import tokenize
 
 
@@ -21,7 +21,7 @@ class BrokenTagger:
 
 
 def s(kind, start, end, score, tagger):
-    return Suggestion(kind, start, end, score, tagger)
+    return EntityProposal(kind, start, end, score, tagger)
 
 
 def test_merge_prefers_the_higher_priority_tagger_over_a_higher_score():

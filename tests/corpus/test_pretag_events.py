@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from corpus.pretag import DateTagger, Gazetteer, Suggestion, TriggerTagger, pretag_document
+from corpus.pretag import DateTagger, EntityProposal, Gazetteer, TriggerTagger, pretag_document
 from corpus.pretag.events import specs_from_schema
 from corpus.text.arabic import tokenize
 
@@ -20,7 +20,7 @@ def entity(text, phrase, kind, occurrence=0):
     start = -1
     for _ in range(occurrence + 1):
         start = text.index(phrase, start + 1)
-    return Suggestion(kind, start, start + len(phrase), 0.8, "test")
+    return EntityProposal(kind, start, start + len(phrase), 0.8, "test")
 
 
 def roles(text, event):
