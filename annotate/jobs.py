@@ -33,7 +33,7 @@ AGREEMENT = "agreement"
 # kind -> dotted path of its work function, imported only when a job runs (the worker
 # need not have imported the feature's module, and no import cycle is possible).
 KINDS = {
-    EXPORT: "annotate.dataset.export_job",
+    EXPORT: "annotate.dataset.exporting.export_job",
     PRETAG: "annotate.pretagging.pretag_job",
     RETRAIN: "annotate.pretagging.retrain_job",
     AGREEMENT: "annotate.agreement.jobs.compute_project",

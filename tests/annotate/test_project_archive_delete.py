@@ -86,3 +86,13 @@ def test_deleting_needs_the_slug_and_removes_everything(project, document, annot
     assert not Project.objects.filter(pk=project.pk).exists()
     assert not Document.objects.exists() and not Span.objects.exists() and not KBEntity.objects.exists()
     assert not EntityType.objects.filter(project_id=project.pk).exists()
+
+
+def test_pre_tagging_stores_nothing_in_an_archived_project(document):
+    from annotate import pretagging
+    from annotate.models import Suggestion
+
+    archive_project(document.project)
+    with pytest.raises(services.Invalid):
+        pretagging.pretag_documents(document.project, taggers=["dates", "gazetteer"])
+    assert not Suggestion.objects.filter(document=document).exists()

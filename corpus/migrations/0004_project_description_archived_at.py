@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('corpus', '0002_document_text_storage_external'),
+        ('corpus', '0003_schema_keys_and_colours_checked'),
     ]
 
     operations = [
