@@ -1,7 +1,7 @@
 """The REST API. Views parse the request, find the object through annotate.access
 (404 for strangers), check the role, call annotate.services or corpus.importing, and
 serialise the result. Refusals from the service layer become 400 (naming the field)
-or 409 (with the set's current version)."""
+or 409 (with the set's current version) in annotate.api.errors."""
 from __future__ import annotations
 
 from django.db import transaction
@@ -19,8 +19,8 @@ from rest_framework.response import Response
 from annotate import services
 from annotate.access import (
     can_read_set,
-    get_argument_for,
     documents_for,
+    get_argument_for,
     get_event_for,
     get_openable_document_for,
     get_project_for,
@@ -36,20 +36,6 @@ from annotate.api.permissions import CanWriteSet, IsAdmin, IsProjectMember, IsRe
 from annotate.models import AnnotationSet, Argument, Event, Relation, SetKind, Span
 from corpus import importing
 from corpus.models import Membership, Project
-
-
-class ServiceErrors:
-    """Maps the service layer's refusals to HTTP. Views using it provide `annotation_set`."""
-
-    def handle_exception(self, exc):
-        if isinstance(exc, services.StaleVersion):
-            current = AnnotationSet.objects.filter(pk=self.annotation_set.pk).values_list("version", flat=True).first()
-            return Response({"detail": exc.message, "version": current}, status=status.HTTP_409_CONFLICT)
-        if isinstance(exc, services.Invalid):
-            return Response({"detail": exc.message, "field": exc.field or None}, status=status.HTTP_400_BAD_REQUEST)
-        return super().handle_exception(exc)
-
-
 
 # --- projects -------------------------------------------------------------------------
 
@@ -187,7 +173,7 @@ class DocumentSets(ProjectScoped, generics.GenericAPIView):
         return Response(s.AnnotationSetDetailSerializer(_with_spans(annotation_set)).data)
 
 
-class SetScoped(ServiceErrors):
+class SetScoped:
     """`annotation_set` from the URL: 404 unless the user may read it."""
 
     @cached_property
@@ -265,7 +251,7 @@ class SetReopen(SetScoped, generics.GenericAPIView):
 
 # --- spans ----------------------------------------------------------------------------
 
-class SpanDetail(ServiceErrors, generics.GenericAPIView):
+class SpanDetail(generics.GenericAPIView):
     """One span: read it, change its type, or delete it."""
 
     serializer_class = s.SpanWithVersionSerializer
@@ -355,7 +341,7 @@ class SetEvents(SetScoped, generics.ListCreateAPIView):
         return Response(_event_out(event), status=status.HTTP_201_CREATED)
 
 
-class EventScoped(ServiceErrors):
+class EventScoped:
     @cached_property
     def event(self) -> Event:
         return get_event_for(self.request.user, self.kwargs["pk"])
@@ -451,7 +437,7 @@ class EventArguments(EventScoped, generics.GenericAPIView):
         return Response(s.ArgumentWithVersionSerializer(argument).data, status=status.HTTP_201_CREATED)
 
 
-class ArgumentDetail(ServiceErrors, generics.GenericAPIView):
+class ArgumentDetail(generics.GenericAPIView):
     serializer_class = s.ArgumentWithVersionSerializer
     permission_classes = [IsAuthenticated, IsReadRequest | CanWriteSet]
 
@@ -511,7 +497,7 @@ class SetRelations(SetScoped, generics.ListCreateAPIView):
         return Response(s.RelationWithVersionSerializer(relation).data, status=status.HTTP_201_CREATED)
 
 
-class RelationDetail(ServiceErrors, generics.GenericAPIView):
+class RelationDetail(generics.GenericAPIView):
     serializer_class = s.RelationWithVersionSerializer
     permission_classes = [IsAuthenticated, IsReadRequest | CanWriteSet]
 
