@@ -1,7 +1,7 @@
 """Setting projects up through the API: create a project (site staff), change its
 settings, archive or delete it (project admins), and manage its members. The rules live
 in corpus.projects, corpus.members and annotate.services.projects; their refusals
-(ProjectError) become 400 with the field at fault."""
+(ProjectError) become 400 with the field at fault in annotate.api.errors."""
 from __future__ import annotations
 
 from django.db.models import OuterRef, Subquery
@@ -22,15 +22,6 @@ from corpus import projects
 from corpus.access import projects_for
 from corpus.models import Membership, Project, Role
 from corpus.presets import available_presets
-
-
-class ProjectErrors:
-    """ProjectError → 400 naming the field, as the service layer's Invalid is elsewhere."""
-
-    def handle_exception(self, exc):
-        if isinstance(exc, projects.ProjectError):
-            return Response({"detail": exc.message, "field": exc.field or None}, status=status.HTTP_400_BAD_REQUEST)
-        return super().handle_exception(exc)
 
 
 class NewProjectSerializer(serializers.Serializer):
@@ -62,7 +53,7 @@ class ProjectSettingsOutSerializer(ProjectSerializer):
 
 
 @extend_schema(parameters=[OpenApiParameter("archived", bool, description="List your archived projects instead.")])
-class ProjectList(ProjectErrors, views.ProjectList):
+class ProjectList(views.ProjectList):
     """The projects you are a member of (archived ones only with ?archived=true); site
     staff also create projects here, becoming their admin."""
 
@@ -92,7 +83,7 @@ class ProjectList(ProjectErrors, views.ProjectList):
         return Response(ProjectSettingsOutSerializer(project).data, status=status.HTTP_201_CREATED)
 
 
-class ProjectDetail(ProjectErrors, views.ProjectDetail):
+class ProjectDetail(views.ProjectDetail):
     """A project with its schema; its admins change its settings (PATCH: name,
     description, guidelines, archived) or delete it (DELETE with ?confirm=SLUG)."""
 
@@ -140,7 +131,7 @@ class RoleSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=Role.values)
 
 
-class AdminScoped(ProjectErrors, views.ProjectScoped):
+class AdminScoped(views.ProjectScoped):
     """Members endpoints: 404 for strangers, 403 for members who are not the project's admins."""
 
     permission_classes = [IsAuthenticated, IsProjectMember & IsAdmin]

@@ -1,6 +1,7 @@
 """The members page (project admins): add an existing user with a role, change a role,
 remove a member. The rules (one admin at least, an archived project is read-only) are
-corpus.members'; a refusal comes back as the page with the message under its field."""
+corpus.members'. A refused addition comes back as the form with the message under its
+field; a refused role change or removal as a flash message (annotate.views.http)."""
 from __future__ import annotations
 
 from django.contrib import messages
@@ -8,10 +9,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from annotate.forms import AddMemberForm, RoleForm
+from annotate.views.http import back_with_message
 from annotate.views.pages import ROLE_LABELS
 from annotate.views.projects import form_error
 from corpus import members as member_service
@@ -20,12 +23,12 @@ from corpus.models import Role
 from corpus.projects import ProjectError
 
 
-def _page(request, project, add_form, status=200, refusal: str = "") -> HttpResponse:
+def _page(request, project, add_form, status=200) -> HttpResponse:
     rows = [
         {"membership": m, "role_label": ROLE_LABELS.get(m.role, m.role)}
         for m in member_service.members(project)
     ]
-    context = {"project": project, "rows": rows, "add_form": add_form, "role_form": RoleForm(), "refusal": refusal}
+    context = {"project": project, "rows": rows, "add_form": add_form, "role_form": RoleForm()}
     return render(request, "annotate/projects/members.html", context, status=status)
 
 
@@ -47,6 +50,10 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
     return _page(request, project, form, status=422 if form.errors else 200)
 
 
+def _members_url(project) -> str:
+    return reverse("members", args=[project.slug])
+
+
 def _member(project, user_id: int):
     return get_object_or_404(get_user_model(), pk=user_id, memberships__project=project)
 
@@ -62,7 +69,7 @@ def member_role(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
             raise ProjectError(_("Choose admin, reviewer or annotator."), "role")
         member_service.change_role(project, user, form.cleaned_data["role"])
     except ProjectError as error:
-        return _page(request, project, AddMemberForm(), status=422, refusal=error.message)
+        return back_with_message(request, _members_url(project), error.message, error=True)
     messages.success(request, _("%(user)s is now %(role)s.")
                      % {"user": user.get_username(), "role": ROLE_LABELS[form.cleaned_data["role"]]})
     return redirect("members", slug=project.slug)
@@ -76,7 +83,7 @@ def member_remove(request: HttpRequest, slug: str, user_id: int) -> HttpResponse
     try:
         member_service.remove_member(project, user)
     except ProjectError as error:
-        return _page(request, project, AddMemberForm(), status=422, refusal=error.message)
+        return back_with_message(request, _members_url(project), error.message, error=True)
     messages.success(request, _("%(user)s was removed from the project; their annotations stay.")
                      % {"user": user.get_username()})
     if user.pk == request.user.pk:
