@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('corpus', '0003_schema_keys_and_colours_checked'),
+        ('corpus', '0004_document_title_words'),
     ]
 
     operations = [
