@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html import escape
-from typing import Iterable, NamedTuple
+from typing import NamedTuple
 
 from django.utils.safestring import SafeString, mark_safe
 
