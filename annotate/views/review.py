@@ -267,7 +267,7 @@ def gold_list_html(items: list[dict], *, remove_url, csrf: str, version, locked:
             f'<button type="submit" class="remove" title="{title}">×</button></form>'
         )
         out.append(
-            f'<li style="--c:{css_colour(span.colour)}"><span class="chip">{e(span.label)}</span> '
+            f'<li data-colour="{css_colour(span.colour)}"><span class="chip">{e(span.label)}</span> '
             f'<bdi dir="rtl" lang="ar">{e(text)}</bdi>{button}</li>'
         )
     return mark_safe("".join(out))

@@ -73,7 +73,7 @@ def test_pending_suggestions_are_dashed_marks_with_their_tagger_and_score(ann_cl
     assert sug_marks(html) == [str(place.pk), str(date.pk)]
     mark = re.search(rf'<mark class="sug[^"]*" data-sug="{place.pk}"[^>]*>', html).group(0)
     gpe = document.project.entity_types.get(key="GPE")
-    assert 'data-t="GPE"' in mark and f"--c:{gpe.colour}" in mark
+    assert 'data-t="GPE"' in mark and f'data-colour="{gpe.colour}"' in mark
     assert "0.88" in re.search(r'title="([^"]*)"', mark).group(1)
     data = {s["id"]: s for s in page_data(html)["suggestions"]}
     assert data[date.pk]["value"] == "2021-03-12" and data[date.pk]["tagger"] == "dates"
