@@ -54,7 +54,7 @@ def workflow(request: HttpRequest, slug: str) -> HttpResponse:
         "by_annotator": by_annotator,
         "chart": _chart(by_annotator),
         "by_document": assignment.progress_by_document(project),
-        "needing": assignment.documents_needing_annotators(project).count(),
+        "needing": assignment.count_needing_annotators(project),
         "status_labels": STATUS_LABELS,
     }
     return render(request, "annotate/review/workflow.html", context)
