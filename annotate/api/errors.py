@@ -7,7 +7,7 @@
   the set's current version (null when the view has no single set);
 - anything else as DRF answers it (`{"detail"}` for 401, 403, 404, 405…).
 
-The pages map the same refusals in annotate.views.http.
+The pages map the same refusals in views/http.py (a module the API does not import).
 """
 from __future__ import annotations
 
