@@ -528,3 +528,61 @@ def undo_merge(user, project: Project, merge_id: str) -> int:
 def _next_order(manager) -> int:
     last = manager.order_by("-order").values_list("order", flat=True).first()
     return 0 if last is None else last + 1
+
+
+# --- replacing the whole schema (PUT /api/projects/<slug>/schema/) ----------------------
+
+@transaction.atomic
+def replace_schema(project: Project, data: dict) -> None:
+    """Make the project's schema the one described (the schema file format), item by
+    item through the checks above: matched by key, added, changed or deleted. The first
+    refusal undoes the whole replacement."""
+    from corpus.schema_file import check_schema
+
+    problems = check_schema(data)
+    if problems:
+        raise Invalid("; ".join(problems[:5]), "schema")
+    entities = {t.key: t for t in project.entity_types.all()}
+    for item in data.get("entity_types", []):
+        existing = entities.get(item["key"])
+        entities[item["key"]] = save_entity_type(
+            project, existing, key=item["key"], name_ar=item["name_ar"], name_en=item["name_en"],
+            colour=item.get("colour", existing.colour if existing else "#5c6b73"), shortcut=item.get("shortcut", ""),
+            description=item.get("description", ""))
+    events = {e.key: e for e in project.event_types.all()}
+    for item in data.get("event_types", []):
+        existing = events.get(item["key"])
+        event_type = events[item["key"]] = save_event_type(
+            project, existing, key=item["key"], name_ar=item["name_ar"], name_en=item["name_en"],
+            colour=item.get("colour", existing.colour if existing else "#5c6b73"), shortcut=item.get("shortcut", ""),
+            triggers=item.get("triggers", []))
+        roles = {r.key: r for r in event_type.roles.all()}
+        for role in item.get("roles", []):
+            save_role(event_type, roles.pop(role["key"], None), key=role["key"], name_ar=role["name_ar"],
+                      name_en=role["name_en"], allowed=[entities[k] for k in role["allowed"]],
+                      min_count=role.get("min", 0), max_count=role.get("max"))
+        for role in roles.values():
+            delete_role(role)
+    attributes = {a.key: a for a in project.attribute_types.all()}
+    for item in data.get("attribute_types", []):
+        save_attribute_type(project, attributes.pop(item["key"], None), key=item["key"], name_ar=item["name_ar"],
+                            name_en=item["name_en"], kind=item.get("kind", "enum"), values=item.get("values", []),
+                            default=item.get("default", ""),
+                            event_types=[events[k] for k in item.get("event_types", [])])
+    relations = {r.key: r for r in project.relation_types.all()}
+    for item in data.get("relation_types", []):
+        save_relation_type(project, relations.pop(item["key"], None), key=item["key"], name_ar=item["name_ar"],
+                           name_en=item["name_en"], sources=[entities[k] for k in item["source"]],
+                           targets=[entities[k] for k in item["target"]])
+    for relation in relations.values():
+        delete_relation_type(relation)
+    for attribute in attributes.values():
+        delete_attribute_type(attribute)
+    wanted = {item["key"] for item in data.get("event_types", [])}
+    for key, event_type in events.items():
+        if key not in wanted:
+            delete_event_type(event_type)
+    wanted = {item["key"] for item in data.get("entity_types", [])}
+    for key, entity_type in entities.items():
+        if key not in wanted:
+            delete_entity_type(entity_type)
