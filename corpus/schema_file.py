@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 from corpus.models import COLOUR_PATTERN, KEY_PATTERN, AttributeType, Project
+from corpus.presets import schema_of
 
 
 class SchemaFileError(ValueError):
@@ -15,34 +16,8 @@ class SchemaFileError(ValueError):
 
 
 def dump_schema(project: Project) -> dict:
-    entity_types = list(project.entity_types.all())
-    return {
-        "name": project.name,
-        "entity_types": [
-            {"key": t.key, "name_ar": t.name_ar, "name_en": t.name_en, "colour": t.colour, "shortcut": t.shortcut,
-             "description": t.description}
-            for t in entity_types
-        ],
-        "event_types": [
-            {"key": e.key, "name_ar": e.name_ar, "name_en": e.name_en, "colour": e.colour, "shortcut": e.shortcut,
-             "triggers": list(e.triggers or []),
-             "roles": [{"key": r.key, "name_ar": r.name_ar, "name_en": r.name_en,
-                        "allowed": sorted(a.key for a in r.allowed_types.all()), "min": r.min_count,
-                        "max": r.max_count} for r in e.roles.all()]}
-            for e in project.event_types.prefetch_related("roles__allowed_types")
-        ],
-        "attribute_types": [
-            {"key": a.key, "name_ar": a.name_ar, "name_en": a.name_en, "kind": a.kind, "values": a.values,
-             "default": a.default, "event_types": sorted(e.key for e in a.event_types.all())}
-            for a in project.attribute_types.prefetch_related("event_types")
-        ],
-        "relation_types": [
-            {"key": r.key, "name_ar": r.name_ar, "name_en": r.name_en,
-             "source": sorted(t.key for t in r.source_types.all()),
-             "target": sorted(t.key for t in r.target_types.all())}
-            for r in project.relation_types.prefetch_related("source_types", "target_types")
-        ],
-    }
+    """The project's schema file: its name and schema (corpus.presets.schema_of)."""
+    return {"name": project.name, **schema_of(project)}
 
 
 def read_schema_file(path: str | Path) -> dict:
