@@ -1,14 +1,33 @@
 """What gets annotated: projects, their schema (as data), members and documents."""
 from __future__ import annotations
 
+from functools import cached_property
+from typing import TYPE_CHECKING
+
 import pgtrigger
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from corpus.schema import ProjectSchema
 
 COLOUR = RegexValidator(r"^#[0-9a-fA-F]{6}$", "A colour is written #rrggbb.")
 KEY = RegexValidator(r"^[A-Za-z][A-Za-z0-9_\-]*$", "A key is Latin letters, digits, _ or -.")
+
+
+def in_arabic() -> bool:
+    """Whether the active interface language is Arabic (the default)."""
+    return (get_language() or "ar").startswith("ar")
+
+
+def localised_name(item: dict) -> str:
+    """The name of a schema entry given as data (an attribute's value) in the active
+    language, or its key when it has no name."""
+    return item.get("name_ar" if in_arabic() else "name_en") or item.get("key", "")
 
 
 class Project(models.Model):
@@ -30,11 +49,34 @@ class Project(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    # Loaded once per instance: a request, an import or a job holds one Project.
+    @cached_property
+    def schema(self) -> ProjectSchema:
+        """The schema as plain objects with its rules (corpus.schema)."""
+        from corpus.schema import ProjectSchema  # corpus.schema is built on these models
+
+        return ProjectSchema.from_tables(self)
+
+    @cached_property
+    def entity_type_list(self) -> list[EntityType]:
+        """The entity types alone, in order: one query."""
+        return list(self.entity_types.all())
+
+    @cached_property
+    def member_roles(self) -> dict[int, str | None]:
+        """Roles already looked up on this instance, by user id (see corpus.access.role_in)."""
+        return {}
+
+    def forget_schema(self) -> None:
+        """Drop the loaded schema after its tables changed (an import added entity types)."""
+        for name in ("schema", "entity_type_list"):
+            self.__dict__.pop(name, None)
+
 
 class Role(models.TextChoices):
-    ADMIN = "admin", "admin"
-    REVIEWER = "reviewer", "reviewer"
-    ANNOTATOR = "annotator", "annotator"
+    ADMIN = "admin", _("admin")
+    REVIEWER = "reviewer", _("reviewer")
+    ANNOTATOR = "annotator", _("annotator")
 
 
 class Membership(models.Model):
@@ -63,6 +105,11 @@ class SchemaItem(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+    @property
+    def label(self) -> str:
+        """The name in the active interface language."""
+        return self.name_ar if in_arabic() else self.name_en
 
 
 class EntityType(SchemaItem):

@@ -16,17 +16,16 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
-from django.utils.translation import get_language, get_language_bidi
+from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from annotate import services
 from annotate.access import REVIEW_ROLES, get_openable_document_for, get_project_for, get_span_for
 from annotate.adjudication import missing_endpoints
-from annotate.models import AnnotationSet, SetKind, Span
+from annotate.models import AnnotationSet, SetKind, SetStatus, Span
 from annotate.rendering import SpanView, css_colour, render_text
 from annotate.services import adjudication, assignment
-from annotate.views.pages import STATUS_LABELS
 from corpus.models import Document, Project, Role
 
 ADMIN_ONLY = (Role.ADMIN,)
@@ -65,7 +64,6 @@ def workflow(request: HttpRequest, slug: str) -> HttpResponse:
         "chart": _chart(by_annotator),
         "by_document": assignment.progress_by_document(project),
         "needing": assignment.documents_needing_annotators(project).count(),
-        "status_labels": STATUS_LABELS,
     }
     return render(request, "annotate/review/workflow.html", context)
 
@@ -127,7 +125,7 @@ def review_list(request: HttpRequest, slug: str) -> HttpResponse:
         submitted[document_id] = submitted.get(document_id, 0) + 1
     for row in rows:
         row.submitted = submitted.get(row.document.pk, 0)
-        row.gold_label = STATUS_LABELS.get(row.gold_status, "—") if row.gold_status else "—"
+        row.gold_label = SetStatus(row.gold_status).label if row.gold_status else "—"
     return render(request, "annotate/review/list.html", {"project": project, "rows": rows})
 
 
@@ -138,17 +136,13 @@ def _adjudication_target(request: HttpRequest, slug: str, document_id: int) -> t
     return project, document
 
 
-def _label(entity_type) -> str:
-    return entity_type.name_ar if (get_language() or "ar").startswith("ar") else entity_type.name_en
-
-
 def adjudication_context(project: Project, document: Document, state: adjudication.State, **extra) -> dict:
     types = {t.key: t for t in services.entity_types(project)}
     gold_spans = []
     if state.gold is not None:
         by_id = {t.pk: t for t in types.values()}
         gold_spans = [
-            SpanView(pk, by_id[type_id].key, by_id[type_id].colour, _label(by_id[type_id]), start, end)
+            SpanView(pk, by_id[type_id].key, by_id[type_id].colour, by_id[type_id].label, start, end)
             for pk, type_id, start, end in Span.objects.filter(set=state.gold).values_list("pk", "entity_type_id", "start", "end")
         ]
     text = document.text
@@ -176,7 +170,7 @@ def adjudication_context(project: Project, document: Document, state: adjudicati
             {"span": s, "text": text[s.start:s.end]} for s in sorted(gold_spans, key=lambda s: (s.start, -s.end))
         ],
         "entity_types": list(types.values()),
-        "status_label": STATUS_LABELS.get(state.gold.status, "") if state.gold else "",
+        "status_label": state.gold.get_status_display() if state.gold else "",
         "decisions": state.decisions[-20:][::-1],
     }
     context.update(extra)
@@ -208,7 +202,7 @@ def _variant_text(conflict, value: dict, text: str, types: dict, relation_types:
     """One line saying what accepting this variant puts into gold."""
     def span(v):
         entity = types.get(v["type"])
-        return f"{_label(entity) if entity else v['type']} «{text[v['start']:v['end']]}»"
+        return f"{entity.label if entity else v['type']} «{text[v['start']:v['end']]}»"
 
     if conflict.kind == "span":
         return span(value)
@@ -219,7 +213,7 @@ def _variant_text(conflict, value: dict, text: str, types: dict, relation_types:
     if conflict.kind == "relation":
         relation = relation_types.get(value["type"])
         arrow = "←" if get_language_bidi() else "→"  # points from source to target in the reading order
-        return f"{_label(relation) if relation else value['type']}: {span(value['source'])} {arrow} {span(value['target'])}"
+        return f"{relation.label if relation else value['type']}: {span(value['source'])} {arrow} {span(value['target'])}"
     return str(value["value"]) if value["value"] is not None else _("(not set)")
 
 

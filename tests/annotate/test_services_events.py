@@ -255,8 +255,8 @@ def test_bool_and_text_attributes_check_their_kind(own, annotator, project):
 
     AttributeType.objects.create(project=project, key="violent", name_ar="عنيف", name_en="Violent", kind="bool")
     AttributeType.objects.create(project=project, key="note", name_ar="ملاحظة", name_en="Note", kind="text")
-    project.__dict__.pop("_schema", None)
-    own.document.project.__dict__.pop("_schema", None)
+    project.forget_schema()
+    own.document.project.forget_schema()
     ev = event(own, annotator, "MEET", "التقى")
     with pytest.raises(services.Invalid, match="violent takes true or false."):
         services.set_event_attribute(ev, annotator, key="violent", value="yes", version=version(own))
