@@ -7,25 +7,13 @@ import pytest
 
 from annotate import services
 from annotate.models import AnnotationSet, Argument, Event, SetStatus, Span
-from corpus.formats.base import DocumentRecord
-from corpus.importing import add_documents
-
-# Made up for these tests: a meeting, a statement and a date.
-MEETING = (
-    "التقى سمير داود مع نبيل حداد في دمشق يوم ١٢ آذار 2021 بوساطة منظمة الأمل، "
-    "وقال سمير داود إن اللقاء كان مثمرا."
-)
+from tests.annotate.texts import MEETING
 
 
 @pytest.fixture
-def meeting_doc(project):
-    add_documents(project, [DocumentRecord(external_id="meet-1", title="لقاء", text=MEETING)])
-    return project.documents.get(external_id="meet-1")
-
-
-@pytest.fixture
-def own(meeting_doc, annotator):
-    return services.own_set(meeting_doc, annotator)
+def document(meeting_doc):
+    """These tests annotate texts.MEETING; `own` (conftest) is the annotator's set on it."""
+    return meeting_doc
 
 
 def at(text: str, word: str, nth: int = 0) -> tuple[int, int]:
