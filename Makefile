@@ -29,7 +29,7 @@ run: setup
 	$(PY) manage.py load_demo
 	$(PY) manage.py demo_annotations
 	@trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	$(PY) manage.py db_worker & worker=$$!; \
+	$(PY) manage.py run_worker & worker=$$!; \
 	DEBUG=1 $(PY) manage.py runserver --noreload $(HOST):$(PORT)
 
 # Debian's chromium drives the real-browser tests (no browser download).

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks import task
 
+from annotate import workers
 from annotate.models import Job
 
 log = logging.getLogger(__name__)
@@ -32,7 +33,7 @@ AGREEMENT = "agreement"
 # kind -> dotted path of its work function, imported only when a job runs (the worker
 # need not have imported the feature's module, and no import cycle is possible).
 KINDS = {
-    EXPORT: "annotate.dataset.export_job",
+    EXPORT: "annotate.dataset.exporting.export_job",
     PRETAG: "annotate.pretagging.pretag_job",
     RETRAIN: "annotate.pretagging.retrain_job",
     AGREEMENT: "annotate.agreement.jobs.compute_project",
@@ -73,20 +74,32 @@ def run_job_task(job_id: int) -> None:
 
 
 def execute(job_id: int) -> None:
+    """Run a queued job once. A job already running elsewhere, done or failed is left
+    alone, so running a task twice is harmless; a worker whose lease was taken back
+    (annotate.workers) stops at its next progress report and writes nothing more."""
+    attempt = workers.claim(job_id)
+    if attempt is None:
+        return
     job = Job.objects.get(pk=job_id)
-    Job.objects.filter(pk=job_id).update(status=Job.Status.RUNNING)
+    mine = Job.objects.filter(pk=job_id, attempts=attempt, status=Job.Status.RUNNING)
 
     def progress(done: int, total: int) -> None:
-        Job.objects.filter(pk=job_id).update(done=done, total=total)
+        if not mine.update(done=done, total=total):
+            raise workers.JobLost(job_id)
 
     try:
         result = _work(job.kind)(job, progress)
+    except workers.JobLost:
+        log.warning("job %s (%s) was taken over by another worker", job_id, job.kind)
+        return
     except Exception as error:  # a job reports its failure instead of dying silently
         log.exception("job %s (%s) failed", job_id, job.kind)
-        Job.objects.filter(pk=job_id).update(
-            status=Job.Status.FAILED, finished_at=timezone.now(),
-            messages=job.messages + [f"{type(error).__name__}: {error}"],
+        mine.update(
+            status=Job.Status.FAILED, finished_at=timezone.now(), lease_expires_at=None,
+            messages=Job.objects.get(pk=job_id).messages + [f"{type(error).__name__}: {error}"],
             result={"traceback": traceback.format_exc(limit=5)},
         )
         return
-    Job.objects.filter(pk=job_id).update(status=Job.Status.DONE, finished_at=timezone.now(), result=result or {})
+    finally:
+        workers.release(job_id)
+    mine.update(status=Job.Status.DONE, finished_at=timezone.now(), lease_expires_at=None, result=result or {})

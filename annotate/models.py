@@ -355,9 +355,28 @@ class Job(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # A worker running the job holds a lease it keeps renewing (annotate.workers); a job
+    # whose lease ran out lost its worker and is retried or marked failed.
+    attempts = models.PositiveSmallIntegerField(default=0)
+    worker = models.CharField(max_length=64, blank=True, default="")
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+
+
+class WorkerHeartbeat(models.Model):
+    """One row per background worker process, renewed while it lives, even when idle:
+    what /healthz reads and what tells a running job from an orphaned one."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    hostname = models.CharField(max_length=255, blank=True)
+    pid = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(auto_now_add=True)
+    beat_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} ({self.hostname}:{self.pid})"
 
 
 class Assignment(models.Model):

@@ -15,8 +15,22 @@ from django.utils.translation import gettext_lazy as _
 if TYPE_CHECKING:
     from corpus.schema import ProjectSchema
 
-COLOUR = RegexValidator(r"^#[0-9a-fA-F]{6}$", "A colour is written #rrggbb.")
-KEY = RegexValidator(r"^[A-Za-z][A-Za-z0-9_\-]*$", "A key is Latin letters, digits, _ or -.")
+COLOUR_PATTERN = r"^#[0-9a-fA-F]{6}$"
+KEY_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]*$"
+COLOUR = RegexValidator(COLOUR_PATTERN, "A colour is written #rrggbb.")
+KEY = RegexValidator(KEY_PATTERN, "A key is Latin letters, digits, _ or -.")
+
+
+def valid_key_and_colour(model: str, *, colour: bool = True) -> list[models.CheckConstraint]:
+    """The validators, enforced by the database too: a key or colour written by any path
+    (bulk_create from an imported file included) must be one the forms would accept,
+    since keys are written verbatim into line-based export formats."""
+    checks = [models.CheckConstraint(condition=Q(key__regex=KEY_PATTERN), name=f"{model}_key_valid",
+                                     violation_error_message=KEY.message)]
+    if colour:
+        checks.append(models.CheckConstraint(condition=Q(colour__regex=COLOUR_PATTERN), name=f"{model}_colour_valid",
+                                             violation_error_message=COLOUR.message))
+    return checks
 
 
 def in_arabic() -> bool:
@@ -124,6 +138,7 @@ class EntityType(SchemaItem):
             models.UniqueConstraint(
                 fields=["project", "shortcut"], condition=~Q(shortcut=""), name="entity_type_shortcut_unique"
             ),
+            *valid_key_and_colour("entity_type"),
         ]
 
 
@@ -136,7 +151,8 @@ class EventType(SchemaItem):
     triggers = models.JSONField(default=list, blank=True)
 
     class Meta(SchemaItem.Meta):
-        constraints = [models.UniqueConstraint(fields=["project", "key"], name="event_type_key_unique")]
+        constraints = [models.UniqueConstraint(fields=["project", "key"], name="event_type_key_unique"),
+                       *valid_key_and_colour("event_type")]
 
 
 class RoleType(SchemaItem):
@@ -152,6 +168,7 @@ class RoleType(SchemaItem):
                 condition=Q(max_count__isnull=True) | Q(max_count__gte=F("min_count")),
                 name="role_max_not_below_min",
             ),
+            *valid_key_and_colour("role_type", colour=False),
         ]
 
 
@@ -162,7 +179,8 @@ class RelationType(SchemaItem):
     colour = models.CharField(max_length=7, validators=[COLOUR], default="#666666")
 
     class Meta(SchemaItem.Meta):
-        constraints = [models.UniqueConstraint(fields=["project", "key"], name="relation_type_key_unique")]
+        constraints = [models.UniqueConstraint(fields=["project", "key"], name="relation_type_key_unique"),
+                       *valid_key_and_colour("relation_type")]
 
 
 class AttributeType(SchemaItem):

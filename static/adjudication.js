@@ -1,48 +1,51 @@
-// Adjudication view: move between conflicts and settle them from the keyboard.
-// j or n: next conflict; k: previous; 1-9: accept that variant of the current one;
-// x: reject it. The forms themselves post through htmx (or plainly without it).
-(function () {
-  "use strict";
-  let current = 0;
+/* Adjudication view: move between conflicts and settle them from the keyboard.
+   j or n: next conflict; k: previous; 1-9: accept that variant of the current one;
+   x: reject it. The forms themselves post through htmx (or plainly without it); a
+   refused decision is said in the page's message area (the editor's refusal protocol). */
+import { paintColours, typing } from "./editor/dom.js";
+import { handleRefusals } from "./editor/requests.js";
 
-  function conflicts() {
-    return Array.from(document.querySelectorAll("#conflicts .conflict"));
-  }
+let current = 0;
 
-  function focus(index) {
-    const items = conflicts();
-    if (!items.length) return;
-    current = (index + items.length) % items.length;
-    items.forEach((item, i) => item.classList.toggle("current", i === current));
-    const item = items[current];
-    item.focus({ preventScroll: true });
-    item.scrollIntoView({ block: "nearest" });
-    // The matching red mark in the text: numbered like the list.
-    const mark = document.querySelector('#doc-text mark[data-t="CONFLICT"][data-id="-' + (current + 1) + '"]');
-    if (mark) mark.scrollIntoView({ block: "center" });
-  }
+function conflicts() {
+  return Array.from(document.querySelectorAll("#conflicts .conflict"));
+}
 
-  function press(selector) {
-    const item = conflicts()[current];
-    const button = item && item.querySelector(selector);
-    if (button) button.click();
-  }
+function focus(index) {
+  const items = conflicts();
+  if (!items.length) return;
+  current = (index + items.length) % items.length;
+  items.forEach((item, i) => item.classList.toggle("current", i === current));
+  const item = items[current];
+  item.focus({ preventScroll: true });
+  item.scrollIntoView({ block: "nearest" });
+  // The matching red mark in the text: numbered like the list.
+  const mark = document.querySelector('#doc-text mark[data-t="CONFLICT"][data-id="-' + (current + 1) + '"]');
+  if (mark) mark.scrollIntoView({ block: "center" });
+}
 
-  document.addEventListener("keydown", (event) => {
-    if (event.ctrlKey || event.metaKey || event.altKey) return;
-    const tag = (event.target.tagName || "").toLowerCase();
-    if (tag === "input" || tag === "select" || tag === "textarea") return;
-    // Physical keys (event.code): the same keys work on an Arabic keyboard layout.
-    const code = event.code || "";
-    if (code === "KeyJ" || code === "KeyN") focus(current + 1);
-    else if (code === "KeyK") focus(current - 1);
-    else if (code === "KeyX") press("button.reject");
-    else if (/^(Digit|Numpad)[1-9]$/.test(code)) press('button.accept[data-variant="' + code.slice(-1) + '"]');
-    else return;
-    event.preventDefault();
-  });
+function press(selector) {
+  const item = conflicts()[current];
+  const button = item && item.querySelector(selector);
+  if (button) button.click();
+}
 
+document.addEventListener("keydown", (event) => {
+  if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
+  // Physical keys (event.code): the same keys work on an Arabic keyboard layout.
+  const code = event.code || "";
+  if (code === "KeyJ" || code === "KeyN") focus(current + 1);
+  else if (code === "KeyK") focus(current - 1);
+  else if (code === "KeyX") press("button.reject");
+  else if (/^(Digit|Numpad)[1-9]$/.test(code)) press('button.accept[data-variant="' + code.slice(-1) + '"]');
+  else return;
+  event.preventDefault();
+});
+
+if (document.getElementById("adjudication") && window.htmx) {
+  htmx.onLoad(paintColours);
+  handleRefusals({ boxId: "adj-messages", onRefused: () => {}, reload: () => window.location.reload() });
   // After each swap the list is new: start again at its first conflict.
   document.body.addEventListener("htmx:afterSwap", () => { current = 0; focus(0); });
-  document.addEventListener("DOMContentLoaded", () => focus(0));
-})();
+}
+focus(0);

@@ -165,6 +165,14 @@ PGHISTORY_CONTEXT_FIELD = pghistory.ContextForeignKey(db_index=True)
 # Background jobs (pre-tagging, exports, agreement) go through Django's task framework;
 # `manage.py db_worker` runs them. Tests swap in the immediate backend.
 TASKS = {"default": {"BACKEND": os.environ.get("TAWSIM_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# `manage.py run_worker` beats every few seconds and holds a lease on each job it runs:
+# a job whose worker died is queued again (or failed after the last attempt) once its
+# lease runs out, so well within a minute. The worker waits out a database outage,
+# retrying with back-off up to the maximum.
+TAWSIM_WORKER_HEARTBEAT_SECONDS = env_int("TAWSIM_WORKER_HEARTBEAT_SECONDS", 5)
+TAWSIM_JOB_LEASE_SECONDS = env_int("TAWSIM_JOB_LEASE_SECONDS", 30)
+TAWSIM_JOB_MAX_ATTEMPTS = env_int("TAWSIM_JOB_MAX_ATTEMPTS", 3)
+TAWSIM_WORKER_MAX_BACKOFF_SECONDS = env_int("TAWSIM_WORKER_MAX_BACKOFF_SECONDS", 30)
 
 # Import limits: bad input gets a clear error rather than exhausting the server.
 TAWSIM_MAX_DOCUMENT_CHARS = env_int("TAWSIM_MAX_DOCUMENT_CHARS", 1_000_000)

@@ -24,15 +24,17 @@ Modules
     training      which sets count as training data, training_data, project_entries,
                   event_specs, latest_model
     pipeline      the tagger builders (BUILDERS), Pipeline, build_pipeline
-    running       tag_text, pretag_documents and their results (CHUNK is read here)
-    storing       _Store: replacing undecided Suggestions with new ones
+    running       tag_text, pretag_documents and their results (CHUNK is read here), and
+                  _Store: replacing undecided Suggestions with new ones
     pretag_jobs   start_pretag / pretag_job and the after-import signal receiver
     retraining    train_crf, start_retrain / retrain_job, maybe_retrain
     status        tagger_states and count_by_tagger for the settings page
+    evaluation    the taggers scored against gold, and annotators' decisions on them
 
 This package re-exports the public names, so `annotate.pretagging.X` keeps working; the
-job kinds "pretag" / "retrain" (annotate.jobs.KINDS) resolve through these re-exports. To patch a module-level value such as CHUNK,
-patch it in the module that reads it (e.g. annotate.pretagging.running.CHUNK).
+job kinds "pretag" / "retrain" (annotate.jobs.KINDS) resolve through these re-exports.
+To patch a module-level value such as CHUNK, patch it in the module that reads it
+(e.g. annotate.pretagging.running.CHUNK).
 """
 from __future__ import annotations
 

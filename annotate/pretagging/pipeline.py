@@ -6,8 +6,8 @@ skipped with the reason why.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
 
 from django.utils.translation import gettext as _
 

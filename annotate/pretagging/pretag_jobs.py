@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from annotate import jobs
 from annotate.models import Job
@@ -39,8 +40,16 @@ def pretag_job(job: Job, progress: jobs.Progress) -> dict:
         Job.objects.filter(pk=job.pk).update(messages=messages)
 
     params = job.params or {}
+    # A retried job (its worker died) resumes after the documents its progress counted:
+    # progress is reported only once a chunk is stored.
+    resume_from = job.done if job.attempts > 1 else 0
+    if resume_from:
+        pipeline_note.append(ngettext(
+            "resumed after %(done)d document already pre-tagged", "resumed after %(done)d documents already pre-tagged",
+            resume_from) % {"done": resume_from})
     report = pretag_documents(
-        job.project, params.get("documents"), taggers=params.get("taggers"), progress=report_progress, on_error=note)
+        job.project, params.get("documents"), taggers=params.get("taggers"), progress=report_progress,
+        on_error=note, resume_from=resume_from)
     for name, reason in report.skipped.items():
         pipeline_note.append(_("%(tagger)s did not run: %(reason)s") % {"tagger": name, "reason": reason})
     Job.objects.filter(pk=job.pk).update(messages=pipeline_note + messages)

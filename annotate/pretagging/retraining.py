@@ -5,7 +5,7 @@ after adjudication, starts one once enough new gold documents have been added.
 """
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from django.db import transaction
 from django.utils.translation import gettext as _

@@ -1,16 +1,26 @@
-"""Running a pipeline over documents: tag_text gives every tagger's suggestions for one
-text (event taggers see the merged entities), and pretag_documents runs the pipeline over
-a project's documents CHUNK at a time, reports progress and tagger failures, and stores
-the results through storing._Store; DocumentResult and PretagReport are what they return.
+"""Running a pipeline over documents and storing its output.
+
+tag_text gives every tagger's suggestions for one text (event taggers see the merged
+entities), and pretag_documents runs the pipeline over a project's documents CHUNK at a
+time, reports progress and tagger failures, and stores the results through _Store;
+DocumentResult and PretagReport are what they return.
+
+_Store replaces, per document and tagger that ran, the undecided suggestions with the new
+ones, keeps those an annotator accepted or rejected, and drops (and counts) suggestions
+of a type the project does not have.
 """
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING
 
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+
+from annotate.models import Suggestion, SuggestionDecision
 from annotate.pretagging.pipeline import Pipeline, build_pipeline
-from annotate.pretagging.storing import _Store
 from corpus.models import Document, Project
 from corpus.pretag import DEFAULT_PRIORITY, merge, run_taggers
 from corpus.pretag.base import EntityProposal, EventProposal, TaggerError
@@ -24,6 +34,7 @@ log = logging.getLogger(__name__)
 PRIORITY = DEFAULT_PRIORITY
 CHUNK = 50  # documents per store (one delete + one bulk insert) and per progress report
 MAX_JOB_MESSAGES = 200
+INSERT_BATCH = 1000
 
 
 @dataclass
@@ -83,17 +94,20 @@ def pretag_documents(
     taggers: Sequence[str] | None = None,
     progress: Progress | None = None,
     on_error: Callable[[dict], None] | None = None,
+    resume_from: int = 0,
 ) -> PretagReport:
     """Run the taggers over the project's documents (all, or `document_ids`) and store
     the suggestions, CHUNK documents per transaction. A tagger failing on a document is
-    reported (`on_error`, and in the report) and the run goes on."""
+    reported (`on_error`, and in the report) and the run goes on. `resume_from` skips the
+    first documents (in order), already stored by an attempt that was cut short."""
     pipeline = build_pipeline(project, taggers)
     report = PretagReport(skipped=dict(pipeline.skipped))
     ids = _document_ids(project, document_ids)
     store = _Store(project)
+    resume_from = min(max(resume_from, 0), len(ids))
     if progress:
-        progress(0, len(ids))
-    for first in range(0, len(ids), CHUNK):
+        progress(resume_from, len(ids))
+    for first in range(resume_from, len(ids), CHUNK):
         chunk = ids[first:first + CHUNK]
         texts = Document.objects.filter(pk__in=chunk).values_list("pk", "text")
         results = [tag_text(text, pipeline, pk) for pk, text in texts]
@@ -108,3 +122,73 @@ def pretag_documents(
         if progress:
             progress(first + len(chunk), len(ids))
     return report
+
+
+class _Store:
+    """Replaces each (document, tagger)'s undecided suggestions with the new ones."""
+
+    def __init__(self, project: Project):
+        self.entity_types = {t.key: t.pk for t in project.entity_types.all()}
+        self.event_types = {t.key: t.pk for t in project.event_types.all()}
+
+    def save(self, results: list[DocumentResult], report: PretagReport) -> None:
+        with transaction.atomic():
+            self._delete_undecided(results)
+            kept = self._decided_keys([r.document_id for r in results])
+            rows = []
+            for result in results:
+                rows += self._rows(result, kept, report)
+            Suggestion.objects.bulk_create(rows, batch_size=INSERT_BATCH)
+
+    def _delete_undecided(self, results: list[DocumentResult]) -> None:
+        by_taggers: dict[frozenset, list[int]] = {}
+        for result in results:
+            by_taggers.setdefault(frozenset(result.ran), []).append(result.document_id)
+        decided = SuggestionDecision.objects.filter(suggestion=OuterRef("pk"))
+        for names, document_ids in by_taggers.items():
+            if names:
+                Suggestion.objects.filter(document_id__in=document_ids, tagger__in=names).exclude(
+                    Exists(decided)).delete()
+
+    @staticmethod
+    def _decided_keys(document_ids: list[int]) -> set[tuple]:
+        return set(
+            Suggestion.objects.filter(document_id__in=document_ids).values_list(
+                "document_id", "tagger", "kind", "entity_type_id", "event_type_id", "start", "end")
+        )
+
+    def _rows(self, result: DocumentResult, kept: set[tuple], report: PretagReport) -> list[Suggestion]:
+        rows = []
+        for s in result.suggestions:
+            type_id = self.entity_types.get(s.type)
+            key = (result.document_id, s.tagger, Suggestion.Kind.ENTITY, type_id, None, s.start, s.end)
+            if s.tagger not in result.ran or key in kept:
+                continue
+            if type_id is None:
+                report.dropped += 1
+                continue
+            kept.add(key)
+            rows.append(Suggestion(
+                document_id=result.document_id, kind=Suggestion.Kind.ENTITY, tagger=s.tagger,
+                entity_type_id=type_id, start=s.start, end=s.end, score=s.score, value=(s.value or "")[:100]))
+        report.suggestions += len(rows)
+        events = self._event_rows(result, kept, report)
+        report.events += len(events)
+        return rows + events
+
+    def _event_rows(self, result: DocumentResult, kept: set[tuple], report: PretagReport) -> list[Suggestion]:
+        rows = []
+        for e in result.events:
+            type_id = self.event_types.get(e.type)
+            key = (result.document_id, e.tagger, Suggestion.Kind.EVENT, None, type_id, e.trigger_start, e.trigger_end)
+            if e.tagger not in result.ran or key in kept or type_id is None:
+                continue
+            kept.add(key)
+            arguments = [
+                {"role": a.role, "type": a.span.type, "start": a.span.start, "end": a.span.end}
+                for a in e.arguments if a.span.type in self.entity_types
+            ]
+            rows.append(Suggestion(
+                document_id=result.document_id, kind=Suggestion.Kind.EVENT, tagger=e.tagger, event_type_id=type_id,
+                start=e.trigger_start, end=e.trigger_end, score=e.score, arguments=arguments))
+        return rows

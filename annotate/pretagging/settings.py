@@ -34,7 +34,7 @@ class PretagSettings:
     KEYS = ("pretag_on_import", "taggers", "ner_label_map", "ner_model_path", "crf_retrain_every")
 
     @classmethod
-    def of(cls, project: Project) -> "PretagSettings":
+    def of(cls, project: Project) -> PretagSettings:
         stored = project.settings or {}
         return cls(**{key: stored[key] for key in cls.KEYS if key in stored})
 
@@ -60,7 +60,8 @@ def check_settings(project: Project, options: PretagSettings) -> PretagSettings:
         if kind is not None and kind not in types:
             raise SettingsError(
                 _("ner_label_map: the label %(label)s maps to «%(type)s», which is not an entity type of this "
-                  "project (its types: %(types)s).") % {"label": label, "type": kind, "types": ", ".join(sorted(types))},
+                  "project (its types: %(types)s).")
+                % {"label": label, "type": kind, "types": ", ".join(sorted(types))},
                 "ner_label_map")
     if not isinstance(options.crf_retrain_every, int) or options.crf_retrain_every < 1:
         raise SettingsError(_("crf_retrain_every: must be a whole number of at least 1."), "crf_retrain_every")

@@ -83,8 +83,10 @@ def project_entries(project: Project) -> list[Entry]:
         .values_list("name", "entity_type__key").annotate(n=Count("pk")).order_by("-n", "name")
     )
     entries = [Entry(name.strip(), kind) for name, kind, _n in named if name.strip()]
-    for name, aliases, kind in KBEntity.objects.filter(project=project).values_list("name", "aliases", "entity_type__key"):
-        entries += [Entry(alias.strip(), kind) for alias in [name, *(aliases or [])] if isinstance(alias, str) and alias.strip()]
+    kb = KBEntity.objects.filter(project=project).values_list("name", "aliases", "entity_type__key")
+    for name, aliases, kind in kb:
+        names = [name, *(aliases or [])]
+        entries += [Entry(alias.strip(), kind) for alias in names if isinstance(alias, str) and alias.strip()]
     return entries
 
 

@@ -2,7 +2,7 @@
 its gold set.
 
 On first open (once enough sets are submitted) the gold set is created and the items
-K annotators agree on are pre-accepted (annotate.adjudication.merge does the pure
+K annotators agree on are pre-accepted (annotate.agreement.merge.merge does the pure
 part). Each remaining conflict is settled by a decision: accept a variant, accept it
 edited, or reject it. Every decision, the pre-acceptance, confirming and reopening
 are AdjudicationDecision rows; the gold set itself is written through the ordinary
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from annotate.adjudication import Conflict, EventInput, Merge, SetInput, gold_endpoint, merge, missing_endpoints
+from annotate.agreement.merge import Conflict, EventInput, Merge, SetInput, gold_endpoint, merge, missing_endpoints
 from annotate.models import (
     AdjudicationDecision, AnnotationSet, Argument, Assignment, Event, Relation, SetKind, SetStatus, Span,
 )

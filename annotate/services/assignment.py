@@ -213,22 +213,39 @@ def pull_next(project: Project, user) -> Document | None:
     if untouched is not None:
         return untouched.document
     wanted = workflow_of(project).annotators_per_document
+    passed_over: list[int] = []
     with transaction.atomic():
-        candidate = (
-            Document.objects.filter(project=project)
-            .exclude(assignments__user=user)
-            .annotate(assigned=_assignment_count())
-            .filter(assigned__lt=wanted)
-            .order_by("order")
-            # Skip documents another pull is claiming right now: it may be taking the last slot.
-            .select_for_update(skip_locked=True, of=("self",))
-            .only("pk", "project_id", "order", "title", "external_id")
-            .first()
-        )
-        if candidate is None:
-            return None
+        while True:
+            candidate = (
+                Document.objects.filter(project=project)
+                .exclude(assignments__user=user)
+                .exclude(pk__in=passed_over)
+                .annotate(assigned=_assignment_count())
+                .filter(assigned__lt=wanted)
+                .order_by("order")
+                # Skip documents another pull is claiming right now: it may be taking the last slot.
+                .select_for_update(skip_locked=True, of=("self",))
+                .only("pk", "project_id", "order", "title", "external_id")
+                .first()
+            )
+            if candidate is None:
+                return None
+            if _still_open(candidate, user, wanted):
+                break
+            passed_over.append(candidate.pk)
         Assignment.objects.create(document=candidate, user=user, source=Assignment.Source.QUEUE)
     return candidate
+
+
+def _still_open(document: Document, user, wanted: int) -> bool:
+    """Count again once the document's row is locked: the count the candidate query
+    filtered on was read in that statement's snapshot, which misses a pull that
+    committed after the snapshot and before our lock (its insert never touched the
+    document's row, so PostgreSQL does not re-check it). This statement sees it, and no
+    new one can come: every path that adds assignments locks the row first."""
+    counts = Assignment.objects.filter(document=document).aggregate(
+        all=Count("pk"), mine=Count("pk", filter=Q(user=user)))
+    return counts["all"] < wanted and not counts["mine"]
 
 
 def written(sets):

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from annotate.kb_search import name_key
 from annotate.models import Event, EventCluster
 from annotate.services.base import Invalid, bump_version, ensure_editable, recorded
 from annotate.services.kb import clean_name, project_change
 from corpus.models import Project
+from corpus.text.name_matching import name_key
 
 
 def create_cluster(project: Project, user, *, name: str, description: str = "") -> EventCluster:

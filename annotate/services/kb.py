@@ -22,10 +22,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 
-from annotate.kb_search import KBIndex, Match, name_key
 from annotate.models import KBEntity, KBEntityHistory, Span
 from annotate.services.base import Invalid, bump_version, ensure_editable, entity_type_for, recorded
 from corpus.models import Project
+from corpus.text.name_matching import KBIndex, Match, name_key
 
 NAME_MAX = KBEntity._meta.get_field("name").max_length
 
@@ -282,7 +282,7 @@ def kb_index(project: Project) -> KBIndex:
 
 def search_entities(project: Project, query: str, *, entity_type=None, limit: int = 20) -> list[tuple[KBEntity, Match]]:
     """Entities whose name or an alias matches `query` across spelling variation, best
-    first (see annotate.kb_search), optionally of one type (a key or an EntityType)."""
+    first (see corpus.text.name_matching), optionally of one type (a key or an EntityType)."""
     type_id = entity_type_for(project, entity_type).pk if entity_type else None
     matches = kb_index(project).search(query, type_id=type_id, limit=limit)
     entities = KBEntity.objects.select_related("entity_type").in_bulk([m.entity_id for m in matches])

@@ -25,10 +25,10 @@ from django.views.decorators.http import require_http_methods
 
 from annotate import services
 from annotate.access import REVIEW_ROLES, can_write_set, get_project_for, get_span_for, role_in
-from annotate.kb_search import name_key
 from annotate.models import KBEntity, SetKind, Span
 from annotate.services import kb
 from corpus.models import EntityType, Project
+from corpus.text.name_matching import name_key
 
 SNIPPET = 40  # characters of context on each side of a mention
 PER_PAGE = 50

@@ -29,7 +29,7 @@ from django.views.decorators.vary import vary_on_headers
 from annotate import pretagging, services
 from annotate.access import get_project_for, get_set_for
 from annotate.models import AnnotationSet, Job, Suggestion
-from annotate.pretag_evaluation import evaluate_project
+from annotate.pretagging.evaluation import evaluate_project
 from annotate.services.suggestions import accept_all_suggestions, accept_suggestion, reject_suggestion
 from corpus.models import Project, Role
 

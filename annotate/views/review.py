@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 
 from annotate import services
 from annotate.access import REVIEW_ROLES, get_openable_document_for, get_project_for, get_span_for
-from annotate.adjudication import missing_endpoints
+from annotate.agreement.merge import missing_endpoints
 from annotate.models import AnnotationSet, SetKind, SetStatus, Span
 from annotate.rendering import SpanView, css_colour, render_text
 from annotate.services import adjudication, assignment

@@ -7,7 +7,6 @@ Offsets are Unicode code points into the text, in logical order, everywhere.
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from typing import Any, Iterable
 
 from django.utils.translation import gettext as _
@@ -19,6 +18,18 @@ SENTENCE_END = frozenset(".!?؟…")
 
 
 # --- checked values --------------------------------------------------------------------
+
+def plain_key(key: str, what: str, record: DocumentRecord | None, fmt: str) -> str:
+    """A type, role or attribute key as a line-based format writes it: one field, so no
+    space, tab or line break (a schema key never has one; a key that does would forge
+    lines or columns in the file). Refused, naming the document and the key."""
+    if key and not any(c.isspace() for c in key):
+        return key
+    where_ = (record.external_id or str(record.document_id or "")) if record is not None else "annotation.conf"
+    raise FormatError(
+        _("%(format)s cannot carry the %(what)s key %(key)s (spaces, tabs and line breaks are not allowed)")
+        % {"format": fmt, "what": what, "key": json.dumps(key, ensure_ascii=False)}, file=where_)
+
 
 def where(name: str, line: int | None) -> dict:
     return {"file": name, "line": line}
@@ -194,37 +205,7 @@ def warn_dropped(warnings: list[str], record: DocumentRecord, what: str, count: 
         )
 
 
-# --- canonical order ---------------------------------------------------------------------
-
-def canonical(record: DocumentRecord) -> DocumentRecord:
-    """Entities sorted (start, -end, type) and numbered T1.., events E1.., relations R1..,
-    references renamed to match: exports are then identical whatever the database ids."""
-    entities = sorted(record.entities, key=lambda s: (s.start, -s.end, s.type, s.tagger, s.id))
-    names = {span.id: f"T{i}" for i, span in enumerate(entities, 1) if span.id}
-    order = {span.id: i for i, span in enumerate(entities) if span.id}
-    events = sorted(record.events, key=lambda e: (e.trigger_start, -e.trigger_end, e.type, e.id))
-    relations = sorted(record.relations, key=lambda r: (r.type, order.get(r.source, -1), order.get(r.target, -1)))
-    return replace(
-        record,
-        entities=[replace(span, id=f"T{i}") for i, span in enumerate(entities, 1)],
-        events=[
-            replace(
-                event, id=f"E{i}",
-                arguments=[
-                    replace(a, entity_id=names.get(a.entity_id, a.entity_id))
-                    for a in sorted(event.arguments, key=lambda a: (a.role, order.get(a.entity_id, -1)))
-                ],
-            )
-            for i, event in enumerate(events, 1)
-        ],
-        relations=[
-            RelationRecord(r.type, names.get(r.source, r.source), names.get(r.target, r.target), f"R{i}")
-            for i, r in enumerate(relations, 1)
-        ],
-    )
-
-
 __all__ = [
-    "DocumentRecord", "EventRecord", "SpanRecord", "RelationRecord", "canonical", "outermost", "split_tokens",
+    "DocumentRecord", "EventRecord", "SpanRecord", "RelationRecord", "outermost", "split_tokens",
     "bio_tags", "sentence_ranges", "matched_offsets", "newline_map", "moved",
 ]

@@ -39,6 +39,8 @@ _STRIP = "".join(FORMAT_CHARS)
 
 def document_lines(record: DocumentRecord, warnings: list[str]) -> list[str]:
     """The sentences of one document as `token<TAB>tag` lines ("" between sentences)."""
+    for span in record.entities:
+        a.plain_key(span.type, _("entity type"), record, "CoNLL")
     spans, inner = a.outermost(record.entities)
     tokens = a.split_tokens(record.text, [o for s in spans for o in (s.start, s.end)])
     tags, lost = a.bio_tags(tokens, spans)

@@ -7,7 +7,8 @@
      "relations": [{"id", "type", "source", "target"}], "annotator"?, "status"}
 
 Offsets are Unicode code-point indices into "text", in logical (reading) order. "id" is
-the Tawsim document id (informative; importing matches documents by their text).
+the Tawsim document id (informative; importing matches documents by their text). Lines
+are written in canonical order with canonical ids (corpus.formats.canonical).
 """
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ from corpus.formats.base import (
     SpanRecord,
     WriteOptions,
 )
+from corpus.formats.canonical import canonical
 from corpus.formats.jsonl import _parse
 
 EXTENSIONS = (".tawsim.jsonl",)
@@ -40,6 +42,8 @@ ANNOTATED = True
 # --- writer ----------------------------------------------------------------------------
 
 def to_json(record: DocumentRecord, with_meta: bool = True) -> dict:
+    """The record's line, in canonical order with canonical ids."""
+    record = canonical(record)
     text = record.text
     item: dict[str, Any] = {"id": record.document_id, "external_id": record.external_id, "title": record.title,
                             "text": text}
@@ -83,7 +87,7 @@ def write(records: Iterable[DocumentRecord], options: WriteOptions = WriteOption
 
 
 def write_items(items: Iterable[dict], block_bytes: int = 1 << 18) -> Iterator[bytes]:
-    """Lines of items already shaped as to_json shapes them (annotate.export_items), in
+    """Lines of items already shaped as to_json shapes them (annotate.dataset.native), in
     blocks of about `block_bytes`: a write per block, not per line, downstream."""
     block, size = [], 0
     for item in items:

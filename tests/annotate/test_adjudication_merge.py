@@ -1,6 +1,6 @@
 """The pure merge of N annotators' sets: K of N agreement, type and extent conflicts,
 events merged role by role, relations only between gold spans."""
-from annotate.adjudication import EventInput, SetInput, default_k, merge, missing_endpoints
+from annotate.agreement.merge import EventInput, SetInput, default_k, merge, missing_endpoints
 
 
 def sets(**spans_by_user):

@@ -264,3 +264,37 @@ def test_an_untouched_set_opened_before_assignments_is_not_a_way_around_them(cli
     start = first.text.index("حلب")
     assert client.post(f"/api/sets/{mine.pk}/spans/", {"entity_type": "GPE", "start": start, "end": start + 3, "version": 0},
                        content_type="application/json").status_code == 201
+
+
+@pytest.mark.django_db(transaction=True)
+def test_ten_connections_pulling_at_a_barrier_never_exceed_the_count_in_any_round(project):
+    """Ten annotators, each on its own connection, pull at the same instant; round after
+    round, no document ever gets more than its two annotators. Full documents come
+    first in the queue, so each pull reads counts for a while before it locks a row:
+    a pull that commits meanwhile is not in the counts that pull read."""
+    users = make_annotators(project, 10, prefix="race")
+    earlier = make_annotators(project, 2, prefix="earlier")
+    documents = make_documents(project, 1500)
+    full, open_ = documents[:-3], documents[-3:]
+    Assignment.objects.bulk_create([Assignment(document=d, user=u) for d in full for u in earlier])
+    assignment.update_workflow(project, None, annotators_per_document=2)
+    for round_number in range(10):
+        Assignment.objects.filter(document__in=open_).delete()
+        barrier = threading.Barrier(len(users))
+        pulled = []
+
+        def pull(user):
+            try:
+                barrier.wait()
+                pulled.append(assignment.pull_next(project, user))
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=pull, args=(user,)) for user in users]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        counts = Counter(Assignment.objects.filter(document__in=open_).values_list("document_id", flat=True))
+        assert max(counts.values()) <= 2, f"round {round_number}: {counts}"
+        assert sum(1 for document in pulled if document is not None) == sum(counts.values())

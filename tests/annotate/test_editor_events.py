@@ -145,7 +145,7 @@ def test_editor_page_lists_events_with_a_summary(ann_client, own, annotator, mee
     item = re.search(r'<li data-ev="%d".*?</li>' % ev.pk, html, re.S).group(0)
     assert "Meeting" in item and "سمير داود · دمشق · reported" in item
     html = ann_client.get(editor_url(meeting_doc) + f"?event={ev.pk}").content.decode()
-    assert f'data-ev="{ev.pk}" style=' in html  # the panel opens on ?event=
+    assert f'data-ev="{ev.pk}" data-colour=' in html  # the panel opens on ?event=
 
 
 def test_editor_queries_stay_constant_with_events_and_relations(ann_client, own, annotator, meeting_doc, django_assert_max_num_queries):

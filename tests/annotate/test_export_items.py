@@ -1,9 +1,13 @@
-"""The native export builds its lines from the rows (annotate.export_items); they must be
-the lines tawsim_jsonl.to_json writes from the records, whatever the options."""
+"""The native export builds its lines from the rows (annotate.dataset.native); they must be
+the lines tawsim_jsonl.to_json writes from the records, whatever the options. to_json puts
+a record in canonical order (corpus.formats.canonical), the native writer relies on the
+database's order: the records are shuffled first, so that the two orders are compared."""
 from __future__ import annotations
 
 import itertools
 import json
+import random
+from dataclasses import replace
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -20,12 +24,31 @@ SLUGS = itertools.count()
 
 
 def both(project, **options) -> tuple[bytes, bytes]:
-    """(the export as served, the same written through the records)."""
+    """(the export as served, the same written through the records, shuffled)."""
     chosen = dataset.ExportOptions(fmt="tawsim", **options)
     served = b"".join(dataset.export(project, chosen))
-    reference = b"".join(tawsim_jsonl.write(dataset.records(project, chosen),
+    reference = b"".join(tawsim_jsonl.write((shuffled(r) for r in dataset.records(project, chosen)),
                                             dataset.write_options(project, chosen)))
     return served, reference
+
+
+def shuffled(record):
+    """The record's items in another order, ids and references kept. Events that tie on
+    (start, end, type) keep their order: it is the database's, which canonical() keeps."""
+    rng = random.Random(len(record.entities))
+    entities, relations = list(record.entities), list(record.relations)
+    rng.shuffle(entities)
+    rng.shuffle(relations)
+    groups = {}
+    for event in record.events:
+        arguments = list(event.arguments)
+        rng.shuffle(arguments)
+        groups.setdefault((event.trigger_start, event.trigger_end, event.type), []).append(
+            replace(event, arguments=arguments))
+    order = list(groups.values())
+    rng.shuffle(order)
+    events = [event for group in order for event in group]
+    return replace(record, entities=entities, events=events, relations=relations)
 
 
 @pytest.fixture

@@ -62,12 +62,16 @@ def test_the_migration_renames_stored_module_paths_to_kind_names_and_back(docume
 
     paths = ["annotate.dataset.export_job", "annotate.pretagging.pretag_job",
              "annotate.pretagging.retrain_job", "annotate.agreement.jobs.compute_project"]
-    executor = MigrationExecutor(connection)
-    executor.migrate([("annotate", "0005_partial_indexes_on_links")])
+    before, after = ("annotate", "0005_partial_indexes_on_links"), ("annotate", "0006_job_kind_names")
+
+    def jobs_at(target):  # the Job model as it was at that migration (later ones add columns)
+        executor = MigrationExecutor(connection)
+        executor.migrate([target])
+        return MigrationExecutor(connection).loader.project_state(target).apps.get_model("annotate", "Job")
+
+    OldJob = jobs_at(before)
     for path in paths:
-        Job.objects.create(project=document.project, kind=path)
-    MigrationExecutor(connection).migrate([("annotate", "0006_job_kind_names")])
-    assert sorted(Job.objects.values_list("kind", flat=True)) == ["agreement", "export", "pretag", "retrain"]
-    MigrationExecutor(connection).migrate([("annotate", "0005_partial_indexes_on_links")])
-    assert sorted(Job.objects.values_list("kind", flat=True)) == sorted(paths)
+        OldJob.objects.create(project_id=document.project_id, kind=path)
+    assert sorted(jobs_at(after).objects.values_list("kind", flat=True)) == ["agreement", "export", "pretag", "retrain"]
+    assert sorted(jobs_at(before).objects.values_list("kind", flat=True)) == sorted(paths)
     MigrationExecutor(connection).migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())

@@ -6,7 +6,7 @@ from django.core.management import call_command
 
 from annotate import services
 from annotate.models import Span, Suggestion, SuggestionDecision
-from annotate.pretag_evaluation import ALL_TYPES, MERGED, evaluate_project
+from annotate.pretagging.evaluation import ALL_TYPES, MERGED, evaluate_project
 from corpus.formats.base import DocumentRecord
 from corpus.importing import add_documents
 

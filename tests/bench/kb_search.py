@@ -1,4 +1,4 @@
-"""Searching a knowledge base of 10,000 generated names (pure matching, no database):
+"""Searching a knowledge base of 10,000 generated names (corpus.text.name_matching, no database):
 building the index, the first query (every word analysed cold) and the p95 of queries
 of one to three words, some misspelt."""
 from __future__ import annotations
@@ -19,7 +19,7 @@ def _name(rng: random.Random) -> str:
 
 
 def main() -> None:
-    from annotate.kb_search import KBIndex
+    from corpus.text.name_matching import KBIndex
 
     rng = random.Random(7)
     rows = [(i, 1 + i % 5, _name(rng), [_name(rng)]) for i in range(ENTITIES)] + [(ENTITIES, 1, "هاكان فيدان", [])]

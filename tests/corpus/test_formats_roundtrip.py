@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from corpus.formats import WRITERS
-from corpus.formats._annotated import canonical
+from corpus.formats.canonical import canonical
 from corpus.formats.base import ArgumentRecord, DocumentRecord, EventRecord, RelationRecord, SpanRecord, WriteOptions
 
 WORDS = ["التقى", "سمير", "داود", "وحلب", "في", "القاهرة", "دمشق", "يوم", "١٢", "2021", "Reuters", "وبالمدينة", "😀", "بحث"]

@@ -93,12 +93,12 @@ def test_annotator_builds_a_meeting_with_mouse_and_keys(
     page.wait_for_function("() => document.querySelectorAll('#event-panel .slot[data-role=\"Participant\"] .filler').length === 2")
     assert slot_texts(page, "Participant") == ["سمير داود", "نبيل حداد"]
 
-    # Place (Tab), then Time (Tab), each from a selection and an entity key.
-    page.keyboard.press("Tab")
+    # Place ('), then Time ('), each from a selection and an entity key.
+    page.keyboard.press("'")
     assert page.locator("#event-panel .slot.active").get_attribute("data-role") == "Place"
     drag_select(page, "دمشق")
     press(page, "3")
-    page.keyboard.press("Tab")
+    page.keyboard.press("'")
     assert page.locator("#event-panel .slot.active").get_attribute("data-role") == "Time"
     # A date mixes directions (Latin digits): a mouse drag's visual ends are not its
     # logical ends, so select it as the keyboard or a double drag would: a DOM range.
@@ -142,9 +142,9 @@ def test_annotator_builds_a_meeting_with_mouse_and_keys(
     event.refresh_from_db()
     assert event.attributes == {"factuality": "REPORTED"}
 
-    # Clear the Time slot (Tab to it, Delete), then close the event with Esc.
+    # Clear the Time slot (' to it, Delete), then close the event with Esc.
     while page.locator("#event-panel .slot.active").get_attribute("data-role") != "Time":
-        page.keyboard.press("Tab")
+        page.keyboard.press("'")
     press(page, "Delete")
     assert slot_texts(page, "Time") == [] and event.arguments.count() == 3
     page.keyboard.press("Escape")

@@ -3,13 +3,13 @@
     python manage.py evaluate_pretag PROJECT
 
 Precision, recall and F1 per tagger and type, exact and overlap match, then the
-acceptance rate from annotators' decisions (annotate.pretag_evaluation).
+acceptance rate from annotators' decisions (annotate.pretagging.evaluation).
 """
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError, no_translations
 
-from annotate.pretag_evaluation import evaluate_project
+from annotate.pretagging.evaluation import evaluate_project
 from corpus.models import Project
 
 

@@ -1,7 +1,8 @@
 """Finding knowledge-base entities by name across Arabic spelling variation.
 
 Pure matching, no ORM: the caller hands in (entity id, type id, name, aliases) rows and
-gets ranked matches back.
+gets ranked matches back (annotate.services.kb reads the rows of a project's knowledge
+base and keeps its index).
 
 Two forms of every word are compared:
 

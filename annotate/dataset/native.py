@@ -1,18 +1,17 @@
-"""Tawsim JSONL items straight from export rows: the one place where an export's
-canonical order and ids (T1…, E1…, R1…) are given.
+"""The fast writer of the native export: Tawsim JSONL items built straight from the rows.
 
-The native export writes these items as they are, without records in between (half the
-Python work per span); annotate.dataset reads the records of every other format off
-them. `corpus.formats.tawsim_jsonl.to_json` of such a record stays the definition of the
-format: tests/annotate/test_export_items.py holds the two to the same output.
+The rows come from the database already in canonical order (annotate.dataset.rows), so
+one pass numbers them; no records in between (half the Python work per span). The order
+and ids are defined by corpus.formats.canonical, not here: tests/annotate/test_export_items.py
+holds these lines byte-equal to tawsim_jsonl.to_json of the same set's record.
 """
 from __future__ import annotations
 
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 
 def item_builder(with_meta: bool) -> Callable[..., dict]:
-    """A `build` for annotate.dataset.records (same arguments as its _build_record)."""
+    """A `build` for annotate.dataset.exporting.records (the arguments of its _build_record)."""
 
     def build(doc: tuple, annotator: str, status: str, spans: Iterable, events: Iterable, arguments: dict,
               relations: Iterable, names) -> dict:

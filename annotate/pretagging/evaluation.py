@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from django.db.models import Count
 
 from annotate.models import Event, Span, Suggestion, SuggestionDecision
-from annotate.pretagging import PRIORITY, gold_sets
+from annotate.pretagging.running import PRIORITY
+from annotate.pretagging.training import gold_sets
 from corpus.models import Project
 from corpus.pretag import merge
 from corpus.pretag.base import EntityProposal
@@ -39,7 +40,7 @@ class Counts:
     overlap_suggested: int = 0  # suggestions overlapping a gold span of their type
     overlap_gold: int = 0  # gold spans overlapped by a suggestion of their type
 
-    def add(self, other: "Counts") -> None:
+    def add(self, other: Counts) -> None:
         for name in ("gold", "suggested", "exact", "overlap_suggested", "overlap_gold"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 

@@ -11,10 +11,10 @@ nothing measurable: parsing the rows needs the GIL as much as building does.)
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import groupby
 from operator import itemgetter
-from typing import Callable, Iterator
 
 from django.contrib.auth import get_user_model
 from django.db import connections
@@ -62,7 +62,8 @@ WHERE e.set_id = ANY(%s::bigint[])
 """
 
 RELATIONS = """
-SELECT r.set_id, r.relation_type_id, r.source_id, r.target_id FROM annotate_relation r WHERE r.set_id = ANY(%s::bigint[])
+SELECT r.set_id, r.relation_type_id, r.source_id, r.target_id
+FROM annotate_relation r WHERE r.set_id = ANY(%s::bigint[])
 """
 
 

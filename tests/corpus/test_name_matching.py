@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from annotate.kb_search import KBIndex, name_key, rank, word
+from corpus.text.name_matching import KBIndex, name_key, rank, word
 
 PER, ORG = 1, 2
 
@@ -119,7 +119,8 @@ def test_a_large_knowledge_base_still_ranks_the_close_spelling_first():
     rng = random.Random(7)
 
     def name() -> str:
-        return " ".join("".join(rng.choice(letters) for _ in range(rng.randint(3, 7))) for _ in range(rng.randint(1, 3)))
+        words = ("".join(rng.choice(letters) for _ in range(rng.randint(3, 7))) for _ in range(rng.randint(1, 3)))
+        return " ".join(words)
 
     rows = [(i, 1 + i % 5, name(), [name()]) for i in range(100, 10_100)] + KB
     matches = KBIndex(rows).search("حقان فيدان")

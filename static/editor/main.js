@@ -1,0 +1,130 @@
+/* Tawsim editor: a text selection becomes code-point offsets (offsets.js), a type key or
+   a palette click sends it to the server with htmx (requests.js), and the server's
+   partials replace the text, the lists, the event panel and the set's state (which
+   carries the set version). A span write (create, change type, delete) is answered with
+   less: the blocks of text it touched (span.blk, by id), its item in the span list, the
+   count, the state and the message, out of band, and #editor-change (the span to select)
+   as the main swap.
+
+   Modules: state.js (what is selected, one object), offsets.js, requests.js (writes,
+   refusals), actions.js (clicks by data-action), keys.js (shortcuts), focus.js (keyboard
+   access to the marks), panel.js (what is selected, said in the side panel), spans.js,
+   events.js, links.js, suggestions.js, arcs.js.
+
+   Suggestion decisions answer 204 with `HX-Trigger: tawsim:refresh`: the editor then
+   fetches its partials again. The knowledge-base and cluster panels announce the set's
+   new version with `tawsim:version`; the version lives on #set-state (data-version, and
+   data-set-version for those panels). */
+import { listenForActions } from "./actions.js";
+import { drawArcs } from "./arcs.js";
+import { byId, paintColours } from "./dom.js";
+import { showEvent } from "./events.js";
+import { restoreFocus, trackFocus } from "./focus.js";
+import { listenForKeys } from "./keys.js";
+import { readSelection } from "./offsets.js";
+import { showInfo } from "./panel.js";
+import { configureEditorHtmx, handleRefusals, refresh, sendSetVersionFromPanels, setVersion } from "./requests.js";
+import { selectSpan } from "./spans.js";
+import { readAnnotations, root, state, textEl } from "./state.js";
+import { resumeSuggestions, showSuggestionVisibility, unfocusSuggestion } from "./suggestions.js";
+
+function openEventFromPanel() {
+  const panel = byId("event-panel");
+  state.selectedEvent = panel && panel.dataset.ev ? panel.dataset.ev : null;
+}
+
+/* After a change: the whole editor was redrawn (`whole`), or only a span write's parts
+   (the annotations, the event panel and the suggestions are then as they were). */
+function settle(select, whole) {
+  window.getSelection().removeAllRanges();
+  state.pending = null;
+  if (whole) {
+    readAnnotations();
+    openEventFromPanel();
+  }
+  const detail = byId("span-detail");
+  if (detail) detail.dataset.span = ""; // links may have changed: reload the mark's panel
+  selectSpan(select || (state.selectedEvent ? null : state.selectedId));
+  showEvent();
+  state.busy = false; // normally released already, when the request's promise settled
+  showSuggestionVisibility();
+  resumeSuggestions();
+  restoreFocus();
+  // A span write's parts did not all fit the page (drawn before the server cut the
+  // text differently): fetch the whole editor rather than show half a change.
+  if (state.partMissing && !whole) refresh();
+  state.partMissing = false;
+  const next = state.queued;
+  state.queued = null;
+  if (next) next();
+}
+
+function listenForSelection() {
+  document.addEventListener("selectionchange", () => {
+    const next = readSelection(textEl());
+    if (next) {
+      state.pending = next;
+      unfocusSuggestion();
+      if (state.selectedId) selectSpan(null); else showInfo();
+    } else if (state.pending && window.getSelection().isCollapsed) {
+      state.pending = null;
+      showInfo();
+    }
+  });
+}
+
+function listenForAnswers() {
+  /* htmx settles every element an answer swapped in: act once, on the main one. */
+  document.body.addEventListener("htmx:afterSettle", (event) => {
+    const target = event.detail.target;
+    if (target && target.id === "editor-messages") state.queued = null; // refused: drop what followed
+    const swapped = event.target;
+    if (!textEl() || !target || swapped.id !== target.id) return;
+    if (swapped.id === "doc-text") settle(swapped.dataset.select, true);
+    else if (swapped.id === "editor-change") settle(swapped.dataset.select, false);
+  });
+  document.body.addEventListener("htmx:oobErrorNoTarget", () => { state.partMissing = true; });
+  handleRefusals({
+    boxId: "editor-messages",
+    onRefused: () => {
+      state.queued = null;
+      state.resumeAt = null;
+    },
+    reload: () => { if (!state.busy) refresh(); },
+  });
+  // Suggestion decisions ask for a refresh.
+  document.body.addEventListener("tawsim:refresh", () => {
+    if (state.busy) state.refreshWanted = true; else refresh();
+  });
+  document.body.addEventListener("tawsim:version", (event) => {
+    setVersion(Number((event.detail || {}).version));
+  });
+}
+
+function listenForLayout() {
+  let resizeTimer = null;
+  window.addEventListener("resize", () => {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(drawArcs, 60);
+  });
+  if (document.fonts && document.fonts.ready) document.fonts.ready.then(drawArcs);
+}
+
+function start() {
+  configureEditorHtmx();
+  htmx.onLoad(paintColours);
+  paintColours(document.body);
+  sendSetVersionFromPanels();
+  listenForActions(root);
+  listenForKeys();
+  listenForSelection();
+  listenForAnswers();
+  listenForLayout();
+  trackFocus();
+  readAnnotations();
+  openEventFromPanel();
+  showEvent();
+  showSuggestionVisibility();
+}
+
+if (root && window.htmx) start();

@@ -1,0 +1,147 @@
+/* Writes go to the server one at a time, with the set's version; the answer's partials
+   replace the page's parts. Refusals follow one protocol: a refused htmx write answers
+   a 4xx status (409: the set changed meanwhile) and the client event `tawsim:refused`
+   (HX-Trigger) with {message, status, field?, version?}; that event is how a refusal is
+   shown. htmx:responseError is the fallback: server errors (5xx), and 4xx answers that
+   do not carry the event. */
+import { byId, makeButton } from "./dom.js";
+import { gettext, interpolate } from "./i18n.js";
+import { root, setStateEl, state } from "./state.js";
+
+export function say(message, level, boxId = "editor-messages") {
+  const box = byId(boxId);
+  if (!box) return null;
+  box.className = "editor-messages " + (level || "info");
+  box.textContent = message;
+  return box;
+}
+
+/* Editor answers: 204 swaps nothing; a 4xx swaps only when the server retargeted it
+   (to the message area); anything else is an error and swaps nothing. */
+export function configureEditorHtmx() {
+  htmx.config.responseHandling = [
+    { code: "204", swap: false },
+    { code: "[23]..", swap: true },
+    { code: "4..", swap: true, error: true },
+    { code: "...", swap: false, error: true },
+  ];
+  document.body.addEventListener("htmx:beforeSwap", (event) => {
+    const xhr = event.detail.xhr;
+    if (xhr.status >= 400 && xhr.status < 500 && !xhr.getResponseHeader("HX-Retarget")) event.detail.shouldSwap = false;
+  });
+}
+
+function carriesRefusal(xhr) {
+  return /tawsim:refused/.test(xhr.getResponseHeader("HX-Trigger") || "");
+}
+
+/* Show refusals in the message box `boxId`. `onRefused(detail)` forgets what the page
+   was about to do; `reload()` fetches the latest version (offered on a 409). */
+export function handleRefusals({ boxId, onRefused, reload }) {
+  document.body.addEventListener("tawsim:refused", (event) => {
+    const detail = event.detail || {};
+    onRefused(detail);
+    const box = say(detail.message || gettext("The change was refused."), "error", boxId);
+    if (box && Number(detail.status) === 409) {
+      const button = makeButton("link-button reload", gettext("Reload the latest version"));
+      button.addEventListener("click", reload);
+      box.append(" ", button);
+    }
+  });
+  document.body.addEventListener("htmx:responseError", (event) => {
+    const xhr = event.detail.xhr;
+    if (xhr.status >= 500) {
+      onRefused({ status: xhr.status });
+      say(interpolate(gettext("The server could not save this change (HTTP %s). Nothing was changed."), [xhr.status]), "error", boxId);
+    } else if (!carriesRefusal(xhr) && !xhr.getResponseHeader("HX-Retarget")) {
+      onRefused({ status: xhr.status });
+      say(interpolate(gettext("The change was refused (HTTP %s). Nothing was changed."), [xhr.status]), "error", boxId);
+    }
+  });
+  document.body.addEventListener("htmx:sendError", () => {
+    onRefused({});
+    say(gettext("The server could not be reached. Your change was not saved."), "error", boxId);
+  });
+}
+
+export function urlFor(template, id) {
+  // Templates are reversed with id 0 ("/spans/0/type/"): put the real id in its place.
+  return template.replace("/0/", "/" + encodeURIComponent(id) + "/");
+}
+
+function lockedSay() {
+  if (!setStateEl().dataset.locked) return false;
+  say(gettext("This document is submitted: reopen it to make changes."), "error");
+  return true;
+}
+
+/* One request at a time: remember the last action asked for while one is in flight. */
+export function later(action) {
+  if (!state.busy) return false;
+  state.queued = action;
+  return true;
+}
+
+/* POST a change; the answer replaces the editor's partials (or a span write's parts). */
+export function send(url, values) {
+  if (state.busy || lockedSay()) return;
+  state.busy = true;
+  values.version = setStateEl().dataset.version;
+  values.event = state.selectedEvent || "";
+  htmx
+    .ajax("POST", url, {
+      source: root,
+      target: "#doc-text",
+      swap: "outerHTML",
+      values,
+      headers: { "X-CSRFToken": root.dataset.csrf },
+    })
+    .finally(() => { state.busy = false; });
+}
+
+/* POST a suggestion decision. The answer is 204 + tawsim:refresh (then the partials are
+   fetched again and the next suggestion focused) or a refusal (tawsim:refused). */
+export function decide(url, values, resume) {
+  if (lockedSay()) return;
+  state.busy = true;
+  state.resumeAt = resume;
+  values.version = setStateEl().dataset.version;
+  htmx
+    .ajax("POST", url, { source: root, swap: "none", values, headers: { "X-CSRFToken": root.dataset.csrf } })
+    .finally(() => {
+      state.busy = false;
+      if (state.refreshWanted) refresh();
+    });
+}
+
+/* GET the editor's partials (text, lists, suggestions, set state and version), with
+   `eventId` (default: the open event) selected. */
+export function refresh(eventId = state.selectedEvent) {
+  state.refreshWanted = false;
+  state.busy = true;
+  const query = eventId ? "?event=" + encodeURIComponent(eventId) : "";
+  return htmx
+    .ajax("GET", root.dataset.editorUrl + query, { source: root, target: "#doc-text", swap: "outerHTML" })
+    .finally(() => { state.busy = false; });
+}
+
+/* The set's version moved on elsewhere (a knowledge-base or cluster panel). */
+export function setVersion(version) {
+  const el = setStateEl();
+  if (!el || !Number.isInteger(version) || version <= Number(el.dataset.version)) return;
+  el.dataset.version = String(version);
+  el.dataset.setVersion = String(version);
+  el.querySelectorAll('input[name="version"]').forEach((input) => { input.value = String(version); });
+}
+
+/* The knowledge-base and cluster panels post with the set's current version: the page's
+   panels carry data-sends-set-version (was an inline hx-on handler, which a strict
+   Content-Security-Policy refuses). */
+export function sendSetVersionFromPanels() {
+  document.body.addEventListener("htmx:configRequest", (event) => {
+    const panel = event.detail.elt.closest && event.detail.elt.closest("[data-sends-set-version]");
+    if (!panel || event.detail.verb !== "post") return;
+    const el = document.querySelector("[data-set-version]") || setStateEl();
+    if (el) event.detail.parameters.version = el.dataset.setVersion || el.dataset.version;
+  });
+}
