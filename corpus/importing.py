@@ -36,6 +36,8 @@ from corpus.signals import documents_imported
 from tawsim.bulk_sql import fetch
 from tawsim.gc_pause import gc_paused
 
+# Imports of at least this many documents refresh the planner's statistics when they commit.
+ANALYZE_AFTER_ROWS = 1_000
 # Rows per COPY batch and per duplicate query: big enough to amortise the round trips,
 # small enough that a batch of long documents stays well inside the memory budget.
 BATCH_SIZE = 2000
@@ -145,7 +147,24 @@ def add_documents(project: Project, records: Iterable[DocumentRecord], sink: Sin
             new_ids = list(project.documents.filter(order__gt=inserter.first_order).values_list("pk", flat=True))
             transaction.on_commit(
                 lambda: documents_imported.send(sender=Document, project=project, document_ids=new_ids))
+        if result.imported >= ANALYZE_AFTER_ROWS:
+            analyze_on_commit(["corpus_document", *getattr(sink, "tables", ())])
         return result
+
+
+def analyze_on_commit(tables: Iterable[str]) -> None:
+    """Refresh the planner's statistics of these tables once the bulk write commits.
+    Autovacuum would, a minute or more later; until then the planner believes the
+    tables hold what they held before the load, and may pick a plan that walks the
+    new rows once per row (issue: a 2,000-document agreement took 137 s instead of 6)."""
+    names = list(dict.fromkeys(tables))
+
+    def analyze() -> None:
+        with connection.cursor() as cursor:
+            for name in names:
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(name)}")
+
+    transaction.on_commit(analyze)
 
 
 def import_stream(

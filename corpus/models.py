@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import pgtrigger
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
@@ -14,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from corpus.schema import ProjectSchema
+
+from corpus.listing import TITLE_VECTOR
 
 COLOUR_PATTERN = r"^#[0-9a-fA-F]{6}$"
 KEY_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]*$"
@@ -221,7 +224,11 @@ class Document(models.Model):
             models.UniqueConstraint(fields=["project", "order"], name="document_order_unique"),
             models.CheckConstraint(condition=~Q(text=""), name="document_text_not_empty"),
         ]
-        indexes = [models.Index(fields=["project", "external_id"])]
+        indexes = [
+            models.Index(fields=["project", "external_id"]),
+            # Title search by words (corpus.listing.search), whatever the project's size.
+            GinIndex(TITLE_VECTOR, name="document_title_words"),
+        ]
         triggers = [
             pgtrigger.Protect(
                 name="document_text_immutable",

@@ -1,7 +1,7 @@
 """The REST API. Views parse the request, find the object through annotate.access
 (404 for strangers), check the role, call annotate.services or corpus.importing, and
 serialise the result. Refusals from the service layer become 400 (naming the field)
-or 409 (with the set's current version)."""
+or 409 (with the set's current version) in annotate.api.errors."""
 from __future__ import annotations
 
 from django.db import transaction
@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -19,8 +20,8 @@ from rest_framework.response import Response
 from annotate import services
 from annotate.access import (
     can_read_set,
-    get_argument_for,
     documents_for,
+    get_argument_for,
     get_event_for,
     get_openable_document_for,
     get_project_for,
@@ -34,22 +35,8 @@ from annotate.api import serializers as s
 from annotate.api.common import CONFLICT, INVALID, parsed, version_from
 from annotate.api.permissions import CanWriteSet, IsAdmin, IsProjectMember, IsReadRequest, IsReviewer
 from annotate.models import AnnotationSet, Argument, Event, Relation, SetKind, Span
-from corpus import importing
+from corpus import importing, listing
 from corpus.models import Membership, Project
-
-
-class ServiceErrors:
-    """Maps the service layer's refusals to HTTP. Views using it provide `annotation_set`."""
-
-    def handle_exception(self, exc):
-        if isinstance(exc, services.StaleVersion):
-            current = AnnotationSet.objects.filter(pk=self.annotation_set.pk).values_list("version", flat=True).first()
-            return Response({"detail": exc.message, "version": current}, status=status.HTTP_409_CONFLICT)
-        if isinstance(exc, services.Invalid):
-            return Response({"detail": exc.message, "field": exc.field or None}, status=status.HTTP_400_BAD_REQUEST)
-        return super().handle_exception(exc)
-
-
 
 # --- projects -------------------------------------------------------------------------
 
@@ -90,17 +77,33 @@ class ProjectDetail(ProjectScoped, generics.RetrieveAPIView):
 
 # --- documents ------------------------------------------------------------------------
 
-@extend_schema(parameters=[OpenApiParameter("external_id", str, description="Only the document with this external id.")])
+class DocumentCursor(CursorPagination):
+    """Keyset pages on the import order (unique per project): `next`/`previous` links
+    carry an opaque cursor; no OFFSET and no count, so page 10,000 costs what page 1 does."""
+
+    ordering = "order"
+    page_size = 100
+    page_size_query_param = "limit"
+    max_page_size = 1000
+
+
+@extend_schema(parameters=[
+    OpenApiParameter("external_id", str, description="Only the document with this external id."),
+    OpenApiParameter("q", str, description="Documents with this external id, or whose title has these words "
+                     "(each word a prefix)."),
+])
 class DocumentList(ProjectScoped, generics.ListAPIView):
     """The project's documents you may open (annotators: those assigned to them, once the
     project hands out assignments), in import order, without their text."""
 
     serializer_class = s.DocumentSerializer
     permission_classes = [IsAuthenticated, IsProjectMember]
+    pagination_class = DocumentCursor
 
     def get_queryset(self):
         documents = documents_for(self.request.user, self.project)
-        documents = documents.defer("text").annotate(length=Length("text")).order_by("order")
+        documents = listing.search(documents, self.request.query_params.get("q", ""))
+        documents = documents.defer("text").annotate(length=Length("text"))
         external_id = self.request.query_params.get("external_id")
         return documents.filter(external_id=external_id) if external_id is not None else documents
 
@@ -187,7 +190,7 @@ class DocumentSets(ProjectScoped, generics.GenericAPIView):
         return Response(s.AnnotationSetDetailSerializer(_with_spans(annotation_set)).data)
 
 
-class SetScoped(ServiceErrors):
+class SetScoped:
     """`annotation_set` from the URL: 404 unless the user may read it."""
 
     @cached_property
@@ -265,7 +268,7 @@ class SetReopen(SetScoped, generics.GenericAPIView):
 
 # --- spans ----------------------------------------------------------------------------
 
-class SpanDetail(ServiceErrors, generics.GenericAPIView):
+class SpanDetail(generics.GenericAPIView):
     """One span: read it, change its type, or delete it."""
 
     serializer_class = s.SpanWithVersionSerializer
@@ -355,7 +358,7 @@ class SetEvents(SetScoped, generics.ListCreateAPIView):
         return Response(_event_out(event), status=status.HTTP_201_CREATED)
 
 
-class EventScoped(ServiceErrors):
+class EventScoped:
     @cached_property
     def event(self) -> Event:
         return get_event_for(self.request.user, self.kwargs["pk"])
@@ -451,7 +454,7 @@ class EventArguments(EventScoped, generics.GenericAPIView):
         return Response(s.ArgumentWithVersionSerializer(argument).data, status=status.HTTP_201_CREATED)
 
 
-class ArgumentDetail(ServiceErrors, generics.GenericAPIView):
+class ArgumentDetail(generics.GenericAPIView):
     serializer_class = s.ArgumentWithVersionSerializer
     permission_classes = [IsAuthenticated, IsReadRequest | CanWriteSet]
 
@@ -511,7 +514,7 @@ class SetRelations(SetScoped, generics.ListCreateAPIView):
         return Response(s.RelationWithVersionSerializer(relation).data, status=status.HTTP_201_CREATED)
 
 
-class RelationDetail(ServiceErrors, generics.GenericAPIView):
+class RelationDetail(generics.GenericAPIView):
     serializer_class = s.RelationWithVersionSerializer
     permission_classes = [IsAuthenticated, IsReadRequest | CanWriteSet]
 

@@ -4,7 +4,6 @@ are their assignments; before that, every document of the project."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
@@ -13,6 +12,7 @@ from markdown_it import MarkdownIt
 from annotate.access import REVIEW_ROLES, documents_for, get_project_for, role_in
 from annotate.models import AnnotationSet, SetKind, SetStatus
 from annotate.services import LOCKED_STATUSES, assignment
+from corpus import listing
 from corpus.models import Document, Membership, Role
 
 DOCUMENTS_PER_PAGE = 100
@@ -67,15 +67,19 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
     project = get_project_for(request.user, slug)
     role = role_in(request.user, project)
     # Annotators see the documents given to them; reviewers and admins every document.
-    documents = documents_for(request.user, project).order_by("order").only("id", "external_id", "title", "order")
-    page = Paginator(documents, DOCUMENTS_PER_PAGE).get_page(request.GET.get("page"))
+    # Keyset pages on the import order (corpus.listing): as fast on page 10,000 as on page 1.
+    query = request.GET.get("q", "").strip()
+    documents = listing.search(documents_for(request.user, project), query).only("id", "external_id", "title", "order")
+    page = listing.keyset_page(
+        documents, after=request.GET.get("after"), before=request.GET.get("before"), size=DOCUMENTS_PER_PAGE
+    )
     statuses = dict(
         AnnotationSet.objects.filter(
-            owner=request.user, kind=SetKind.ANNOTATOR, document__in=[d.pk for d in page]
+            owner=request.user, kind=SetKind.ANNOTATOR, document__in=[d.pk for d in page.items]
         ).values_list("document_id", "status")
     )
     rows = [
-        {"document": d, "status": statuses.get(d.pk, SetStatus.NOT_STARTED)} for d in page
+        {"document": d, "status": statuses.get(d.pk, SetStatus.NOT_STARTED)} for d in page.items
     ]
     for row in rows:
         row["status_label"] = SetStatus(row["status"]).label
@@ -83,6 +87,7 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "project": project,
         "page": page,
+        "query": query,
         "rows": rows,
         "done": done,
         "assigned": assigned,
