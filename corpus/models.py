@@ -54,17 +54,25 @@ class Project(models.Model):
     direction = models.CharField(
         max_length=3, default="rtl", choices=[("rtl", "right to left"), ("ltr", "left to right")]
     )
+    description = models.TextField(blank=True)
     guidelines = models.TextField(blank=True, help_text="Markdown")
     # Workflow options added by later features (annotators per document, blind mode,
     # pre-tagging on import, label mappings) live here as data, not as new columns.
     settings = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Archived: read-only and hidden from lists until an admin restores it
+    # (corpus.projects.ensure_writable is where writes look at it).
+    archived_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
 
     # Loaded once per instance: a request, an import or a job holds one Project.
     @cached_property

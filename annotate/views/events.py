@@ -21,9 +21,10 @@ from annotate.access import (
     get_set_for,
     get_span_for,
 )
+from annotate.editor.context import editor_url
 from annotate.models import Event, Relation, Span
 from annotate.services import history
-from annotate.views.editor import _editor_url, _respond, _type_field
+from annotate.views.editor import _respond, _type_field
 from annotate.views.http import BadInput, int_field, vary_on_htmx
 from corpus.models import localised_name
 from corpus.schema import ProjectSchema
@@ -241,7 +242,7 @@ def set_history(request: HttpRequest, set_id: int) -> HttpResponse:
             action.title += " — " + action_label(action.label)
     context = {
         "set": annotation_set, "document": annotation_set.document, "project": annotation_set.document.project,
-        "actions": actions, "editor_url": _editor_url(annotation_set.document),
+        "actions": actions, "editor_url": editor_url(annotation_set.document),
     }
     template = "annotate/history.html#actions" if request.htmx else "annotate/history.html"
     return vary_on_htmx(render(request, template, context))

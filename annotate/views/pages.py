@@ -22,6 +22,11 @@ DOCUMENTS_PER_PAGE = 100
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
 
 
+def render_markdown(text: str) -> str:
+    """Guidelines as HTML, safe to show: raw HTML in the Markdown comes out escaped."""
+    return mark_safe(_markdown.render(text or ""))  # raw HTML disabled above: output is escaped
+
+
 def progress_for(user, project) -> tuple[int, int]:
     """(done, assigned): done means submitted (an adjudicated set was submitted first)."""
     return assignment.progress(project, user)
@@ -58,8 +63,10 @@ def _project_row(membership, user) -> dict:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     memberships = Membership.objects.filter(user=request.user).select_related("project").order_by("project__name")
-    rows = [_project_row(m, request.user) for m in memberships]
-    return render(request, "annotate/home.html", {"rows": rows})
+    rows = [_project_row(m, request.user) for m in memberships if not m.project.is_archived]
+    # Archived projects are hidden from the list; their admins still find them here to restore them.
+    archived = [m.project for m in memberships if m.project.is_archived and m.role == Role.ADMIN]
+    return render(request, "annotate/home.html", {"rows": rows, "archived": archived})
 
 
 @login_required
@@ -103,5 +110,5 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def guidelines(request: HttpRequest, slug: str) -> HttpResponse:
     project = get_project_for(request.user, slug)
-    html = mark_safe(_markdown.render(project.guidelines))  # raw HTML disabled above: output is escaped
+    html = render_markdown(project.guidelines)
     return render(request, "annotate/guidelines.html", {"project": project, "guidelines_html": html})
