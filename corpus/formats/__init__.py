@@ -12,15 +12,27 @@ archives, whose members are read the same way.
 """
 from __future__ import annotations
 
-import zlib
 import zipfile
+import zlib
+from collections.abc import Iterator
 from pathlib import PurePosixPath
-from typing import BinaryIO, Iterator
+from typing import BinaryIO
 
 from django.utils.translation import gettext as _
 
 from corpus.formats import (
-    brat, conll, csv, doccano, hf, hf_parquet, jsonl, labelstudio, spacy_format, spans_csv, tawsim_jsonl, text,
+    brat,
+    conll,
+    csv,
+    doccano,
+    hf,
+    hf_parquet,
+    jsonl,
+    labelstudio,
+    spacy_format,
+    spans_csv,
+    tawsim_jsonl,
+    text,
 )
 from corpus.formats._options import ReadOptions
 from corpus.formats._zip import iter_members
@@ -121,8 +133,9 @@ def _read_one(stream: BinaryIO, name: str, fmt: str | None, options: ReadOptions
 
 
 def _counted(records: Iterator[DocumentRecord], name: str) -> Iterator[DocumentRecord]:
-    count = 0
-    for count, record in enumerate(records, 1):
+    empty = True
+    for record in records:
+        empty = False
         yield record
-    if count == 0:
+    if empty:
         raise FormatError(_("the file holds no documents"), file=name)

@@ -7,7 +7,8 @@ Offsets are Unicode code points into the text, in logical order, everywhere.
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -37,7 +38,8 @@ def where(name: str, line: int | None) -> dict:
 
 def integer(value: Any, field: str, loc: dict) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise FormatError(_("must be a whole number, found %(value)s") % {"value": json.dumps(value)}, field=field, **loc)
+        raise FormatError(_("must be a whole number, found %(value)s") % {"value": json.dumps(value)},
+                          field=field, **loc)
     return value
 
 
@@ -52,7 +54,8 @@ def string(value: Any, field: str, loc: dict, *, required: bool = True) -> str:
 
 def obj(value: Any, field: str, loc: dict) -> dict:
     if not isinstance(value, dict):
-        raise FormatError(_("must be an object, found %(value)s") % {"value": json.dumps(value)[:80]}, field=field, **loc)
+        raise FormatError(_("must be an object, found %(value)s") % {"value": json.dumps(value)[:80]},
+                          field=field, **loc)
     return value
 
 
@@ -60,7 +63,8 @@ def array(value: Any, field: str, loc: dict) -> list:
     if value is None:
         return []
     if not isinstance(value, list):
-        raise FormatError(_("must be an array, found %(value)s") % {"value": json.dumps(value)[:80]}, field=field, **loc)
+        raise FormatError(_("must be an array, found %(value)s") % {"value": json.dumps(value)[:80]},
+                          field=field, **loc)
     return value
 
 

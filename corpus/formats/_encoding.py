@@ -3,7 +3,8 @@ byte. Lines are read one at a time so a large file is never held in memory."""
 from __future__ import annotations
 
 import re
-from typing import BinaryIO, Iterator
+from collections.abc import Iterator
+from typing import BinaryIO
 
 from django.utils.translation import gettext as _
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Iterator
 from pathlib import PurePosixPath
-from typing import BinaryIO, Iterator
+from typing import BinaryIO
 
 from django.utils.translation import gettext as _
 

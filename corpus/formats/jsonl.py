@@ -6,7 +6,8 @@ are allowed. The file is read line by line: a large file is never held in memory
 from __future__ import annotations
 
 import json
-from typing import Any, BinaryIO, Iterator
+from collections.abc import Iterator
+from typing import Any, BinaryIO
 
 from django.utils.translation import gettext as _
 
