@@ -12,6 +12,7 @@ from django.urls import reverse
 from annotate import services
 from annotate.agreement import jobs as agreement_jobs
 from annotate.models import Job
+from annotate.services import ANY_VERSION
 
 
 def annotate_and_submit(document, user, spans):
@@ -19,7 +20,7 @@ def annotate_and_submit(document, user, spans):
     for type_key, surface in spans:
         start = document.text.index(surface)
         services.create_span(annotation_set, user, entity_type=type_key, start=start, end=start + len(surface),
-                             version=None, snap_to_tokens=False)
+                             version=ANY_VERSION, snap_to_tokens=False)
     annotation_set.refresh_from_db()
     services.submit_set(annotation_set, user, version=annotation_set.version)
     return annotation_set
