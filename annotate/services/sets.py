@@ -1,10 +1,16 @@
 """A set's life: submitted when the annotator is done, reopened to change it again."""
 from __future__ import annotations
 
-from annotate.models import AnnotationSet, SetKind, SetStatus
 from django.utils.translation import gettext as _
 
-from annotate.services.base import LOCKED_STATUSES, Invalid, bump_version, ensure_editable, recorded
+from annotate.models import AnnotationSet, SetKind, SetStatus
+from annotate.services.base import (
+    LOCKED_STATUSES,
+    Invalid,
+    bump_version,
+    ensure_editable,
+    recorded,
+)
 from annotate.services.events import set_problems
 
 
