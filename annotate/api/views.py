@@ -11,7 +11,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -19,8 +19,8 @@ from rest_framework.response import Response
 from annotate import services
 from annotate.access import (
     can_read_set,
-    get_argument_for,
     documents_for,
+    get_argument_for,
     get_event_for,
     get_openable_document_for,
     get_project_for,
@@ -32,13 +32,20 @@ from annotate.access import (
 )
 from annotate.api import serializers as s
 from annotate.api.common import CONFLICT, INVALID, parsed, version_from
-from annotate.api.permissions import CanWriteSet, IsAdmin, IsProjectMember, IsReadRequest, IsReviewer
+from annotate.api.permissions import (
+    CanWriteSet,
+    HiddenWhenNotAllowed,
+    IsAdmin,
+    IsProjectMember,
+    IsReadRequest,
+    IsReviewer,
+)
 from annotate.models import AnnotationSet, Argument, Event, Relation, SetKind, Span
 from corpus import importing
 from corpus.models import Membership, Project
 
 
-class ServiceErrors:
+class ServiceErrors(HiddenWhenNotAllowed):
     """Maps the service layer's refusals to HTTP. Views using it provide `annotation_set`."""
 
     def handle_exception(self, exc):
@@ -53,8 +60,9 @@ class ServiceErrors:
 
 # --- projects -------------------------------------------------------------------------
 
-class ProjectScoped:
-    """`project` from the URL's slug: 404 unless the user is a member."""
+class ProjectScoped(HiddenWhenNotAllowed):
+    """`project` from the URL's slug: 404 unless the user is a member (and 404 for an
+    operation their role does not allow: HiddenWhenNotAllowed)."""
 
     @cached_property
     def project(self) -> Project:
@@ -180,7 +188,7 @@ class DocumentSets(ProjectScoped, generics.GenericAPIView):
         kind = parsed(s.OwnSetRequestSerializer, request.data)["kind"]
         if kind == SetKind.GOLD:
             if not (IsReviewer | IsAdmin)().has_permission(request, self):
-                raise PermissionDenied(_("Only reviewers and admins work on the gold set."))
+                raise NotFound()  # annotators may not see the gold set
             annotation_set = services.gold_set(self.document)
         else:
             annotation_set = services.own_set(self.document, request.user)
