@@ -1,5 +1,7 @@
-# Tawsim: `make run` serves the demo, `make test` runs the whole suite.
-# Both set everything up first (virtualenv, packages, translations, database).
+# Tawsim: `make run` serves the demo, `make serve` the production server, `make test`
+# runs the whole suite. Each sets everything up first (virtualenv, packages,
+# translations, database); run and serve install only what production runs
+# (requirements.txt), tests and benchmarks also requirements-dev.txt.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
@@ -7,7 +9,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test test-fast bench browser messages clean-db
+.PHONY: setup setup-dev static run serve stop test test-fast bench browser messages clean-db
 
 setup: $(VENV)/.installed messages
 	$(PY) manage.py migrate --no-input -v 0
@@ -18,19 +20,30 @@ $(VENV)/.installed: requirements.txt
 	$(PY) -m pip install -q -r requirements.txt
 	touch $@
 
+setup-dev: setup $(VENV)/.installed-dev
+
+$(VENV)/.installed-dev: requirements-dev.txt requirements.txt $(VENV)/.installed
+	$(PY) -m pip install -q -r requirements-dev.txt
+	touch $@
+
 # Compile the shipped catalogues with Babel, so GNU gettext is not needed.
 messages: $(VENV)/.installed
 	$(BIN)/pybabel -q compile -d locale -D django
 	$(BIN)/pybabel -q compile -d locale -D djangojs
 
-# The background worker (pre-tagging, exports, agreement) runs beside the web server
-# and stops with it.
+# The production stack (tawsim/serve.py): gunicorn with WhiteNoise, DEBUG off, the job
+# worker beside it (restarted if it exits); Ctrl-C stops it all, and the embedded
+# PostgreSQL it started. `run` loads the demo first.
 run: setup
-	$(PY) manage.py load_demo
-	$(PY) manage.py demo_annotations
-	@trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	$(PY) manage.py run_worker & worker=$$!; \
-	DEBUG=1 $(PY) manage.py runserver --noreload $(HOST):$(PORT)
+	HOST=$(HOST) PORT=$(PORT) $(PY) -m tawsim.serve --demo
+
+serve: setup
+	HOST=$(HOST) PORT=$(PORT) $(PY) -m tawsim.serve
+
+# Stop a `make run`/`make serve` started elsewhere (e.g. in the background), and the
+# embedded PostgreSQL if nothing else uses it.
+stop:
+	$(PY) -m tawsim.serve stop
 
 # Debian's chromium drives the real-browser tests (no browser download).
 BROWSER_PACKAGES := chromium fonts-dejavu-core fonts-noto-color-emoji
@@ -41,11 +54,15 @@ browser:
 		$$SUDO apt-get update -q && $$SUDO apt-get install -y -q --no-install-recommends $$missing; \
 	fi
 
-test: setup browser
+test: setup-dev browser
 	$(BIN)/pytest -q
 
-test-fast: setup
+test-fast: setup-dev
 	$(BIN)/pytest -q -m "not e2e"
 
-bench: setup
+# Pages rendered outside the test suite link static files by their hashed names.
+static: setup
+	$(PY) manage.py collectstatic --no-input -v 0
+
+bench: setup-dev static
 	$(PY) -m tests.bench

@@ -81,7 +81,8 @@ def _opening_tag(element: _Open, last: bool) -> str:
     title = f' title="{_attr(span.title)}"' if span.title else ""
     return (
         f'<mark class="{classes}" {MARK_KINDS.get(span.kind, "data-id")}="{span.id}" data-t="{_attr(span.type_key)}" '
-        f'data-label="{_attr(span.label)}" style="--c:{css_colour(span.colour)};--h:{element.height}"{title}>'
+        f'data-label="{_attr(span.label)}" data-colour="{css_colour(span.colour)}" '
+        f'data-height="{element.height}"{title}>'
     )
 
 
@@ -260,7 +261,7 @@ def render_span_item(text: str, span: SpanView, oob: bool = False) -> SafeString
     snippet = snip(text[span.start:span.end])
     swap = ' hx-swap-oob="true"' if oob else ""
     return mark_safe(
-        f'<li id="{span_list_id(span.id)}" data-id="{span.id}" style="--c:{css_colour(span.colour)}"{swap}>'
+        f'<li id="{span_list_id(span.id)}" data-id="{span.id}" data-colour="{css_colour(span.colour)}"{swap}>'
         f'<button type="button" class="span-item" data-id="{span.id}" title="{span.start}–{span.end}">'
         f'<span class="chip">{escape(span.label, quote=False)}</span> '
         f'<bdi dir="rtl" lang="ar">{escape(snippet, quote=False)}</bdi></button></li>'

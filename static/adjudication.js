@@ -43,6 +43,11 @@ document.addEventListener("keydown", (event) => {
 });
 
 if (document.getElementById("adjudication") && window.htmx) {
+  // A Content-Security-Policy without 'unsafe-inline' refuses the <style> htmx would add
+  // (no page uses its indicator) and style="" written by setAttribute, which htmx does
+  // when it carries an old element's style over to its replacement while settling.
+  htmx.config.includeIndicatorStyles = false;
+  htmx.config.attributesToSettle = ["class", "width", "height"];
   htmx.onLoad(paintColours);
   handleRefusals({ boxId: "adj-messages", onRefused: () => {}, reload: () => window.location.reload() });
   // After each swap the list is new: start again at its first conflict.

@@ -1,14 +1,22 @@
-"""Arabic first: pages speak Arabic until the user picks English (the language cookie
-set by the switch in the header), whatever language the browser asks for. The API
-still honours Accept-Language for its clients."""
+"""Tawsim's own middleware: Arabic first, one log line per request, a clear 503 while
+the database is unavailable, and a 400 for a NUL in the query string."""
 from __future__ import annotations
+
+import logging
+import time
 
 from django.core.exceptions import BadRequest
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 
+request_log = logging.getLogger("tawsim.requests")
+
 
 class ArabicFirstMiddleware:
+    """Pages speak Arabic until the user picks English (the language cookie set by the
+    switch in the header), whatever language the browser asks for. The API still
+    honours Accept-Language for its clients."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -16,6 +24,41 @@ class ArabicFirstMiddleware:
         if not request.path.startswith("/api/"):
             request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
+
+
+class RequestLogMiddleware:
+    """One log line per request: method, path, status and time taken. The app logs them
+    rather than gunicorn's access log, so every server (and `make run`) logs the same
+    way; first in MIDDLEWARE, so static files and error pages are timed too."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        started = time.perf_counter()
+        response = self.get_response(request)
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        request_log.info("%s %s %s %.1fms", request.method, request.path, response.status_code, elapsed_ms)
+        return response
+
+
+class DatabaseUnavailableMiddleware:
+    """While PostgreSQL is down or unreachable, a view's database error becomes a 503 that
+    says so (Arabic and English page, or JSON for the API) instead of a bare 500. Errors
+    raised outside views reach tawsim.errors.server_error, which answers the same way."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from tawsim.errors import database_unavailable, is_database_unavailable
+
+        if is_database_unavailable(exception):
+            return database_unavailable(request, exception)
+        return None
 
 
 class RefuseNulMiddleware:

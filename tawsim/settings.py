@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 
 import pghistory
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -49,6 +50,28 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
+# HTTPS behind a reverse proxy (deploy/nginx.conf): the proxy terminates TLS and always
+# sets X-Forwarded-Proto, so the header can be trusted. Off by default: served straight
+# to clients, a client could send that header itself; and `make run` speaks plain HTTP
+# on loopback, where secure cookies would never come back.
+TAWSIM_HTTPS = env_bool("TAWSIM_HTTPS", False)
+if TAWSIM_HTTPS:
+    if not os.environ.get("ALLOWED_HOSTS"):
+        raise ImproperlyConfigured("ALLOWED_HOSTS must name the site's host name(s) when TAWSIM_HTTPS=1")
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+# HSTS is opt-in: once a browser has seen it, the site cannot go back to plain HTTP.
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -66,12 +89,18 @@ INSTALLED_APPS = [
     "pghistory",
     "django_tasks",
     "django_tasks_db",
+    "csp",
+    "tawsim",
     "corpus",
     "annotate",
 ]
 
 MIDDLEWARE = [
+    "tawsim.middleware.RequestLogMiddleware",  # first, so it times (and logs) everything
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "tawsim.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tawsim.middleware.ArabicFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -105,6 +134,15 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": database_config(BASE_DIR)}
+# Persistent connections only where each connection belongs to one long-lived thread.
+# gunicorn's sync workers serve one request at a time per process, so a process keeps one
+# connection (deploy/gunicorn.conf.py sets CONN_MAX_AGE for them). A threaded server
+# (runserver) starts a thread per request; each thread would keep its own connection
+# until PostgreSQL's slots run out, so everywhere else connections close after a request.
+# Health checks: a connection the server dropped (restart, idle timeout) is replaced at
+# the start of the next request instead of failing it.
+DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 0)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -124,8 +162,42 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
-MEDIA_ROOT = BASE_DIR / "var" / "media"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "var" / "staticfiles")
+# Export jobs write their files here and the web server sends them: with workers and web
+# servers on several hosts, a folder they all share (README, "Several hosts").
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "var" / "media")
+# WhiteNoise serves static files from the app's own processes: `collectstatic` (run by
+# `make serve`) writes them compressed under content-hashed names, which WhiteNoise
+# sends with a far-future, immutable cache header. With DEBUG (runserver), files are
+# read from the source folders as they change.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# Content-Security-Policy: scripts, styles, fonts and images from this site only; no
+# inline script or style, no eval. A template that still needs an inline block marks it
+# with nonce="{{ request.csp_nonce }}", which adds that request's nonce to the policy.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'", NONCE],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -137,6 +209,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 100,
+    # Refusals in one shape: 400 {"detail", "field"}, 409 {"detail", "version"}.
+    "EXCEPTION_HANDLER": "annotate.api.errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Tawsim API",
@@ -190,9 +264,19 @@ os.environ.setdefault("CAMELTOOLS_DATA", str(BASE_DIR / "var" / "camel_tools"))
 # so the server's operator decides where models may come from.
 TAWSIM_MODEL_DIRS = env_list("TAWSIM_MODEL_DIRS", [os.environ["CAMELTOOLS_DATA"], str(BASE_DIR / "var" / "models")])
 
+# Pages shown when something goes wrong (Arabic and English, no technical details).
+CSRF_FAILURE_VIEW = "tawsim.errors.csrf_failure"
+# The worker counts as alive when its newest heartbeat is at most this old (GET /healthz).
+TAWSIM_WORKER_HEARTBEAT_MAX_AGE = env_int("TAWSIM_WORKER_HEARTBEAT_MAX_AGE", 60)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # One line per request (tawsim.middleware.RequestLogMiddleware); TAWSIM_REQUEST_LOG=0 hides them.
+    "loggers": {
+        "tawsim.requests": {"level": "INFO" if env_bool("TAWSIM_REQUEST_LOG", True) else "WARNING"},
+    },
 }

@@ -20,12 +20,18 @@ hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatabl
 @pytest.fixture(autouse=True, scope="session")
 def _test_settings(django_test_environment):
     """A fast password hasher, and jobs run inline: the queue is a thin shell around
-    plain functions. override_settings (not assignment) so django-tasks notices."""
+    plain functions. override_settings (not assignment) so django-tasks notices. Pages
+    link static files by their plain names: the hashed names need `collectstatic`, which
+    tests/test_production.py runs for the server it starts."""
+    from django.conf import settings
     from django.test.utils import override_settings
 
+    plain = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    storages = {**settings.STORAGES, "staticfiles": plain}
     with override_settings(
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
         TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
+        STORAGES=storages,
     ):
         yield
 
@@ -80,8 +86,8 @@ def outsider(db):
 
 @pytest.fixture
 def document(project) -> Document:
-    from corpus.importing import add_documents
     from corpus.formats.base import DocumentRecord
+    from corpus.importing import add_documents
 
     text = "التقى وزير الخارجية سمير داود نظيره في القاهرة يوم ١٢ آذار 2021، وبحث الطرفان التعاون."
     add_documents(project, [DocumentRecord(external_id="doc-1", title="لقاء", text=text)])

@@ -14,11 +14,11 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
-from annotate import dataset, jobs
+from annotate import dataset, jobs, services
 from annotate.api.permissions import IsAdmin, IsProjectMember
 from annotate.api.views import ProjectScoped
 from annotate.models import Job, SetStatus
-from annotate.views.dataset import EXPORT_KIND, job_file, streamed
+from annotate.queries import EXPORT_KIND, job_file, streamed
 from corpus import importing
 from corpus.formats import ANNOTATED_FORMATS, FORMATS, WRITERS
 
@@ -180,11 +180,8 @@ class AnnotatedImport(AdminScoped, GenericAPIView):
         serializer = AnnotatedImportSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        try:
-            target = dataset.parse_target(self.project, data["into"])
-            type_map = dataset.parse_map(data["map"])
-        except ValueError as error:
-            return Response({"detail": str(error)}, status=status.HTTP_400_BAD_REQUEST)
+        target = _parsed(dataset.parse_target, "into", self.project, data["into"])
+        type_map = _parsed(dataset.parse_map, "map", data["map"])
         report = importing.import_uploads(
             self.project, data["files"], fmt=data["format"] or None,
             sinks=dataset.sinks(self.project, target, user=request.user, type_map=type_map,
@@ -196,3 +193,11 @@ class AnnotatedImport(AdminScoped, GenericAPIView):
                        "warnings": f.warnings, "annotations": f.annotations} for f in report.files],
         }
         return Response(body, status=status.HTTP_200_OK if report.ok else status.HTTP_400_BAD_REQUEST)
+
+
+def _parsed(parse, field: str, *args):
+    """`parse(*args)`, its ValueError a 400 naming the field."""
+    try:
+        return parse(*args)
+    except ValueError as error:
+        raise services.Invalid(str(error), field) from None

@@ -20,13 +20,19 @@ from rest_framework.response import Response
 
 from annotate.access import get_span_for
 from annotate.api.common import CONFLICT, INVALID, parsed, version_from
-from annotate.api.permissions import CanWriteSet, IsAdmin, IsProjectMember, IsReadRequest, IsReviewer
+from annotate.api.permissions import (
+    CanWriteSet,
+    HiddenWhenNotAllowed,
+    IsAdmin,
+    IsProjectMember,
+    IsReadRequest,
+    IsReviewer,
+)
 from annotate.api.serializers import VERSION_HELP, VersionSerializer
-from annotate.api.views import EventScoped, ProjectScoped, ServiceErrors
+from annotate.api.views import EventScoped, ProjectScoped
 from annotate.models import AnnotationSet, EventCluster, KBEntity, Span
+from annotate.queries import event_mentions, visible_to, with_snippets
 from annotate.services import clusters, kb
-from annotate.views.clusters import event_mentions
-from annotate.views.kb import visible_to, with_snippets
 
 EDITORS = IsReadRequest | IsReviewer | IsAdmin  # everyone reads; reviewers and admins change
 
@@ -194,7 +200,7 @@ def _with_counts(user, project, entities):
                      "variation (hamza, alef, ة/ه, ى/ي, diacritics, close transliterations); best first."),
     OpenApiParameter("type", str, description="Only entities of this entity type key."),
 ])
-class KBEntityList(ProjectScoped, ServiceErrors, generics.ListCreateAPIView):
+class KBEntityList(ProjectScoped, generics.ListCreateAPIView):
     """The project's knowledge base (GET, every member), or a new entity (POST, reviewers and admins)."""
 
     serializer_class = KBEntitySerializer
@@ -228,7 +234,7 @@ class KBEntityList(ProjectScoped, ServiceErrors, generics.ListCreateAPIView):
         return Response(KBEntitySerializer(entity).data, status=status.HTTP_201_CREATED)
 
 
-class KBEntityScoped(ProjectScoped, ServiceErrors):
+class KBEntityScoped(ProjectScoped):
     @cached_property
     def entity(self) -> KBEntity:
         entity = _with_counts(self.request.user, self.project, KBEntity.objects.filter(project=self.project)) \
@@ -292,7 +298,7 @@ class KBEntityMerge(KBEntityScoped, generics.GenericAPIView):
 
 # --- span links ------------------------------------------------------------------------
 
-class SpanScoped(ServiceErrors):
+class SpanScoped(HiddenWhenNotAllowed):
     """`span` from the URL (404 unless the user may read its set); writes need CanWriteSet."""
 
     permission_classes = [IsAuthenticated, CanWriteSet]
@@ -372,7 +378,7 @@ def _cluster_counts(user, project, clusters_qs):
 
 
 @extend_schema(parameters=[OpenApiParameter("q", str, description="Clusters whose name or description contains this (normalised).")])
-class ClusterList(ProjectScoped, ServiceErrors, generics.ListCreateAPIView):
+class ClusterList(ProjectScoped, generics.ListCreateAPIView):
     """The project's event clusters (GET), or a new one (POST, any member)."""
 
     serializer_class = EventClusterSerializer
@@ -394,7 +400,7 @@ class ClusterList(ProjectScoped, ServiceErrors, generics.ListCreateAPIView):
         return Response(EventClusterSerializer(cluster).data, status=status.HTTP_201_CREATED)
 
 
-class ClusterScoped(ProjectScoped, ServiceErrors):
+class ClusterScoped(ProjectScoped):
     @cached_property
     def cluster(self) -> EventCluster:
         cluster = _cluster_counts(self.request.user, self.project, EventCluster.objects.filter(project=self.project)) \

@@ -10,7 +10,6 @@ from rest_framework import generics, serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from annotate import services
 from annotate.access import REVIEW_ROLES, get_openable_document_for, get_project_for
 from annotate.api.common import INVALID, parsed
 from annotate.api.serializers import ConflictSerializer, VersionSerializer
@@ -125,18 +124,7 @@ class GoldStateSerializer(serializers.Serializer):
 
 # --- views --------------------------------------------------------------------------
 
-class Refusals:
-    """Service refusals as HTTP: Invalid → 400 naming the field, StaleVersion → 409."""
-
-    def handle_exception(self, exc):
-        if isinstance(exc, services.StaleVersion):
-            return Response({"detail": exc.message, "version": None}, status=status.HTTP_409_CONFLICT)
-        if isinstance(exc, services.Invalid):
-            return Response({"detail": exc.message, "field": exc.field or None}, status=status.HTTP_400_BAD_REQUEST)
-        return super().handle_exception(exc)
-
-
-class ProjectView(Refusals, generics.GenericAPIView):
+class ProjectView(generics.GenericAPIView):
     roles: tuple[str, ...] | None = None  # None: any member
     permission_classes = [IsAuthenticated]
     pagination_class = None

@@ -1,7 +1,7 @@
 """The REST API. Views parse the request, find the object through annotate.access
 (404 for strangers), check the role, call annotate.services or corpus.importing, and
 serialise the result. Refusals from the service layer become 400 (naming the field)
-or 409 (with the set's current version)."""
+or 409 (with the set's current version) in annotate.api.errors."""
 from __future__ import annotations
 
 from django.db import transaction
@@ -43,20 +43,6 @@ from annotate.api.permissions import (
 from annotate.models import AnnotationSet, Argument, Event, Relation, SetKind, Span
 from corpus import importing
 from corpus.models import Membership, Project
-
-
-class ServiceErrors(HiddenWhenNotAllowed):
-    """Maps the service layer's refusals to HTTP. Views using it provide `annotation_set`."""
-
-    def handle_exception(self, exc):
-        if isinstance(exc, services.StaleVersion):
-            current = AnnotationSet.objects.filter(pk=self.annotation_set.pk).values_list("version", flat=True).first()
-            return Response({"detail": exc.message, "version": current}, status=status.HTTP_409_CONFLICT)
-        if isinstance(exc, services.Invalid):
-            return Response({"detail": exc.message, "field": exc.field or None}, status=status.HTTP_400_BAD_REQUEST)
-        return super().handle_exception(exc)
-
-
 
 # --- projects -------------------------------------------------------------------------
 
@@ -195,7 +181,7 @@ class DocumentSets(ProjectScoped, generics.GenericAPIView):
         return Response(s.AnnotationSetDetailSerializer(_with_spans(annotation_set)).data)
 
 
-class SetScoped(ServiceErrors):
+class SetScoped(HiddenWhenNotAllowed):
     """`annotation_set` from the URL: 404 unless the user may read it."""
 
     @cached_property
@@ -273,7 +259,7 @@ class SetReopen(SetScoped, generics.GenericAPIView):
 
 # --- spans ----------------------------------------------------------------------------
 
-class SpanDetail(ServiceErrors, generics.GenericAPIView):
+class SpanDetail(HiddenWhenNotAllowed, generics.GenericAPIView):
     """One span: read it, change its type, or delete it."""
 
     serializer_class = s.SpanWithVersionSerializer
@@ -363,7 +349,7 @@ class SetEvents(SetScoped, generics.ListCreateAPIView):
         return Response(_event_out(event), status=status.HTTP_201_CREATED)
 
 
-class EventScoped(ServiceErrors):
+class EventScoped(HiddenWhenNotAllowed):
     @cached_property
     def event(self) -> Event:
         return get_event_for(self.request.user, self.kwargs["pk"])
@@ -459,7 +445,7 @@ class EventArguments(EventScoped, generics.GenericAPIView):
         return Response(s.ArgumentWithVersionSerializer(argument).data, status=status.HTTP_201_CREATED)
 
 
-class ArgumentDetail(ServiceErrors, generics.GenericAPIView):
+class ArgumentDetail(HiddenWhenNotAllowed, generics.GenericAPIView):
     serializer_class = s.ArgumentWithVersionSerializer
     permission_classes = [IsAuthenticated, IsReadRequest | CanWriteSet]
 
@@ -519,7 +505,7 @@ class SetRelations(SetScoped, generics.ListCreateAPIView):
         return Response(s.RelationWithVersionSerializer(relation).data, status=status.HTTP_201_CREATED)
 
 
-class RelationDetail(ServiceErrors, generics.GenericAPIView):
+class RelationDetail(HiddenWhenNotAllowed, generics.GenericAPIView):
     serializer_class = s.RelationWithVersionSerializer
     permission_classes = [IsAuthenticated, IsReadRequest | CanWriteSet]
 

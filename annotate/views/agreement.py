@@ -8,7 +8,6 @@ import csv
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -16,6 +15,7 @@ from annotate.access import REVIEW_ROLES, get_openable_document_for, get_project
 from annotate.agreement import jobs as agreement_jobs
 from annotate.agreement import tables
 from annotate.agreement.charts import Bar, bar_chart
+from annotate.views.http import vary_on_htmx
 from corpus.formats._spreadsheet import safe_row
 from corpus.models import Project
 
@@ -87,9 +87,7 @@ def project_agreement(request: HttpRequest, slug: str) -> HttpResponse:
     if result.report is not None:
         context.update(figures(project, result.report))
     template = PROJECT_TEMPLATE + "#report" if request.htmx else PROJECT_TEMPLATE
-    response = render(request, template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return vary_on_htmx(render(request, template, context))
 
 
 @login_required

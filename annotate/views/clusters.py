@@ -7,14 +7,10 @@ shown only from sets the user may read (annotators: their own).
 """
 from __future__ import annotations
 
-import json
-from collections import defaultdict
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, F
-from django.db.models.functions import Greatest, Substr
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,9 +19,10 @@ from django.views.decorators.http import require_http_methods
 
 from annotate import services
 from annotate.access import REVIEW_ROLES, can_write_set, get_event_for, get_project_for, role_in
-from annotate.models import Argument, Event, EventCluster
+from annotate.models import Event, EventCluster
+from annotate.queries import event_mentions, visible_to
 from annotate.services import clusters
-from annotate.views.kb import SNIPPET, BadInput, int_field, visible_to, with_vary
+from annotate.views.http import VERSION, BadInput, announce, int_field, refused, vary_on_htmx
 from corpus.models import Project
 
 PER_PAGE = 50
@@ -66,44 +63,10 @@ def cluster_list(request: HttpRequest, slug: str) -> HttpResponse:
         "rows": [{"cluster": c, "mentions": counts.get(c.pk, 0)} for c in page],
     }
     template = "annotate/clusters/list.html#results" if request.htmx else "annotate/clusters/list.html"
-    return with_vary(render(request, template, context))
+    return vary_on_htmx(render(request, template, context))
 
 
 # --- a cluster -----------------------------------------------------------------------
-
-def event_mentions(user, project: Project, **filters) -> list[dict]:
-    """The events (matching `filters`) the user may see, each with its trigger in context
-    and its arguments: two queries however many there are."""
-    text = "set__document__text"
-    start, end = F("trigger_start"), F("trigger_end")
-    rows = list(
-        Event.objects.filter(visible_to(user, project), **filters)
-        .annotate(
-            before=Substr(text, Greatest(start - SNIPPET + 1, 1), start - Greatest(start - SNIPPET, 0)),
-            mention=Substr(text, start + 1, end - start),
-            after=Substr(text, end + 1, SNIPPET),
-        )
-        .values(
-            "pk", "trigger_start", "before", "mention", "after", "attributes", "event_type__key", "set_id",
-            "set__kind", "set__owner__username", "set__document_id", "set__document__title",
-            "set__document__external_id",
-        )
-        .order_by("set__document__order", "set__owner__username", "trigger_start", "pk")
-    )
-    arguments = defaultdict(list)
-    span_text = "span__set__document__text"
-    for argument in (
-        Argument.objects.filter(event__in=[row["pk"] for row in rows])
-        .annotate(text=Substr(span_text, F("span__start") + 1, F("span__end") - F("span__start")))
-        .values("event_id", "role__key", "span__entity_type__key", "span__kb_entity_id", "text")
-        .order_by("event_id", "role__order", "span__start")
-    ):
-        arguments[argument["event_id"]].append(argument)
-    for row in rows:
-        row["arguments"] = arguments[row["pk"]]
-        row["attribute_items"] = sorted(row["attributes"].items())
-    return rows
-
 
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -155,23 +118,22 @@ PANEL = "annotate/clusters/_event_panel.html"
 def cluster_event_panel(request: HttpRequest, event_id: int) -> HttpResponse:
     """GET: the event's cluster and clusters to join (with `?q=`, only those when htmx
     asks). POST `action` = join (with `cluster`), leave, create (with `name`); each with
-    the set `version`. Answers the refreshed panel and an `HX-Trigger: tawsim:version`."""
+    the set `version`. Answers the refreshed panel and the `tawsim:version` event (annotate.views.http)."""
     event = get_event_for(request.user, event_id, write=request.method == "POST")
     if request.method == "GET":
         context = _panel_context(request, event, request.GET.get("q", ""))
         template = PANEL + "#candidates" if request.htmx and "q" in request.GET else PANEL
-        return with_vary(render(request, template, context))
+        return vary_on_htmx(render(request, template, context))
     try:
         message = _panel_action(request, event)
     except services.ServiceError as error:
-        status = 409 if isinstance(error, services.StaleVersion) else 400 if isinstance(error, BadInput) else 422
-        context = _panel_context(request, get_event_for(request.user, event.pk), "", message=error.message,
-                                 message_level="error", conflict=isinstance(error, services.StaleVersion))
-        return with_vary(render(request, PANEL, context, status=status))
+        event = get_event_for(request.user, event.pk)
+        conflict = isinstance(error, services.StaleVersion)
+        context = _panel_context(request, event, "", message=error.message, message_level="error", conflict=conflict)
+        return refused(render(request, PANEL, context), error, version=event.set.version if conflict else None)
     event = get_event_for(request.user, event.pk)
     response = render(request, PANEL, _panel_context(request, event, "", message=message, message_level="success"))
-    response["HX-Trigger"] = json.dumps({"tawsim:version": {"version": event.set.version}})
-    return with_vary(response)
+    return vary_on_htmx(announce(response, VERSION, {"version": event.set.version}))
 
 
 def _trigger_text(event: Event) -> str:

@@ -4,23 +4,21 @@ download link. Downloads are found by the project in the URL and the job id toge
 and only for the project's admins: a job id alone never serves a file."""
 from __future__ import annotations
 
-from pathlib import Path
-
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
-from django.views.decorators.vary import vary_on_headers
 
 from annotate import dataset, jobs
 from annotate.access import get_project_for
-from annotate.models import Job, SetStatus
+from annotate.models import SetStatus
+from annotate.queries import EXPORT_KIND, job_file, latest_export_jobs, streamed
+from annotate.views.http import vary_on_htmx
 from corpus.formats import WRITERS
 from corpus.models import Project, Role
 
-EXPORT_KIND = jobs.EXPORT
 FORMAT_LABELS = {
     "tawsim": _("Tawsim JSONL (lossless)"),
     "conll": _("CoNLL BIO (outermost entities)"),
@@ -76,20 +74,8 @@ def _admin_project(request: HttpRequest, slug: str) -> Project:
     return get_project_for(request.user, slug, roles=(Role.ADMIN,))
 
 
-def _jobs(project: Project):
-    return Job.objects.filter(project=project, kind=EXPORT_KIND).order_by("-created_at")[:20]
-
-
-def streamed(project: Project, options: dataset.ExportOptions) -> StreamingHttpResponse:
-    """The export as a download, written while it is sent (constant memory)."""
-    response = StreamingHttpResponse(dataset.export(project, options), content_type=dataset.media_type(options))
-    response["Content-Disposition"] = f'attachment; filename="{dataset.file_name(project, options)}"'
-    return response
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
-@vary_on_headers("HX-Request")
 def export_page(request: HttpRequest, slug: str) -> HttpResponse:
     project = _admin_project(request, slug)
     form = ExportForm(request.POST) if request.method == "POST" else ExportForm()
@@ -97,10 +83,12 @@ def export_page(request: HttpRequest, slug: str) -> HttpResponse:
         if request.POST.get("action") == "job":
             jobs.start(project, EXPORT_KIND, user=request.user, params=form.options().to_params())
             if request.htmx:
-                return render(request, "annotate/dataset/export.html#jobs", {"project": project, "jobs": _jobs(project)})
-            return redirect("dataset_export", slug=project.slug)
+                context = {"project": project, "jobs": latest_export_jobs(project)}
+                return vary_on_htmx(render(request, "annotate/dataset/export.html#jobs", context))
+            return vary_on_htmx(redirect("dataset_export", slug=project.slug))
         return streamed(project, form.options())
-    return render(request, "annotate/dataset/export.html", {"project": project, "form": form, "jobs": _jobs(project)})
+    context = {"project": project, "form": form, "jobs": latest_export_jobs(project)}
+    return vary_on_htmx(render(request, "annotate/dataset/export.html", context))
 
 
 @login_required
@@ -108,18 +96,8 @@ def export_page(request: HttpRequest, slug: str) -> HttpResponse:
 def export_jobs(request: HttpRequest, slug: str) -> HttpResponse:
     """The jobs list alone, polled while a job runs."""
     project = _admin_project(request, slug)
-    return render(request, "annotate/dataset/export.html#jobs", {"project": project, "jobs": _jobs(project)})
-
-
-def job_file(project: Project, job_id: int) -> tuple[Job, Path]:
-    """A finished export job of this project and its file, or 404."""
-    job = Job.objects.filter(pk=job_id, project=project, kind=EXPORT_KIND, status=Job.Status.DONE).first()
-    name = (job.result or {}).get("file", "") if job else ""
-    folder = dataset.export_folder(project)
-    path = folder / name
-    if not name or Path(name).name != name or not path.is_file():
-        raise Http404("no such export")
-    return job, path
+    context = {"project": project, "jobs": latest_export_jobs(project)}
+    return render(request, "annotate/dataset/export.html#jobs", context)
 
 
 @login_required

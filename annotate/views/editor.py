@@ -21,18 +21,17 @@ import json
 from dataclasses import dataclass
 from typing import Callable, NamedTuple
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.postgres.aggregates import ArrayAgg
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.db import connection
 from django.db.models import OuterRef, Q, Subquery
-from django.utils.cache import patch_vary_headers
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_htmx.http import reswap, retarget
 
 from annotate import services
 from annotate.access import get_openable_document_for, get_project_for, get_set_for, get_span_for
@@ -52,16 +51,20 @@ from annotate.rendering import (
     render_span_item,
     render_span_list,
 )
+from annotate.views.http import (
+    BadInput,
+    back_with_message,
+    int_field,
+    int_param,
+    refused,
+    vary_on_htmx,
+)
 from annotate.views.pages import STATUS_LABELS, progress_for
 from annotate.views.pretag import TAGGER_LABELS
 from corpus.models import Document, Project, RoleType
 from corpus.schema import ProjectSchema
 
 TEMPLATE = "annotate/editor.html"
-
-
-class BadInput(services.Invalid):
-    """A malformed request (missing or non-numeric field): HTTP 400, not 422."""
 
 
 def _type_label(entity_type) -> str:
@@ -292,11 +295,6 @@ def _editor_url(document: Document) -> str:
     return reverse("editor", args=[document.project.slug, document.pk])
 
 
-def _with_vary(response: HttpResponse) -> HttpResponse:
-    patch_vary_headers(response, ["HX-Request"])
-    return response
-
-
 @login_required
 def editor(request: HttpRequest, slug: str, document_id: int) -> HttpResponse:
     project = get_project_for(request.user, slug)
@@ -306,24 +304,12 @@ def editor(request: HttpRequest, slug: str, document_id: int) -> HttpResponse:
     document.project = project
     # An htmx GET (the "reload" link after a conflict) refreshes the parts in place.
     # ?event=N opens that event's panel (editor.js asks for it when an event is clicked).
-    raw_event = request.GET.get("event", "")
-    selected_event = int(raw_event) if raw_event.isdecimal() and raw_event.isascii() else None
+    selected_event = int_param(request, "event")
     if request.htmx:
         context = editor_context(request, annotation_set, selected_event=selected_event)
-        return _with_vary(render(request, TEMPLATE + "#update", context))
+        return vary_on_htmx(render(request, TEMPLATE + "#update", context))
     context = editor_context(request, annotation_set, full_page=True, selected_event=selected_event)
-    return _with_vary(render(request, TEMPLATE, context))
-
-
-def _int_field(request: HttpRequest, name: str) -> int:
-    raw = request.POST.get(name, "").strip()
-    try:
-        return int(raw)
-    except ValueError:
-        raise BadInput(
-            _("The field «%(field)s» must be a whole number, not «%(value)s».") % {"field": name, "value": raw[:20]},
-            name,
-        ) from None
+    return vary_on_htmx(render(request, TEMPLATE, context))
 
 
 def _type_field(request: HttpRequest, kind: str | None = None) -> str:
@@ -358,41 +344,31 @@ def _full_update(
         request, annotation_set, message=message, message_level="success", selected=selected,
         selected_event=selected_event,
     )
-    return _with_vary(render(request, TEMPLATE + "#update", context))
+    return vary_on_htmx(render(request, TEMPLATE + "#update", context))
 
 
 def _back_to_editor(request: HttpRequest, annotation_set: AnnotationSet, message: str) -> HttpResponse:
-    """A plain form post's answer: the message for the next page, and a redirect to it."""
-    messages.success(request, message)
-    return _with_vary(redirect(_editor_url(annotation_set.document)))
+    return back_with_message(request, _editor_url(annotation_set.document), message)
 
 
 def _selected_event(request: HttpRequest) -> int | None:
     """The event the page had selected (sent with every change), kept selected after it."""
-    raw = request.POST.get("event", "")
-    return int(raw) if raw.isdecimal() and raw.isascii() else None
+    try:
+        return int_field(request, "event", required=False)
+    except BadInput:
+        return None
 
 
 def _refusal(request: HttpRequest, annotation_set: AnnotationSet, error: services.ServiceError) -> HttpResponse:
-    """409 for a stale version, 400 for a malformed request, 422 for any other refusal."""
-    if isinstance(error, services.StaleVersion):
-        return _refused(request, annotation_set, error, 409, conflict=True)
-    return _refused(request, annotation_set, error, 400 if isinstance(error, BadInput) else 422)
-
-
-def _refused(
-    request: HttpRequest, annotation_set: AnnotationSet, error: services.ServiceError, status: int, conflict: bool = False
-) -> HttpResponse:
+    """The refusal (annotate.views.http): the message area alone, whatever the request
+    targeted; a plain form post is sent back to the editor with the message."""
     url = _editor_url(annotation_set.document)
     if not request.htmx:
-        messages.error(request, error.message)
-        return _with_vary(redirect(url))
+        return back_with_message(request, url, error.message, error=True)
+    conflict = isinstance(error, services.StaleVersion)
     context = {"message": error.message, "message_level": "error", "conflict": conflict, "editor_url": url}
-    response = render(request, TEMPLATE + "#message", context, status=status)
-    # Whatever the request targeted, only the message area changes.
-    response["HX-Retarget"] = "#editor-messages"
-    response["HX-Reswap"] = "outerHTML"
-    return _with_vary(response)
+    response = render(request, TEMPLATE + "#message", context)
+    return refused(response, error, version=annotation_set.version if conflict else None, target="#editor-messages")
 
 
 def _text_of(annotation_set: AnnotationSet, start: int, end: int) -> str:
@@ -442,9 +418,7 @@ def _respond_to_span_write(
     context.update(message=message, message_level="success", editor_url=_editor_url(annotation_set.document))
     response = render(request, TEMPLATE + "#spanwrite", context)
     # The main swap is a marker element editor.js reacts to; the rest goes out of band.
-    response["HX-Retarget"] = "#editor-change"
-    response["HX-Reswap"] = "outerHTML"
-    return _with_vary(response)
+    return vary_on_htmx(reswap(retarget(response, "#editor-change"), "outerHTML"))
 
 
 def span_write_context(annotation_set: AnnotationSet, write: SpanWrite) -> dict | None:
@@ -572,8 +546,8 @@ def span_create(request: HttpRequest, set_id: int) -> HttpResponse:
     def change():
         span = services.create_span(
             annotation_set, request.user, entity_type=_type_field(request),
-            start=_int_field(request, "start"), end=_int_field(request, "end"),
-            version=_int_field(request, "version"),
+            start=int_field(request, "start"), end=int_field(request, "end"),
+            version=int_field(request, "version"),
         )
         text = _text_of(annotation_set, span.start, span.end)
         message = _("Marked «%(text)s» as %(type)s.") % {"text": text, "type": _type_label(span.entity_type)}
@@ -590,7 +564,7 @@ def span_change_type(request: HttpRequest, span_id: int) -> HttpResponse:
     def change():
         before = span.entity_type_id
         services.change_span_type(
-            span, request.user, entity_type=_type_field(request), version=_int_field(request, "version")
+            span, request.user, entity_type=_type_field(request), version=int_field(request, "version")
         )
         text = _text_of(span.set, span.start, span.end)
         message = _("«%(text)s» is now %(type)s.") % {"text": text, "type": _type_label(span.entity_type)}
@@ -606,7 +580,7 @@ def span_delete(request: HttpRequest, span_id: int) -> HttpResponse:
 
     def change():
         text = _text_of(span.set, span.start, span.end)
-        version = _int_field(request, "version")
+        version = int_field(request, "version")
         # Asked before the delete: the arguments and links go with the span.
         linked = _fills_a_role_or_link(span)
         services.delete_span(span, request.user, version=version)
@@ -629,7 +603,7 @@ def set_submit(request: HttpRequest, set_id: int) -> HttpResponse:
     annotation_set = get_set_for(request.user, set_id, write=True)
 
     def change():
-        services.submit_set(annotation_set, request.user, version=_int_field(request, "version"))
+        services.submit_set(annotation_set, request.user, version=int_field(request, "version"))
         return _("Submitted. This document is now read-only; reopen it to make changes."), None
 
     return _respond(request, annotation_set, change)
@@ -641,7 +615,7 @@ def set_reopen(request: HttpRequest, set_id: int) -> HttpResponse:
     annotation_set = get_set_for(request.user, set_id, write=True)
 
     def change():
-        services.reopen_set(annotation_set, request.user, version=_int_field(request, "version"))
+        services.reopen_set(annotation_set, request.user, version=int_field(request, "version"))
         return _("Reopened: you can change this document again."), None
 
     return _respond(request, annotation_set, change)

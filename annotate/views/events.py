@@ -14,20 +14,18 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from annotate import services
-from annotate.access import get_argument_for, get_event_for, get_relation_for, get_set_for, get_span_for
+from annotate.access import (
+    get_argument_for,
+    get_event_for,
+    get_relation_for,
+    get_set_for,
+    get_span_for,
+)
 from annotate.models import Event, Relation, Span
 from annotate.services import history
-from annotate.views.editor import (
-    BadInput,
-    _editor_url,
-    _int_field,
-    _label,
-    _respond,
-    _type_field,
-    _with_vary,
-)
+from annotate.views.editor import _editor_url, _label, _respond, _type_field
+from annotate.views.http import BadInput, int_field, vary_on_htmx
 from corpus.schema import ProjectSchema
-
 
 # --- endpoints ---------------------------------------------------------------------------
 
@@ -43,8 +41,8 @@ def event_create(request: HttpRequest, set_id: int) -> HttpResponse:
     def change():
         event = services.create_event(
             annotation_set, request.user, event_type=_type_field(request, _("an event type")),
-            trigger_start=_int_field(request, "start"), trigger_end=_int_field(request, "end"),
-            version=_int_field(request, "version"),
+            trigger_start=int_field(request, "start"), trigger_end=int_field(request, "end"),
+            version=int_field(request, "version"),
         )
         message = _("New %(type)s event «%(text)s»: fill its roles.") % _event_message(event, annotation_set.document.text)
         return message, None, event.pk
@@ -59,7 +57,7 @@ def event_change_type(request: HttpRequest, event_id: int) -> HttpResponse:
 
     def change():
         services.change_event_type(
-            event, request.user, event_type=_type_field(request, _("an event type")), version=_int_field(request, "version")
+            event, request.user, event_type=_type_field(request, _("an event type")), version=int_field(request, "version")
         )
         return _("The event is now %(type)s.") % {"type": _label(event.event_type)}, None, event.pk
 
@@ -73,7 +71,7 @@ def event_delete(request: HttpRequest, event_id: int) -> HttpResponse:
 
     def change():
         words = _event_message(event, event.set.document.text)
-        services.delete_event(event, request.user, version=_int_field(request, "version"))
+        services.delete_event(event, request.user, version=int_field(request, "version"))
         return _("Deleted the %(type)s event «%(text)s»; its entity marks stay.") % words, None, None
 
     return _respond(request, event.set, change)
@@ -107,7 +105,7 @@ def event_attribute(request: HttpRequest, event_id: int) -> HttpResponse:
         if not key:
             raise BadInput(_("The field «key» is missing: name the attribute."), "key")
         value = _attribute_value(request, event, key)
-        services.set_event_attribute(event, request.user, key=key, value=value, version=_int_field(request, "version"))
+        services.set_event_attribute(event, request.user, key=key, value=value, version=int_field(request, "version"))
         return _("%(attribute)s: %(value)s.") % _attribute_words(event, key, value), None, event.pk
 
     return _respond(request, event.set, change)
@@ -125,16 +123,16 @@ def argument_add(request: HttpRequest, event_id: int) -> HttpResponse:
         role = request.POST.get("role", "").strip()
         if not role:
             raise BadInput(_("The field «role» is missing: choose a role slot first."), "role")
-        version = _int_field(request, "version")
+        version = int_field(request, "version")
         if request.POST.get("span"):
-            span = Span.objects.select_related("entity_type").filter(pk=_int_field(request, "span"), set=annotation_set).first()
+            span = Span.objects.select_related("entity_type").filter(pk=int_field(request, "span"), set=annotation_set).first()
             if span is None:
                 raise services.Invalid(_("That mark is not in this annotation set."), "span")
             argument = services.add_argument(event, request.user, role=role, span=span, version=version)
         else:
             argument = services.add_argument_from_selection(
-                event, request.user, role=role, entity_type=_type_field(request), start=_int_field(request, "start"),
-                end=_int_field(request, "end"), version=version,
+                event, request.user, role=role, entity_type=_type_field(request), start=int_field(request, "start"),
+                end=int_field(request, "end"), version=version,
             )
         text = annotation_set.document.text[argument.span.start:argument.span.end]
         return _("«%(text)s» is the %(role)s.") % {"text": text, "role": _label(argument.role)}, None, event.pk
@@ -150,7 +148,7 @@ def argument_remove(request: HttpRequest, argument_id: int) -> HttpResponse:
 
     def change():
         text = annotation_set.document.text[argument.span.start:argument.span.end]
-        services.remove_argument(argument, request.user, version=_int_field(request, "version"))
+        services.remove_argument(argument, request.user, version=int_field(request, "version"))
         return _("«%(text)s» no longer fills %(role)s.") % {"text": text, "role": _label(argument.role)}, None, argument.event_id
 
     return _respond(request, annotation_set, change)
@@ -162,14 +160,14 @@ def relation_create(request: HttpRequest, set_id: int) -> HttpResponse:
     annotation_set = get_set_for(request.user, set_id, write=True)
 
     def change():
-        ids = {name: _int_field(request, name) for name in ("source", "target")}
+        ids = {name: int_field(request, name) for name in ("source", "target")}
         found = {s.pk: s for s in Span.objects.select_related("entity_type").filter(pk__in=ids.values(), set=annotation_set)}
         for name, pk in ids.items():
             if pk not in found:
                 raise services.Invalid(_("That mark is not in this annotation set."), name)
         relation = services.create_relation(
             annotation_set, request.user, relation_type=_type_field(request, _("a relation type")),
-            source=found[ids["source"]], target=found[ids["target"]], version=_int_field(request, "version"),
+            source=found[ids["source"]], target=found[ids["target"]], version=int_field(request, "version"),
         )
         return _("Linked by %(type)s.") % {"type": _label(relation.relation_type)}, ids["source"]
 
@@ -183,7 +181,7 @@ def relation_delete(request: HttpRequest, relation_id: int) -> HttpResponse:
 
     def change():
         source = relation.source_id
-        services.delete_relation(relation, request.user, version=_int_field(request, "version"))
+        services.delete_relation(relation, request.user, version=int_field(request, "version"))
         return _("Removed the %(type)s link.") % {"type": _label(relation.relation_type)}, source
 
     return _respond(request, relation.set, change)
@@ -193,7 +191,7 @@ def _history_step(request: HttpRequest, set_id: int, step, done: str) -> HttpRes
     annotation_set = get_set_for(request.user, set_id, write=True)
 
     def change():
-        action = step(annotation_set, request.user, version=_int_field(request, "version"))
+        action = step(annotation_set, request.user, version=int_field(request, "version"))
         return done % {"action": action_label(action)}, None
 
     return _respond(request, annotation_set, change)
@@ -228,7 +226,7 @@ def span_panel(request: HttpRequest, span_id: int) -> HttpResponse:
         for r in relations
     ]
     context = {"span": span, "relations": items, "locked": span.set.status in services.LOCKED_STATUSES}
-    return _with_vary(render(request, "annotate/_span_panel.html", context))
+    return vary_on_htmx(render(request, "annotate/_span_panel.html", context))
 
 
 @login_required
@@ -245,7 +243,7 @@ def set_history(request: HttpRequest, set_id: int) -> HttpResponse:
         "actions": actions, "editor_url": _editor_url(annotation_set.document),
     }
     template = "annotate/history.html#actions" if request.htmx else "annotate/history.html"
-    return _with_vary(render(request, template, context))
+    return vary_on_htmx(render(request, template, context))
 
 
 ACTION_LABELS = {

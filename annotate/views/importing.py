@@ -5,9 +5,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
-from django.views.decorators.vary import vary_on_headers
 
 from annotate import dataset
+from annotate.views.http import vary_on_htmx
 from corpus.access import get_project_for
 from corpus.forms import ImportForm
 from corpus.importing import import_uploads
@@ -16,7 +16,6 @@ from corpus.models import Role
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@vary_on_headers("HX-Request")
 def import_documents(request: HttpRequest, slug: str) -> HttpResponse:
     """Upload files into a project (admins only; anyone else gets 404) and show the report."""
     project = get_project_for(request.user, slug, roles=(Role.ADMIN,))
@@ -30,7 +29,7 @@ def import_documents(request: HttpRequest, slug: str) -> HttpResponse:
                                     text_column=data["text_column"], sinks=sinks)
     # An htmx post swaps in just the report; a plain post gets the whole page.
     template = "corpus/import.html#report" if request.htmx else "corpus/import.html"
-    return render(request, template, {"project": project, "form": form, "report": report})
+    return vary_on_htmx(render(request, template, {"project": project, "form": form, "report": report}))
 
 
 def _annotation_sinks(project, user, data: dict, form: ImportForm):

@@ -9,77 +9,34 @@ annotator sees their own, reviewers and admins everyone's.
 """
 from __future__ import annotations
 
-import json
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q
-from django.db.models.functions import Greatest, Substr
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from annotate import services
 from annotate.access import REVIEW_ROLES, can_write_set, get_project_for, get_span_for, role_in
-from annotate.models import KBEntity, SetKind, Span
+from annotate.models import KBEntity, Span
+from annotate.queries import visible_to, with_snippets
 from annotate.services import kb
+from annotate.views.http import VERSION, BadInput, announce, int_field, refused, vary_on_htmx
 from corpus.models import EntityType, Project
 from corpus.text.name_matching import name_key
 
-SNIPPET = 40  # characters of context on each side of a mention
 PER_PAGE = 50
 MENTIONS_PER_PAGE = 100
 CANDIDATES = 8
-
-
-class BadInput(services.Invalid):
-    """A malformed request (missing or non-numeric field): HTTP 400."""
-
-
-def visible_to(user, project: Project, set_path: str = "set") -> Q:
-    """Rows (through `set_path`, the annotation set) the user may read: reviewers and
-    admins every set of the project, annotators their own sets only."""
-    if role_in(user, project) in REVIEW_ROLES:
-        return Q()
-    return Q(**{f"{set_path}__owner": user, f"{set_path}__kind": SetKind.ANNOTATOR})
-
-
-def with_snippets(rows, text: str = "set__document__text"):
-    """Annotate spans-like rows (start, end) with the text before, of and after them,
-    cut by PostgreSQL (the documents' texts never leave the database whole)."""
-    return rows.annotate(
-        before=Substr(text, Greatest(F("start") - SNIPPET + 1, 1), F("start") - Greatest(F("start") - SNIPPET, 0)),
-        mention=Substr(text, F("start") + 1, F("end") - F("start")),
-        after=Substr(text, F("end") + 1, SNIPPET),
-    )
-
-
-def int_field(request: HttpRequest, name: str, *, required: bool = True) -> int | None:
-    raw = request.POST.get(name, "").strip()
-    if not raw and not required:
-        return None
-    try:
-        return int(raw)
-    except ValueError:
-        raise BadInput(
-            _("The field «%(field)s» must be a whole number, not «%(value)s».") % {"field": name, "value": raw[:20]},
-            name,
-        ) from None
 
 
 def aliases_field(request: HttpRequest) -> list[str]:
     """One alias per line (or separated by «،» or «;»)."""
     raw = request.POST.get("aliases", "")
     return [a for line in raw.splitlines() for a in line.replace("،", ";").split(";") if a.strip()]
-
-
-def with_vary(response: HttpResponse) -> HttpResponse:
-    patch_vary_headers(response, ["HX-Request"])
-    return response
 
 
 def _type_options(project: Project) -> list[EntityType]:
@@ -104,7 +61,7 @@ def kb_list(request: HttpRequest, slug: str) -> HttpResponse:
     context = {"project": project, "can_edit": can_edit, "types": types, "q": query, "type": type_key}
     context.update(_results(request, project, query, chosen))
     template = "annotate/kb/list.html#results" if request.htmx else "annotate/kb/list.html"
-    return with_vary(render(request, template, context))
+    return vary_on_htmx(render(request, template, context))
 
 
 def _results(request: HttpRequest, project: Project, query: str, entity_type: EntityType | None) -> dict:
@@ -206,23 +163,22 @@ def kb_span_panel(request: HttpRequest, span_id: int) -> HttpResponse:
     """GET: the span's link and ranked candidates (with `?q=`, only the candidates when
     htmx asks for them). POST `action` = link (with `entity`), unlink, create (optional
     `name`), link_all; each with the set `version`. Answers the refreshed panel, and the
-    set's new version in an `HX-Trigger: tawsim:version` event for the editor."""
+    set's new version in the `tawsim:version` event for the editor (annotate.views.http)."""
     span = get_span_for(request.user, span_id, write=request.method == "POST")
     if request.method == "GET":
         context = _panel_context(request, span, request.GET.get("q"))
         template = PANEL + "#candidates" if request.htmx and "q" in request.GET else PANEL
-        return with_vary(render(request, template, context))
+        return vary_on_htmx(render(request, template, context))
     try:
         message = _panel_action(request, span)
     except services.ServiceError as error:
-        status = 409 if isinstance(error, services.StaleVersion) else 400 if isinstance(error, BadInput) else 422
-        context = _panel_context(request, _reloaded(span), None, message=error.message, message_level="error",
-                                 conflict=isinstance(error, services.StaleVersion))
-        return with_vary(render(request, PANEL, context, status=status))
+        span = _reloaded(span)
+        conflict = isinstance(error, services.StaleVersion)
+        context = _panel_context(request, span, None, message=error.message, message_level="error", conflict=conflict)
+        return refused(render(request, PANEL, context), error, version=span.set.version if conflict else None)
     span = _reloaded(span)
     response = render(request, PANEL, _panel_context(request, span, None, message=message, message_level="success"))
-    response["HX-Trigger"] = json.dumps({"tawsim:version": {"version": span.set.version}})
-    return with_vary(response)
+    return vary_on_htmx(announce(response, VERSION, {"version": span.set.version}))
 
 
 def _reloaded(span: Span) -> Span:

@@ -6,14 +6,11 @@ evaluation table (loaded after the page, it reads every gold document).
 
 The editor's suggestion endpoints (POST; the set and suggestion are checked against
 the user: 404 otherwise): accept, reject, accept all of a type. htmx requests get 204
-with `HX-Trigger: tawsim:refresh` (the editor re-renders itself); a stale version 409;
-plain form posts are redirected back to the editor with a message. A refused htmx
-request (409 stale version, 422 invalid) swaps nothing and triggers `tawsim:refused`
-with {"message", "status"} for the editor to show.
+and the `tawsim:refresh` event (the editor re-renders itself); plain form posts are
+redirected back to the editor with a message. A refused htmx request swaps nothing and
+triggers `tawsim:refused` for the editor to show (annotate.views.http: 400, 409, 422).
 """
 from __future__ import annotations
-
-import json
 
 from django import forms
 from django.contrib import messages
@@ -24,17 +21,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django.views.decorators.vary import vary_on_headers
 
 from annotate import pretagging, services
 from annotate.access import get_project_for, get_set_for
 from annotate.models import AnnotationSet, Job, Suggestion
 from annotate.pretagging.evaluation import evaluate_project
 from annotate.services.suggestions import accept_all_suggestions, accept_suggestion, reject_suggestion
+from annotate.views.http import REFRESH, BadInput, announce, back_with_message, int_field, refused_quietly, vary_on_htmx
 from corpus.models import Project, Role
 
 TEMPLATE = "annotate/pretag/page.html"
-REFRESH = "tawsim:refresh"
 ADMIN = (Role.ADMIN,)
 TAGGER_LABELS = {
     "dates": gettext_lazy("Arabic dates"),
@@ -160,8 +156,7 @@ def _job_response(request: HttpRequest, project: Project, job: Job) -> HttpRespo
     else:
         messages.success(request, _("Job started; its progress shows below."))
         response = redirect("pretag_page", slug=project.slug)
-    response["Vary"] = "HX-Request"
-    return response
+    return vary_on_htmx(response)
 
 
 @login_required
@@ -180,14 +175,13 @@ def pretag_retrain(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_GET
-@vary_on_headers("HX-Request")
 def pretag_job(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
     """The job's progress (polled every second by htmx while it runs)."""
     project = get_project_for(request.user, slug, roles=ADMIN)
     job = Job.objects.filter(project=project, pk=job_id, kind__in=(pretagging.PRETAG_JOB, pretagging.RETRAIN_JOB)).first()
     if job is None:
         raise Http404("no such job")
-    return render(request, TEMPLATE + "#job", {"project": project, "job": job})
+    return vary_on_htmx(render(request, TEMPLATE + "#job", {"project": project, "job": job}))
 
 
 @login_required
@@ -207,15 +201,6 @@ def _suggestion_in(annotation_set: AnnotationSet, suggestion_id: int) -> Suggest
     return suggestion
 
 
-def _version(request: HttpRequest) -> int:
-    raw = request.POST.get("version", "").strip()
-    try:
-        return int(raw)
-    except ValueError:
-        raise services.Invalid(
-            _("The field «version» must be a whole number, not «%(value)s».") % {"value": raw[:20]}, "version") from None
-
-
 def _editor_url(annotation_set: AnnotationSet) -> str:
     document = annotation_set.document
     return reverse("editor", args=[document.project.slug, document.pk])
@@ -223,34 +208,17 @@ def _editor_url(annotation_set: AnnotationSet) -> str:
 
 def _decide(request: HttpRequest, annotation_set: AnnotationSet, change) -> HttpResponse:
     """Run the service call; answer 204 + refresh for htmx, or redirect to the editor."""
+    url = _editor_url(annotation_set)
     try:
         message = change()
-    except services.StaleVersion as error:
-        return _refused(request, annotation_set, error.message, 409)
-    except services.Invalid as error:
-        return _refused(request, annotation_set, error.message, 422)
+    except services.ServiceError as error:
+        if not request.htmx:
+            return back_with_message(request, url, error.message, error=True)
+        conflict = isinstance(error, services.StaleVersion)
+        return refused_quietly(error, version=annotation_set.version if conflict else None)
     if request.htmx:
-        response = HttpResponse(status=204)
-        response["HX-Trigger"] = REFRESH
-    else:
-        messages.success(request, message)
-        response = redirect(_editor_url(annotation_set))
-    response["Vary"] = "HX-Request"
-    return response
-
-
-def _refused(request: HttpRequest, annotation_set: AnnotationSet, message: str, status: int) -> HttpResponse:
-    if request.htmx:
-        # The editor shows the message (escaped) in its message area; no body to swap.
-        response = render(request, "annotate/pretag/_refusal.html", {"message": message}, status=status)
-        response["HX-Reswap"] = "none"
-        # ASCII-escaped JSON: headers cannot carry Arabic as is.
-        response["HX-Trigger"] = json.dumps({"tawsim:refused": {"message": message, "status": status}})
-    else:
-        messages.error(request, message)
-        response = redirect(_editor_url(annotation_set))
-    response["Vary"] = "HX-Request"
-    return response
+        return vary_on_htmx(announce(HttpResponse(status=204), REFRESH))
+    return back_with_message(request, url, message)
 
 
 @login_required
@@ -260,7 +228,7 @@ def suggestion_accept(request: HttpRequest, set_id: int, suggestion_id: int) -> 
     suggestion = _suggestion_in(annotation_set, suggestion_id)
 
     def change() -> str:
-        accept_suggestion(suggestion, request.user, annotation_set, version=_version(request))
+        accept_suggestion(suggestion, request.user, annotation_set, version=int_field(request, "version"))
         return _("Suggestion accepted.")
 
     return _decide(request, annotation_set, change)
@@ -273,7 +241,7 @@ def suggestion_reject(request: HttpRequest, set_id: int, suggestion_id: int) -> 
     suggestion = _suggestion_in(annotation_set, suggestion_id)
 
     def change() -> str:
-        reject_suggestion(suggestion, request.user, annotation_set, version=_version(request))
+        reject_suggestion(suggestion, request.user, annotation_set, version=int_field(request, "version"))
         return _("Suggestion rejected.")
 
     return _decide(request, annotation_set, change)
@@ -287,8 +255,8 @@ def suggestions_accept_all(request: HttpRequest, set_id: int) -> HttpResponse:
     def change() -> str:
         kind = request.POST.get("type", "").strip()
         if not kind:
-            raise services.Invalid(_("The field «type» is missing: choose an entity type."), "type")
-        count = accept_all_suggestions(annotation_set, request.user, entity_type=kind, version=_version(request))
+            raise BadInput(_("The field «type» is missing: choose an entity type."), "type")
+        count = accept_all_suggestions(annotation_set, request.user, entity_type=kind, version=int_field(request, "version"))
         return _("Accepted %(count)s suggestion(s) of type %(type)s.") % {"count": count, "type": kind}
 
     return _decide(request, annotation_set, change)

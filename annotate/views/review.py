@@ -9,13 +9,12 @@ from __future__ import annotations
 from html import escape
 
 from django.contrib import messages
-from django.middleware.csrf import get_token
-from django.urls import reverse
-from django.utils.safestring import SafeString, mark_safe
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
-from django.utils.cache import patch_vary_headers
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, get_language_bidi
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -26,6 +25,7 @@ from annotate.agreement.merge import missing_endpoints
 from annotate.models import AnnotationSet, SetKind, Span
 from annotate.rendering import SpanView, css_colour, render_text
 from annotate.services import adjudication, assignment
+from annotate.views.http import back_with_message, int_field, refused, vary_on_htmx, whole_number
 from annotate.views.pages import STATUS_LABELS
 from corpus.models import Document, Project, Role
 
@@ -35,16 +35,6 @@ CHART_WIDTH = 300
 
 
 # --- assignment (admins) ------------------------------------------------------------
-
-def _int_or_none(raw: str):
-    raw = (raw or "").strip()
-    if raw == "":
-        return None
-    try:
-        return int(raw)
-    except ValueError:
-        raise services.Invalid(_("«%(value)s» is not a whole number.") % {"value": raw[:20]}) from None
-
 
 @login_required
 def workflow(request: HttpRequest, slug: str) -> HttpResponse:
@@ -74,16 +64,16 @@ def _workflow_post(request: HttpRequest, project: Project) -> None:
     if request.POST.get("action") == "settings":
         assignment.update_workflow(
             project, request.user,
-            annotators_per_document=_int_or_none(request.POST.get("annotators_per_document")) or 1,
+            annotators_per_document=int_field(request, "annotators_per_document", required=False) or 1,
             blind=request.POST.get("blind") == "on",
-            queue_timeout_minutes=_int_or_none(request.POST.get("queue_timeout_minutes")) or 120,
-            agreement_k=_int_or_none(request.POST.get("agreement_k")),
+            queue_timeout_minutes=int_field(request, "queue_timeout_minutes", required=False) or 120,
+            agreement_k=int_field(request, "agreement_k", required=False),
         )
         messages.success(request, _("Workflow settings saved."))
         return
     chosen = [int(pk) for pk in request.POST.getlist("annotators") if pk.isdecimal() and pk.isascii()]
     raw_documents = request.POST.get("documents", "").replace(",", " ").split()
-    documents = [_int_or_none(pk) for pk in raw_documents] or None
+    documents = [whole_number(pk, "documents", required=False) for pk in raw_documents] or None
     count = assignment.assign_documents(project, annotators=chosen, documents=documents, by=request.user)
     messages.success(request, _("%(count)s assignments made.") % {"count": count})
 
@@ -277,7 +267,7 @@ def gold_list_html(items: list[dict], *, remove_url, csrf: str, version, locked:
             f'<button type="submit" class="remove" title="{title}">×</button></form>'
         )
         out.append(
-            f'<li style="--c:{css_colour(span.colour)}"><span class="chip">{e(span.label)}</span> '
+            f'<li data-colour="{css_colour(span.colour)}"><span class="chip">{e(span.label)}</span> '
             f'<bdi dir="rtl" lang="ar">{e(text)}</bdi>{button}</li>'
         )
     return mark_safe("".join(out))
@@ -295,7 +285,7 @@ def _conflict_title(conflict) -> str:
     return _("Attribute %(name)s of %(event)s") % {"name": conflict.attribute, "event": conflict.event[0]}
 
 
-def _render(request: HttpRequest, project: Project, document: Document, state, status: int = 200, **extra) -> HttpResponse:
+def _render(request: HttpRequest, project: Project, document: Document, state, **extra) -> HttpResponse:
     template = "annotate/review/adjudicate.html" + ("#panel" if request.htmx else "")
     context = adjudication_context(project, document, state, **extra)
     context["conflicts_html"] = conflicts_html(
@@ -306,9 +296,7 @@ def _render(request: HttpRequest, project: Project, document: Document, state, s
         context["gold_spans"], remove_url=lambda span_id: reverse("adjudicate_remove_span", args=[project.slug, document.pk, span_id]),
         csrf=get_token(request), version=state.gold.version if state.gold else "", locked=state.adjudicated,
     )
-    response = render(request, template, context, status=status)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return vary_on_htmx(render(request, template, context))
 
 
 @login_required
@@ -323,20 +311,21 @@ def _act(request: HttpRequest, slug: str, document_id: int, change) -> HttpRespo
     project, document = _adjudication_target(request, slug, document_id)
     try:
         message = change(document)
-        level, status = "success", 200
-    except services.StaleVersion as error:
-        message, level, status = error.message, "error", 409
-    except services.Invalid as error:
-        message, level, status = error.message, "error", 422
+    except services.ServiceError as error:
+        if not request.htmx:
+            return back_with_message(request, reverse("adjudicate", args=[slug, document_id]), error.message, error=True)
+        state = adjudication.state_of(document)
+        response = _render(request, project, document, state, message=error.message, message_level="error")
+        conflict = isinstance(error, services.StaleVersion)
+        return refused(response, error, version=state.gold.version if conflict and state.gold else None)
     if not request.htmx:
-        (messages.success if level == "success" else messages.error)(request, message)
-        return redirect("adjudicate", slug, document_id)
+        return back_with_message(request, reverse("adjudicate", args=[slug, document_id]), message)
     state = adjudication.state_of(document)
-    return _render(request, project, document, state, status=status, message=message, message_level=level)
+    return _render(request, project, document, state, message=message, message_level="success")
 
 
 def _version(request: HttpRequest) -> int | None:
-    return _int_or_none(request.POST.get("version", ""))
+    return int_field(request, "version", required=False)
 
 
 @require_POST
@@ -356,7 +345,7 @@ def adjudicate_decide(request: HttpRequest, slug: str, document_id: int) -> Http
         action = request.POST.get("action", "")
         adjudication.decide(
             document, request.user, conflict_id=request.POST.get("conflict", ""), action=action,
-            variant=_int_or_none(request.POST.get("variant", "")), entity_type=request.POST.get("type") or None,
+            variant=int_field(request, "variant", required=False), entity_type=request.POST.get("type") or None,
             version=_version(request),
         )
         return {"accept": _("Variant accepted into gold."), "edit": _("Edited variant accepted into gold."),

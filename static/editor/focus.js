@@ -81,7 +81,7 @@ export function moveInText(event) {
 }
 
 /* What has the focus inside the editor, as a selector that finds it again after a swap. */
-function focusSelector(el) {
+function selectorFor(el) {
   const text = textEl();
   if (el === text) return "#doc-text";
   if (el.matches("mark") && text && text.contains(el)) {
@@ -93,14 +93,14 @@ function focusSelector(el) {
 }
 
 export function trackFocus() {
-  root.addEventListener("focusin", (event) => { state.textFocus = focusSelector(event.target); });
+  root.addEventListener("focusin", (event) => { state.focusSelector = selectorFor(event.target); });
 }
 
 /* After a swap: if the focused element was replaced, focus its successor. */
 export function restoreFocus() {
   const active = document.activeElement;
-  if (!state.textFocus || (active && active !== document.body && active.isConnected)) return;
-  const el = document.querySelector(state.textFocus) || (state.textFocus.startsWith("#doc-text") ? textEl() : null);
+  if (!state.focusSelector || (active && active !== document.body && active.isConnected)) return;
+  const el = document.querySelector(state.focusSelector) || (state.focusSelector.startsWith("#doc-text") ? textEl() : null);
   if (!el) return;
   if (el.matches("mark")) el.tabIndex = -1;
   el.focus({ preventScroll: true });

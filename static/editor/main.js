@@ -111,6 +111,11 @@ function listenForLayout() {
 }
 
 function start() {
+  // A Content-Security-Policy without 'unsafe-inline' refuses the <style> htmx would add
+  // (no page uses its indicator) and style="" written by setAttribute, which htmx does
+  // when it carries an old element's style over to its replacement while settling.
+  htmx.config.includeIndicatorStyles = false;
+  htmx.config.attributesToSettle = ["class", "width", "height"];
   configureEditorHtmx();
   htmx.onLoad(paintColours);
   paintColours(document.body);

@@ -18,7 +18,7 @@ export const state = {
   refreshWanted: false, // a tawsim:refresh arrived while a request was in flight
   partMissing: false, // an answer named a part the page lacks (see htmx:oobErrorNoTarget)
   hideSuggestions: storedFlag("tawsim.hideSuggestions"),
-  textFocus: undefined, // the keyboard focus inside the text, to restore after a swap
+  focusSelector: undefined, // where the keyboard focus is in the editor, to restore after a swap
 };
 
 function storedFlag(name) {

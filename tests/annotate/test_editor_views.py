@@ -323,7 +323,7 @@ def test_change_type_replaces_the_list_item_and_delete_removes_it(ann_client, st
     response = post_span(ann_client, "span_change_type", span.pk, {"type": "GPE", "version": 1})
     html = response.content.decode()
     assert html.startswith(f'<div id="editor-change" hidden data-select="{span.pk}">')
-    assert f'<li id="sl-{span.pk}" data-id="{span.pk}" style="--c:{span.set.document.project.entity_types.get(key="GPE").colour}" hx-swap-oob="true">' in html
+    assert f'<li id="sl-{span.pk}" data-id="{span.pk}" data-colour="{span.set.document.project.entity_types.get(key="GPE").colour}" hx-swap-oob="true">' in html
     assert 'data-t="GPE"' in html and 'data-version="2"' in html
 
     response = post_span(ann_client, "span_delete", span.pk, {"version": 2})
@@ -388,3 +388,5 @@ def test_a_stale_span_write_changes_nothing_on_the_page(ann_client, story, story
     response = post_span(ann_client, "span_create", story_set.pk, {"type": "GPE", "start": start, "end": end, "version": 0})
     assert response.status_code == 409 and response["HX-Retarget"] == "#editor-messages"
     assert "blk-" not in response.content.decode() and Span.objects.filter(set=story_set).count() == 1
+    refused = json.loads(response["HX-Trigger"])["tawsim:refused"]
+    assert refused["status"] == 409 and refused["version"] == 1 and refused["message"] in response.content.decode()

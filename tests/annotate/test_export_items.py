@@ -59,7 +59,8 @@ def linked(project, annotator):
     cluster = EventCluster.objects.create(project=project, name="اللقاء")
     for kind in (SetKind.GOLD, SetKind.ANNOTATOR):
         span = Span.objects.filter(set__kind=kind, set__document__project=project).order_by("pk").first()
-        span.kb_entity = KBEntity.objects.create(project=project, entity_type=span.entity_type, name=f"سمير داود {kind}")
+        span.kb_entity = KBEntity.objects.create(project=project, entity_type=span.entity_type,
+                                                 name=f"سمير داود {kind}")
         span.save()
         Event.objects.filter(pk=Event.objects.filter(set=span.set).first().pk).update(cluster=cluster)
     return project
@@ -79,7 +80,8 @@ def test_direct_lines_are_the_records_lines(linked, annotator, options):
     assert b'"kb_id":"' in served and b'"cluster":"' in served  # the optional fields were exercised
 
 
-@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(max_examples=10, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=st.data())
 def test_generated_documents_give_the_same_lines(db, data):
     records = [data.draw(documents(n)) for n in range(data.draw(st.integers(1, 4)))]
@@ -100,4 +102,24 @@ def test_spans_at_the_same_offsets_follow_their_types_key_order(project):
     assert store(project, [record]).errors == []
     for served in both(project):
         [line] = served.splitlines()
-        assert [(e["id"], e["type"]) for e in json.loads(line)["entities"]] == [("T1", "ORG"), ("T2", "GPE"), ("T3", "PER")]
+        entities = json.loads(line)["entities"]
+        assert [(e["id"], e["type"]) for e in entities] == [("T1", "ORG"), ("T2", "GPE"), ("T3", "PER")]
+
+
+def test_a_suggestions_export_is_in_canonical_order_and_its_arguments_point_at_their_entities(project):
+    """Suggestions are written through the records (they carry taggers and scores): the
+    same canonical order and ids, and an event's arguments name the entities it had."""
+    report = store(project, [sample_record(3)], into="suggestions")
+    assert report.errors == []
+    chosen = dataset.ExportOptions(fmt="tawsim", sets="suggestions")
+    [line] = b"".join(dataset.export(project, chosen)).splitlines()
+    item = json.loads(line)
+    entities = item["entities"]
+    assert [e["id"] for e in entities] == [f"T{n}" for n in range(1, len(entities) + 1)]
+    assert [(e["start"], -e["end"], e["type"]) for e in entities] == sorted((e["start"], -e["end"], e["type"])
+                                                                            for e in entities)
+    text_of = {e["id"]: e["text"] for e in entities}
+    [event] = item["events"]
+    assert event["id"] == "E1" and event["tagger"] == "import"
+    assert [(a["role"], text_of[a["entity_id"]]) for a in event["arguments"]] == [
+        ("Participant", "سمير داود"), ("Place", "القاهرة")]

@@ -121,7 +121,7 @@ def test_htmx_accept_answers_204_and_asks_the_editor_to_refresh(client, annotato
     suggestion = suggest(document, "GPE", "القاهرة")
     client.force_login(annotator)
     response = client.post(accept_url(own, suggestion), {"version": 0}, **HTMX)
-    assert response.status_code == 204 and response["HX-Trigger"] == "tawsim:refresh"
+    assert response.status_code == 204 and json.loads(response["HX-Trigger"]) == {"tawsim:refresh": {}}
     span = Span.objects.get(set=own)
     assert span.origin["suggestion"] == suggestion.pk
 

@@ -1,6 +1,8 @@
 """The import page: admins upload files; htmx gets the report partial, a plain post the page."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -29,7 +31,8 @@ def test_admin_sees_the_upload_form_with_progress(client, project, admin_user):
     page = response.content.decode()
     assert 'hx-encoding="multipart/form-data"' in page and 'enctype="multipart/form-data"' in page
     assert 'type="file" name="files" multiple' in page
-    assert '<progress id="import-progress"' in page and "htmx:xhr:progress" in page
+    assert '<progress id="import-progress"' in page and '<script src="/static/import.js">' in page
+    assert "htmx:xhr:progress" in (Path(__file__).resolve().parents[2] / "static" / "import.js").read_text()
 
 
 @pytest.mark.parametrize("who", ["annotator", "outsider", "reviewer"])

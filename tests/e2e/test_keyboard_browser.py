@@ -44,16 +44,20 @@ def editor_url(live_server, document, query: str = "") -> str:
 def active(page) -> str:
     """What has the focus: the element's id, or its tag and data-t / data-role."""
     return page.evaluate(
-        """() => { const el = document.activeElement;
-                   return el.id || (el.tagName.toLowerCase() + ":" + (el.dataset.t || el.dataset.role || "")); }"""
+        """() => {
+            const el = document.activeElement;
+            return el.id || (el.tagName.toLowerCase() + ":" + (el.dataset.t || el.dataset.role || ""));
+        }"""
     )
 
 
 def record_tabs(page) -> None:
     """Remember, for every Tab pressed, whether a script took it from the browser."""
     page.evaluate(
-        """() => { window.tabsTaken = 0;
-                   window.addEventListener("keydown", (e) => { if (e.key === "Tab" && e.defaultPrevented) window.tabsTaken++; }); }"""
+        """() => {
+            window.tabsTaken = 0;
+            window.addEventListener("keydown", (e) => { if (e.key === "Tab" && e.defaultPrevented) tabsTaken++; });
+        }"""
     )
 
 

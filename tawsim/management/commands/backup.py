@@ -1,0 +1,34 @@
+"""python manage.py backup -o FILE: the whole database in PostgreSQL's custom dump format
+(compressed; `manage.py restore FILE` reads it back)."""
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+
+from tawsim.pg_tools import connection_arguments, pg_program
+
+
+class Command(BaseCommand):
+    help = "Back up the database to FILE (pg_dump's custom format), for `manage.py restore FILE`."
+
+    def add_arguments(self, parser):
+        parser.add_argument("-o", "--output", required=True, help="the file to write")
+
+    def handle(self, output, **options):
+        target = Path(output)
+        if not target.parent.is_dir():
+            raise CommandError(f"{target.parent}: no such folder")
+        args, env = connection_arguments(connection.settings_dict)
+        partial = target.with_name(target.name + ".partial")  # a failed dump never looks like a backup
+        command = [pg_program("pg_dump"), "--format=custom", "--no-owner", "--no-privileges",
+                   "--file", str(partial), *args, connection.settings_dict["NAME"]]
+        result = subprocess.run(command, env=env, capture_output=True, text=True)
+        if result.returncode != 0:
+            partial.unlink(missing_ok=True)
+            raise CommandError(f"pg_dump failed: {result.stderr.strip()}")
+        partial.replace(target)
+        self.stdout.write(f"Backed up database {connection.settings_dict['NAME']!r} to {target} "
+                          f"({target.stat().st_size:,} bytes)")
