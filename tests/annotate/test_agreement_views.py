@@ -115,3 +115,21 @@ def test_demo_annotations_give_three_submitted_sets_and_run_twice(db):
     assert report["events"]["attributes"]["factuality"]["pairs"] > 0
     call_command("demo_annotations", stdout=io.StringIO())
     assert agreement_jobs.compute(project) == report
+
+
+def test_opening_the_page_writes_nothing_and_the_button_starts_the_job(
+        client, reviewer, two_sets, monkeypatch, django_capture_on_commit_callbacks):
+    url = reverse("agreement", args=[two_sets.project.slug])
+    client.force_login(reviewer)
+    client.cookies["django_language"] = "en"
+    small = client.get(url)
+    assert small.status_code == 200 and not Job.objects.exists()  # computed, not cached
+    monkeypatch.setattr(agreement_jobs, "INLINE_SETS", 0)
+    page = client.get(url).content.decode()
+    assert "Compute agreement" in page and not Job.objects.exists()
+    assert client.get(reverse("agreement_csv", args=[two_sets.project.slug])).status_code == 409
+    assert not Job.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        started = client.post(url, HTTP_HX_REQUEST="true")
+    assert started.status_code == 200
+    assert Job.objects.filter(kind=agreement_jobs.PROJECT_JOB, status=Job.Status.DONE).count() == 1
