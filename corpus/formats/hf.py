@@ -191,7 +191,8 @@ def _line(raw: bytes, where: str, number: int) -> dict:
     try:
         return a.obj(json.loads(decode(raw, file=where, line=number)), "line", a.where(where, number))
     except json.JSONDecodeError as error:
-        raise FormatError(_("malformed JSON: %(error)s") % {"error": _json.reason(error)}, file=where, line=number) from None
+        raise FormatError(_("malformed JSON: %(error)s") % {"error": _json.reason(error)},
+                          file=where, line=number) from None
 
 
 def from_json(item: dict, name: str, line: int, options: ReadOptions = ReadOptions()) -> DocumentRecord:

@@ -96,7 +96,8 @@ def read(stream: BinaryIO, name: str, options: ReadOptions = ReadOptions()) -> I
         tasks = json.loads(decode(data[start:], file=name, start=start))
     except json.JSONDecodeError as error:
         raise FormatError(_("malformed JSON: %(error)s at line %(line)d column %(column)d")
-                          % {"error": _json.reason(error), "line": error.lineno, "column": error.colno}, file=name) from None
+                          % {"error": _json.reason(error), "line": error.lineno, "column": error.colno},
+                          file=name) from None
     if isinstance(tasks, dict):
         tasks = [tasks]
     if not isinstance(tasks, list):
