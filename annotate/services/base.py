@@ -20,6 +20,7 @@ from corpus import projects
 from corpus.models import Document, EntityType
 from corpus.schema import SchemaError
 from corpus.text.arabic import SnapError, snap
+from corpus.text.offsets import valid_span, whole_numbers
 
 
 class ServiceError(Exception):
@@ -122,17 +123,14 @@ def entity_type_for(project, key_or_type) -> EntityType:
 
 def entity_types(project) -> list[EntityType]:
     """The project's entity types, loaded once per project instance."""
-    cache = project.__dict__.get("_entity_types")
-    if cache is None:
-        cache = project.__dict__["_entity_types"] = list(project.entity_types.all())
-    return cache
+    return project.entity_type_list
 
 
 def check_offsets(text: str, start, end, field: str = "start") -> tuple[int, int]:
-    """Offsets are code points into the text: 0 <= start < end <= len(text)."""
-    if not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool) or isinstance(end, bool):
+    """Offsets are code points into the text (corpus.text.offsets.valid_span)."""
+    if not whole_numbers(start, end):
         raise Invalid(_("Offsets must be whole numbers."), field)
-    if not 0 <= start < end <= len(text):
+    if not valid_span(text, start, end):
         raise Invalid(
             _("Offsets %(start)s–%(end)s are outside the text (0–%(length)s) or empty.")
             % {"start": start, "end": end, "length": len(text)},
