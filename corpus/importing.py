@@ -176,8 +176,9 @@ def import_stream(
 ) -> FileReport:
     """Import one file (a .zip counts as one) all or nothing."""
     report = FileReport(name)
+    skipped: list[str] = []
     try:
-        result = add_documents(project, read_file(stream, name, fmt, read_options(text_column)), sink)
+        result = add_documents(project, read_file(stream, name, fmt, read_options(text_column), skipped), sink)
     except FormatError as error:
         report.errors.append(describe(error))
     except FileRejected as error:
@@ -188,6 +189,7 @@ def import_stream(
         report.errors.append(_("%(file)s: the database refused the file: %(error)s") % {"file": name, "error": error})
     else:
         report.imported, report.duplicates = result.imported, result.duplicates
+        report.warnings.extend(skipped)
     if sink is not None:
         sink.fill(report)
     return report

@@ -88,10 +88,12 @@ def detect_format(name: str, fmt: str | None = None) -> str:
 
 
 def read_file(
-    stream: BinaryIO, name: str, fmt: str | None = None, options: ReadOptions = ReadOptions()
+    stream: BinaryIO, name: str, fmt: str | None = None, options: ReadOptions = ReadOptions(),
+    skipped: list[str] | None = None,
 ) -> Iterator[DocumentRecord]:
     """Every document in one file (a .zip counts as one file; `fmt` applies to its members,
-    unless the format reads whole archives itself)."""
+    unless the format reads whole archives itself). Members of a zip that are not a file
+    type we import are named in `skipped`, for the report."""
     detected = EXTENSIONS.get(_suffix(name)) if not fmt else fmt
     if detected in FORMATS and getattr(FORMATS[detected], "ARCHIVE", False):
         yield from _counted(FORMATS[detected].read(stream, name, options), name)
@@ -105,6 +107,9 @@ def read_file(
             if fmt or is_importable(member_name):
                 found = True
                 yield from _read_one(member, member_name, fmt, options)
+            elif skipped is not None:
+                skipped.append(_("%(file)s: skipped: not a file type that is imported (%(known)s)")
+                               % {"file": member_name, "known": ", ".join(_PLAIN_EXTENSIONS)})
     except (zipfile.BadZipFile, zlib.error, EOFError) as error:
         raise FormatError(_("damaged zip archive: %(error)s") % {"error": error}, file=name) from None
     if not found:

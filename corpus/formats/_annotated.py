@@ -86,6 +86,13 @@ def matched_offsets(
     character: when the UTF-16 reading gives the stated text, it is converted and said so."""
     if given is None or text[start:end] == given:
         return start, end
+    utf16_length = len(text) + sum(ord(c) > 0xFFFF for c in text)
+    if not 0 <= start < end <= utf16_length:  # outside in code points and in UTF-16 units alike
+        raise FormatError(
+            _("offsets %(start)d–%(end)d are outside the text (0–%(length)d)")
+            % {"start": start, "end": end, "length": len(text)},
+            field=field, **loc,
+        )
     if any(ord(c) > 0xFFFF for c in text):
         s16, e16 = utf16_to_code_points(text, start), utf16_to_code_points(text, end)
         if s16 is not None and e16 is not None and text[s16:e16] == given:

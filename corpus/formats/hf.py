@@ -27,6 +27,7 @@ from typing import BinaryIO, Callable, Iterable, Iterator
 from django.utils.translation import gettext as _
 
 from corpus.formats import _annotated as a
+from corpus.formats import _json
 from corpus.formats._encoding import BOM, decode
 from corpus.formats._options import ReadOptions
 from corpus.formats._text import document_text
@@ -189,7 +190,7 @@ def _line(raw: bytes, where: str, number: int) -> dict:
     try:
         return a.obj(json.loads(decode(raw, file=where, line=number)), "line", a.where(where, number))
     except json.JSONDecodeError as error:
-        raise FormatError(_("malformed JSON: %(error)s") % {"error": error.msg}, file=where, line=number) from None
+        raise FormatError(_("malformed JSON: %(error)s") % {"error": _json.reason(error)}, file=where, line=number) from None
 
 
 def from_json(item: dict, name: str, line: int, options: ReadOptions = ReadOptions()) -> DocumentRecord:

@@ -31,7 +31,7 @@ def _parse(line: str, name: str, number: int) -> dict:
         item = fast_json.loads(line)
     except json.JSONDecodeError as error:
         raise FormatError(
-            _("malformed JSON: %(error)s at column %(column)d") % {"error": error.msg, "column": error.colno},
+            _("malformed JSON: %(error)s at column %(column)d") % {"error": fast_json.reason(error), "column": error.colno},
             file=name,
             line=number,
         ) from None

@@ -25,6 +25,7 @@ from typing import BinaryIO, Iterable, Iterator
 from django.utils.translation import gettext as _
 
 from corpus.formats import _annotated as a
+from corpus.formats import _json
 from corpus.formats._encoding import BOM, check_not_foreign, decode
 from corpus.formats._options import ReadOptions
 from corpus.formats._text import document_text
@@ -94,7 +95,7 @@ def read(stream: BinaryIO, name: str, options: ReadOptions = ReadOptions()) -> I
         tasks = json.loads(decode(data[start:], file=name, start=start))
     except json.JSONDecodeError as error:
         raise FormatError(_("malformed JSON: %(error)s at line %(line)d column %(column)d")
-                          % {"error": error.msg, "line": error.lineno, "column": error.colno}, file=name) from None
+                          % {"error": _json.reason(error), "line": error.lineno, "column": error.colno}, file=name) from None
     if isinstance(tasks, dict):
         tasks = [tasks]
     if not isinstance(tasks, list):
