@@ -33,7 +33,8 @@ def bar_chart(bars: list[Bar], title: str) -> SafeString:
     height = ROW * len(bars) + 8
     width = LABEL_WIDTH + BAR_WIDTH + VALUE_WIDTH
     rows = [_row(index, bar, lowest, span, zero) for index, bar in enumerate(bars)]
-    axis = format_html('<line x1="{0}" y1="0" x2="{0}" y2="{1}" stroke="#888" stroke-width="1"/>', f"{zero:.1f}", height)
+    axis = format_html('<line x1="{0}" y1="0" x2="{0}" y2="{1}" stroke="#888" stroke-width="1"/>',
+                       f"{zero:.1f}", height)
     return format_html(
         '<svg class="chart" role="img" xmlns="http://www.w3.org/2000/svg" direction="ltr" '
         'viewBox="0 0 {w} {h}" width="{w}" height="{h}" aria-label="{t}"><title>{t}</title>{rows}{axis}</svg>',
@@ -55,7 +56,8 @@ def _row(index: int, bar: Bar, lowest: float, span: float, zero: float) -> str:
         shown = f"{bar.value:.3f}"
         rect = format_html(
             '<rect x="{x}" y="{y}" width="{w}" height="{h}" fill="{c}"><title>{label}: {v}</title></rect>',
-            x=f"{left:.1f}", y=y, w=f"{max(right - left, 1.0):.1f}", h=ROW - 8, c=_colour(bar.colour), label=bar.label, v=shown,
+            x=f"{left:.1f}", y=y, w=f"{max(right - left, 1.0):.1f}", h=ROW - 8, c=_colour(bar.colour),
+            label=bar.label, v=shown,
         )
     value = format_html(
         '<text x="{x}" y="{y}" dominant-baseline="middle" font-size="12">{v}</text>',

@@ -181,7 +181,8 @@ def document_scores(arrays: _SpanArrays, documents: list[DocumentSets]) -> list[
     Summed over ordered pairs, matched spans / spans is 2m / (|A| + |B|) per pair."""
     key = arrays.doc * (len(arrays.types) + 1) + arrays.type
     i, j = group_pairs(key)
-    keep = (arrays.annotator[i] != arrays.annotator[j]) & (arrays.start[i] == arrays.start[j]) & (arrays.end[i] == arrays.end[j])
+    keep = ((arrays.annotator[i] != arrays.annotator[j])
+            & (arrays.start[i] == arrays.start[j]) & (arrays.end[i] == arrays.end[j]))
     found = _matched(arrays, i[keep], j[keep])
     others = arrays.present.sum(axis=1) - 1
     matched = np.bincount(arrays.doc, weights=found.sum(axis=1), minlength=len(documents))
@@ -304,7 +305,8 @@ def krippendorff_nominal(counts: np.ndarray) -> float | None:
     return _number(1 - (n - 1) * observed / expected)
 
 
-def token_agreement(documents: list[DocumentSets], arrays: _SpanArrays, tokenize, progress: Progress | None = None) -> dict:
+def token_agreement(documents: list[DocumentSets], arrays: _SpanArrays, tokenize,
+                    progress: Progress | None = None) -> dict:
     """Cohen's kappa per pair, Fleiss' kappa and Krippendorff's alpha over BIO labels.
     `tokenize(text)` gives (start, end, ...) tuples, e.g. corpus.text.arabic tokens."""
     shift = np.r_[0, np.cumsum(arrays.lengths + 1)[:-1]] if len(documents) else np.zeros(0, np.int64)
@@ -386,7 +388,9 @@ def event_agreement(documents: list[DocumentSets]) -> dict:
                     counts[kind, event_type] += (len(mine), len(theirs), common, common)
             for key in ta & tb:
                 for attribute in sorted(set(attrs_a[key]) | set(attrs_b[key])):
-                    attribute_pairs[attribute].append((str(attrs_a[key].get(attribute, "")), str(attrs_b[key].get(attribute, ""))))
+                    attribute_pairs[attribute].append(
+                        (str(attrs_a[key].get(attribute, "")), str(attrs_b[key].get(attribute, "")))
+                    )
     by_type: dict[str, dict] = defaultdict(dict)
     totals = {"trigger": np.zeros(4, dtype=np.int64), "arguments": np.zeros(4, dtype=np.int64)}
     for (kind, event_type), row in sorted(counts.items()):

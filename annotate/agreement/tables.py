@@ -2,7 +2,7 @@
 `section, item, metric, value, n` (n: how many items the figure rests on)."""
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 HEADER = ("section", "item", "metric", "value", "n")
 
@@ -28,7 +28,8 @@ def rows(report: dict) -> Iterator[tuple]:
     for pair in tokens["pairs"]:
         yield "tokens", f"pair:{pair['a']}|{pair['b']}", "cohen_kappa", pair["kappa"], pair["tokens"]
     unitizing = report["unitizing"]
-    yield "unitizing", "overall", "alpha_u", unitizing["overall"], sum(t["units"] for t in unitizing["by_type"].values())
+    units = sum(t["units"] for t in unitizing["by_type"].values())
+    yield "unitizing", "overall", "alpha_u", unitizing["overall"], units
     for key, figures in unitizing["by_type"].items():
         yield "unitizing", f"type:{key}", "alpha_u", figures["alpha"], figures["units"]
     events = report["events"]

@@ -56,7 +56,7 @@ class Units:
     end: np.ndarray
 
     @classmethod
-    def from_rows(cls, rows) -> "Units":
+    def from_rows(cls, rows) -> Units:
         """From (doc, coder, start, end) tuples."""
         array = np.array(list(rows), dtype=np.int64).reshape(-1, 4)
         return cls(array[:, 0], array[:, 1], array[:, 2], array[:, 3])
@@ -113,7 +113,7 @@ def _gaps(units: Units, lengths: np.ndarray, coders: list[np.ndarray]) -> np.nda
     last = np.r_[first[1:], True] if len(doc) else np.zeros(0, bool)
     before = start - np.where(first, 0, np.r_[0, end[:-1]])
     after = lengths[doc[last]] - end[last]
-    coded = set(zip(doc[first].tolist(), coder[first].tolist()))
+    coded = set(zip(doc[first].tolist(), coder[first].tolist(), strict=True))
     empty = [lengths[d] for d, present in enumerate(coders) for c in present.tolist() if (d, c) not in coded]
     gaps = np.concatenate([before, after, np.array(empty, dtype=np.int64)])
     return gaps[gaps > 0]
@@ -162,7 +162,8 @@ def unitizing_alpha(units: Units, lengths, coders) -> Result:
     units = merge_overlaps(units)
     total_length = int(lengths.sum())
     n = float(np.sum(m * lengths))  # pairable values: every coder at every position
-    observed = _observed(units, 1.0 / (m - 1), (m - 1).astype(np.int64)) / (n * total_length) if len(units.start) else 0.0
+    observed = (_observed(units, 1.0 / (m - 1), (m - 1).astype(np.int64)) / (n * total_length)
+                if len(units.start) else 0.0)
     if len(units.start) == 0:
         return Result(None, 0.0, 0.0, 0)
     length = (units.end - units.start).astype(np.float64)

@@ -162,7 +162,8 @@ def pending_suggestion_views(annotation_set: AnnotationSet, entity_types: list) 
                 str(a.get("type", "")), type_labels.get(a.get("type"), str(a.get("type", ""))),
                 text[a["start"]:a["end"]],
             )
-            for a in (suggestion.arguments or []) if isinstance(a, dict) and valid_span(text, a.get("start"), a.get("end"))
+            for a in (suggestion.arguments or [])
+            if isinstance(a, dict) and valid_span(text, a.get("start"), a.get("end"))
         ]
         views.append(SuggestionView(
             suggestion.pk, suggestion.kind, schema_type.key, schema_type.label, schema_type.colour,

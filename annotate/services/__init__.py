@@ -14,25 +14,6 @@ from annotate.services.base import (  # noqa: F401
     gold_set,
     own_set,
 )
-from annotate.services.events import (  # noqa: F401
-    add_argument,
-    add_argument_from_selection,
-    change_event_type,
-    create_event,
-    delete_event,
-    remove_argument,
-    set_event_attribute,
-    set_problems,
-)
-from annotate.services.relations import create_relation, delete_relation  # noqa: F401
-from annotate.services.sets import reopen_set, submit_set  # noqa: F401
-from annotate.services.spans import add_span, change_span_type, create_span, delete_span  # noqa: F401
-from annotate.services.suggestions import (  # noqa: F401
-    accept_all_suggestions,
-    accept_suggestion,
-    pending_suggestions,
-    reject_suggestion,
-)
 from annotate.services.clusters import (  # noqa: F401
     create_cluster,
     create_cluster_for_event,
@@ -43,6 +24,17 @@ from annotate.services.clusters import (  # noqa: F401
     search_clusters,
     update_cluster,
 )
+from annotate.services.events import (  # noqa: F401
+    add_argument,
+    add_argument_from_selection,
+    change_event_type,
+    create_event,
+    delete_event,
+    remove_argument,
+    set_event_attribute,
+    set_problems,
+)
+from annotate.services.history import redo, set_history, undo  # noqa: F401
 from annotate.services.kb import (  # noqa: F401
     create_entity,
     create_entity_from_span,
@@ -54,4 +46,12 @@ from annotate.services.kb import (  # noqa: F401
     unlink_span,
     update_entity,
 )
-from annotate.services.history import redo, set_history, undo  # noqa: F401
+from annotate.services.relations import create_relation, delete_relation  # noqa: F401
+from annotate.services.sets import reopen_set, submit_set  # noqa: F401
+from annotate.services.spans import add_span, change_span_type, create_span, delete_span  # noqa: F401
+from annotate.services.suggestions import (  # noqa: F401
+    accept_all_suggestions,
+    accept_suggestion,
+    pending_suggestions,
+    reject_suggestion,
+)

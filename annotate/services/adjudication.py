@@ -17,9 +17,26 @@ from django.utils.translation import gettext as _
 
 from annotate.agreement.merge import Conflict, EventInput, Merge, SetInput, gold_endpoint, merge, missing_endpoints
 from annotate.models import (
-    AdjudicationDecision, AnnotationSet, Argument, Assignment, Event, Relation, SetKind, SetStatus, Span,
+    AdjudicationDecision,
+    AnnotationSet,
+    Argument,
+    Assignment,
+    Event,
+    Relation,
+    SetKind,
+    SetStatus,
+    Span,
 )
-from annotate.services.base import ANY_VERSION, LOCKED_STATUSES, Invalid, bump_version, ensure_editable, gold_set, recorded
+from annotate.services.assignment import workflow_of
+from annotate.services.base import (
+    ANY_VERSION,
+    LOCKED_STATUSES,
+    Invalid,
+    bump_version,
+    ensure_editable,
+    gold_set,
+    recorded,
+)
 from annotate.services.events import (
     add_argument_from_selection,
     create_event,
@@ -27,7 +44,6 @@ from annotate.services.events import (
     set_event_attribute,
     set_problems,
 )
-from annotate.services.assignment import workflow_of
 from annotate.services.relations import add_relation
 from annotate.services.spans import add_span, delete_span
 from corpus.models import Document
@@ -197,7 +213,8 @@ def decide(
         raise Invalid(_("Adjudication of this document has not started: open it first."), "conflict")
     conflict = next((c for c in state.open if c.id == conflict_id), None)
     if conflict is None:
-        raise Invalid(_("No open conflict «%(id)s» in this document (already settled?).") % {"id": conflict_id}, "conflict")
+        raise Invalid(_("No open conflict «%(id)s» in this document (already settled?).") % {"id": conflict_id},
+                      "conflict")
     chosen = _chosen_variant(conflict, action, variant, entity_type)
     with recorded(user, f"adjudication_{action}", state.gold):
         gold = _locked(state.gold, document)

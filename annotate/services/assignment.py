@@ -182,7 +182,8 @@ def assign_documents(project: Project, *, annotators: list, documents=None, by=N
                 raise Invalid(_("Some of the chosen documents are not in this project."), "documents")
         ids = list(rows.select_for_update().values_list("pk", flat=True))
         existing: dict[int, set[int]] = {}
-        for document_id, user_id in Assignment.objects.filter(document_id__in=ids).values_list("document_id", "user_id"):
+        assigned = Assignment.objects.filter(document_id__in=ids).values_list("document_id", "user_id")
+        for document_id, user_id in assigned:
             existing.setdefault(document_id, set()).add(user_id)
         load = dict(
             Assignment.objects.filter(document__project=project, user__in=users)
@@ -216,7 +217,7 @@ def _checked_annotators(project: Project, annotators: list) -> list:
     if len(users) != len(set(keys)):
         found = {u.pk for u in users} | {u.username for u in users}
         names = [getattr(a, "username", a) for a in annotators]
-        missing = ", ".join(str(name) for key, name in zip(keys, names) if key not in found)
+        missing = ", ".join(str(name) for key, name in zip(keys, names, strict=True) if key not in found)
         raise Invalid(_("Not members of this project: %(users)s.") % {"users": missing}, "annotators")
     return users
 
@@ -350,15 +351,21 @@ def progress_by_annotator(project: Project) -> list[AnnotatorProgress]:
 
 
 def progress_by_document(project: Project, *, limit: int = 200) -> list[DocumentProgress]:
-    documents = list(Document.objects.filter(project=project).only("pk", "title", "external_id", "order").order_by("order")[:limit])
+    documents = list(
+        Document.objects.filter(project=project).only("pk", "title", "external_id", "order").order_by("order")[:limit]
+    )
     ids = [d.pk for d in documents]
     statuses = {
         (d, o): s for d, o, s in AnnotationSet.objects.filter(document_id__in=ids, kind=SetKind.ANNOTATOR)
         .values_list("document_id", "owner__username", "status")
     }
-    gold = dict(AnnotationSet.objects.filter(document_id__in=ids, kind=SetKind.GOLD).values_list("document_id", "status"))
+    gold = dict(
+        AnnotationSet.objects.filter(document_id__in=ids, kind=SetKind.GOLD).values_list("document_id", "status")
+    )
     who: dict[int, list[str]] = {}
-    for document_id, name in Assignment.objects.filter(document_id__in=ids).values_list("document_id", "user__username").order_by("user__username"):
+    assigned = (Assignment.objects.filter(document_id__in=ids)
+                .values_list("document_id", "user__username").order_by("user__username"))
+    for document_id, name in assigned:
         who.setdefault(document_id, []).append(name)
     rows = []
     for document in documents:

@@ -110,7 +110,8 @@ def bump_version(annotation_set: AnnotationSet, seen_version: int | _AnyVersion)
 
 def ensure_editable(annotation_set: AnnotationSet) -> None:
     if annotation_set.status in LOCKED_STATUSES:
-        raise Invalid(_("This set is %(status)s; reopen it to make changes.") % {"status": annotation_set.get_status_display()})
+        raise Invalid(_("This set is %(status)s; reopen it to make changes.")
+                      % {"status": annotation_set.get_status_display()})
 
 
 def own_set(document: Document, user) -> AnnotationSet:
@@ -129,7 +130,8 @@ def gold_set(document: Document) -> AnnotationSet:
 def entity_type_for(project, key_or_type) -> EntityType:
     if isinstance(key_or_type, EntityType):
         if key_or_type.project_id != project.pk:
-            raise Invalid(_("Entity type %(key)s belongs to another project.") % {"key": key_or_type.key}, "entity_type")
+            raise Invalid(_("Entity type %(key)s belongs to another project.") % {"key": key_or_type.key},
+                          "entity_type")
         return key_or_type
     found = next((t for t in entity_types(project) if t.key == key_or_type), None)
     if found is None:

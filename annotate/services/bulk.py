@@ -23,7 +23,18 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from annotate.models import AnnotationSet, Argument, Event, EventCluster, KBEntity, Relation, SetKind, SetStatus, Span, Suggestion
+from annotate.models import (
+    AnnotationSet,
+    Argument,
+    Event,
+    EventCluster,
+    KBEntity,
+    Relation,
+    SetKind,
+    SetStatus,
+    Span,
+    Suggestion,
+)
 from annotate.services.base import ServiceError, check_offsets
 from corpus.formats.base import DocumentRecord
 from corpus.schema import ProjectSchema, SchemaError
@@ -52,7 +63,8 @@ class CheckedDoc:
     warnings: list[str] = field(default_factory=list)
     unknown: Counter = field(default_factory=Counter)  # (kind, key) -> count
     spans: list[tuple] = field(default_factory=list)  # (entity type, start, end, kb id or None, tagger, score)
-    events: list[tuple] = field(default_factory=list)  # (event schema, start, end, attributes, [(role, span index)], tagger, score)
+    # (event schema, start, end, attributes, [(role, span index)], tagger, score)
+    events: list[tuple] = field(default_factory=list)
     relations: list[tuple] = field(default_factory=list)  # (relation schema, source index, target index)
 
 
@@ -64,7 +76,7 @@ class BulkResult:
     relations: int = 0
     suggestions: int = 0
 
-    def add(self, other: "BulkResult") -> None:
+    def add(self, other: BulkResult) -> None:
         for name in ("spans", "events", "arguments", "relations", "suggestions"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
@@ -100,7 +112,9 @@ def check(schema: ProjectSchema, document_id: int, text: str, record: DocumentRe
             index[span.id] = seen[identity]
             continue
         seen[identity] = index[span.id] = len(checked.spans)
-        checked.spans.append((schema.entity_types[key], span.start, span.end, span.kb_id or None, span.tagger, span.score))
+        checked.spans.append(
+            (schema.entity_types[key], span.start, span.end, span.kb_id or None, span.tagger, span.score)
+        )
     dropped = {span.id for span in record.entities} - set(index)
     for i, event in enumerate(record.events):
         _check_event(checked, schema, text, event, f"events[{i}]", type_map, index, dropped)
@@ -183,7 +197,8 @@ def _check_relation(checked, schema, relation, path, type_map, index, dropped) -
         return
     source, target = index[relation.source], index[relation.target]
     if source == target:
-        checked.errors.append(_("%(where)s: a relation links two different entities") % {"where": _where(checked.record, path)})
+        checked.errors.append(_("%(where)s: a relation links two different entities")
+                              % {"where": _where(checked.record, path)})
         return
     try:
         relation_schema = schema.check_relation(key, checked.spans[source][0].key, checked.spans[target][0].key)
@@ -240,7 +255,7 @@ def _target_sets(target: Target, docs: list[CheckedDoc]) -> dict[int, int]:
     missing = [doc for doc in docs if doc.document_id not in existing]
     now, owner = timezone.now(), getattr(target.user, "pk", None)
     rows = []
-    for pk, doc in zip(_allocate(AnnotationSet, len(missing)), missing):
+    for pk, doc in zip(_allocate(AnnotationSet, len(missing)), missing, strict=True):
         status = doc.record.status if doc.record.status in STATUSES else (
             SetStatus.IN_PROGRESS if doc.spans or doc.events else SetStatus.NOT_STARTED)
         rows.append((pk, doc.document_id, target.kind, owner, status, 1, now))
@@ -262,10 +277,10 @@ def _insert_into_sets(project, docs: list[CheckedDoc], set_ids: dict[int, int], 
         set_id = set_ids[doc.document_id]
         mine = span_ids[span_cursor:span_cursor + len(doc.spans)]
         span_cursor += len(doc.spans)
-        for pk, (etype, start, end, kb_id, _tagger, _score) in zip(mine, doc.spans):
+        for pk, (etype, start, end, kb_id, _tagger, _score) in zip(mine, doc.spans, strict=True):
             spans.append((pk, set_id, etype.pk, start, end, kb.get(kb_id), origin))
         for event, (eschema, start, end, attributes, args, cluster, _t, _s) in zip(
-            event_ids[event_cursor:event_cursor + len(doc.events)], doc.events
+            event_ids[event_cursor:event_cursor + len(doc.events)], doc.events, strict=True
         ):
             events.append((event, set_id, eschema.model.pk, start, end, json.dumps(attributes, ensure_ascii=False),
                            clusters.get(cluster), origin))
@@ -273,18 +288,20 @@ def _insert_into_sets(project, docs: list[CheckedDoc], set_ids: dict[int, int], 
         event_cursor += len(doc.events)
         relations.extend((set_id, r.model.pk, mine[s], mine[t]) for r, s, t in doc.relations)
         doc.warnings.extend(_unlinked(doc, kb, clusters))
-    arguments = [(pk, *row) for pk, row in zip(_allocate(Argument, len(arguments)), arguments)]
-    relations = [(pk, *row) for pk, row in zip(_allocate(Relation, len(relations)), relations)]
+    arguments = [(pk, *row) for pk, row in zip(_allocate(Argument, len(arguments)), arguments, strict=True)]
+    relations = [(pk, *row) for pk, row in zip(_allocate(Relation, len(relations)), relations, strict=True)]
     _copy(Span, ("id", "set", "entity_type", "start", "end", "kb_entity", "origin"), spans)
     _copy(Event, ("id", "set", "event_type", "trigger_start", "trigger_end", "attributes", "cluster", "origin"), events)
     _copy(Argument, ("id", "event", "role", "span"), arguments)
     _copy(Relation, ("id", "set", "relation_type", "source", "target"), relations)
-    result.spans, result.events, result.arguments, result.relations = len(spans), len(events), len(arguments), len(relations)
+    result.spans, result.events = len(spans), len(events)
+    result.arguments, result.relations = len(arguments), len(relations)
     return result
 
 
 def _unlinked(doc: CheckedDoc, kb: dict, clusters: dict) -> list[str]:
-    missing = {s[3] for s in doc.spans if s[3] and s[3] not in kb} | {e[5] for e in doc.events if e[5] and e[5] not in clusters}
+    missing = ({s[3] for s in doc.spans if s[3] and s[3] not in kb}
+               | {e[5] for e in doc.events if e[5] and e[5] not in clusters})
     if not missing:
         return []
     return [_("%(where)s: knowledge-base entries or clusters %(ids)s are not in this project; the links were left out")
@@ -331,17 +348,21 @@ def _insert_suggestions(docs: list[CheckedDoc], target: Target) -> BulkResult:
     now, rows = timezone.now(), []
     for doc in docs:
         for etype, start, end, _kb, tagger, score in doc.spans:
-            rows.append(Suggestion(document_id=doc.document_id, kind=Suggestion.Kind.ENTITY, tagger=tagger or target.tagger,
-                                   entity_type=etype, start=start, end=end, score=1.0 if score is None else score,
-                                   created_at=now))
-        for eschema, start, end, _attributes, args, _cluster, tagger, score in doc.events:
-            arguments = [{"role": role.key, "type": doc.spans[i][0].key, "start": doc.spans[i][1], "end": doc.spans[i][2]}
-                         for role, i in args]
-            rows.append(Suggestion(document_id=doc.document_id, kind=Suggestion.Kind.EVENT, tagger=tagger or target.tagger,
-                                   event_type=eschema.model, start=start, end=end, arguments=arguments,
+            rows.append(Suggestion(document_id=doc.document_id, kind=Suggestion.Kind.ENTITY,
+                                   tagger=tagger or target.tagger, entity_type=etype, start=start, end=end,
                                    score=1.0 if score is None else score, created_at=now))
+        for eschema, start, end, _attributes, args, _cluster, tagger, score in doc.events:
+            arguments = [
+                {"role": role.key, "type": doc.spans[i][0].key, "start": doc.spans[i][1], "end": doc.spans[i][2]}
+                for role, i in args
+            ]
+            rows.append(Suggestion(document_id=doc.document_id, kind=Suggestion.Kind.EVENT,
+                                   tagger=tagger or target.tagger, event_type=eschema.model, start=start, end=end,
+                                   arguments=arguments, score=1.0 if score is None else score, created_at=now))
         if doc.relations:
-            doc.warnings.append(_("%(where)s: %(count)d relations not imported: suggestions hold entities and events only")
-                                % {"where": _where(doc.record, ""), "count": len(doc.relations)})
+            doc.warnings.append(
+                _("%(where)s: %(count)d relations not imported: suggestions hold entities and events only")
+                % {"where": _where(doc.record, ""), "count": len(doc.relations)}
+            )
     Suggestion.objects.bulk_create(rows, batch_size=2000)
     return BulkResult(suggestions=len(rows))

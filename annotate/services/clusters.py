@@ -68,7 +68,8 @@ def join_cluster(event: Event, user, *, cluster: EventCluster, version: int | No
     if cluster.project_id != annotation_set.document.project_id:
         raise Invalid(_("That cluster belongs to another project."), "cluster")
     if event.cluster_id == cluster.pk:
-        raise Invalid(_("«%(trigger)s» is already in «%(cluster)s».") % {"trigger": event.trigger_text, "cluster": cluster.name}, "cluster")
+        raise Invalid(_("«%(trigger)s» is already in «%(cluster)s».")
+                      % {"trigger": event.trigger_text, "cluster": cluster.name}, "cluster")
     if event.cluster_id is not None:
         raise Invalid(
             _("«%(trigger)s» is already in the cluster «%(cluster)s»: take it out first, or merge the two clusters.")

@@ -67,7 +67,8 @@ def change_event_type(event: Event, user, *, event_type: str, version: int | Non
         new = schema.event(event_type)
         counts: Counter = Counter()
         for argument in arguments:
-            schema.check_argument(event_type, argument.role.key, argument.span.entity_type.key, counts[argument.role.key])
+            schema.check_argument(event_type, argument.role.key, argument.span.entity_type.key,
+                                  counts[argument.role.key])
             counts[argument.role.key] += 1
         attributes = {k: v for k, v in event.attributes.items() if k in new.attributes}
     with recorded(user, "change_event_type", annotation_set):

@@ -60,7 +60,9 @@ def _actions(annotation_set: AnnotationSet, user, limit: int = MAX_ACTIONS) -> l
     ids = [context.id for context in contexts]
     touched: set = set()
     for _model, history in TRACKED:
-        touched.update(history.objects.filter(pgh_context_id__in=ids).values_list("pgh_context_id", flat=True).distinct())
+        touched.update(
+            history.objects.filter(pgh_context_id__in=ids).values_list("pgh_context_id", flat=True).distinct()
+        )
     return [context for context in reversed(contexts) if context.id in touched]
 
 
@@ -114,7 +116,9 @@ def _fields(model: type[models.Model]) -> list[str]:
 def _changes(model, history, context: Context) -> dict[int, tuple[dict | None, dict | None]]:
     """{pk: (row before the action, row after it)}; None where the row did not exist."""
     names = _fields(model)
-    rows = list(history.objects.filter(pgh_context_id=context.id).order_by("pgh_id").values("pgh_id", "pgh_label", *names))
+    rows = list(
+        history.objects.filter(pgh_context_id=context.id).order_by("pgh_id").values("pgh_id", "pgh_label", *names)
+    )
     first: dict[int, dict] = {}
     last: dict[int, dict] = {}
     for row in rows:
@@ -126,8 +130,9 @@ def _changes(model, history, context: Context) -> dict[int, tuple[dict | None, d
         # The newest row of each object recorded before this action: its state before.
         earlier = {
             row["id"]: row
-            for row in history.objects.filter(pgh_obj_id__in=updated, pgh_id__lt=min(first[pk]["pgh_id"] for pk in updated))
-            .order_by("pgh_obj_id", "-pgh_id").distinct("pgh_obj_id").values(*names)
+            for row in history.objects.filter(
+                pgh_obj_id__in=updated, pgh_id__lt=min(first[pk]["pgh_id"] for pk in updated)
+            ).order_by("pgh_obj_id", "-pgh_id").distinct("pgh_obj_id").values(*names)
         }
     changes = {}
     for pk, row in first.items():
@@ -183,7 +188,8 @@ def revert_context(annotation_set: AnnotationSet, user, context: Context, action
             with transaction.atomic():
                 _apply(changes)
         except IntegrityError:
-            raise Invalid(_("Cannot undo: it would conflict with a later change. Nothing was changed."), "history") from None
+            raise Invalid(_("Cannot undo: it would conflict with a later change. Nothing was changed."),
+                          "history") from None
     return label
 
 
@@ -217,7 +223,8 @@ def _restore_updated(model, rows: dict) -> None:
     """Put back the earlier values of the rows the action updated, in one UPDATE per
     model: a bulk action (e.g. linking every identical mention) costs no query per row."""
     restored = [
-        model(**before) for before, after in rows.values() if before is not None and after is not None and before != after
+        model(**before) for before, after in rows.values()
+        if before is not None and after is not None and before != after
     ]
     if restored:
         model.objects.bulk_update(restored, [name for name in _fields(model) if name != "id"])
@@ -250,7 +257,8 @@ def set_history(annotation_set: AnnotationSet, limit: int = 100) -> list[Action]
     for model, history in TRACKED:
         for row in history.objects.filter(pgh_context_id__in=ids).order_by("pgh_id").values():
             rows[row["pgh_context_id"]].append((model, row))
-    users = {u.pk: u.get_username() for u in get_user_model().objects.filter(pk__in={c.metadata.get("user") for c in contexts})}
+    user_ids = {c.metadata.get("user") for c in contexts}
+    users = {u.pk: u.get_username() for u in get_user_model().objects.filter(pk__in=user_ids)}
     describe = _Describer(annotation_set)
     return [
         Action(
@@ -279,11 +287,13 @@ class _Describer:
             summary = f"{self.entities.get(row['entity_type_id'], '?')} «{self._cut(row['start'], row['end'])}»"
         elif model is Event:
             values = ", ".join(f"{k}={v}" for k, v in sorted(row["attributes"].items()))
-            summary = f"{self.events.get(row['event_type_id'], '?')} «{self._cut(row['trigger_start'], row['trigger_end'])}» {values}"
+            trigger = self._cut(row["trigger_start"], row["trigger_end"])
+            summary = f"{self.events.get(row['event_type_id'], '?')} «{trigger}» {values}"
         elif model is Argument:
             summary = f"{self.roles.get(row['role_id'], '?')}: span {row['span_id']} of event {row['event_id']}"
         else:
-            summary = f"{self.relations.get(row['relation_type_id'], '?')}: span {row['source_id']} → span {row['target_id']}"
+            summary = (f"{self.relations.get(row['relation_type_id'], '?')}: "
+                       f"span {row['source_id']} → span {row['target_id']}")
         return Change(kind, row["pgh_label"], summary.strip())
 
     def _cut(self, start: int, end: int) -> str:

@@ -148,7 +148,8 @@ def update_entity(entity: KBEntity, user, *, name: str | None = None, aliases=No
             with transaction.atomic():
                 entity.save(update_fields=["name", "aliases", "description"])
         except IntegrityError:
-            raise Invalid(_("Another entity of this type is already named «%(name)s».") % {"name": new_name}, "name") from None
+            raise Invalid(_("Another entity of this type is already named «%(name)s».") % {"name": new_name},
+                          "name") from None
     return entity
 
 
@@ -161,7 +162,7 @@ def merge_entities(target: KBEntity, source: KBEntity, user) -> int:
         raise Invalid(_("Only entities of the same project can be merged."), "source")
     if source.entity_type_id != target.entity_type_id:
         raise Invalid(
-            _("«%(source)s» is %(source_type)s and «%(target)s» is %(target_type)s: only entities of one type can be merged.")
+            _("«%(source)s» is %(source_type)s and «%(target)s» is %(target_type)s: only entities of one type can be merged.")  # noqa: E501 (one msgid)
             % {"source": source.name, "source_type": source.entity_type.key,
                "target": target.name, "target_type": target.entity_type.key},
             "source",

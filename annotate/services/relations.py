@@ -31,9 +31,11 @@ def add_relation(annotation_set: AnnotationSet, *, relation_type: str, source: S
         )
     try:
         with transaction.atomic():
-            return Relation.objects.create(set=annotation_set, relation_type=relation.model, source=source, target=target)
+            return Relation.objects.create(set=annotation_set, relation_type=relation.model,
+                                           source=source, target=target)
     except IntegrityError:
-        raise Invalid(_("These two spans are already linked by %(type)s.") % {"type": relation_type}, "target") from None
+        raise Invalid(_("These two spans are already linked by %(type)s.") % {"type": relation_type},
+                      "target") from None
 
 
 def delete_relation(relation: Relation, user, *, version: int | None) -> None:

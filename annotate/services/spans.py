@@ -7,17 +7,17 @@ from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from annotate.models import AnnotationSet, Span
-from corpus.schema import ProjectSchema
 from annotate.services.base import (
     Invalid,
-    from_schema,
     bump_version,
     check_offsets,
     ensure_editable,
     entity_type_for,
+    from_schema,
     recorded,
     snapped,
 )
+from corpus.schema import ProjectSchema
 
 
 def create_span(
@@ -117,7 +117,8 @@ def change_span_type(span: Span, user, *, entity_type, version: int | None) -> S
             with transaction.atomic():
                 span.save(update_fields=["entity_type", "kb_entity"])
         except IntegrityError:
-            raise Invalid(_("The same text is already marked as %(type)s.") % {"type": etype.key}, "entity_type") from None
+            raise Invalid(_("The same text is already marked as %(type)s.") % {"type": etype.key},
+                          "entity_type") from None
     return span
 
 
@@ -127,7 +128,7 @@ def _check_uses_allow(span: Span, type_key: str) -> None:
         allowed = schema.role(argument.event.event_type.key, argument.role.key).allowed
         if type_key not in allowed:
             raise Invalid(
-                _("This span is the %(role)s of a %(event)s event, which cannot be a %(type)s; remove it from the event first.")
+                _("This span is the %(role)s of a %(event)s event, which cannot be a %(type)s; remove it from the event first.")  # noqa: E501 (one msgid)
                 % {"role": argument.role.key, "event": argument.event.event_type.key, "type": type_key},
                 "entity_type",
             )

@@ -81,7 +81,7 @@ def _merged(rows: list[Suggestion]) -> list[Suggestion]:
     proposals = [
         EntityProposal(str(r.entity_type_id or r.event_type_id), r.start, r.end, r.score, r.tagger) for r in rows
     ]
-    by_identity = {id(p): r for p, r in zip(proposals, rows)}
+    by_identity = {id(p): r for p, r in zip(proposals, rows, strict=True)}
     return [by_identity[id(p)] for p in merge(proposals, DEFAULT_PRIORITY)]
 
 
@@ -92,12 +92,14 @@ def _origin(suggestion: Suggestion) -> dict:
 def _check(suggestion: Suggestion, user, annotation_set: AnnotationSet) -> None:
     if suggestion.document_id != annotation_set.document_id:
         raise Invalid(_("This suggestion belongs to another document."), "suggestion")
-    decided = SuggestionDecision.objects.filter(suggestion=suggestion, user=user).values_list("decision", flat=True).first()
+    decided = (SuggestionDecision.objects.filter(suggestion=suggestion, user=user)
+               .values_list("decision", flat=True).first())
     if decided:
         raise Invalid(_("You already %(decision)s this suggestion.") % {"decision": decided}, "suggestion")
 
 
-def accept_suggestion(suggestion: Suggestion, user, annotation_set: AnnotationSet, *, version: int | None) -> Span | Event:
+def accept_suggestion(suggestion: Suggestion, user, annotation_set: AnnotationSet, *,
+                      version: int | None) -> Span | Event:
     """Copy the suggestion into the set (an entity span, or an event with its proposed
     arguments) and record the decision. Arguments the schema or the set refuses are
     left out; the trigger itself is still accepted."""
@@ -106,7 +108,8 @@ def accept_suggestion(suggestion: Suggestion, user, annotation_set: AnnotationSe
         ensure_editable(annotation_set)
         if suggestion.kind == Suggestion.Kind.EVENT:
             created = _accept_event(suggestion, user, annotation_set, version)
-            SuggestionDecision.objects.create(suggestion=suggestion, user=user, decision=Decision.ACCEPTED, event=created)
+            SuggestionDecision.objects.create(suggestion=suggestion, user=user, decision=Decision.ACCEPTED,
+                                              event=created)
             return created
         span = add_span(
             annotation_set, entity_type=suggestion.entity_type, start=suggestion.start, end=suggestion.end,

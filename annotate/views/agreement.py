@@ -59,12 +59,12 @@ def figures(project: Project, report: dict) -> dict:
             {"pair": _pair(exact), "documents": exact["documents"], "exact": exact, "overlap": overlap, "kappa": kappa}
             for exact, overlap, kappa in zip(
                 spans["exact"]["pairs"], spans["overlap"]["pairs"],
-                [_kappa_for(tokens["pairs"], p) for p in spans["exact"]["pairs"]],
+                [_kappa_for(tokens["pairs"], p) for p in spans["exact"]["pairs"]], strict=True,
             )
         ],
         "confusion_rows": [
             {"label": styles.get(key, (key, ""))[0], "cells": row}
-            for key, row in zip(confusion["types"], confusion["matrix"])
+            for key, row in zip(confusion["types"], confusion["matrix"], strict=True)
         ],
         "confusion_labels": [styles.get(key, (key, ""))[0] for key in confusion["types"]],
         "worst_documents": report["per_document"][:WORST_DOCUMENTS],

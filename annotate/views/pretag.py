@@ -83,7 +83,7 @@ class PretagSettingsForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     @classmethod
-    def for_project(cls, project: Project) -> "PretagSettingsForm":
+    def for_project(cls, project: Project) -> PretagSettingsForm:
         options = pretagging.PretagSettings.of(project)
         initial = {**options.as_json(), "ner_label_map": format_label_map(options.ner_label_map)}
         return cls(project, initial=initial)

@@ -146,7 +146,7 @@ def adjudication_context(project: Project, document: Document, state: adjudicati
     # Open conflicts are drawn over the gold draft as red marks numbered like the list; a
     # relation conflict marks its endpoints, not all the text between them.
     marks = gold_spans + [
-        SpanView(-c["number"], "CONFLICT", CONFLICT_COLOUR, "⚠ %d" % c["number"], start, end)
+        SpanView(-c["number"], "CONFLICT", CONFLICT_COLOUR, f"⚠ {c['number']}", start, end)
         for c in conflicts for start, end in c["ranges"]
     ]
     context = {

@@ -72,24 +72,31 @@ EVENTS = {
         ],
     },
     "demo-02": {
-        "annotator1": [("MEET", "محادثات", "ASSERTED", [("Participant", "GPE", "مصر"), ("Participant", "GPE", "السودان"),
+        "annotator1": [("MEET", "محادثات", "ASSERTED", [("Participant", "GPE", "مصر"),
+                                                        ("Participant", "GPE", "السودان"),
                                                         ("Place", "GPE", "مسقط"), ("Mediator", "GPE", "سلطنة عمان")])],
-        "annotator2": [("MEET", "محادثات", "REPORTED", [("Participant", "GPE", "مصر"), ("Participant", "GPE", "السودان"),
+        "annotator2": [("MEET", "محادثات", "REPORTED", [("Participant", "GPE", "مصر"),
+                                                        ("Participant", "GPE", "السودان"),
                                                         ("Place", "GPE", "مسقط"), ("Mediator", "GPE", "سلطنة عمان")])],
-        "annotator3": [("MEET", "محادثات", "REPORTED", [("Participant", "GPE", "مصر"), ("Participant", "GPE", "السودان"),
+        "annotator3": [("MEET", "محادثات", "REPORTED", [("Participant", "GPE", "مصر"),
+                                                        ("Participant", "GPE", "السودان"),
                                                         ("Place", "GPE", "مسقط")])],
     },
     "demo-03": {
-        "annotator1": [("STATEMENT", "نفى", "ASSERTED", [("Speaker", "PER", "رامي الخطيب"), ("Source", "ORG", "وزارة الدفاع")])],
+        "annotator1": [("STATEMENT", "نفى", "ASSERTED", [("Speaker", "PER", "رامي الخطيب"),
+                                                        ("Source", "ORG", "وزارة الدفاع")])],
         "annotator2": [("STATEMENT", "نفى", "ASSERTED", [("Speaker", "PER", "رامي الخطيب")])],
         "annotator3": [("STATEMENT", "نفى", "ASSERTED", [("Speaker", "PER", "العميد رامي الخطيب")])],
     },
     "demo-04": {
-        "annotator1": [("WITHDRAW", "انسحاب", "ASSERTED", [("Agent", "ORG", "قيادة الجيش"), ("Origin", "FAC", "معبر الريان"),
+        "annotator1": [("WITHDRAW", "انسحاب", "ASSERTED", [("Agent", "ORG", "قيادة الجيش"),
+                                                          ("Origin", "FAC", "معبر الريان"),
                                                           ("Destination", "GPE", "حلب")])],
-        "annotator2": [("WITHDRAW", "انسحاب", "ASSERTED", [("Agent", "ORG", "قيادة الجيش"), ("Origin", "FAC", "معبر الريان الحدودي"),
+        "annotator2": [("WITHDRAW", "انسحاب", "ASSERTED", [("Agent", "ORG", "قيادة الجيش"),
+                                                          ("Origin", "FAC", "معبر الريان الحدودي"),
                                                           ("Destination", "GPE", "مدينة حلب")])],
-        "annotator3": [("WITHDRAW", "انسحاب", "REPORTED", [("Agent", "ORG", "قيادة الجيش"), ("Destination", "GPE", "حلب")])],
+        "annotator3": [("WITHDRAW", "انسحاب", "REPORTED", [("Agent", "ORG", "قيادة الجيش"),
+                                                          ("Destination", "GPE", "حلب")])],
     },
 }
 
@@ -149,7 +156,8 @@ class Command(BaseCommand):
                 continue
             event = services.create_event(
                 annotation_set, user, event_type=event_type, trigger_start=start, trigger_end=end,
-                version=services.ANY_VERSION, attributes={"factuality": factuality}, snap_to_tokens=False, origin={"demo": True},
+                version=services.ANY_VERSION, attributes={"factuality": factuality}, snap_to_tokens=False,
+                origin={"demo": True},
             )
             for role, type_key, surface, *occurrence in arguments:
                 s, e = find(text, surface, *occurrence)

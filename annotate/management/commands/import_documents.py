@@ -2,7 +2,6 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, no_translations
 
 from annotate import dataset
-
 from corpus.formats import ANNOTATED_FORMATS, FORMATS
 from corpus.importing import ImportReport, import_paths
 from corpus.models import Project

@@ -67,8 +67,9 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         if not examples:
             raise CommandError(f"{path}: no segments found")
+        kinds = ", ".join(sorted(set(class_map.values())))
         self.stdout.write(f"{path}: {len(examples)} segments, "
-                          f"{sum(len(s) for _t, s in examples)} entities of {', '.join(sorted(set(class_map.values())))}")
+                          f"{sum(len(s) for _t, s in examples)} entities of {kinds}")
         return examples
 
     @staticmethod
