@@ -19,7 +19,9 @@ PY_SINGULAR = re.compile(r"\b(?:_|gettext|gettext_lazy|gettext_noop)\(\s*" + STR
 PY_CONTEXT = re.compile(r"\bpgettext(?:_lazy)?\(\s*" + STRING + r",\s*" + STRING + r"\s*[,)]")
 PY_PLURAL = re.compile(r"\bngettext(?:_lazy)?\(\s*" + STRING + r",\s*" + STRING)
 TEMPLATE_SINGULAR = re.compile(r"""\{%\s*(?:translate|trans)\s+(["'])(.+?)\1""")
-TEMPLATE_BLOCK = re.compile(r"\{%\s*blocktrans(?:late)?(?P<args>[^%]*)%\}(?P<body>.*?)\{%\s*endblocktrans(?:late)?\s*%\}", re.S)
+TEMPLATE_BLOCK = re.compile(
+    r"\{%\s*blocktrans(?:late)?(?P<args>[^%]*)%\}(?P<body>.*?)\{%\s*endblocktrans(?:late)?\s*%\}", re.S
+)
 JS_SINGULAR = re.compile(r"""\bgettext\(\s*(["'])(.+?)\1\s*\)""")
 JS_PLURAL = re.compile(r"""\bngettext\(\s*(["'])(.+?)\1\s*,\s*(["'])(.+?)\3""")
 

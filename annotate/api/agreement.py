@@ -34,7 +34,8 @@ class ProjectAgreement(APIView):
             return Response({"status": "done", "report": result.report})
         job = result.job
         if job.status == Job.Status.FAILED:
-            return Response({"status": job.status, "detail": " ".join(job.messages)}, status=status.HTTP_500_INTERNAL_SERVER_ERROR)
+            return Response({"status": job.status, "detail": " ".join(job.messages)},
+                            status=status.HTTP_500_INTERNAL_SERVER_ERROR)
         return Response({"status": job.status, "job": job.pk, "done": job.done, "total": job.total},
                         status=status.HTTP_202_ACCEPTED)
 

@@ -29,7 +29,8 @@ class ExportRequestSerializer(serializers.Serializer):
     # Plain text (checked below), not a choice: the enum would collide in the schema with the import's `format`.
     format = serializers.CharField(default="tawsim", help_text="one of: " + ", ".join(WRITERS))
     sets = serializers.CharField(default="gold", help_text="gold, all, suggestions or annotator:NAME")
-    status = serializers.ListField(child=serializers.ChoiceField(choices=SetStatus.values), required=False, default=list)
+    status = serializers.ListField(child=serializers.ChoiceField(choices=SetStatus.values), required=False,
+                                   default=list)
     ids = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
     split = serializers.ListField(child=serializers.IntegerField(min_value=0), required=False, default=list,
                                   help_text="train, dev, test percentages, e.g. [80, 10, 10]")
@@ -82,12 +83,15 @@ class JobSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Job
-        fields = ["id", "status", "done", "total", "params", "messages", "result", "created_at", "finished_at", "download"]
+        fields = [
+            "id", "status", "done", "total", "params", "messages", "result", "created_at", "finished_at", "download",
+        ]
 
     def get_download(self, job) -> str | None:
         if job.status != Job.Status.DONE:
             return None
-        return reverse("api:dataset-export-download", args=[job.project.slug, job.pk], request=self.context.get("request"))
+        return reverse("api:dataset-export-download", args=[job.project.slug, job.pk],
+                       request=self.context.get("request"))
 
 
 class AdminScoped(ProjectScoped):

@@ -377,7 +377,9 @@ def _cluster_counts(user, project, clusters_qs):
     return clusters_qs.annotate(mention_count=Count("mentions", filter=visible_to(user, project, "mentions__set")))
 
 
-@extend_schema(parameters=[OpenApiParameter("q", str, description="Clusters whose name or description contains this (normalised).")])
+@extend_schema(parameters=[
+    OpenApiParameter("q", str, description="Clusters whose name or description contains this (normalised).")
+])
 class ClusterList(ProjectScoped, generics.ListCreateAPIView):
     """The project's event clusters (GET), or a new one (POST, any member)."""
 
@@ -468,7 +470,9 @@ class EventClusterLink(EventClusterScoped, generics.GenericAPIView):
         data = parsed(ClusterJoinRequestSerializer, request.data)
         cluster = EventCluster.objects.filter(project_id=self.event.set.document.project_id, pk=data["cluster"]).first()
         if cluster is None:
-            raise serializers.ValidationError({"cluster": [_("No cluster %(id)s in this project.") % {"id": data["cluster"]}]})
+            raise serializers.ValidationError(
+                {"cluster": [_("No cluster %(id)s in this project.") % {"id": data["cluster"]}]}
+            )
         clusters.join_cluster(self.event, request.user, cluster=cluster, version=data["version"])
         return self._link()
 

@@ -63,7 +63,8 @@ class PretagRequestSerializer(serializers.Serializer):
     documents = serializers.ListField(child=serializers.IntegerField(), required=False, allow_null=True,
                                       help_text="Document ids; omitted: every document of the project.")
     taggers = serializers.ListField(child=serializers.ChoiceField(choices=pretagging.ALL_TAGGERS), required=False,
-                                    allow_null=True, help_text="Omitted: the taggers enabled in the project's settings.")
+                                    allow_null=True,
+                                    help_text="Omitted: the taggers enabled in the project's settings.")
 
 
 class PretagJobSerializer(serializers.ModelSerializer):

@@ -191,7 +191,8 @@ class MyQueue(ProjectView):
         )
         done, assigned = assignment.progress(self.project, request.user)
         items = [
-            {"id": d.pk, "external_id": d.external_id, "title": d.title, "status": statuses.get(d.pk, SetStatus.NOT_STARTED)}
+            {"id": d.pk, "external_id": d.external_id, "title": d.title,
+             "status": statuses.get(d.pk, SetStatus.NOT_STARTED)}
             for d in documents
         ]
         return Response(QueueSerializer({"done": done, "assigned": assigned, "documents": items}).data)
@@ -257,7 +258,9 @@ class AdjudicationDecide(DocumentAdjudication):
 
     @extend_schema(
         request=DecisionRequestSerializer, responses={201: DecisionSerializer, 400: INVALID, 409: CONFLICT},
-        description="Settle one open conflict: accept a variant, accept it with another entity type (edit), or reject it.",
+        description=(
+            "Settle one open conflict: accept a variant, accept it with another entity type (edit), or reject it."
+        ),
     )
     def post(self, request, slug: str, pk: int):
         data = parsed(DecisionRequestSerializer, request.data)

@@ -133,7 +133,8 @@ class ImportFileResultSerializer(serializers.Serializer):
     failed = serializers.BooleanField(help_text="True if the file was refused: nothing from it was stored.")
     imported = serializers.IntegerField()
     duplicates = serializers.IntegerField(help_text="Documents skipped because the project already has the same text.")
-    errors = serializers.ListField(child=serializers.CharField(), help_text="Why the file failed: file, line, field, reason.")
+    errors = serializers.ListField(child=serializers.CharField(),
+                                   help_text="Why the file failed: file, line, field, reason.")
 
 
 class ImportReportSerializer(serializers.Serializer):
@@ -205,7 +206,9 @@ class SpanCreateSerializer(VersionSerializer):
     end = serializers.IntegerField(min_value=1, help_text=f"One past the last character, in {CODE_POINTS}.")
     snap = serializers.BooleanField(
         default=True,
-        help_text="Snap outward to token boundaries (keeping a glued proclitic such as و or ب outside), as the editor does.",
+        help_text=(
+            "Snap outward to token boundaries (keeping a glued proclitic such as و or ب outside), as the editor does."
+        ),
     )
 
     def validate(self, data: dict) -> dict:
@@ -251,9 +254,12 @@ class ArgumentSerializer(serializers.ModelSerializer):
 class EventSerializer(serializers.ModelSerializer):
     event_type = serializers.SlugRelatedField(slug_field="key", read_only=True, help_text="Event type key.")
     trigger_start = serializers.IntegerField(read_only=True, help_text=f"Trigger's first character, in {CODE_POINTS}.")
-    trigger_end = serializers.IntegerField(read_only=True, help_text=f"One past the trigger's last character, in {CODE_POINTS}.")
+    trigger_end = serializers.IntegerField(read_only=True,
+                                           help_text=f"One past the trigger's last character, in {CODE_POINTS}.")
     trigger_text = serializers.CharField(read_only=True, help_text="document.text[trigger_start:trigger_end].")
-    attributes = serializers.DictField(read_only=True, help_text="Attribute values by attribute key, e.g. {\"factuality\": \"REPORTED\"}.")
+    attributes = serializers.DictField(
+        read_only=True, help_text="Attribute values by attribute key, e.g. {\"factuality\": \"REPORTED\"}."
+    )
     arguments = ArgumentSerializer(many=True, read_only=True)
 
     class Meta:
@@ -317,7 +323,8 @@ class Required:
 class EventCreateSerializer(VersionSerializer):
     event_type = serializers.CharField(help_text="Event type key from the project's schema, e.g. MEET.")
     trigger_start = serializers.IntegerField(min_value=0, help_text=f"Trigger's first character, in {CODE_POINTS}.")
-    trigger_end = serializers.IntegerField(min_value=1, help_text=f"One past the trigger's last character, in {CODE_POINTS}.")
+    trigger_end = serializers.IntegerField(min_value=1,
+                                           help_text=f"One past the trigger's last character, in {CODE_POINTS}.")
     attributes = serializers.DictField(
         required=False, default=dict, help_text="Attribute values by key; the schema's defaults fill the rest."
     )
@@ -345,7 +352,11 @@ class ArgumentCreateSerializer(VersionSerializer):
     span = serializers.IntegerField(
         required=False, help_text="An existing span of the same set. Or give entity_type, start and end instead."
     )
-    entity_type = serializers.CharField(required=False, help_text="With start and end: mark this text as an entity (or reuse the identical span) and fill the role with it.")
+    entity_type = serializers.CharField(
+        required=False,
+        help_text="With start and end: mark this text as an entity (or reuse the identical span)"
+                  " and fill the role with it.",
+    )
     start = serializers.IntegerField(required=False, min_value=0, help_text=f"In {CODE_POINTS}.")
     end = serializers.IntegerField(required=False, min_value=1, help_text=f"In {CODE_POINTS}.")
     snap = serializers.BooleanField(default=True, help_text="Snap the selection to token boundaries.")
@@ -353,7 +364,9 @@ class ArgumentCreateSerializer(VersionSerializer):
     def validate(self, data: dict) -> dict:
         selection = [name for name in ("entity_type", "start", "end") if name in data]
         if "span" in data and selection:
-            raise serializers.ValidationError({"span": _("Give either span, or entity_type with start and end; not both.")})
+            raise serializers.ValidationError(
+                {"span": _("Give either span, or entity_type with start and end; not both.")}
+            )
         if "span" not in data:
             missing = [name for name in ("entity_type", "start", "end") if name not in data]
             if missing:

@@ -303,7 +303,8 @@ class SpanDetail(HiddenWhenNotAllowed, generics.GenericAPIView):
     )
     def patch(self, request, pk: int):
         data = parsed(s.SpanUpdateSerializer, request.data)
-        span = services.change_span_type(self.span, request.user, entity_type=data["entity_type"], version=data["version"])
+        span = services.change_span_type(self.span, request.user, entity_type=data["entity_type"],
+                                         version=data["version"])
         return Response(s.SpanWithVersionSerializer(span).data)
 
     @extend_schema(
@@ -357,7 +358,9 @@ class SetEvents(SetScoped, generics.ListCreateAPIView):
     @extend_schema(
         request=s.EventCreateSerializer,
         responses={201: s.EventWithVersionSerializer, 400: INVALID, 409: CONFLICT},
-        description="Create an event: a type and a trigger (snapped like a span), attributes validated against the schema.",
+        description=(
+            "Create an event: a type and a trigger (snapped like a span), attributes validated against the schema."
+        ),
     )
     def post(self, request, pk: int):
         data = parsed(s.EventCreateSerializer, request.data)
@@ -455,7 +458,8 @@ class EventArguments(EventScoped, generics.GenericAPIView):
         if "span" in data:
             span = Span.objects.select_related("entity_type").filter(pk=data["span"], set=event.set).first()
             if span is None:
-                raise services.Invalid(_("Span %(id)s is not a span of this event's set.") % {"id": data["span"]}, "span")
+                raise services.Invalid(_("Span %(id)s is not a span of this event's set.") % {"id": data["span"]},
+                                       "span")
             argument = services.add_argument(event, request.user, role=data["role"], span=span, version=data["version"])
         else:
             argument = services.add_argument_from_selection(

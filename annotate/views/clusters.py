@@ -99,7 +99,8 @@ def _change_cluster(request: HttpRequest, project: Project, cluster: EventCluste
         elif action == "delete":
             name = cluster.name
             released = clusters.delete_cluster(cluster, request.user)
-            messages.success(request, _("Deleted «%(name)s»; %(count)s events left it.") % {"name": name, "count": released})
+            messages.success(request, _("Deleted «%(name)s»; %(count)s events left it.")
+                             % {"name": name, "count": released})
             return redirect("cluster_list", project.slug)
         else:
             raise BadInput(_("Unknown action «%(action)s».") % {"action": action[:20]}, "action")
@@ -149,8 +150,10 @@ def _panel_action(request: HttpRequest, event: Event) -> str:
         clusters.leave_cluster(event, request.user, version=version)
         return _("«%(trigger)s» left «%(cluster)s».") % {"trigger": trigger, "cluster": name}
     if action == "create":
-        cluster = clusters.create_cluster_for_event(event, request.user, name=request.POST.get("name", ""), version=version)
-        return _("Created the cluster «%(cluster)s» with «%(trigger)s».") % {"trigger": trigger, "cluster": cluster.name}
+        cluster = clusters.create_cluster_for_event(event, request.user, name=request.POST.get("name", ""),
+                                                    version=version)
+        return (_("Created the cluster «%(cluster)s» with «%(trigger)s».")
+                % {"trigger": trigger, "cluster": cluster.name})
     raise BadInput(_("Unknown action «%(action)s».") % {"action": action[:20]}, "action")
 
 

@@ -59,7 +59,8 @@ def event_change_type(request: HttpRequest, event_id: int) -> HttpResponse:
 
     def change():
         services.change_event_type(
-            event, request.user, event_type=_type_field(request, _("an event type")), version=int_field(request, "version")
+            event, request.user, event_type=_type_field(request, _("an event type")),
+            version=int_field(request, "version"),
         )
         return _("The event is now %(type)s.") % {"type": event.event_type.label}, None, event.pk
 
@@ -85,7 +86,8 @@ def _attribute_value(request: HttpRequest, event: Event, key: str):
     kind = ProjectSchema.load(event.set.document.project).attributes.get(key)
     if kind is not None and kind.kind == "bool":
         if raw not in ("true", "false"):
-            raise BadInput(_("The field «value» must be true or false, not «%(value)s».") % {"value": raw[:20]}, "value")
+            raise BadInput(_("The field «value» must be true or false, not «%(value)s».") % {"value": raw[:20]},
+                           "value")
         return raw == "true"
     return raw
 
@@ -127,7 +129,8 @@ def argument_add(request: HttpRequest, event_id: int) -> HttpResponse:
             raise BadInput(_("The field «role» is missing: choose a role slot first."), "role")
         version = int_field(request, "version")
         if request.POST.get("span"):
-            span = Span.objects.select_related("entity_type").filter(pk=int_field(request, "span"), set=annotation_set).first()
+            span = (Span.objects.select_related("entity_type")
+                    .filter(pk=int_field(request, "span"), set=annotation_set).first())
             if span is None:
                 raise services.Invalid(_("That mark is not in this annotation set."), "span")
             argument = services.add_argument(event, request.user, role=role, span=span, version=version)
@@ -151,7 +154,8 @@ def argument_remove(request: HttpRequest, argument_id: int) -> HttpResponse:
     def change():
         text = annotation_set.document.text[argument.span.start:argument.span.end]
         services.remove_argument(argument, request.user, version=int_field(request, "version"))
-        return _("«%(text)s» no longer fills %(role)s.") % {"text": text, "role": argument.role.label}, None, argument.event_id
+        message = _("«%(text)s» no longer fills %(role)s.") % {"text": text, "role": argument.role.label}
+        return message, None, argument.event_id
 
     return _respond(request, annotation_set, change)
 
@@ -163,7 +167,9 @@ def relation_create(request: HttpRequest, set_id: int) -> HttpResponse:
 
     def change():
         ids = {name: int_field(request, name) for name in ("source", "target")}
-        found = {s.pk: s for s in Span.objects.select_related("entity_type").filter(pk__in=ids.values(), set=annotation_set)}
+        found = {
+            s.pk: s for s in Span.objects.select_related("entity_type").filter(pk__in=ids.values(), set=annotation_set)
+        }
         for name, pk in ids.items():
             if pk not in found:
                 raise services.Invalid(_("That mark is not in this annotation set."), name)

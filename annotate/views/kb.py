@@ -143,7 +143,8 @@ def _change_entity(request: HttpRequest, project: Project, entity: KBEntity) -> 
         elif action == "delete":
             name = entity.name
             unlinked = kb.delete_entity(entity, request.user)
-            messages.success(request, _("Deleted «%(name)s»; %(count)s mentions were unlinked.") % {"name": name, "count": unlinked})
+            messages.success(request, _("Deleted «%(name)s»; %(count)s mentions were unlinked.")
+                             % {"name": name, "count": unlinked})
             return redirect("kb_list", project.slug)
         else:
             raise BadInput(_("Unknown action «%(action)s».") % {"action": action[:20]}, "action")
@@ -182,7 +183,8 @@ def kb_span_panel(request: HttpRequest, span_id: int) -> HttpResponse:
 
 
 def _reloaded(span: Span) -> Span:
-    return Span.objects.select_related("set__document__project", "entity_type", "kb_entity__entity_type").get(pk=span.pk)
+    return (Span.objects.select_related("set__document__project", "entity_type", "kb_entity__entity_type")
+            .get(pk=span.pk))
 
 
 def _panel_action(request: HttpRequest, span: Span) -> str:

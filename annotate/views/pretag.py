@@ -64,12 +64,14 @@ def format_label_map(mapping: dict) -> str:
 
 
 class PretagSettingsForm(forms.Form):
-    pretag_on_import = forms.BooleanField(label=gettext_lazy("Pre-tag documents when they are imported"), required=False)
+    pretag_on_import = forms.BooleanField(label=gettext_lazy("Pre-tag documents when they are imported"),
+                                          required=False)
     taggers = forms.MultipleChoiceField(
         label=gettext_lazy("Enabled taggers"), required=False, widget=forms.CheckboxSelectMultiple,
         choices=[(name, TAGGER_LABELS[name]) for name in pretagging.ALL_TAGGERS])
     ner_label_map = forms.CharField(
-        label=gettext_lazy("NER labels → project types"), required=False, widget=forms.Textarea(attrs={"rows": 6, "dir": "ltr"}),
+        label=gettext_lazy("NER labels → project types"), required=False,
+        widget=forms.Textarea(attrs={"rows": 6, "dir": "ltr"}),
         help_text=gettext_lazy("One LABEL=TYPE per line, e.g. PERS=PER; LABEL= ignores the label (e.g. MISC=)."))
     ner_model_path = forms.CharField(
         label=gettext_lazy("NER model folder (optional)"), required=False, max_length=500,
@@ -178,7 +180,9 @@ def pretag_retrain(request: HttpRequest, slug: str) -> HttpResponse:
 def pretag_job(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
     """The job's progress (polled every second by htmx while it runs)."""
     project = get_project_for(request.user, slug, roles=ADMIN)
-    job = Job.objects.filter(project=project, pk=job_id, kind__in=(pretagging.PRETAG_JOB, pretagging.RETRAIN_JOB)).first()
+    job = Job.objects.filter(
+        project=project, pk=job_id, kind__in=(pretagging.PRETAG_JOB, pretagging.RETRAIN_JOB)
+    ).first()
     if job is None:
         raise Http404("no such job")
     return vary_on_htmx(render(request, TEMPLATE + "#job", {"project": project, "job": job}))
@@ -256,7 +260,8 @@ def suggestions_accept_all(request: HttpRequest, set_id: int) -> HttpResponse:
         kind = request.POST.get("type", "").strip()
         if not kind:
             raise BadInput(_("The field «type» is missing: choose an entity type."), "type")
-        count = accept_all_suggestions(annotation_set, request.user, entity_type=kind, version=int_field(request, "version"))
+        count = accept_all_suggestions(annotation_set, request.user, entity_type=kind,
+                                       version=int_field(request, "version"))
         return _("Accepted %(count)s suggestion(s) of type %(type)s.") % {"count": count, "type": kind}
 
     return _decide(request, annotation_set, change)

@@ -133,7 +133,8 @@ def adjudication_context(project: Project, document: Document, state: adjudicati
         by_id = {t.pk: t for t in types.values()}
         gold_spans = [
             SpanView(pk, by_id[type_id].key, by_id[type_id].colour, by_id[type_id].label, start, end)
-            for pk, type_id, start, end in Span.objects.filter(set=state.gold).values_list("pk", "entity_type_id", "start", "end")
+            for pk, type_id, start, end
+            in Span.objects.filter(set=state.gold).values_list("pk", "entity_type_id", "start", "end")
         ]
     text = document.text
     # Relation types and gold span keys are read once for the whole list, never per conflict.
@@ -141,7 +142,8 @@ def adjudication_context(project: Project, document: Document, state: adjudicati
         c.kind == "relation" for c in state.open) else {}
     gold_keys = {(s.type_key, s.start, s.end) for s in gold_spans}
     conflicts = [
-        _conflict_view(c, number, text, types, relation_types, gold_keys) for number, c in enumerate(state.open, start=1)
+        _conflict_view(c, number, text, types, relation_types, gold_keys)
+        for number, c in enumerate(state.open, start=1)
     ]
     # Open conflicts are drawn over the gold draft as red marks numbered like the list; a
     # relation conflict marks its endpoints, not all the text between them.
@@ -182,7 +184,8 @@ def _conflict_view(conflict, number: int, text: str, types: dict, relation_types
         })
     return {
         "id": conflict.id, "number": number, "kind": conflict.kind, "start": conflict.start, "end": conflict.end,
-        "ranges": sorted(ranges or {(conflict.start, conflict.end)}), "snippet": text[conflict.start:conflict.end], "variants": variants,
+        "ranges": sorted(ranges or {(conflict.start, conflict.end)}), "snippet": text[conflict.start:conflict.end],
+        "variants": variants,
         "abstained": conflict.abstained, "role": conflict.role, "attribute": conflict.attribute,
         "title": _conflict_title(conflict),
     }
@@ -203,7 +206,8 @@ def _variant_text(conflict, value: dict, text: str, types: dict, relation_types:
     if conflict.kind == "relation":
         relation = relation_types.get(value["type"])
         arrow = "←" if get_language_bidi() else "→"  # points from source to target in the reading order
-        return f"{relation.label if relation else value['type']}: {span(value['source'])} {arrow} {span(value['target'])}"
+        label = relation.label if relation else value["type"]
+        return f"{label}: {span(value['source'])} {arrow} {span(value['target'])}"
     return str(value["value"]) if value["value"] is not None else _("(not set)")
 
 
@@ -211,12 +215,15 @@ def conflicts_html(conflicts: list[dict], *, decide_url: str, csrf: str, version
     """The conflict list, built in one pass like annotate.editor.rendering (a template loop with
     a form per variant costs more than the rest of the page)."""
     e = escape
-    hidden = f'<input type="hidden" name="csrfmiddlewaretoken" value="{e(csrf)}"><input type="hidden" name="version" value="{e(str(version))}">'
-    form = f'<form method="post" action="{e(decide_url)}" hx-post="{e(decide_url)}" hx-target="#adjudication" hx-swap="outerHTML">{hidden}'
+    hidden = (f'<input type="hidden" name="csrfmiddlewaretoken" value="{e(csrf)}">'
+              f'<input type="hidden" name="version" value="{e(str(version))}">')
+    form = (f'<form method="post" action="{e(decide_url)}" hx-post="{e(decide_url)}" hx-target="#adjudication"'
+            f' hx-swap="outerHTML">{hidden}')
     options = "".join(f'<option value="{e(t.key)}">{e(t.key)}</option>' for t in types)
     accept_title, edit_label = e(_("Accept this variant")), e(_("Accept as"))
     waiting = f' <span class="who waiting">{e(_("(its spans are not in gold yet)"))}</span>'
-    reject = f'<button type="submit" name="action" value="reject" class="reject" title="{e(_("Reject every variant (x)"))}"><kbd>x</kbd> {e(_("Reject"))}</button>'
+    reject = (f'<button type="submit" name="action" value="reject" class="reject"'
+              f' title="{e(_("Reject every variant (x)"))}"><kbd>x</kbd> {e(_("Reject"))}</button>')
     out = []
     for c in conflicts:
         cid = e(c["id"])
@@ -227,18 +234,22 @@ def conflicts_html(conflicts: list[dict], *, decide_url: str, csrf: str, version
                 edit = (f'<select name="type" aria-label="{edit_label}">{options}</select> '
                         f'<button type="submit" name="action" value="edit" class="edit">{edit_label}</button>')
             items.append(
-                f'<li>{form}<input type="hidden" name="conflict" value="{cid}"><input type="hidden" name="variant" value="{v["index"]}">'
-                f'<button type="submit" name="action" value="accept" class="accept" data-variant="{number}" title="{accept_title} ({number})">'
+                f'<li>{form}<input type="hidden" name="conflict" value="{cid}">'
+                f'<input type="hidden" name="variant" value="{v["index"]}">'
+                f'<button type="submit" name="action" value="accept" class="accept" data-variant="{number}"'
+                f' title="{accept_title} ({number})">'
                 f'<kbd>{number}</kbd> <bdi>{e(v["text"])}</bdi></button> {edit}</form> '
                 f'<span class="who">{e(", ".join(v["annotators"]))}</span>{waiting if v["waiting"] else ""}</li>'
             )
         abstained = ""
         if c["abstained"]:
-            none_here = _("Drew no link here: %(names)s") if c["kind"] == "relation" else _("Marked nothing here: %(names)s")
+            none_here = (_("Drew no link here: %(names)s") if c["kind"] == "relation"
+                         else _("Marked nothing here: %(names)s"))
             abstained = f'<p class="who">{e(none_here % {"names": ", ".join(c["abstained"])})}</p>'
         snippet = c["snippet"] if len(c["snippet"]) <= 60 else c["snippet"][:59] + "…"
         out.append(
-            f'<li class="conflict" id="conflict-{c["number"]}" data-conflict="{cid}" data-start="{c["start"]}" tabindex="-1">'
+            f'<li class="conflict" id="conflict-{c["number"]}" data-conflict="{cid}" data-start="{c["start"]}"'
+            f' tabindex="-1">'
             f'<strong>⚠ {c["number"]}</strong> {e(c["title"])} — <bdi dir="rtl" lang="ar">{e(snippet)}</bdi>'
             f'<ol class="variants">{"".join(items)}</ol>{abstained}'
             f'{form}<input type="hidden" name="conflict" value="{cid}">{reject}</form></li>'
@@ -257,7 +268,8 @@ def gold_list_html(items: list[dict], *, remove_url, csrf: str, version, locked:
         button = "" if locked else (
             f'<form method="post" action="{e(remove_url(span.id))}" '
             f'hx-post="{e(remove_url(span.id))}" hx-target="#adjudication" hx-swap="outerHTML">'
-            f'<input type="hidden" name="csrfmiddlewaretoken" value="{e(csrf)}"><input type="hidden" name="version" value="{e(str(version))}">'
+            f'<input type="hidden" name="csrfmiddlewaretoken" value="{e(csrf)}">'
+            f'<input type="hidden" name="version" value="{e(str(version))}">'
             f'<button type="submit" class="remove" title="{title}">×</button></form>'
         )
         out.append(
@@ -287,7 +299,8 @@ def _render(request: HttpRequest, project: Project, document: Document, state, *
         csrf=get_token(request), version=state.gold.version if state.gold else "", types=context["entity_types"],
     )
     context["gold_list_html"] = gold_list_html(
-        context["gold_spans"], remove_url=lambda span_id: reverse("adjudicate_remove_span", args=[project.slug, document.pk, span_id]),
+        context["gold_spans"],
+        remove_url=lambda span_id: reverse("adjudicate_remove_span", args=[project.slug, document.pk, span_id]),
         csrf=get_token(request), version=state.gold.version if state.gold else "", locked=state.adjudicated,
     )
     return vary_on_htmx(render(request, template, context))
@@ -307,7 +320,8 @@ def _act(request: HttpRequest, slug: str, document_id: int, change) -> HttpRespo
         message = change(document)
     except services.ServiceError as error:
         if not request.htmx:
-            return back_with_message(request, reverse("adjudicate", args=[slug, document_id]), error.message, error=True)
+            return back_with_message(request, reverse("adjudicate", args=[slug, document_id]), error.message,
+                                     error=True)
         state = adjudication.state_of(document)
         response = _render(request, project, document, state, message=error.message, message_level="error")
         conflict = isinstance(error, services.StaleVersion)

@@ -22,7 +22,8 @@ def annotate(document, user, spans=(), events=()):
     annotation_set = services.own_set(document, user)
     for key, word in spans:
         start, end = where(document, word)
-        services.create_span(annotation_set, user, entity_type=key, start=start, end=end, version=ANY_VERSION, snap_to_tokens=False)
+        services.create_span(annotation_set, user, entity_type=key, start=start, end=end, version=ANY_VERSION,
+                             snap_to_tokens=False)
     for key, trigger, roles, factuality in events:
         start, end = where(document, trigger)
         event = services.create_event(annotation_set, user, event_type=key, trigger_start=start, trigger_end=end,
@@ -51,7 +52,8 @@ def gold_of(document):
 
 
 def gold_spans(document):
-    return sorted((s.entity_type.key, document.text[s.start:s.end]) for s in Span.objects.filter(set=gold_of(document)).select_related("entity_type"))
+    spans = Span.objects.filter(set=gold_of(document)).select_related("entity_type")
+    return sorted((s.entity_type.key, document.text[s.start:s.end]) for s in spans)
 
 
 def test_first_open_pre_accepts_agreed_items_once_and_records_it(disputed, reviewer):
@@ -89,7 +91,8 @@ def test_edit_accepts_a_variant_with_another_type_and_reject_adds_nothing(disput
     state = adjudication.open_adjudication(disputed, reviewer)
     loc = next(c for c in state.open if c.variants[0].value["type"] == "LOC")
     org = next(c for c in state.open if c.variants[0].value["type"] == "ORG")
-    adjudication.decide(disputed, reviewer, conflict_id=org.id, action="edit", variant=0, entity_type="FAC", version=ANY_VERSION)
+    adjudication.decide(disputed, reviewer, conflict_id=org.id, action="edit", variant=0, entity_type="FAC",
+                        version=ANY_VERSION)
     adjudication.decide(disputed, reviewer, conflict_id=loc.id, action="reject", version=ANY_VERSION)
     assert gold_spans(disputed) == [("FAC", "الخارجية"), ("GPE", "القاهرة"), ("PER", "سمير داود")]
     assert AdjudicationDecision.objects.get(action="edit").variant["edited"] == {"type": "FAC"}
@@ -100,10 +103,12 @@ def test_a_conflict_is_settled_only_once_and_stale_versions_are_refused(disputed
     state = adjudication.open_adjudication(disputed, reviewer)
     conflict = state.open[0]
     with pytest.raises(services.StaleVersion):
-        adjudication.decide(disputed, reviewer, conflict_id=conflict.id, action="reject", version=gold_of(disputed).version - 1)
+        adjudication.decide(disputed, reviewer, conflict_id=conflict.id, action="reject",
+                            version=gold_of(disputed).version - 1)
     adjudication.decide(disputed, reviewer, conflict_id=conflict.id, action="reject", version=ANY_VERSION)
     with pytest.raises(services.Invalid) as refused:
-        adjudication.decide(disputed, reviewer, conflict_id=conflict.id, action="accept", variant=0, version=ANY_VERSION)
+        adjudication.decide(disputed, reviewer, conflict_id=conflict.id, action="accept", variant=0,
+                            version=ANY_VERSION)
     assert refused.value.field == "conflict"
 
 
@@ -123,7 +128,8 @@ def test_confirm_is_refused_while_conflicts_remain_then_reopen_is_recorded(dispu
         adjudication.remove_gold_span(Span.objects.filter(set=gold_of(disputed)).first(), reviewer, version=ANY_VERSION)
     adjudication.reopen(disputed, reviewer, version=ANY_VERSION)
     assert gold_of(disputed).status == SetStatus.IN_PROGRESS
-    assert list(AdjudicationDecision.objects.filter(action__in=["confirm", "reopen"]).values_list("action", flat=True)) == ["confirm", "reopen"]
+    actions = AdjudicationDecision.objects.filter(action__in=["confirm", "reopen"]).values_list("action", flat=True)
+    assert list(actions) == ["confirm", "reopen"]
 
 
 def test_events_enter_gold_role_by_role(document, three, reviewer):
@@ -141,7 +147,9 @@ def test_events_enter_gold_role_by_role(document, three, reviewer):
 
 def test_accepting_a_role_variant_replaces_the_role_fillers(document, three, reviewer):
     a, b, _c = three
-    annotate(document, a, [], [("MEET", "التقى", {"Participant": ("PER", "سمير داود"), "Place": ("GPE", "القاهرة")}, "ASSERTED")])
+    annotate(document, a, [], [
+        ("MEET", "التقى", {"Participant": ("PER", "سمير داود"), "Place": ("GPE", "القاهرة")}, "ASSERTED"),
+    ])
     annotate(document, b, [], [("MEET", "التقى", {"Participant": ("PER", "سمير داود")}, "ASSERTED")])
     state = adjudication.open_adjudication(document, reviewer, force=True)
     [place] = [c for c in state.open if c.kind == "role"]
@@ -183,22 +191,27 @@ def test_api_merged_view_decide_confirm_reopen(client, disputed, reviewer):
     base = f"/api/projects/{disputed.project.slug}/documents/{disputed.pk}/adjudication/"
     data = client.get(base).json()
     assert data["annotators"] == ["ann1", "ann2", "ann3"] and data["k"] == 2 and data["started"]
-    assert {"type": "PER", "start": disputed.text.index("سمير"), "end": disputed.text.index("سمير") + 9} in data["agreed_spans"]
+    samir = disputed.text.index("سمير")
+    assert {"type": "PER", "start": samir, "end": samir + 9} in data["agreed_spans"]
     refused = client.post(base + "confirm/", {"version": data["version"]}, content_type="application/json")
     assert refused.status_code == 400 and refused.json()["field"] == "conflict"
     version = data["version"]
     for conflict in data["conflicts"]:
-        answer = client.post(base + "decisions/", {"conflict": conflict["id"], "action": "accept", "variant": 0, "version": version},
+        answer = client.post(base + "decisions/",
+                             {"conflict": conflict["id"], "action": "accept", "variant": 0, "version": version},
                              content_type="application/json")
         assert answer.status_code == 201, answer.content
         assert answer.json()["variant"]["annotators"] == conflict["variants"][0]["annotators"]
         version = gold_of(disputed).version
-    assert client.post(base + "confirm/", {"version": version}, content_type="application/json").json()["status"] == "adjudicated"
+    confirmed = client.post(base + "confirm/", {"version": version}, content_type="application/json")
+    assert confirmed.json()["status"] == "adjudicated"
     reopened = client.post(base + "reopen/", {"version": version + 1}, content_type="application/json")
     assert reopened.status_code == 200 and reopened.json()["status"] == "in_progress"
 
 
-@pytest.mark.parametrize("name", ["adjudicate", "adjudicate_decide", "adjudicate_confirm", "adjudicate_reopen", "adjudicate_start"])
+@pytest.mark.parametrize(
+    "name", ["adjudicate", "adjudicate_decide", "adjudicate_confirm", "adjudicate_reopen", "adjudicate_start"]
+)
 def test_annotators_get_404_on_adjudication_views(client, disputed, three, name):
     client.force_login(three[0])
     url = reverse(name, args=[disputed.project.slug, disputed.pk])

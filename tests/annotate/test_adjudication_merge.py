@@ -89,7 +89,8 @@ def test_disagreeing_roles_and_attributes_become_conflicts_while_agreeing_ones_a
     assert set(by_kind) == {"role", "attribute"}
     place = by_kind["role"]
     assert place.role == "Place" and place.event == ("MEET", 0, 5)
-    assert {tuple(f["start"] for f in v.value["fillers"]): v.annotators for v in place.variants} == {(20,): ("a",), (): ("b",)}
+    fillers = {tuple(f["start"] for f in v.value["fillers"]): v.annotators for v in place.variants}
+    assert fillers == {(20,): ("a",), (): ("b",)}
     factuality = by_kind["attribute"]
     assert {v.value["value"]: v.annotators for v in factuality.variants} == {"ASSERTED": ("a",), "REPORTED": ("b",)}
 

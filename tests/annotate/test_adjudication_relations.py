@@ -25,7 +25,8 @@ def annotate(document, user, spans, relations):
             annotation_set, user, entity_type=key, start=start, end=end, version=ANY_VERSION, snap_to_tokens=False
         )
     for key, source, target in relations:
-        services.create_relation(annotation_set, user, relation_type=key, source=made[source], target=made[target], version=ANY_VERSION)
+        services.create_relation(annotation_set, user, relation_type=key, source=made[source], target=made[target],
+                                 version=ANY_VERSION)
     services.submit_set(annotation_set, user, version=ANY_VERSION)
 
 
@@ -71,7 +72,8 @@ def test_pre_acceptance_writes_agreed_relations_with_history_and_accepting_adds_
     assert AdjudicationDecision.objects.get(action="pre_accept").item["relations"] == 1
     [conflict] = relation_conflicts(state)
     assert conflict.variants[0].annotators == ("ann3",) and conflict.abstained == ("ann1", "ann2")
-    adjudication.decide(linked, reviewer, conflict_id=conflict.id, action="accept", variant=0, version=gold_of(linked).version)
+    adjudication.decide(linked, reviewer, conflict_id=conflict.id, action="accept", variant=0,
+                        version=gold_of(linked).version)
     assert gold_relations(linked) == [("AFFILIATION", "سمير داود", "الخارجية"), ("AFFILIATION", "سمير داود", "القاهرة")]
     decision = AdjudicationDecision.objects.get(action="accept")
     assert decision.item["kind"] == "relation" and decision.variant["annotators"] == ["ann3"]

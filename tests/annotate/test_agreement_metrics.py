@@ -67,7 +67,7 @@ def test_pairs_only_count_documents_both_submitted():
 
 def test_confusion_matrix_counts_type_disagreements_on_identical_offsets():
     confusion = one_document(SPANS_A, SPANS_B)["confusion"]
-    matrix = dict(zip(confusion["types"], confusion["matrix"]))
+    matrix = dict(zip(confusion["types"], confusion["matrix"], strict=True))
     per, org, gpe = (confusion["types"].index(k) for k in ("PER", "ORG", "GPE"))
     assert matrix["PER"][per] == 1  # [0,5) both PER
     assert matrix["ORG"][per] == matrix["PER"][org] == 1  # [20,29) ORG vs PER, symmetric
@@ -140,7 +140,8 @@ def test_event_trigger_argument_and_attribute_agreement():
                 event("WITHDRAW", (40, 45), "REPORTED")]
     events = one_document([], [], events_a, events_b, text="x" * 50)["events"]
     # Every trigger matches (type and offsets): F1 = 1 per type.
-    assert {k: v["trigger"]["f1"] for k, v in events["by_type"].items()} == {"MEET": 1.0, "STATEMENT": 1.0, "WITHDRAW": 1.0}
+    triggers = {k: v["trigger"]["f1"] for k, v in events["by_type"].items()}
+    assert triggers == {"MEET": 1.0, "STATEMENT": 1.0, "WITHDRAW": 1.0}
     # MEET arguments: a 2, b 1, 1 common: P = 1, R = 1/2, F1 = 2/3. STATEMENT: the
     # speaker's extent differs, so 0. Overall: a 3, b 2, 1 common: P = ½, R = ⅓, F1 = 0.4.
     assert events["by_type"]["MEET"]["arguments"]["f1"] == pytest.approx(2 / 3, abs=1e-6)

@@ -87,12 +87,12 @@ def test_documents_with_different_numbers_of_coders_weigh_their_pairs():
 
 def test_one_coders_overlapping_units_are_merged():
     merged = merge_overlaps(units((0, 0, 5), (0, 3, 8), (0, 8, 9), (1, 0, 2)))
-    assert list(zip(merged.coder, merged.start, merged.end)) == [(0, 0, 8), (0, 8, 9), (1, 0, 2)]
+    assert list(zip(merged.coder, merged.start, merged.end, strict=True)) == [(0, 0, 8), (0, 8, 9), (1, 0, 2)]
 
 
 def test_group_pairs_lists_every_ordered_pair_within_a_group():
     i, j = group_pairs(np.array([7, 3, 7, 7]))
-    assert sorted(zip(i.tolist(), j.tolist())) == [(0, 2), (0, 3), (2, 0), (2, 3), (3, 0), (3, 2)]
+    assert sorted(zip(i.tolist(), j.tolist(), strict=True)) == [(0, 2), (0, 3), (2, 0), (2, 3), (3, 0), (3, 2)]
 
 
 def test_a_category_nobody_used_has_no_alpha():

@@ -80,7 +80,8 @@ def test_the_report_is_cached_until_a_set_changes(client, reviewer, two_sets, an
     assert Job.objects.filter(kind=agreement_jobs.PROJECT_JOB, status=Job.Status.DONE).count() == 1  # old one dropped
 
 
-def test_large_projects_are_computed_by_a_background_job(client, reviewer, two_sets, monkeypatch, django_capture_on_commit_callbacks):
+def test_large_projects_are_computed_by_a_background_job(client, reviewer, two_sets, monkeypatch,
+                                                         django_capture_on_commit_callbacks):
     monkeypatch.setattr(agreement_jobs, "INLINE_SETS", 0)
     client.force_login(reviewer)
     url = reverse("api:agreement", args=[two_sets.project.slug])

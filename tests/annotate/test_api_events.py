@@ -66,7 +66,8 @@ def test_stale_version_is_409_with_the_current_version(api_client, own, annotato
 def test_fill_roles_by_span_and_by_selection(api_client, own, annotator):
     ev = event(own, annotator, "MEET", "التقى")
     person = span(own, annotator, "PER", "سمير داود")
-    response = api_client.post(f"/api/events/{ev.pk}/arguments/", {"role": "Participant", "span": person.pk, "version": 2}, format="json")
+    response = api_client.post(f"/api/events/{ev.pk}/arguments/",
+                               {"role": "Participant", "span": person.pk, "version": 2}, format="json")
     assert response.status_code == 201, response.json()
     assert response.json()["text"] == "سمير داود" and response.json()["version"] == 3
     start, end = at(MEETING, "دمشق")
@@ -78,13 +79,15 @@ def test_fill_roles_by_span_and_by_selection(api_client, own, annotator):
     place = Span.objects.get(pk=response.json()["span"])
     assert (place.entity_type.key, place.start, place.end) == ("GPE", start, end)
     detail = api_client.get(f"/api/events/{ev.pk}/").json()
-    assert sorted((a["role"], a["text"]) for a in detail["arguments"]) == [("Participant", "سمير داود"), ("Place", "دمشق")]
+    arguments = sorted((a["role"], a["text"]) for a in detail["arguments"])
+    assert arguments == [("Participant", "سمير داود"), ("Place", "دمشق")]
 
 
 def test_a_date_as_participant_is_400_naming_role(api_client, own, annotator):
     ev = event(own, annotator, "MEET", "التقى")
     date = span(own, annotator, "DATE", "١٢ آذار 2021")
-    response = api_client.post(f"/api/events/{ev.pk}/arguments/", {"role": "Participant", "span": date.pk, "version": 2}, format="json")
+    response = api_client.post(f"/api/events/{ev.pk}/arguments/",
+                               {"role": "Participant", "span": date.pk, "version": 2}, format="json")
     assert response.status_code == 400
     assert response.json() == {
         "detail": "A DATE cannot be the Participant of a MEET event (allowed: GPE, ORG, PER).", "field": "role"
@@ -110,29 +113,34 @@ def test_malformed_argument_is_400_naming_the_field(api_client, own, annotator, 
 def test_a_span_of_another_set_is_refused(api_client, own, annotator, other_annotator, meeting_doc):
     ev = event(own, annotator, "MEET", "التقى")
     theirs = span(services.own_set(meeting_doc, other_annotator), other_annotator, "PER", "سمير داود")
-    response = api_client.post(f"/api/events/{ev.pk}/arguments/", {"role": "Participant", "span": theirs.pk, "version": 1}, format="json")
+    response = api_client.post(f"/api/events/{ev.pk}/arguments/",
+                               {"role": "Participant", "span": theirs.pk, "version": 1}, format="json")
     assert response.status_code == 400 and response.json()["field"] == "span"
 
 
 def test_patch_attributes_and_type(api_client, own, annotator):
     ev = event(own, annotator, "MEET", "التقى")
     argue(ev, annotator, "Place", span(own, annotator, "GPE", "دمشق"))
-    response = api_client.patch(f"/api/events/{ev.pk}/attributes/", {"attributes": {"factuality": "DENIED"}, "version": 3}, format="json")
+    response = api_client.patch(f"/api/events/{ev.pk}/attributes/",
+                                {"attributes": {"factuality": "DENIED"}, "version": 3}, format="json")
     assert response.status_code == 200, response.json()
     assert response.json()["attributes"] == {"factuality": "DENIED"} and response.json()["version"] == 4
     response = api_client.patch(
-        f"/api/events/{ev.pk}/", {"event_type": "STATEMENT", "attributes": {"factuality": "PLANNED"}, "version": 4}, format="json"
+        f"/api/events/{ev.pk}/", {"event_type": "STATEMENT", "attributes": {"factuality": "PLANNED"}, "version": 4},
+        format="json",
     )
     assert response.status_code == 200, response.json()
     body = response.json()
-    assert body["event_type"] == "STATEMENT" and body["attributes"] == {"factuality": "PLANNED"} and body["version"] == 6
+    assert body["event_type"] == "STATEMENT" and body["attributes"] == {"factuality": "PLANNED"}
+    assert body["version"] == 6
     assert [a["role"] for a in body["arguments"]] == ["Place"]
 
 
 def test_patch_is_all_or_nothing(api_client, own, annotator):
     ev = event(own, annotator, "MEET", "التقى")
     response = api_client.patch(
-        f"/api/events/{ev.pk}/", {"event_type": "STATEMENT", "attributes": {"factuality": "MAYBE"}, "version": 1}, format="json"
+        f"/api/events/{ev.pk}/", {"event_type": "STATEMENT", "attributes": {"factuality": "MAYBE"}, "version": 1},
+        format="json",
     )
     assert response.status_code == 400 and response.json()["field"] == "attributes"
     ev.refresh_from_db()
@@ -156,7 +164,8 @@ def test_delete_argument_and_event(api_client, own, annotator):
     assert response.status_code == 200 and not Event.objects.exists() and Span.objects.count() == 1
 
 
-def test_set_detail_holds_events_and_relations_in_constant_queries(api_client, own, annotator, django_assert_max_num_queries):
+def test_set_detail_holds_events_and_relations_in_constant_queries(api_client, own, annotator,
+                                                                   django_assert_max_num_queries):
     for _ in range(2):
         ev = event(own, annotator, "MEET", "التقى")
     argue(ev, annotator, "Participant", span(own, annotator, "PER", "سمير داود"))
@@ -210,6 +219,7 @@ def test_reviewer_reads_but_cannot_write_an_annotators_event(own, annotator, rev
     ev = event(own, annotator, "MEET", "التقى")
     api_client = api(reviewer)
     assert api_client.get(f"/api/events/{ev.pk}/").status_code == 200
-    response = api_client.patch(f"/api/events/{ev.pk}/attributes/", {"attributes": {"factuality": "DENIED"}, "version": 1}, format="json")
+    response = api_client.patch(f"/api/events/{ev.pk}/attributes/",
+                                {"attributes": {"factuality": "DENIED"}, "version": 1}, format="json")
     assert response.status_code == 403
     assert Event.objects.get(pk=ev.pk).attributes == {"factuality": "ASSERTED"}

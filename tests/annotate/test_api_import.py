@@ -25,7 +25,8 @@ def test_admin_imports_several_files(project, admin_user):
     assert response.status_code == 200, response.json()
     body = response.json()
     assert (body["imported"], body["duplicates"], body["failed"]) == (3, 0, 0)
-    assert [(f["name"], f["imported"], f["failed"]) for f in body["files"]] == [("news.jsonl", 2, False), ("one.txt", 1, False)]
+    files = [(f["name"], f["imported"], f["failed"]) for f in body["files"]]
+    assert files == [("news.jsonl", 2, False), ("one.txt", 1, False)]
     assert sorted(project.documents.values_list("external_id", flat=True)) == ["j1", "j2", "one"]
 
 
@@ -44,7 +45,8 @@ def test_a_bad_file_is_400_with_its_reason_and_good_files_still_import(project, 
 
 def test_csv_text_column_and_format_are_passed_on(project, admin_user):
     csv = "body,source\nانطلقت القمة في القاهرة.,وكالة\n".encode()
-    response = _post(admin_user, project, {"files": [_upload("feed.data", csv)], "format": "csv", "text_column": "body"})
+    response = _post(admin_user, project,
+                     {"files": [_upload("feed.data", csv)], "format": "csv", "text_column": "body"})
     assert response.status_code == 200, response.json()
     document = project.documents.get()
     assert document.text == "انطلقت القمة في القاهرة." and document.meta.get("source") == "وكالة"

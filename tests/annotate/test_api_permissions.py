@@ -108,7 +108,7 @@ def world(project, document, admin_user, reviewer, annotator, other_annotator, o
 
 @pytest.mark.parametrize(
     "endpoint, role, expected",
-    [(row[0], role, status) for row in MATRIX for role, status in zip(ROLES, row[1:])],
+    [(row[0], role, status) for row in MATRIX for role, status in zip(ROLES, row[1:], strict=True)],
 )
 def test_role_matrix(world, endpoint, role, expected):
     client = APIClient()

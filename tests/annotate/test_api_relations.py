@@ -28,7 +28,8 @@ def test_create_list_and_delete_a_relation(api_client, own, pair):
     )
     assert response.status_code == 201, response.json()
     body = response.json()
-    assert (body["relation_type"], body["source"], body["target"], body["version"]) == ("AFFILIATION", person.pk, org.pk, 3)
+    assert (body["relation_type"], body["source"], body["target"], body["version"]) == (
+        "AFFILIATION", person.pk, org.pk, 3)
     assert [r["id"] for r in api_client.get(f"/api/sets/{own.pk}/relations/").json()] == [body["id"]]
     assert api_client.get(f"/api/relations/{body['id']}/").json()["relation_type"] == "AFFILIATION"
     assert api_client.delete(f"/api/relations/{body['id']}/?version=2").status_code == 409
@@ -69,7 +70,8 @@ def test_stale_version_is_409(api_client, own, pair):
 
 def test_another_annotator_gets_404(own, annotator, other_annotator, pair):
     person, org = pair
-    relation = services.create_relation(own, annotator, relation_type="AFFILIATION", source=person, target=org, version=2)
+    relation = services.create_relation(own, annotator, relation_type="AFFILIATION", source=person, target=org,
+                                        version=2)
     stranger = api(other_annotator)
     assert stranger.get(f"/api/relations/{relation.pk}/").status_code == 404
     assert stranger.delete(f"/api/relations/{relation.pk}/?version=3").status_code == 404
@@ -88,9 +90,10 @@ MINE = ("Event", "Argument", "Relation", "AnnotationSetFull", "Attributes", "Set
 def test_the_schema_documents_the_new_endpoints_without_warnings(capsys):
     """Other features' warnings are theirs (test_api_schema fails on any); none may come
     from the event, argument and relation endpoints."""
+    from io import StringIO
+
     import yaml
     from django.core.management import call_command
-    from io import StringIO
 
     out = StringIO()
     call_command("spectacular", "--validate", stdout=out)

@@ -37,8 +37,8 @@ def test_snap_false_keeps_the_exact_offsets(api_client, own, document):
 
 
 def test_offsets_are_code_points_even_past_an_emoji(project, annotator):
-    from corpus.importing import add_documents
     from corpus.formats.base import DocumentRecord
+    from corpus.importing import add_documents
 
     text = "🙂 زار سمير داود حلب."  # the emoji is one code point but two UTF-16 units
     add_documents(project, [DocumentRecord(external_id="emoji", text=text)])

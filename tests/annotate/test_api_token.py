@@ -47,7 +47,8 @@ def test_changes_made_with_a_token_are_recorded_with_its_user(document, annotato
     client.credentials(HTTP_AUTHORIZATION=f"Token {_token(annotator.username)}")
     city = document.text.index("القاهرة")
     response = client.post(
-        f"/api/sets/{own.pk}/spans/", {"entity_type": "GPE", "start": city, "end": city + 7, "version": 0}, format="json"
+        f"/api/sets/{own.pk}/spans/", {"entity_type": "GPE", "start": city, "end": city + 7, "version": 0},
+        format="json",
     )
     assert response.status_code == 201
     history = SpanHistory.objects.get(pgh_obj_id=response.json()["id"])

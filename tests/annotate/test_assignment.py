@@ -33,7 +33,8 @@ def make_annotators(project, count, prefix="a"):
 
 def make_documents(project, count):
     add_documents(project, [
-        DocumentRecord(external_id=f"w{i}", title=f"خبر {i}", text=f"وصل الوفد إلى حلب في اليوم {i} من الشهر.") for i in range(count)
+        DocumentRecord(external_id=f"w{i}", title=f"خبر {i}", text=f"وصل الوفد إلى حلب في اليوم {i} من الشهر.")
+        for i in range(count)
     ])
     return list(project.documents.order_by("order"))
 
@@ -149,7 +150,8 @@ def test_admin_assignments_are_never_released(project):
 def test_blind_annotators_cannot_reach_each_others_sets(client, project, document, annotator, other_annotator):
     theirs = services.own_set(document, other_annotator)
     start = document.text.index("القاهرة")
-    span = services.create_span(theirs, other_annotator, entity_type="GPE", start=start, end=start + 7, version=ANY_VERSION)
+    span = services.create_span(theirs, other_annotator, entity_type="GPE", start=start, end=start + 7,
+                                version=ANY_VERSION)
     client.force_login(annotator)
     for url in (f"/api/sets/{theirs.pk}/", f"/api/sets/{theirs.pk}/spans/", f"/api/spans/{span.pk}/"):
         assert client.get(url).status_code == 404, url
@@ -178,7 +180,8 @@ def test_admin_saves_settings_and_assigns_from_the_page(client, project, admin_u
     make_documents(project, 3)
     client.force_login(admin_user)
     url = reverse("workflow", args=[project.slug])
-    client.post(url, {"action": "settings", "annotators_per_document": "2", "queue_timeout_minutes": "30", "agreement_k": ""})
+    client.post(url, {"action": "settings", "annotators_per_document": "2", "queue_timeout_minutes": "30",
+                      "agreement_k": ""})
     project.refresh_from_db()
     assert assignment.workflow_of(project) == assignment.Workflow(2, False, 30, None)
     client.post(url, {"action": "assign", "annotators": [u.pk for u in users]})
@@ -193,11 +196,13 @@ def test_api_assign_queue_and_pull(client, project, admin_user):
     client.force_login(admin_user)
     assert client.patch(f"/api/projects/{project.slug}/workflow/", {"annotators_per_document": 1},
                         content_type="application/json").json()["annotators_per_document"] == 1
-    made = client.post(f"/api/projects/{project.slug}/assignments/", {"annotators": ["a0"], "documents": [documents[0].pk]},
+    made = client.post(f"/api/projects/{project.slug}/assignments/",
+                       {"annotators": ["a0"], "documents": [documents[0].pk]},
                        content_type="application/json")
     assert made.status_code == 201 and made.json() == {"created": 1}
     client.force_login(b)
-    assert client.post(f"/api/projects/{project.slug}/assignments/", {"annotators": ["a1"]}, content_type="application/json").status_code == 404
+    assert client.post(f"/api/projects/{project.slug}/assignments/", {"annotators": ["a1"]},
+                       content_type="application/json").status_code == 404
     assert client.post(f"/api/projects/{project.slug}/queue/next/").json() == {"document": documents[1].pk}
     queue = client.get(f"/api/projects/{project.slug}/queue/").json()
     assert [d["id"] for d in queue["documents"]] == [documents[1].pk] and (queue["done"], queue["assigned"]) == (0, 1)
@@ -210,7 +215,8 @@ def test_without_blind_mode_annotators_read_but_never_write_each_others_sets(
     project.save(update_fields=["settings"])
     theirs = services.own_set(document, other_annotator)
     start = document.text.index("القاهرة")
-    span = services.create_span(theirs, other_annotator, entity_type="GPE", start=start, end=start + 7, version=ANY_VERSION)
+    span = services.create_span(theirs, other_annotator, entity_type="GPE", start=start, end=start + 7,
+                                version=ANY_VERSION)
     client.force_login(annotator)
     assert client.get(f"/api/sets/{theirs.pk}/").status_code == 200
     refused = client.delete(f"/api/spans/{span.pk}/?version={theirs.version + 1}")
@@ -253,7 +259,8 @@ def test_an_untouched_set_opened_before_assignments_is_not_a_way_around_them(cli
     Assignment.objects.create(document=second, user=other_annotator)
     client.force_login(annotator)
     start = second.text.index("حلب")
-    refused = client.post(f"/api/sets/{opened.pk}/spans/", {"entity_type": "GPE", "start": start, "end": start + 3, "version": 0},
+    refused = client.post(f"/api/sets/{opened.pk}/spans/",
+                          {"entity_type": "GPE", "start": start, "end": start + 3, "version": 0},
                           content_type="application/json")
     assert refused.status_code in (403, 404)
     assert client.post(reverse("span_create", args=[opened.pk]), {"type": "GPE", "start": start, "end": start + 3},
@@ -262,7 +269,8 @@ def test_an_untouched_set_opened_before_assignments_is_not_a_way_around_them(cli
     # their own assigned document: writable as ever
     mine = services.own_set(first, annotator)
     start = first.text.index("حلب")
-    assert client.post(f"/api/sets/{mine.pk}/spans/", {"entity_type": "GPE", "start": start, "end": start + 3, "version": 0},
+    assert client.post(f"/api/sets/{mine.pk}/spans/",
+                       {"entity_type": "GPE", "start": start, "end": start + 3, "version": 0},
                        content_type="application/json").status_code == 201
 
 
@@ -283,14 +291,14 @@ def test_ten_connections_pulling_at_a_barrier_never_exceed_the_count_in_any_roun
         barrier = threading.Barrier(len(users))
         pulled = []
 
-        def pull(user):
+        def pull(user, barrier, pulled):
             try:
                 barrier.wait()
                 pulled.append(assignment.pull_next(project, user))
             finally:
                 connection.close()
 
-        threads = [threading.Thread(target=pull, args=(user,)) for user in users]
+        threads = [threading.Thread(target=pull, args=(user, barrier, pulled)) for user in users]
         for thread in threads:
             thread.start()
         for thread in threads:

@@ -22,7 +22,8 @@ def test_members_create_and_list_reviewers_rename_merge_delete(project, annotato
     assert api(annotator).patch(url(project, cluster_id), {"name": "x"}, format="json").status_code == 404
     renamed = api(reviewer).patch(url(project, cluster_id), {"name": "لقاء في دمشق"}, format="json")
     assert renamed.json()["name"] == "لقاء في دمشق"
-    assert api(reviewer).post(url(project, cluster_id, "merge"), {"source": other.pk}, format="json").json() == {"moved": 0}
+    merged = api(reviewer).post(url(project, cluster_id, "merge"), {"source": other.pk}, format="json")
+    assert merged.json() == {"moved": 0}
     assert api(reviewer).delete(url(project, cluster_id)).status_code == 204
     assert not EventCluster.objects.exists()
 
@@ -37,13 +38,15 @@ def test_join_leave_create_with_versions(project, annotator, reviewer, reports):
     cluster = clusters.create_cluster(project, reviewer, name="لقاء دمشق")
     client = api(annotator)
     before = version_of(event.set)
-    stale = client.post(f"/api/events/{event.pk}/cluster/", {"cluster": cluster.pk, "version": before - 1}, format="json")
+    stale = client.post(f"/api/events/{event.pk}/cluster/", {"cluster": cluster.pk, "version": before - 1},
+                        format="json")
     assert stale.status_code == 409 and Event.objects.get(pk=event.pk).cluster_id is None
     joined = client.post(f"/api/events/{event.pk}/cluster/", {"cluster": cluster.pk, "version": before}, format="json")
     assert joined.json() == {"event": event.pk, "cluster": cluster.pk, "version": before + 1}
     left = client.delete(f"/api/events/{event.pk}/cluster/?version={before + 1}")
     assert left.json() == {"event": event.pk, "cluster": None, "version": before + 2}
-    made = client.post(f"/api/events/{event.pk}/cluster/create/", {"name": "لقاء", "version": before + 2}, format="json")
+    made = client.post(f"/api/events/{event.pk}/cluster/create/", {"name": "لقاء", "version": before + 2},
+                       format="json")
     assert made.status_code == 201 and Event.objects.get(pk=event.pk).cluster.name == "لقاء"
 
 

@@ -59,7 +59,8 @@ def test_an_event_in_a_cluster_is_not_moved_silently(project, reviewer, annotato
 
 def test_leave_and_create_for_event(annotator, meetings):
     event = meetings[0]
-    cluster = clusters.create_cluster_for_event(event, annotator, name="لقاء فيدان وسامي", version=version_of(event.set))
+    cluster = clusters.create_cluster_for_event(event, annotator, name="لقاء فيدان وسامي",
+                                                version=version_of(event.set))
     assert Event.objects.get(pk=event.pk).cluster_id == cluster.pk
     clusters.leave_cluster(Event.objects.get(pk=event.pk), annotator, version=version_of(event.set))
     assert Event.objects.get(pk=event.pk).cluster_id is None

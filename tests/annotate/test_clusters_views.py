@@ -37,7 +37,8 @@ def test_cluster_page_lists_mentions_with_arguments(project, reviewer, annotator
 
 def test_annotator_sees_only_their_own_event_mentions(project, reviewer, annotator, other_annotator, reports, cluster):
     _join(make_event(services.own_set(reports["c-1"], annotator), annotator, "التقى"), annotator, cluster)
-    _join(make_event(services.own_set(reports["c-2"], other_annotator), other_annotator, "اجتمع"), other_annotator, cluster)
+    _join(make_event(services.own_set(reports["c-2"], other_annotator), other_annotator, "اجتمع"),
+          other_annotator, cluster)
     url = reverse("cluster_detail", args=[project.slug, cluster.pk])
     mine = client_for(annotator).get(url)
     assert mine.context["page"].paginator.count == 1 and "اجتمع" not in mine.content.decode()

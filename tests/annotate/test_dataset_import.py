@@ -74,7 +74,8 @@ def test_label_studio_entities_events_and_relations(project):
 def test_label_studio_utf16_offsets_are_recognised_and_converted(project):
     text = "😀 " + TEXT
     start, end = at("القاهرة", text)
-    report = run(project, label_studio(text, [ls_label("a", start + 1, end + 1, "القاهرة", "GPE")]), "ls.json", "labelstudio")
+    report = run(project, label_studio(text, [ls_label("a", start + 1, end + 1, "القاهرة", "GPE")]),
+                 "ls.json", "labelstudio")
     assert report.errors == []
     assert Span.objects.get().start == start
     assert any("UTF-16" in warning for warning in report.warnings)
@@ -92,7 +93,8 @@ def test_unknown_types_are_reported_together_and_nothing_is_imported(project):
         {"text": "خبر آخر عن حلب", "label": [[0, 3, "Politician"], [4, 7, "Book"]]}, ensure_ascii=False)
     report = run(project, lines, "u.jsonl", "doccano")
     assert Document.objects.count() == 0 and Span.objects.count() == 0
-    assert any("unknown entity type «Politician» (2 times)" in e and "--map Politician=TYPE" in e for e in report.errors)
+    assert any("unknown entity type «Politician» (2 times)" in e and "--map Politician=TYPE" in e
+               for e in report.errors)
     assert any("«Book» (1 times)" in e for e in report.errors)
 
 
@@ -128,7 +130,8 @@ def meet(*arguments) -> dict:
 
 def test_an_event_missing_a_required_role_is_imported_with_a_warning(project):
     RoleType.objects.filter(event_type__project=project, event_type__key="MEET", key="Participant").update(min_count=2)
-    report = run(project, tawsim([entity("T1", "PER", "سمير داود")], [meet(("Participant", "T1"))]), "w.jsonl", "tawsim")
+    report = run(project, tawsim([entity("T1", "PER", "سمير داود")], [meet(("Participant", "T1"))]),
+                 "w.jsonl", "tawsim")
     assert report.errors == [] and Event.objects.count() == 1
     assert any("needs at least 2 Participant" in w and "field «events[0]»" in w for w in report.warnings)
 
@@ -170,7 +173,8 @@ def test_annotations_can_come_in_as_suggestions(project):
     kinds = sorted(Suggestion.objects.values_list("kind", "tagger"))
     assert kinds == [("entity", "import"), ("event", "import")]
     event = Suggestion.objects.get(kind="event")
-    assert event.arguments == [{"role": "Participant", "type": "PER", "start": at("سمير داود")[0], "end": at("سمير داود")[1]}]
+    start, end = at("سمير داود")
+    assert event.arguments == [{"role": "Participant", "type": "PER", "start": start, "end": end}]
 
 
 def test_a_set_that_already_has_annotations_is_never_mixed_into(project):
@@ -193,7 +197,8 @@ def test_the_import_command_takes_into_and_map(project, tmp_path, capsys):
     from django.core.management import call_command
 
     path = tmp_path / "news.conll"
-    path.write_text("-DOCSTART-\tn1\n\nسمير\tB-Politician\nداود\tI-Politician\nفي\tO\nحلب\tB-Nation\n\n", encoding="utf-8")
+    path.write_text("-DOCSTART-\tn1\n\nسمير\tB-Politician\nداود\tI-Politician\nفي\tO\nحلب\tB-Nation\n\n",
+                    encoding="utf-8")
     call_command("import_documents", project.slug, str(path), "--format", "conll", "--map", "Politician=PER",
                  "--map", "Nation=GPE")
     assert "annotations: 2 spans" in capsys.readouterr().out

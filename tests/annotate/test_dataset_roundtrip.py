@@ -80,7 +80,9 @@ def test_tawsim_export_has_the_documented_shape(filled):
     entity = first["entities"][0]
     assert entity == {"id": "T1", "type": "PER", "start": 6, "end": 29, "text": "وزير الخارجية سمير داود"}
     assert first["events"][0]["trigger"] == {"start": 0, "end": 5, "text": "التقى"}
-    assert first["events"][0]["arguments"] == [{"role": "Participant", "entity_id": "T2"}, {"role": "Place", "entity_id": "T3"}]
+    assert first["events"][0]["arguments"] == [
+        {"role": "Participant", "entity_id": "T2"}, {"role": "Place", "entity_id": "T3"},
+    ]
     assert first["relations"] == [{"id": "R1", "type": "LOCATED_IN", "source": "T4", "target": "T5"}]
 
 
@@ -88,7 +90,9 @@ def _without_ids(fmt: str, data: bytes) -> bytes:
     """Database ids differ between projects; everything else must not."""
     if fmt == "tawsim":
         lines = [json.loads(line) for line in data.decode().splitlines()]
-        return "\n".join(json.dumps({k: v for k, v in x.items() if k != "id"}, ensure_ascii=False) for x in lines).encode()
+        return "\n".join(
+            json.dumps({k: v for k, v in x.items() if k != "id"}, ensure_ascii=False) for x in lines
+        ).encode()
     if fmt == "labelstudio":
         tasks = json.loads(data)
         return json.dumps([{k: v for k, v in t.items() if k != "id"} for t in tasks], ensure_ascii=False).encode()
@@ -130,7 +134,8 @@ def documents(draw, number: int):
     return DocumentRecord(text=text, external_id=f"g{number}", entities=entities, events=events, status="in_progress")
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(max_examples=15, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=st.data())
 def test_generated_documents_survive_the_database_round_trip(project, data):
     records = [data.draw(documents(n)) for n in range(data.draw(st.integers(1, 3)))]

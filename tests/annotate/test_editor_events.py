@@ -56,7 +56,8 @@ def test_create_event_from_a_selection_opens_its_panel_with_every_role(ann_clien
 def test_fill_roles_by_click_and_by_selection(ann_client, own, annotator):
     ev = event(own, annotator, "MEET", "التقى")
     person = span(own, annotator, "PER", "سمير داود")
-    response = post(ann_client, "argument_add", ev.pk, {"role": "Participant", "span": person.pk, "version": 2, "event": ev.pk})
+    response = post(ann_client, "argument_add", ev.pk,
+                    {"role": "Participant", "span": person.pk, "version": 2, "event": ev.pk})
     assert response.status_code == 200, response.content
     start, end = at(MEETING, "نبيل حداد")
     response = post(ann_client, "argument_add", ev.pk, {
@@ -67,7 +68,8 @@ def test_fill_roles_by_click_and_by_selection(ann_client, own, annotator):
     html = response.content.decode()
     assert 'class="slot" data-role="Participant"' in html  # no longer missing
     data = annotations(html)["events"][0]
-    assert [(a["role"], a["span"]) for a in data["args"]] == [("Participant", person.pk), ("Participant", Span.objects.get(start=start).pk)]
+    added = Span.objects.get(start=start).pk
+    assert [(a["role"], a["span"]) for a in data["args"]] == [("Participant", person.pk), ("Participant", added)]
     assert "سمير داود، نبيل حداد" in html  # the event list's one-line summary
 
 
@@ -89,7 +91,8 @@ def test_missing_fields_are_400_naming_them(ann_client, own, annotator):
 
 def test_attribute_keys_and_kinds(ann_client, own, annotator):
     ev = event(own, annotator, "MEET", "التقى")
-    response = post(ann_client, "event_attribute", ev.pk, {"key": "factuality", "value": "PLANNED", "version": 1, "event": ev.pk})
+    response = post(ann_client, "event_attribute", ev.pk,
+                    {"key": "factuality", "value": "PLANNED", "version": 1, "event": ev.pk})
     assert response.status_code == 200
     assert Event.objects.get(pk=ev.pk).attributes == {"factuality": "PLANNED"}
     assert 'data-value="PLANNED" data-short="p" aria-pressed="true"' in response.content.decode()
@@ -124,13 +127,15 @@ def test_submit_is_refused_naming_event_and_role_but_work_is_saved(ann_client, o
 
 def test_relations_create_list_and_delete(ann_client, own, annotator):
     person, org = span(own, annotator, "PER", "نبيل حداد"), span(own, annotator, "ORG", "منظمة الأمل")
-    response = post(ann_client, "relation_create", own.pk, {"type": "AFFILIATION", "source": person.pk, "target": org.pk, "version": 2})
+    response = post(ann_client, "relation_create", own.pk,
+                    {"type": "AFFILIATION", "source": person.pk, "target": org.pk, "version": 2})
     assert response.status_code == 200
     relation = Relation.objects.get()
     assert annotations(response.content.decode())["relations"][0]["source"] == person.pk
     panel = ann_client.get(reverse("span_panel", args=[person.pk]), **HTMX).content.decode()
     assert f'data-rel="{relation.pk}"' in panel and "منظمة الأمل" in panel
-    response = post(ann_client, "relation_create", own.pk, {"type": "AFFILIATION", "source": org.pk, "target": person.pk, "version": 3})
+    response = post(ann_client, "relation_create", own.pk,
+                    {"type": "AFFILIATION", "source": org.pk, "target": person.pk, "version": 3})
     assert response.status_code == 422 and Relation.objects.count() == 1
     response = post(ann_client, "relation_delete", relation.pk, {"version": 3})
     assert response.status_code == 200 and not Relation.objects.exists()
@@ -142,16 +147,18 @@ def test_editor_page_lists_events_with_a_summary(ann_client, own, annotator, mee
     argue(ev, annotator, "Place", span(own, annotator, "GPE", "دمشق"))
     ann_client.cookies["django_language"] = "en"
     html = ann_client.get(editor_url(meeting_doc)).content.decode()
-    item = re.search(r'<li data-ev="%d".*?</li>' % ev.pk, html, re.S).group(0)
+    item = re.search(rf'<li data-ev="{ev.pk}".*?</li>', html, re.S).group(0)
     assert "Meeting" in item and "سمير داود · دمشق · reported" in item
     html = ann_client.get(editor_url(meeting_doc) + f"?event={ev.pk}").content.decode()
     assert f'data-ev="{ev.pk}" data-colour=' in html  # the panel opens on ?event=
 
 
-def test_editor_queries_stay_constant_with_events_and_relations(ann_client, own, annotator, meeting_doc, django_assert_max_num_queries):
+def test_editor_queries_stay_constant_with_events_and_relations(ann_client, own, annotator, meeting_doc,
+                                                                django_assert_max_num_queries):
     url = editor_url(meeting_doc)
     person, org = span(own, annotator, "PER", "سمير داود"), span(own, annotator, "ORG", "منظمة الأمل")
-    services.create_relation(own, annotator, relation_type="AFFILIATION", source=person, target=org, version=version(own))
+    services.create_relation(own, annotator, relation_type="AFFILIATION", source=person, target=org,
+                             version=version(own))
     argue(event(own, annotator, "MEET", "التقى"), annotator, "Participant", person)
     ann_client.get(url)
     with django_assert_max_num_queries(30) as before:
@@ -160,7 +167,8 @@ def test_editor_queries_stay_constant_with_events_and_relations(ann_client, own,
         ev = event(own, annotator, "STATEMENT", "وقال")
         argue(ev, annotator, "Speaker", person)
         argue(ev, annotator, "Source", org)
-    services.create_relation(own, annotator, relation_type="AFFILIATION", source=span(own, annotator, "PER", "نبيل حداد"),
+    services.create_relation(own, annotator, relation_type="AFFILIATION",
+                             source=span(own, annotator, "PER", "نبيل حداد"),
                              target=org, version=version(own))
     with django_assert_max_num_queries(len(before.captured_queries)):
         html = ann_client.get(url).content.decode()
@@ -235,7 +243,8 @@ def test_another_annotator_gets_404_on_every_endpoint(client, own, annotator, ot
 
 def test_relation_delete_by_a_stranger_is_404(client, own, annotator, other_annotator):
     person, org = span(own, annotator, "PER", "نبيل حداد"), span(own, annotator, "ORG", "منظمة الأمل")
-    relation = services.create_relation(own, annotator, relation_type="AFFILIATION", source=person, target=org, version=2)
+    relation = services.create_relation(own, annotator, relation_type="AFFILIATION", source=person, target=org,
+                                        version=2)
     client.force_login(other_annotator)
     assert post(client, "relation_delete", relation.pk, {"version": 3}).status_code == 404
     assert Relation.objects.filter(pk=relation.pk).exists()
@@ -243,6 +252,7 @@ def test_relation_delete_by_a_stranger_is_404(client, own, annotator, other_anno
 
 def test_plain_post_redirects_back(ann_client, own, meeting_doc):
     start, end = at(MEETING, "التقى")
-    response = ann_client.post(reverse("event_create", args=[own.pk]), {"type": "MEET", "start": start, "end": end, "version": 0})
+    response = ann_client.post(reverse("event_create", args=[own.pk]),
+                               {"type": "MEET", "start": start, "end": end, "version": 0})
     assert response.status_code == 302 and response["Location"] == editor_url(meeting_doc)
     assert Event.objects.filter(set=own).count() == 1

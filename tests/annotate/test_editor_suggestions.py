@@ -187,7 +187,8 @@ def fill_suggestions(document, count):
     for i, match in enumerate(re.finditer("القاهرة", document.text)):
         if i == count:
             break
-        rows.append(Suggestion(document=document, tagger="gazetteer", start=match.start(), end=match.end(), entity_type=types["GPE"]))
+        rows.append(Suggestion(document=document, tagger="gazetteer", start=match.start(), end=match.end(),
+                               entity_type=types["GPE"]))
     for i, match in enumerate(re.finditer("التقى", document.text)):
         if i == count:
             break
@@ -199,7 +200,8 @@ def fill_suggestions(document, count):
 
 
 @pytest.mark.parametrize("count", [2, 250])
-def test_editor_queries_stay_constant_with_suggestions(ann_client, long_document, annotator, count, django_assert_max_num_queries):
+def test_editor_queries_stay_constant_with_suggestions(ann_client, long_document, annotator, count,
+                                                       django_assert_max_num_queries):
     services.own_set(long_document, annotator)
     fill_suggestions(long_document, count)
     # The bound without suggestions (see test_editor_views), plus: is there any

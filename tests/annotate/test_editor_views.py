@@ -78,7 +78,8 @@ def test_annotator_changes_and_deletes_a_span(ann_client, own, annotator):
 
 def test_plain_form_post_redirects_back_to_the_editor(ann_client, document, own):
     start, end = word(document, "القاهرة")
-    response = ann_client.post(reverse("span_create", args=[own.pk]), {"type": "GPE", "start": start, "end": end, "version": 0})
+    response = ann_client.post(reverse("span_create", args=[own.pk]),
+                               {"type": "GPE", "start": start, "end": end, "version": 0})
     assert response.status_code == 302 and response["Location"] == editor_url(document)
     assert Span.objects.filter(set=own).count() == 1
 
@@ -95,14 +96,16 @@ def test_stale_version_gets_409_and_nothing_changes(ann_client, own, annotator):
 
 
 def test_invalid_change_gets_422_with_the_reason(ann_client, own):
-    response = ann_client.post(reverse("span_create", args=[own.pk]), {"type": "NOPE", "start": 0, "end": 5, "version": 0}, **HTMX)
+    response = ann_client.post(reverse("span_create", args=[own.pk]),
+                               {"type": "NOPE", "start": 0, "end": 5, "version": 0}, **HTMX)
     assert response.status_code == 422
     assert "NOPE" in response.content.decode()
     assert not Span.objects.filter(set=own).exists()
 
 
 def test_malformed_offsets_get_400_naming_the_field(ann_client, own):
-    response = ann_client.post(reverse("span_create", args=[own.pk]), {"type": "PER", "start": "x", "end": 5, "version": 0}, **HTMX)
+    response = ann_client.post(reverse("span_create", args=[own.pk]),
+                               {"type": "PER", "start": "x", "end": 5, "version": 0}, **HTMX)
     assert response.status_code == 400
     assert "start" in response.content.decode()
 
@@ -166,7 +169,8 @@ def fill(document, annotator, count):
 
 
 @pytest.mark.parametrize("count", [10, 1500])
-def test_editor_query_count_does_not_grow_with_spans(ann_client, long_document, annotator, count, django_assert_max_num_queries):
+def test_editor_query_count_does_not_grow_with_spans(ann_client, long_document, annotator, count,
+                                                     django_assert_max_num_queries):
     fill(long_document, annotator, count)
     # Events and relations (2) and the event and relation type palettes (2) included.
     with django_assert_max_num_queries(18):
@@ -255,7 +259,8 @@ def test_span_create_answers_with_the_block_it_touched_and_the_new_version(ann_c
     cairo = make_span(story_set, annotator, "GPE", "القاهرة")
     aleppo = make_span(story_set, annotator, "GPE", "وحلب")  # snapped to «حلب»
     start, end = word(story, "دمشق")
-    response = post_span(ann_client, "span_create", story_set.pk, {"type": "GPE", "start": start, "end": end, "version": 2})
+    response = post_span(ann_client, "span_create", story_set.pk,
+                         {"type": "GPE", "start": start, "end": end, "version": 2})
     assert response.status_code == 200
     damascus = Span.objects.get(set=story_set, start=start)
     html = response.content.decode()
@@ -275,7 +280,8 @@ def test_span_create_answers_with_the_block_it_touched_and_the_new_version(ann_c
 
 def test_a_span_over_a_sentence_end_redraws_both_sentences(ann_client, story, story_set):
     start, end = story.text.index("القاهرة"), story.text.index("ثم") + 2  # «القاهرة. ثم»
-    response = post_span(ann_client, "span_create", story_set.pk, {"type": "LOC", "start": start, "end": end, "version": 0})
+    response = post_span(ann_client, "span_create", story_set.pk,
+                         {"type": "LOC", "start": start, "end": end, "version": 0})
     span = Span.objects.get(set=story_set)
     written = blocks(response.content.decode())
     assert list(written) == ["blk-0", f"blk-{story.text.index('ثم')}"]
@@ -285,14 +291,16 @@ def test_a_span_over_a_sentence_end_redraws_both_sentences(ann_client, story, st
 def test_the_last_span_in_the_text_goes_at_the_end_of_the_list(ann_client, story, story_set, annotator):
     make_span(story_set, annotator, "GPE", "القاهرة")
     start, end = word(story, "المتحدث")
-    response = post_span(ann_client, "span_create", story_set.pk, {"type": "PER", "start": start, "end": end, "version": 1})
+    response = post_span(ann_client, "span_create", story_set.pk,
+                         {"type": "PER", "start": start, "end": end, "version": 1})
     assert '<ol hx-swap-oob="beforeend:#span-list"><li id="sl-' in response.content.decode()
 
 
 def test_a_written_block_is_the_block_the_whole_page_shows(ann_client, story, story_set, annotator):
     ev = services.create_event(story_set, annotator, event_type="MEET", trigger_start=0, trigger_end=5, version=0)
     start, end = word(story, "سمير داود")
-    response = post_span(ann_client, "span_create", story_set.pk, {"type": "PER", "start": start, "end": end, "version": 1})
+    response = post_span(ann_client, "span_create", story_set.pk,
+                         {"type": "PER", "start": start, "end": end, "version": 1})
     written = blocks(response.content.decode())
     page = blocks(ann_client.get(editor_url(story)).content.decode())
     assert len(page) == 3 and list(written) == ["blk-0"]
@@ -305,7 +313,8 @@ def test_change_type_replaces_the_list_item_and_delete_removes_it(ann_client, st
     response = post_span(ann_client, "span_change_type", span.pk, {"type": "GPE", "version": 1})
     html = response.content.decode()
     assert html.startswith(f'<div id="editor-change" hidden data-select="{span.pk}">')
-    assert f'<li id="sl-{span.pk}" data-id="{span.pk}" data-colour="{span.set.document.project.entity_types.get(key="GPE").colour}" hx-swap-oob="true">' in html
+    colour = span.set.document.project.entity_types.get(key="GPE").colour
+    assert f'<li id="sl-{span.pk}" data-id="{span.pk}" data-colour="{colour}" hx-swap-oob="true">' in html
     assert 'data-t="GPE"' in html and 'data-version="2"' in html
 
     response = post_span(ann_client, "span_delete", span.pk, {"version": 2})
@@ -334,7 +343,8 @@ def test_deleting_a_role_filler_redraws_the_whole_editor(ann_client, story, stor
 
 
 def test_deleting_a_link_end_redraws_the_whole_editor(ann_client, story, story_set, annotator):
-    person, delegation = make_span(story_set, annotator, "PER", "سمير داود"), make_span(story_set, annotator, "ORG", "الوفد")
+    person = make_span(story_set, annotator, "PER", "سمير داود")
+    delegation = make_span(story_set, annotator, "ORG", "الوفد")
     story_set.refresh_from_db()
     services.create_relation(story_set, annotator, relation_type="AFFILIATION", source=person, target=delegation,
                              version=story_set.version)
@@ -347,7 +357,8 @@ def test_marking_a_suggestions_place_redraws_the_whole_editor(ann_client, story,
     start, end = word(story, "دمشق")
     gpe = story.project.entity_types.get(key="GPE")
     Suggestion.objects.create(document=story, tagger="gazetteer", score=0.9, start=start, end=end, entity_type=gpe)
-    response = post_span(ann_client, "span_create", story_set.pk, {"type": "GPE", "start": start, "end": end, "version": 0})
+    response = post_span(ann_client, "span_create", story_set.pk,
+                         {"type": "GPE", "start": start, "end": end, "version": 0})
     html = response.content.decode()
     assert html.startswith('<div id="doc-text"') and annotations(html)["suggestions"] == []
     assert 'id="sug-count">0<' in html
@@ -356,9 +367,11 @@ def test_marking_a_suggestions_place_redraws_the_whole_editor(ann_client, story,
 def test_a_suggestion_elsewhere_stays_in_the_written_block(ann_client, story, story_set):
     start, end = word(story, "حلب")
     gpe = story.project.entity_types.get(key="GPE")
-    aleppo = Suggestion.objects.create(document=story, tagger="gazetteer", score=0.9, start=start, end=end, entity_type=gpe)
+    aleppo = Suggestion.objects.create(document=story, tagger="gazetteer", score=0.9, start=start, end=end,
+                                       entity_type=gpe)
     start, end = word(story, "دمشق")
-    response = post_span(ann_client, "span_create", story_set.pk, {"type": "GPE", "start": start, "end": end, "version": 0})
+    response = post_span(ann_client, "span_create", story_set.pk,
+                         {"type": "GPE", "start": start, "end": end, "version": 0})
     html = response.content.decode()
     assert html.startswith('<div id="editor-change"')
     assert re.search(rf'<mark class="sug[^"]*" data-sug="{aleppo.pk}"', html)
@@ -367,7 +380,8 @@ def test_a_suggestion_elsewhere_stays_in_the_written_block(ann_client, story, st
 def test_a_stale_span_write_changes_nothing_on_the_page(ann_client, story, story_set, annotator):
     make_span(story_set, annotator, "PER", "دمشق")
     start, end = word(story, "القاهرة")
-    response = post_span(ann_client, "span_create", story_set.pk, {"type": "GPE", "start": start, "end": end, "version": 0})
+    response = post_span(ann_client, "span_create", story_set.pk,
+                         {"type": "GPE", "start": start, "end": end, "version": 0})
     assert response.status_code == 409 and response["HX-Retarget"] == "#editor-messages"
     assert "blk-" not in response.content.decode() and Span.objects.filter(set=story_set).count() == 1
     refused = json.loads(response["HX-Trigger"])["tawsim:refused"]

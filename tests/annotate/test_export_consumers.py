@@ -51,8 +51,8 @@ def test_seqeval_reads_the_conll_export(filled):
     tags = [[tag for _token, tag in sentence] for sentence in sentences]
     assert f1_score(tags, tags) == 1.0
     found = []
-    for sentence, sentence_tags in zip(sentences, tags):
-        for kind, first, last in get_entities(sentence_tags):
+    for sentence, sentence_tags in zip(sentences, tags, strict=True):
+        for _kind, first, last in get_entities(sentence_tags):
             found.append(" ".join(token for token, _tag in sentence[first:last + 1]))
     # The glued «و» of «وحلب» is its own token, so «حلب» is an entity of its own.
     assert found == OUTERMOST * 2
@@ -97,7 +97,7 @@ def test_hugging_face_datasets_loads_the_export_with_its_features(filled, tmp_pa
     row = (loaded["train"] if loaded["train"].num_rows else loaded["test"])[0]
     names = features["ner_tags"].feature.names
     assert [e["text"] for e in row["entities"]] == ALL_SPANS
-    tagged = [(token, names[tag]) for token, tag in zip(row["tokens"], row["ner_tags"])]
+    tagged = [(token, names[tag]) for token, tag in zip(row["tokens"], row["ner_tags"], strict=True)]
     assert ("حلب", "B-GPE") in tagged and ("سمير", "I-PER") in tagged
     assert row["events"][0]["arguments"] == [{"role": "Participant", "entity": 1}, {"role": "Place", "entity": 2}]
 
@@ -114,7 +114,8 @@ def test_hugging_face_parquet_export_loads_with_the_same_rows_as_the_jsonl_one(f
         files = {k: str(folder / v) for k, v in info["data_files"].items()}
         assert all(path.endswith(".jsonl" if fmt == "hf" else ".parquet") for path in files.values())
         assert ".parquet" in (folder / "README.md").read_text() or fmt == "hf"
-        loaded[fmt] = datasets.load_dataset(builder, data_files=files, features=datasets.Features.from_dict(info["features"]),
+        loaded[fmt] = datasets.load_dataset(builder, data_files=files,
+                                            features=datasets.Features.from_dict(info["features"]),
                                             cache_dir=str(tmp_path / "cache" / fmt))
     for split in ("train", "test"):
         assert loaded["hf-parquet"][split].to_list() == loaded["hf"][split].to_list()
@@ -129,7 +130,8 @@ def test_parquet_export_writes_one_row_group_per_thousand_documents(monkeypatch)
     monkeypatch.setattr(hf_parquet, "ROWS_PER_GROUP", 2)
     records = [DocumentRecord(text=f"زار الوفد دمشق يوم {n}", external_id=f"d{n}",
                               entities=[SpanRecord("GPE", 10, 14, "T1")]) for n in range(5)]
-    with zipfile.ZipFile(io.BytesIO(b"".join(hf_parquet.write(records, WriteOptions(entity_types=["GPE"]))))) as archive:
+    written = b"".join(hf_parquet.write(records, WriteOptions(entity_types=["GPE"])))
+    with zipfile.ZipFile(io.BytesIO(written)) as archive:
         table = pq.ParquetFile(io.BytesIO(archive.read("data/train.parquet")))
     assert table.metadata.num_row_groups == 3 and table.metadata.num_rows == 5
     assert table.read().column("entities").to_pylist()[4] == [{"start": 10, "end": 14, "label": "GPE", "text": "دمشق"}]

@@ -140,5 +140,6 @@ def test_suggestions_export_with_tagger_and_score(filled, tmp_path):
     out = tmp_path / "s.jsonl"
     call_command("export", filled.slug, "--sets", "suggestions", "-o", str(out))
     (line,) = [json.loads(x) for x in out.read_text().splitlines()]
-    assert {(e["type"], e["tagger"], e["score"]) for e in line["entities"]} == {("PER", "import", 1.0), ("GPE", "import", 1.0)}
+    entities = {(e["type"], e["tagger"], e["score"]) for e in line["entities"]}
+    assert entities == {("PER", "import", 1.0), ("GPE", "import", 1.0)}
     assert line["events"][0]["tagger"] == "import"

@@ -90,9 +90,11 @@ def test_link_unlink_and_stale_version(entities, own, annotator):
     span = mark(own, annotator, "هاكان فيدان")
     client = api(annotator)
     before = version_of(own)
-    stale = client.post(f"/api/spans/{span.pk}/kb/", {"entity": entities["hakan"].pk, "version": before - 1}, format="json")
+    stale = client.post(f"/api/spans/{span.pk}/kb/", {"entity": entities["hakan"].pk, "version": before - 1},
+                        format="json")
     assert stale.status_code == 409 and stale.json()["version"] == before
-    linked = client.post(f"/api/spans/{span.pk}/kb/", {"entity": entities["hakan"].pk, "version": before}, format="json")
+    linked = client.post(f"/api/spans/{span.pk}/kb/", {"entity": entities["hakan"].pk, "version": before},
+                         format="json")
     assert linked.json() == {"span": span.pk, "kb_entity": entities["hakan"].pk, "version": before + 1}
     unlinked = client.delete(f"/api/spans/{span.pk}/kb/?version={before + 1}")
     assert unlinked.json() == {"span": span.pk, "kb_entity": None, "version": before + 2}
@@ -149,7 +151,8 @@ def test_merge_moves_mentions(project, entities, own, annotator, reviewer):
     response = api(reviewer).post(url, {"source": haqqan.pk}, format="json")
     assert response.json() == {"moved": 1}
     assert Span.objects.get(pk=span.pk).kb_entity_id == entities["hakan"].pk
-    refused = api(reviewer).post(kb_url(project, entities["hakan"].pk, "merge"), {"source": entities["company"].pk}, format="json")
+    refused = api(reviewer).post(kb_url(project, entities["hakan"].pk, "merge"), {"source": entities["company"].pk},
+                                 format="json")
     assert refused.status_code == 400 and refused.json()["field"] == "source"
 
 

@@ -94,7 +94,8 @@ def test_link_and_unlink_take_and_bump_the_version(project, reviewer, own, annot
     assert Span.objects.get(pk=span.pk).kb_entity_id == entity.pk and version_of(own) == before + 1
     kb.unlink_span(span, annotator, version=before + 1)
     assert Span.objects.get(pk=span.pk).kb_entity_id is None and version_of(own) == before + 2
-    actions = [h.pgh_context.metadata["action"] for h in SpanHistory.objects.filter(pgh_obj_id=span.pk).order_by("pgh_id")]
+    history = SpanHistory.objects.filter(pgh_obj_id=span.pk).order_by("pgh_id")
+    actions = [h.pgh_context.metadata["action"] for h in history]
     assert actions == ["create_span", "kb_link", "kb_unlink"]
 
 

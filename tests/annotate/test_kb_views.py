@@ -44,7 +44,8 @@ def test_list_searches_across_spellings(project, annotator, fidan):
 
 
 def test_list_search_as_htmx_returns_only_the_results(project, annotator, fidan):
-    response = client_for(annotator).get(reverse("kb_list", args=[project.slug]), {"q": "فيدان"}, HTTP_HX_REQUEST="true")
+    response = client_for(annotator).get(reverse("kb_list", args=[project.slug]), {"q": "فيدان"},
+                                         HTTP_HX_REQUEST="true")
     body = response.content.decode()
     assert body.lstrip().startswith('<section id="kb-results"') and "هاكان فيدان" in body
     assert "HX-Request" in response["Vary"]
@@ -185,7 +186,8 @@ def test_panel_refuses_a_stale_version_and_changes_nothing(fidan, own, annotator
 def test_panel_refuses_a_type_mismatch_with_the_reason(project, reviewer, own, annotator):
     city = kb.create_entity(project, reviewer, entity_type="GPE", name="دمشق")
     span = mark(own, annotator, "هاكان فيدان")
-    response = client_for(annotator).post(_panel(span), {"action": "link", "entity": city.pk, "version": version_of(own)})
+    response = client_for(annotator).post(_panel(span),
+                                          {"action": "link", "entity": city.pk, "version": version_of(own)})
     assert response.status_code == 422
     assert "marked PER" in response.content.decode() and "GPE" in response.content.decode()
 
@@ -214,7 +216,8 @@ def test_panel_of_another_annotators_span_is_404(document, other_annotator, anno
     span = mark(theirs, other_annotator, "هاكان فيدان")
     client = client_for(annotator)
     assert client.get(_panel(span)).status_code == 404
-    assert client.post(_panel(span), {"action": "link", "entity": fidan.pk, "version": version_of(theirs)}).status_code == 404
+    linked = client.post(_panel(span), {"action": "link", "entity": fidan.pk, "version": version_of(theirs)})
+    assert linked.status_code == 404
     assert Span.objects.get(pk=span.pk).kb_entity_id is None
 
 

@@ -13,7 +13,8 @@ from corpus.presets import create_project_from_preset
 def three_documents(project):
     add_documents(
         project,
-        [DocumentRecord(external_id=f"d{i}", title=f"خبر {i}", text=f"وصل الوفد إلى دمشق في اليوم {i}.") for i in range(3)],
+        [DocumentRecord(external_id=f"d{i}", title=f"خبر {i}", text=f"وصل الوفد إلى دمشق في اليوم {i}.")
+         for i in range(3)],
     )
     return list(project.documents.order_by("order"))
 
@@ -38,7 +39,8 @@ def test_home_lists_only_my_projects_with_role_and_progress(client, project, thr
     assert 'value="1" max="3"' in html
 
 
-def test_project_page_lists_documents_in_import_order_with_my_status(client, project, three_documents, annotator, other_annotator):
+def test_project_page_lists_documents_in_import_order_with_my_status(client, project, three_documents, annotator,
+                                                                     other_annotator):
     submit(three_documents[1], annotator)
     services.own_set(three_documents[2], other_annotator)  # someone else's work does not count
     submit(three_documents[2], other_annotator)
@@ -79,7 +81,8 @@ def test_guidelines_render_markdown_without_raw_html(client, project, annotator)
 
 # --- assignments: my queue, progress, continue, next document ------------------------
 
-def test_once_assignments_exist_my_documents_are_my_assignments(client, project, three_documents, annotator, other_annotator):
+def test_once_assignments_exist_my_documents_are_my_assignments(client, project, three_documents, annotator,
+                                                                other_annotator):
     from annotate.services import assignment
 
     assignment.assign_documents(project, annotators=[annotator], documents=[three_documents[2].pk])
@@ -105,7 +108,8 @@ def test_continue_where_i_stopped_points_at_my_last_unfinished_document(client, 
 def test_next_document_pulls_from_the_queue_and_opens_it(client, project, three_documents, annotator):
     client.force_login(annotator)
     response = client.post(reverse("pull_next", args=[project.slug]))
-    assert response.status_code == 302 and response["Location"] == reverse("editor", args=[project.slug, three_documents[0].pk])
+    assert response.status_code == 302
+    assert response["Location"] == reverse("editor", args=[project.slug, three_documents[0].pk])
     assert client.get(reverse("project_detail", args=[project.slug])).context["assigned"] == 1
 
 

@@ -66,7 +66,8 @@ def Project_settings(project):
     return project.settings
 
 
-def test_pretag_all_starts_a_job_whose_progress_is_polled(client, admin_user, document, django_capture_on_commit_callbacks):
+def test_pretag_all_starts_a_job_whose_progress_is_polled(client, admin_user, document,
+                                                          django_capture_on_commit_callbacks):
     client.force_login(admin_user)
     options = pretagging.PretagSettings.of(document.project)
     options.taggers = ["dates", "gazetteer"]
@@ -125,7 +126,8 @@ def test_plain_reject_redirects_to_the_editor(client, annotator, document, own):
     suggestion = suggest(document, "GPE", "القاهرة")
     client.force_login(annotator)
     response = client.post(reverse("suggestion_reject", args=[own.pk, suggestion.pk]), {"version": 0})
-    assert response.status_code == 302 and response["Location"] == reverse("editor", args=[document.project.slug, document.pk])
+    assert response.status_code == 302
+    assert response["Location"] == reverse("editor", args=[document.project.slug, document.pk])
     assert SuggestionDecision.objects.get().decision == "rejected"
 
 
@@ -143,7 +145,8 @@ def test_another_annotators_set_or_document_is_404(client, other_annotator, anno
     suggestion = suggest(document, "GPE", "القاهرة")
     client.force_login(other_annotator)
     assert client.post(accept_url(own, suggestion), {"version": 0}, **HTMX).status_code == 404
-    assert client.post(reverse("suggestions_accept_all", args=[own.pk]), {"type": "GPE", "version": 0}).status_code == 404
+    accept_all = client.post(reverse("suggestions_accept_all", args=[own.pk]), {"type": "GPE", "version": 0})
+    assert accept_all.status_code == 404
     from corpus.formats.base import DocumentRecord
     from corpus.importing import add_documents
 
@@ -179,7 +182,8 @@ def test_api_lists_pending_suggestions_and_accepts_one(client, annotator, docume
     client.force_login(annotator)
     listed = client.get(f"/api/sets/{own.pk}/suggestions/").json()
     assert [(s["type"], s["text"]) for s in listed] == [("PER", "سمير داود"), ("GPE", "القاهرة")]
-    response = client.post(f"/api/sets/{own.pk}/suggestions/{place.pk}/accept/", {"version": 0}, content_type="application/json")
+    response = client.post(f"/api/sets/{own.pk}/suggestions/{place.pk}/accept/", {"version": 0},
+                           content_type="application/json")
     body = response.json()
     assert response.status_code == 201 and body["kind"] == "entity" and body["span"]["text"] == "القاهرة"
     assert body["version"] == 1 and body["span"]["origin"]["tagger"] == "gazetteer"
@@ -190,11 +194,14 @@ def test_api_reject_accept_all_and_conflicts(client, annotator, document, own):
     person = suggest(document, "PER", "سمير داود")
     suggest(document, "GPE", "القاهرة")
     client.force_login(annotator)
-    stale = client.post(f"/api/sets/{own.pk}/suggestions/{person.pk}/reject/", {"version": 5}, content_type="application/json")
+    stale = client.post(f"/api/sets/{own.pk}/suggestions/{person.pk}/reject/", {"version": 5},
+                        content_type="application/json")
     assert stale.status_code == 409 and stale.json()["version"] == 0
-    ok = client.post(f"/api/sets/{own.pk}/suggestions/{person.pk}/reject/", {"version": 0}, content_type="application/json")
+    ok = client.post(f"/api/sets/{own.pk}/suggestions/{person.pk}/reject/", {"version": 0},
+                     content_type="application/json")
     assert ok.status_code == 200 and ok.json() == {"version": 1}
-    again = client.post(f"/api/sets/{own.pk}/suggestions/{person.pk}/reject/", {"version": 1}, content_type="application/json")
+    again = client.post(f"/api/sets/{own.pk}/suggestions/{person.pk}/reject/", {"version": 1},
+                        content_type="application/json")
     assert again.status_code == 400 and again.json()["field"] == "suggestion"
     done = client.post(f"/api/sets/{own.pk}/suggestions/accept-all/", {"entity_type": "GPE", "version": 1},
                        content_type="application/json")
@@ -209,7 +216,8 @@ def test_api_other_annotators_set_is_404(client, other_annotator, document, own)
                        content_type="application/json").status_code == 404
 
 
-def test_api_admin_starts_pretagging_and_reads_the_job(client, admin_user, annotator, document, django_capture_on_commit_callbacks):
+def test_api_admin_starts_pretagging_and_reads_the_job(client, admin_user, annotator, document,
+                                                       django_capture_on_commit_callbacks):
     slug = document.project.slug
     client.force_login(annotator)
     assert client.post(f"/api/projects/{slug}/pretag/", {}, content_type="application/json").status_code == 404

@@ -45,7 +45,8 @@ def test_dates_gazetteer_and_triggers_are_stored_with_values_and_arguments(docum
     date = Suggestion.objects.get(document=document, tagger="dates")
     assert date.value == "2021-03-12"
     meeting = Suggestion.objects.get(document=document, kind="event")
-    assert (meeting.tagger, meeting.event_type.key, document.text[meeting.start:meeting.end]) == ("triggers", "MEET", "التقى")
+    assert (meeting.tagger, meeting.event_type.key, document.text[meeting.start:meeting.end]) == (
+        "triggers", "MEET", "التقى")
     roles = {(a["role"], document.text[a["start"]:a["end"]]) for a in meeting.arguments}
     assert ("Place", "القاهرة") in roles and ("Time", "١٢ آذار 2021") in roles
     assert report.suggestions == 2 and report.events == 1
@@ -162,7 +163,8 @@ CITIES = ["حلب", "حمص", "طرطوس", "دمشق", "القاهرة", "بي�
 UNSEEN = "قال الوزير جميل سليمان إن الوضع في المدينة مستقر. ثم قال الوزير فادي عيسى إن الوفد وصل."
 
 
-def test_after_gold_is_added_retraining_finds_names_it_did_not_find_before(project, reviewer, django_capture_on_commit_callbacks):
+def test_after_gold_is_added_retraining_finds_names_it_did_not_find_before(project, reviewer,
+                                                                           django_capture_on_commit_callbacks):
     rng = random.Random(7)
     examples = [make_document(rng, FIRST, LAST, CITIES, sentences=6) for _ in range(12)]
     docs = add_docs(project, [text for text, _spans in examples])
@@ -174,10 +176,10 @@ def test_after_gold_is_added_retraining_finds_names_it_did_not_find_before(proje
     options = pretagging.PretagSettings.of(project)
     options.crf_retrain_every = 10
     pretagging.save_settings(project, options)
-    for document, (_text, spans) in zip(docs[:9], examples):
+    for document, (_text, spans) in zip(docs[:9], examples[:9], strict=True):
         gold(document, reviewer, spans)
     assert pretagging.maybe_retrain(project) is None  # 9 < 10 new gold documents
-    for document, (_text, spans) in zip(docs[9:], examples[9:]):
+    for document, (_text, spans) in zip(docs[9:], examples[9:], strict=True):
         gold(document, reviewer, spans)
     with django_capture_on_commit_callbacks(execute=True):
         job = pretagging.maybe_retrain(project)
@@ -251,7 +253,8 @@ def test_importing_a_file_pretags_only_its_new_documents_when_the_project_asks(p
     options.pretag_on_import, options.taggers = True, ["dates"]
     pretagging.save_settings(project, options)
     path = tmp_path / "news.jsonl"
-    path.write_text('{"text": "اجتمع الوفد في ١٢ آذار 2021."}\n{"text": "وصل الوفد في ٣ أيار 2020."}\n', encoding="utf-8")
+    path.write_text('{"text": "اجتمع الوفد في ١٢ آذار 2021."}\n{"text": "وصل الوفد في ٣ أيار 2020."}\n',
+                    encoding="utf-8")
     with django_capture_on_commit_callbacks(execute=True):
         report = import_paths(project, [path])
     assert report.imported == 1 and report.duplicates == 1

@@ -27,7 +27,8 @@ def test_pretag_command_names_an_unknown_project(db):
         call_command("pretag", "nope")
 
 
-CONLL = "\ufeff\u200eوصل\tO\r\n\u200eسمير\tB-Politician\r\n\u200eداود\tI-Politician\r\n\u200eإلى\tO\r\n\u200eحلب\tB-Population-Center\r\n\r\n"
+CONLL = ("\ufeff\u200eوصل\tO\r\n\u200eسمير\tB-Politician\r\n\u200eداود\tI-Politician\r\n\u200eإلى\tO\r\n"
+         "\u200eحلب\tB-Population-Center\r\n\r\n")
 
 
 def test_train_tagger_bootstraps_from_a_conll_corpus(project, tmp_path, capsys):

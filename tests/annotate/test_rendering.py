@@ -131,11 +131,13 @@ def test_event_summary_names_fillers_and_attribute_values():
     from annotate.editor.rendering import AttributeView, Choice, EventView, Filler, Slot
 
     slots = [
-        Slot("Participant", "مشارك", ["PER"], 1, None, [Filler(1, 10, "سمير داود", "PER"), Filler(2, 11, "نبيل حداد", "PER")]),
+        Slot("Participant", "مشارك", ["PER"], 1, None,
+             [Filler(1, 10, "سمير داود", "PER"), Filler(2, 11, "نبيل حداد", "PER")]),
         Slot("Place", "المكان", ["GPE"], 0, 1, [Filler(3, 12, "حلب", "GPE")]),
         Slot("Time", "الزمان", ["DATE"], 0, 1),
     ]
-    factuality = AttributeView("factuality", "الواقعية", "enum", "DENIED", [Choice("ASSERTED", "مؤكد", "a"), Choice("DENIED", "منفي", "d")])
+    factuality = AttributeView("factuality", "الواقعية", "enum", "DENIED",
+                               [Choice("ASSERTED", "مؤكد", "a"), Choice("DENIED", "منفي", "d")])
     event = EventView(5, "MEET", "لقاء", "#1b998b", 0, 5, "التقى", slots, [factuality])
     assert event.summary == "سمير داود، نبيل حداد · حلب · منفي"
     assert event.missing == [] and event.as_mark().flags == ""
@@ -177,14 +179,15 @@ def test_a_long_sentence_is_cut_after_a_comma_past_block_chars_then_at_any_space
     text = words + "، " + "كلمة " * 600
     starts = block_starts(text)
     assert starts[1] == len(words) + 2  # right after the comma and its space
-    lengths = [b - a for a, b in zip(starts, [*starts[1:], len(text)])]
+    lengths = [b - a for a, b in zip(starts, [*starts[1:], len(text)], strict=True)]
     assert max(lengths) <= BLOCK_MAX_CHARS + len("كلمة ")
     assert all(text[start - 1] == " " for start in starts[1:])  # never inside a word
     assert block_starts("كلمة" * 500) == (0,)  # no space at all: one block
 
 
 def test_blocks_cover_the_text_and_are_named_by_their_start():
-    spans = [view(1, NEWS.index("سمير"), NEWS.index("سمير") + 4), view(2, NEWS.index("حلب"), NEWS.index("حلب") + 3, "GPE")]
+    spans = [view(1, NEWS.index("سمير"), NEWS.index("سمير") + 4),
+             view(2, NEWS.index("حلب"), NEWS.index("حلب") + 3, "GPE")]
     html = render_blocks(NEWS, spans)
     assert "".join(piece for _o, piece in runs(html)) == NEWS
     blocks = split_blocks(html)
@@ -205,7 +208,8 @@ def test_a_mark_over_a_block_end_is_cut_there_with_one_label():
 
 
 def test_within_gives_only_the_blocks_a_range_touches_as_the_whole_text_has_them():
-    spans = [view(1, NEWS.index("حلب"), NEWS.index("حلب") + 3, "GPE"), view(2, NEWS.index("سمير"), NEWS.index("سمير") + 4)]
+    spans = [view(1, NEWS.index("حلب"), NEWS.index("حلب") + 3, "GPE"),
+             view(2, NEWS.index("سمير"), NEWS.index("سمير") + 4)]
     suggestion = SpanView(9, "GPE", "#3bb273", "مكان", NEWS.index("زار"), NEWS.index("زار") + 3, "sug")
     whole = {start: (tag, inner) for start, tag, inner in split_blocks(render_blocks(NEWS, spans, [suggestion]))}
     lo, hi = blocks_around(NEWS, NEWS.index("حلب"), NEWS.index("حلب") + 3)

@@ -47,7 +47,8 @@ def argue(ev: Event, user, role: str, filler: Span) -> Argument:
 
 def test_create_event_snaps_the_trigger_and_sets_default_attributes(own, annotator):
     start, end = at(MEETING, "التقى")
-    ev = services.create_event(own, annotator, event_type="MEET", trigger_start=start + 1, trigger_end=end - 1, version=0)
+    ev = services.create_event(own, annotator, event_type="MEET", trigger_start=start + 1, trigger_end=end - 1,
+                               version=0)
     assert (ev.trigger_start, ev.trigger_end) == (start, end)
     assert ev.attributes == {"factuality": "ASSERTED"}
     assert version(own) == 1 and AnnotationSet.objects.get(pk=own.pk).status == SetStatus.IN_PROGRESS
@@ -62,7 +63,8 @@ def test_unknown_event_type_is_named(own, annotator):
 
 def test_trigger_outside_the_text_is_refused(own, annotator):
     with pytest.raises(services.Invalid) as error:
-        services.create_event(own, annotator, event_type="MEET", trigger_start=3, trigger_end=len(MEETING) + 2, version=0)
+        services.create_event(own, annotator, event_type="MEET", trigger_start=3, trigger_end=len(MEETING) + 2,
+                              version=0)
     assert error.value.field == "trigger_start"
 
 
@@ -155,7 +157,8 @@ def test_argument_from_selection_refused_creates_no_span(own, annotator):
     ev = event(own, annotator, "MEET", "التقى")
     start, end = at(MEETING, "١٢ آذار 2021")
     with pytest.raises(services.Invalid, match="A DATE cannot be the Place"):
-        services.add_argument_from_selection(ev, annotator, role="Place", entity_type="DATE", start=start, end=end, version=1)
+        services.add_argument_from_selection(ev, annotator, role="Place", entity_type="DATE", start=start, end=end,
+                                             version=1)
     assert not Span.objects.filter(set=own).exists() and version(own) == 1
 
 
@@ -226,7 +229,8 @@ def test_set_attribute_to_a_schema_value(own, annotator):
 @pytest.mark.parametrize(
     "key, value, message",
     [
-        ("factuality", "MAYBE", "«MAYBE» is not a value of factuality (allowed: ASSERTED, REPORTED, DENIED, PLANNED, HYPOTHETICAL)."),
+        ("factuality", "MAYBE",
+         "«MAYBE» is not a value of factuality (allowed: ASSERTED, REPORTED, DENIED, PLANNED, HYPOTHETICAL)."),
         ("colour", "red", "MEET events have no attribute «colour»."),
     ],
 )

@@ -36,7 +36,9 @@ def test_overlapping_suggestions_are_merged_by_priority_then_score(document, own
     suggest(document, "gazetteer", "PER", "سمير داود", score=0.9)
     suggest(document, "crf", "GPE", "القاهرة", score=0.4)
     suggest(document, "camel_ner", "GPE", "القاهرة", score=0.8)
-    assert shown(document, pending_suggestions(own)) == [("gazetteer", "PER", "سمير داود"), ("camel_ner", "GPE", "القاهرة")]
+    assert shown(document, pending_suggestions(own)) == [
+        ("gazetteer", "PER", "سمير داود"), ("camel_ner", "GPE", "القاهرة"),
+    ]
 
 
 def test_pending_leaves_out_what_the_set_has_and_what_the_owner_decided(document, own, annotator, other_annotator):
@@ -61,7 +63,8 @@ def test_pending_needs_a_constant_number_of_queries(document, own, django_assert
 def test_accept_copies_the_suggestion_with_its_origin_and_records_the_decision(document, own, annotator):
     suggestion = suggest(document, "gazetteer", "GPE", "القاهرة", score=0.85)
     span = accept_suggestion(suggestion, annotator, own, version=0)
-    assert (span.set_id, span.entity_type.key, span.start, span.end) == (own.pk, "GPE", suggestion.start, suggestion.end)
+    assert (span.set_id, span.entity_type.key, span.start, span.end) == (
+        own.pk, "GPE", suggestion.start, suggestion.end)
     assert span.origin == {"suggestion": suggestion.pk, "tagger": "gazetteer", "score": 0.85}
     decision = SuggestionDecision.objects.get(suggestion=suggestion, user=annotator)
     assert decision.decision == "accepted" and decision.span_id == span.pk
@@ -178,4 +181,5 @@ def test_accept_all_reuses_an_identical_span_and_snaps_like_one_accept(document,
     assert accept_all_suggestions(own, annotator, entity_type="GPE", version=1) == 2
     decisions = dict(SuggestionDecision.objects.values_list("suggestion_id", "span_id"))
     assert decisions[glued.pk] == mine.pk and own.spans.count() == 2
-    assert own.spans.get(pk=decisions[cairo.pk]).history.get().pgh_context.metadata["action"] == "accept_all_suggestions"
+    accepted = own.spans.get(pk=decisions[cairo.pk])
+    assert accepted.history.get().pgh_context.metadata["action"] == "accept_all_suggestions"

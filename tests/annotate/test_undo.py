@@ -109,7 +109,8 @@ def test_undo_an_attribute_change(own, annotator):
 
 def test_undo_relation_create_and_delete(own, annotator):
     person, org = span(own, annotator, "PER", "نبيل حداد"), span(own, annotator, "ORG", "منظمة الأمل")
-    relation = services.create_relation(own, annotator, relation_type="AFFILIATION", source=person, target=org, version=version(own))
+    relation = services.create_relation(own, annotator, relation_type="AFFILIATION", source=person, target=org,
+                                        version=version(own))
     relation_id = relation.pk
     services.delete_relation(relation, annotator, version=version(own))
     undo(own, annotator)
@@ -124,7 +125,8 @@ def test_undo_deleted_span_restores_its_arguments_and_relations(own, annotator):
     ev = event(own, annotator, "MEET", "التقى")
     person, org = span(own, annotator, "PER", "نبيل حداد"), span(own, annotator, "ORG", "منظمة الأمل")
     argue(ev, annotator, "Participant", person)
-    services.create_relation(own, annotator, relation_type="AFFILIATION", source=person, target=org, version=version(own))
+    services.create_relation(own, annotator, relation_type="AFFILIATION", source=person, target=org,
+                             version=version(own))
     person_id = person.pk
     services.delete_span(person, annotator, version=version(own))
     assert not Argument.objects.exists() and not Relation.objects.exists()
@@ -194,7 +196,9 @@ def test_history_lists_who_did_what(own, annotator):
 def fidan_set(project, user, count):
     """A set marking «هاكان فيدان» `count` times, all linked to one entity by "link all
     identical mentions" (a bulk update) as its last action."""
-    add_documents(project, [DocumentRecord(external_id=f"fidan-{count}", text="قال هاكان فيدان إن الوفد وصل. " * count)])
+    add_documents(project, [
+        DocumentRecord(external_id=f"fidan-{count}", text="قال هاكان فيدان إن الوفد وصل. " * count),
+    ])
     own = services.own_set(project.documents.get(external_id=f"fidan-{count}"), user)
     first = [span(own, user, "PER", "هاكان فيدان", nth) for nth in range(count)][0]
     kb.create_entity_from_span(first, user, version=version(own), name=f"هاكان فيدان {count}")

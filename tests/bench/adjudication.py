@@ -4,8 +4,8 @@ Django's test client, and its query count."""
 from __future__ import annotations
 
 import random
-import statistics
 import re
+import statistics
 
 from tests.bench.common import arabic_text, p95_ms, report, setup_django, timed
 
@@ -43,7 +43,8 @@ def main() -> None:
         Membership.objects.create(project=project, user=user, role=Role.ANNOTATOR)
         annotation_set = services.own_set(document, user)
         chosen = shared[:80] + rng.sample(words, SPANS - 80)
-        spans = {(types[(s * 7) % len(types)].pk if i < 80 else rng.choice(types).pk, s, e) for i, (s, e) in enumerate(chosen)}
+        spans = {(types[(s * 7) % len(types)].pk if i < 80 else rng.choice(types).pk, s, e)
+                 for i, (s, e) in enumerate(chosen)}
         Span.objects.bulk_create(Span(set=annotation_set, entity_type_id=t, start=s, end=e) for t, s, e in spans)
         AnnotationSet.objects.filter(pk=annotation_set.pk).update(status=SetStatus.SUBMITTED)
 

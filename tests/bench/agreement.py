@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import os
 import random
-import sys
 import re
+import sys
 import time
 
 from tests.bench.common import arabic_text, report, setup_django
@@ -33,7 +33,8 @@ def main() -> None:
     project = create_project_from_preset("bench agreement", slug="bench-agreement")
     users = [get_user_model().objects.create_user(f"bench-agree-{n}", password="x") for n in range(ANNOTATORS)]
     Membership.objects.bulk_create([Membership(project=project, user=u, role=Role.ANNOTATOR) for u in users])
-    add_documents(project, (DocumentRecord(text=f"{n} " + arabic_text(rng, 1200), external_id=f"a{n}") for n in range(DOCUMENTS)))
+    add_documents(project, (DocumentRecord(text=f"{n} " + arabic_text(rng, 1200), external_id=f"a{n}")
+                            for n in range(DOCUMENTS)))
     documents = list(project.documents.only("pk", "text"))
     sets = AnnotationSet.objects.bulk_create([
         AnnotationSet(document=d, owner=u, status=SetStatus.SUBMITTED) for d in documents for u in users
@@ -89,7 +90,8 @@ def _variant(annotation_set, base, types, words, rng):
         chosen[entity_type.pk, start, end] = Span(set=annotation_set, entity_type=entity_type, start=start, end=end)
     while len(chosen) < SPANS:  # duplicates collapsed above: top up to 30
         entity_type, (start, end) = rng.choice(types), rng.choice(words)
-        chosen.setdefault((entity_type.pk, start, end), Span(set=annotation_set, entity_type=entity_type, start=start, end=end))
+        chosen.setdefault((entity_type.pk, start, end),
+                          Span(set=annotation_set, entity_type=entity_type, start=start, end=end))
     return list(chosen.values())
 
 

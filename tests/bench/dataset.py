@@ -116,9 +116,11 @@ def main() -> None:
     runs = [export_in_child("bench-dataset") for _ in range(EXPORT_RUNS)]
     exported = sorted(runs, key=lambda run: run["seconds"])[len(runs) // 2]  # the median run
     report({
-        "dataset_import_annotated_docs_per_s": {"value": DOCUMENTS / imported_in, "unit": "docs/s", "goal": f">= 1000 ({DOCUMENTS} docs)"},
+        "dataset_import_annotated_docs_per_s": {"value": DOCUMENTS / imported_in, "unit": "docs/s",
+                                                "goal": f">= 1000 ({DOCUMENTS} docs)"},
         "dataset_import_peak_mb": {"value": peak_rss_mb(), "unit": "MB", "goal": ""},
-        "dataset_export_jsonl_docs_per_s": {"value": DOCUMENTS / exported["seconds"], "unit": "docs/s", "goal": f">= 5000 ({DOCUMENTS} docs)"},
+        "dataset_export_jsonl_docs_per_s": {"value": DOCUMENTS / exported["seconds"], "unit": "docs/s",
+                                            "goal": f">= 5000 ({DOCUMENTS} docs)"},
         "dataset_export_jsonl_peak_mb": {"value": exported["peak_mb"], "unit": "MB", "goal": "< 200"},
     })
 

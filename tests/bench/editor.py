@@ -46,7 +46,7 @@ def main() -> None:
         Span.objects.bulk_create(_spans(annotation_set, document.text, types, count, rng))
         url = reverse("editor", args=[project.slug, document.pk])
         client.get(url)  # warm up
-        samples = timed(lambda: client.get(url), RUNS)
+        samples = timed(lambda url=url: client.get(url), RUNS)
         with CaptureQueriesContext(connection) as queries:
             client.get(url)
         figures[f"editor_render_{count}_spans_p95"] = {"value": p95_ms(samples), "unit": "ms", "goal": goal}
@@ -61,7 +61,7 @@ def main() -> None:
         annotation_set.refresh_from_db(fields=["version"])
         data = {"type": "PER", "start": start, "end": end, "version": annotation_set.version}
         with CaptureQueriesContext(connection) as queries:
-            samples += timed(lambda: client.post(create_url, data, HTTP_HX_REQUEST="true"), 1)
+            samples += timed(lambda data=data: client.post(create_url, data, HTTP_HX_REQUEST="true"), 1)
         query_counts.append(len(queries))
     figures["span_create_p95"] = {"value": p95_ms(samples), "unit": "ms", "goal": "< 15"}
     figures["span_create_queries"] = {"value": max(query_counts), "unit": "queries", "goal": ""}
@@ -79,7 +79,8 @@ def _spans(annotation_set, text, types, count, rng):
 
 def _free_words(text, annotation_set):
     taken = {(s, e) for s, e in annotation_set.spans.values_list("start", "end")}
-    return [(m.start(), m.end()) for m in re.finditer(r"[\u0621-\u064A]{3,}", text) if (m.start(), m.end()) not in taken]
+    return [(m.start(), m.end()) for m in re.finditer(r"[\u0621-\u064A]{3,}", text)
+            if (m.start(), m.end()) not in taken]
 
 
 if __name__ == "__main__":

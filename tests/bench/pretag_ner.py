@@ -43,7 +43,8 @@ def main() -> None:
         figures["pretag_ner_camelbert_docs_per_s"] = {"value": docs_per_s, "unit": "docs/s", "goal": ""}
         figures["pretag_ner_camelbert_suggestions_per_s"] = {"value": sugg_per_s, "unit": "sugg/s", "goal": ""}
     else:
-        figures["pretag_ner_camelbert_docs_per_s"] = {"value": "not installed", "unit": "", "goal": "camel_data -i ner-arabert"}
+        figures["pretag_ner_camelbert_docs_per_s"] = {"value": "not installed", "unit": "",
+                                                      "goal": "camel_data -i ner-arabert"}
     figures["pretag_ner_peak_mb"] = {"value": peak_rss_mb(), "unit": "MB", "goal": ""}
     report(figures)
 

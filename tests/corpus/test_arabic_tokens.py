@@ -1,6 +1,8 @@
 """Tokens with code-point offsets, and normalisation: pure functions, no database."""
 from __future__ import annotations
 
+from itertools import pairwise
+
 from camel_tools.tokenizers.word import simple_word_tokenize
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -133,7 +135,7 @@ def test_fast_path_splits_exactly_like_camel_tools(text):
 def test_tokens_are_ordered_disjoint_slices_covering_every_visible_character(text):
     tokens = tokenize(text)
     covered = set()
-    for before, after in zip(tokens, tokens[1:]):
+    for before, after in pairwise(tokens):
         assert before.end <= after.start
     for token in tokens:
         assert token.text == text[token.start : token.end] and token.text

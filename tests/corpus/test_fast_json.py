@@ -10,7 +10,7 @@ BIG = 123456789012345678901234567890
 
 
 def test_integers_beyond_64_bits_keep_every_digit_both_ways():
-    assert _json.loads('{"n": %d}' % BIG) == {"n": BIG}
+    assert _json.loads(f'{{"n": {BIG}}}') == {"n": BIG}
     assert json.loads(_json.dumps_line({"n": BIG, "text": "حلب"})) == {"n": BIG, "text": "حلب"}
 
 

@@ -28,7 +28,8 @@ def line(**item) -> str:
 def test_reads_text_id_title_and_meta():
     data = line(text="زار الوفد دمشق.", id="d1", title="زيارة", meta={"source": "wire"}) + line(text="خبر ثان", id=7)
     first, second = read(data)
-    assert (first.text, first.external_id, first.title, first.meta) == ("زار الوفد دمشق.", "d1", "زيارة", {"source": "wire"})
+    assert (first.text, first.external_id, first.title, first.meta) == (
+        "زار الوفد دمشق.", "d1", "زيارة", {"source": "wire"})
     assert (second.external_id, second.title, second.meta, second.line) == ("7", "", {}, 2)
 
 
@@ -38,7 +39,8 @@ def test_other_keys_go_to_meta_without_overriding_it():
 
 
 def test_blank_lines_bom_and_crlf():
-    data = b"\xef\xbb\xbf" + line(text="سطر\r\nثان").replace("\n", "\r\n").encode() + b"\r\n\r\n" + line(text="ب").encode()
+    data = (b"\xef\xbb\xbf" + line(text="سطر\r\nثان").replace("\n", "\r\n").encode() + b"\r\n\r\n"
+            + line(text="ب").encode())
     records = read(data)
     assert [r.text for r in records] == ["سطر\nثان", "ب"]
     assert [r.line for r in records] == [1, 4]
@@ -46,7 +48,9 @@ def test_blank_lines_bom_and_crlf():
 
 def test_malformed_json_names_the_line_and_the_json_error():
     data = line(text="أ") + '{"text": "ب",}\n'
-    assert error_of(data) == "batch.jsonl, line 2: malformed JSON: a property name in double quotes was expected at column 14"
+    assert error_of(data) == (
+        "batch.jsonl, line 2: malformed JSON: a property name in double quotes was expected at column 14"
+    )
 
 
 def test_a_line_that_is_not_an_object():
@@ -94,7 +98,8 @@ def test_nul_byte_means_a_binary_file():
 def test_escaped_nul_and_lone_surrogate_are_refused():
     assert error_of('{"text": "ab\\u0000"}\n').endswith("field «text»: NUL character (\\u0000) at character 2")
     assert error_of('{"text": "a\\ud800"}\n').endswith("field «text»: unpaired surrogate \\ud800 at character 1")
-    assert error_of('{"text": "a", "meta": {"k": "\\u0000"}}\n').endswith("field «meta»: contains a NUL character (\\u0000)")
+    assert error_of('{"text": "a", "meta": {"k": "\\u0000"}}\n').endswith(
+        "field «meta»: contains a NUL character (\\u0000)")
 
 
 def test_an_overlong_line_is_refused_without_reading_it_all():

@@ -9,10 +9,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from corpus.formats import WRITERS
-from corpus.formats.canonical import canonical
 from corpus.formats.base import ArgumentRecord, DocumentRecord, EventRecord, RelationRecord, SpanRecord, WriteOptions
+from corpus.formats.canonical import canonical
 
-WORDS = ["التقى", "سمير", "داود", "وحلب", "في", "القاهرة", "دمشق", "يوم", "١٢", "2021", "Reuters", "وبالمدينة", "😀", "بحث"]
+WORDS = ["التقى", "سمير", "داود", "وحلب", "في", "القاهرة", "دمشق", "يوم", "١٢", "2021", "Reuters", "وبالمدينة",
+         "😀", "بحث"]
 SEPARATORS = [" ", " ", " ", "\n", "، ", ". ", "  "]
 READABLE = [name for name, module in WRITERS.items() if not getattr(module, "WRITE_ONLY", False)]
 
@@ -34,8 +35,8 @@ def documents(draw) -> DocumentRecord:
         if entities:
             chosen = draw(st.lists(st.sampled_from(entities), max_size=2, unique_by=lambda s: s.id))
             arguments = [ArgumentRecord(draw(st.sampled_from(["Participant", "Place"])), s.id) for s in chosen]
-        events.append(EventRecord("MEET", start, end, arguments, {"factuality": draw(st.sampled_from(["ASSERTED", "DENIED"]))},
-                                  f"E{i + 1}"))
+        events.append(EventRecord("MEET", start, end, arguments,
+                                  {"factuality": draw(st.sampled_from(["ASSERTED", "DENIED"]))}, f"E{i + 1}"))
     relations = []
     if len(entities) >= 2:
         pairs = draw(st.lists(st.sampled_from([(x.id, y.id) for x in entities for y in entities if x.id != y.id]),
@@ -47,7 +48,8 @@ def documents(draw) -> DocumentRecord:
 
 
 def written(fmt: str, records: list[DocumentRecord]) -> bytes:
-    return b"".join(WRITERS[fmt].write([canonical(r) for r in records], WriteOptions(entity_types=["PER", "GPE", "ORG"])))
+    return b"".join(WRITERS[fmt].write([canonical(r) for r in records],
+                                       WriteOptions(entity_types=["PER", "GPE", "ORG"])))
 
 
 def read_back(fmt: str, data: bytes) -> list[DocumentRecord]:

@@ -102,7 +102,8 @@ def test_nested_archive():
 def test_not_a_zip_and_an_empty_zip():
     with pytest.raises(FormatError, match="batch.zip: not a valid zip archive"):
         list(read_file(io.BytesIO(b"plain text"), "batch.zip"))
-    assert error_of({"notes.md": b"x"}) == "batch.zip: the archive holds no files to import (.csv, .jsonl, .ndjson, .txt)"
+    assert error_of({"notes.md": b"x"}) == (
+        "batch.zip: the archive holds no files to import (.csv, .jsonl, .ndjson, .txt)")
 
 
 def test_damaged_member_is_reported_as_such():

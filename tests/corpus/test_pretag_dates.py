@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from corpus.pretag.dates import DateTagger, gregorian_months, weekdays
 from corpus.pretag._text import fold_text
+from corpus.pretag.dates import DateTagger, gregorian_months, weekdays
 
 
 def dates(text):

@@ -41,7 +41,8 @@ def drag_select(page, word: str) -> None:
                 range.setEnd(node, at + word.length);
                 const rects = range.getClientRects();
                 const first = rects[0], last = rects[rects.length - 1];
-                return {x1: first.right - 1, y1: first.top + first.height / 2, x2: last.left + 1, y2: last.top + last.height / 2};
+                return {x1: first.right - 1, y1: first.top + first.height / 2,
+                        x2: last.left + 1, y2: last.top + last.height / 2};
             }
             throw new Error("word not found: " + word);
         }""",
@@ -90,7 +91,9 @@ def test_annotator_builds_a_meeting_with_mouse_and_keys(
     # Participant 2: click the existing mark.
     with page.expect_response(lambda r: r.request.method == "POST"):
         page.locator('#doc-text mark[data-t="PER"]', has_text="نبيل").first.click()
-    page.wait_for_function("() => document.querySelectorAll('#event-panel .slot[data-role=\"Participant\"] .filler').length === 2")
+    page.wait_for_function(
+        "() => document.querySelectorAll('#event-panel .slot[data-role=\"Participant\"] .filler').length === 2"
+    )
     assert slot_texts(page, "Participant") == ["سمير داود", "نبيل حداد"]
 
     # Place ('), then Time ('), each from a selection and an entity key.
@@ -116,7 +119,8 @@ def test_annotator_builds_a_meeting_with_mouse_and_keys(
     assert page.locator("#doc-text mark.arg").count() >= 4
     arcs = page.locator("#arcs g.arc-argument")
     assert arcs.count() == 4
-    assert sorted(arcs.evaluate_all("gs => gs.map(g => g.dataset.label)")) == sorted(["مشارك", "مشارك", "المكان", "الزمان"])
+    labels = arcs.evaluate_all("gs => gs.map(g => g.dataset.label)")
+    assert sorted(labels) == sorted(["مشارك", "مشارك", "المكان", "الزمان"])
     for d in arcs.evaluate_all("gs => gs.map(g => g.querySelector('path').getAttribute('d'))"):
         assert d.startswith("M") and "NaN" not in d
     page.locator(".editor-body").screenshot(path="/tmp/event_panel.png")
@@ -127,7 +131,9 @@ def test_annotator_builds_a_meeting_with_mouse_and_keys(
     assert event.event_type.key == "MEET" and event.attributes == {"factuality": "REPORTED"}
     assert TEXT[event.trigger_start:event.trigger_end] == "التقى"
     roles = sorted((a.role.key, TEXT[a.span.start:a.span.end]) for a in event.arguments.select_related("role", "span"))
-    assert roles == [("Participant", "سمير داود"), ("Participant", "نبيل حداد"), ("Place", "دمشق"), ("Time", "١٢ آذار 2021")]
+    assert roles == [
+        ("Participant", "سمير داود"), ("Participant", "نبيل حداد"), ("Place", "دمشق"), ("Time", "١٢ آذار 2021"),
+    ]
 
     # Arcs follow the layout: a narrower window re-wraps the text and they are redrawn.
     page.set_viewport_size({"width": 900, "height": 800})

@@ -126,7 +126,8 @@ def test_annotator_goes_through_suggestions_with_keys_and_the_accept_all_button(
     # The database: spans with their origin, one decision per suggestion, the version moved on.
     annotation_set = AnnotationSet.objects.get(document=live_document, owner=annotator)
     origins = {span.origin["suggestion"]: (span.start, span.end) for span in Span.objects.filter(set=annotation_set)}
-    expected = {suggestions[k].pk: (suggestions[k].start, suggestions[k].end) for k in ("samir", "damascus", "aleppo", "cairo")}
+    expected = {suggestions[k].pk: (suggestions[k].start, suggestions[k].end)
+                for k in ("samir", "damascus", "aleppo", "cairo")}
     assert origins == expected
     decisions = dict(SuggestionDecision.objects.filter(user=annotator).values_list("suggestion_id", "decision"))
     assert decisions == {
