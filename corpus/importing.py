@@ -32,6 +32,7 @@ from corpus.formats import ReadOptions, is_importable, read_file
 from corpus.formats._text import normalise_newlines
 from corpus.formats.base import DocumentRecord, FormatError
 from corpus.models import Document, Project
+from corpus.projects import ProjectArchived, ensure_writable
 from corpus.signals import documents_imported
 from tawsim.bulk_sql import fetch
 from tawsim.gc_pause import gc_paused
@@ -137,7 +138,9 @@ def add_documents(project: Project, records: Iterable[DocumentRecord], sink: Sin
 
     Raises FormatError (and stores nothing) if a record's external id or title is too long.
     Once the transaction commits, `corpus.signals.documents_imported` names the new documents.
+    Raises ProjectArchived when the project is archived (read-only).
     """
+    ensure_writable(project)
     with transaction.atomic():
         inserter = _Inserter(project, sink)
         result = inserter.add(records)
@@ -179,6 +182,8 @@ def import_stream(
         report.errors.append(describe(error))
     except FileRejected as error:
         report.errors.extend(error.messages)
+    except ProjectArchived as error:
+        report.errors.append(error.message)
     except DatabaseError as error:
         report.errors.append(_("%(file)s: the database refused the file: %(error)s") % {"file": name, "error": error})
     else:

@@ -1,12 +1,20 @@
 """What gets annotated: projects, their schema (as data), members and documents."""
 from __future__ import annotations
 
+from functools import cached_property
+from typing import TYPE_CHECKING
+
 import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from corpus.schema import ProjectSchema
 
 from corpus.listing import TITLE_VECTOR
 
@@ -28,6 +36,17 @@ def valid_key_and_colour(model: str, *, colour: bool = True) -> list[models.Chec
     return checks
 
 
+def in_arabic() -> bool:
+    """Whether the active interface language is Arabic (the default)."""
+    return (get_language() or "ar").startswith("ar")
+
+
+def localised_name(item: dict) -> str:
+    """The name of a schema entry given as data (an attribute's value) in the active
+    language, or its key when it has no name."""
+    return item.get("name_ar" if in_arabic() else "name_en") or item.get("key", "")
+
+
 class Project(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=100, unique=True, allow_unicode=False)
@@ -35,11 +54,15 @@ class Project(models.Model):
     direction = models.CharField(
         max_length=3, default="rtl", choices=[("rtl", "right to left"), ("ltr", "left to right")]
     )
+    description = models.TextField(blank=True)
     guidelines = models.TextField(blank=True, help_text="Markdown")
     # Workflow options added by later features (annotators per document, blind mode,
     # pre-tagging on import, label mappings) live here as data, not as new columns.
     settings = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Archived: read-only and hidden from lists until an admin restores it
+    # (corpus.projects.ensure_writable is where writes look at it).
+    archived_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -47,11 +70,38 @@ class Project(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    # Loaded once per instance: a request, an import or a job holds one Project.
+    @cached_property
+    def schema(self) -> ProjectSchema:
+        """The schema as plain objects with its rules (corpus.schema)."""
+        from corpus.schema import ProjectSchema  # corpus.schema is built on these models
+
+        return ProjectSchema.from_tables(self)
+
+    @cached_property
+    def entity_type_list(self) -> list[EntityType]:
+        """The entity types alone, in order: one query."""
+        return list(self.entity_types.all())
+
+    @cached_property
+    def member_roles(self) -> dict[int, str | None]:
+        """Roles already looked up on this instance, by user id (see corpus.access.role_in)."""
+        return {}
+
+    def forget_schema(self) -> None:
+        """Drop the loaded schema after its tables changed (an import added entity types)."""
+        for name in ("schema", "entity_type_list"):
+            self.__dict__.pop(name, None)
+
 
 class Role(models.TextChoices):
-    ADMIN = "admin", "admin"
-    REVIEWER = "reviewer", "reviewer"
-    ANNOTATOR = "annotator", "annotator"
+    ADMIN = "admin", _("admin")
+    REVIEWER = "reviewer", _("reviewer")
+    ANNOTATOR = "annotator", _("annotator")
 
 
 class Membership(models.Model):
@@ -80,6 +130,11 @@ class SchemaItem(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+    @property
+    def label(self) -> str:
+        """The name in the active interface language."""
+        return self.name_ar if in_arabic() else self.name_en
 
 
 class EntityType(SchemaItem):

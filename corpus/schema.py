@@ -45,10 +45,12 @@ class ProjectSchema:
 
     @classmethod
     def load(cls, project: Project) -> "ProjectSchema":
-        """Five queries, whatever the schema's size; cached on the project instance."""
-        cached = project.__dict__.get("_schema")
-        if cached is not None:
-            return cached
+        """The project's schema, loaded once per project instance (Project.schema)."""
+        return project.schema
+
+    @classmethod
+    def from_tables(cls, project: Project) -> "ProjectSchema":
+        """One query per schema table, whatever the schema's size."""
         entity_types = {t.key: t for t in project.entity_types.all()}
         attributes = list(project.attribute_types.prefetch_related("event_types"))
         events = {}
@@ -68,9 +70,7 @@ class ProjectSchema:
             )
             for r in project.relation_types.prefetch_related("source_types", "target_types")
         }
-        schema = cls(entity_types, events, relations, {a.key: a for a in attributes})
-        project.__dict__["_schema"] = schema
-        return schema
+        return cls(entity_types, events, relations, {a.key: a for a in attributes})
 
     # --- rules -------------------------------------------------------------------
 

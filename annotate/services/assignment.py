@@ -29,7 +29,7 @@ from annotate.models import (
     SetStatus,
     WorkloadCount,
 )
-from annotate.services.base import LOCKED_STATUSES, Invalid
+from annotate.services.base import LOCKED_STATUSES, Invalid, ensure_writable
 from corpus.importing import ANALYZE_AFTER_ROWS, analyze_on_commit
 from corpus.models import Document, Project, Role
 
@@ -58,6 +58,7 @@ def update_workflow(project: Project, user, **values) -> Workflow:
         if name not in current:
             raise Invalid(_("Unknown workflow option «%(name)s».") % {"name": name}, name)
         current[name] = _checked(name, value)
+    ensure_writable(project)
     with transaction.atomic():
         locked = Project.objects.select_for_update().get(pk=project.pk)
         locked.settings = {**(locked.settings or {}), **current}
@@ -169,6 +170,7 @@ def assign_documents(project: Project, *, annotators: list, documents=None, by=N
     annotators as the project asks for, spreading the work evenly: the least loaded of
     the chosen annotators first, never the same annotator twice on one document.
     Returns how many assignments were made."""
+    ensure_writable(project)
     users = _checked_annotators(project, annotators)
     wanted = workflow_of(project).annotators_per_document
     with transaction.atomic():
@@ -226,6 +228,7 @@ def pull_next(project: Project, user) -> Document | None:
     """The next document for this annotator from the queue, or None when the queue is
     empty. A document pulled earlier and not yet touched is handed back first, so
     pulling again never hoards documents."""
+    ensure_writable(project)
     release_stale_assignments(project)
     untouched = (
         Assignment.objects.filter(document__project=project, user=user, source=Assignment.Source.QUEUE)

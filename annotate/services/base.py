@@ -16,9 +16,11 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from annotate.models import AnnotationSet, SetKind, SetStatus, Span
+from corpus import projects
 from corpus.models import Document, EntityType
 from corpus.schema import SchemaError
 from corpus.text.arabic import SnapError, snap
+from corpus.text.offsets import valid_span, whole_numbers
 
 
 class ServiceError(Exception):
@@ -49,9 +51,19 @@ def from_schema():
         raise Invalid(error.message, error.field) from None
 
 
+def ensure_writable(project) -> None:
+    """Refuse any write to an archived project (corpus.projects.ensure_writable) as Invalid."""
+    try:
+        projects.ensure_writable(project)
+    except projects.ProjectArchived as error:
+        raise Invalid(error.message, error.field) from None
+
+
 @contextmanager
 def recorded(user, action: str, annotation_set: AnnotationSet):
-    """A transaction whose history rows say who did what to which set."""
+    """A transaction whose history rows say who did what to which set. Every write to a
+    set passes here, so this is where an archived project refuses them."""
+    ensure_writable(annotation_set.document.project)
     with transaction.atomic(), pghistory.context(
         user=getattr(user, "pk", None), action=action, set=annotation_set.pk
     ):
@@ -111,17 +123,14 @@ def entity_type_for(project, key_or_type) -> EntityType:
 
 def entity_types(project) -> list[EntityType]:
     """The project's entity types, loaded once per project instance."""
-    cache = project.__dict__.get("_entity_types")
-    if cache is None:
-        cache = project.__dict__["_entity_types"] = list(project.entity_types.all())
-    return cache
+    return project.entity_type_list
 
 
 def check_offsets(text: str, start, end, field: str = "start") -> tuple[int, int]:
-    """Offsets are code points into the text: 0 <= start < end <= len(text)."""
-    if not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool) or isinstance(end, bool):
+    """Offsets are code points into the text (corpus.text.offsets.valid_span)."""
+    if not whole_numbers(start, end):
         raise Invalid(_("Offsets must be whole numbers."), field)
-    if not 0 <= start < end <= len(text):
+    if not valid_span(text, start, end):
         raise Invalid(
             _("Offsets %(start)s–%(end)s are outside the text (0–%(length)s) or empty.")
             % {"start": start, "end": end, "length": len(text)},

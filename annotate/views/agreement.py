@@ -8,7 +8,6 @@ import csv
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from annotate.access import REVIEW_ROLES, get_openable_document_for, get_project_for
@@ -25,11 +24,7 @@ WORST_DOCUMENTS = 50  # the page lists the documents annotators agree on least
 
 
 def _type_styles(project: Project) -> dict[str, tuple[str, str]]:
-    arabic = (get_language() or "ar").startswith("ar")
-    return {
-        key: (name_ar if arabic else name_en, colour)
-        for key, name_ar, name_en, colour in project.entity_types.values_list("key", "name_ar", "name_en", "colour")
-    }
+    return {t.key: (t.label, t.colour) for t in project.entity_types.all()}
 
 
 def _pair(row: dict) -> str:

@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext_lazy as _
 from markdown_it import MarkdownIt
 
 from annotate.access import REVIEW_ROLES, documents_for, get_project_for, role_in
@@ -18,17 +17,14 @@ from corpus.models import Document, Membership, Role
 
 DOCUMENTS_PER_PAGE = 100
 
-STATUS_LABELS = {
-    SetStatus.NOT_STARTED: _("not started"),
-    SetStatus.IN_PROGRESS: _("in progress"),
-    SetStatus.SUBMITTED: _("submitted"),
-    SetStatus.ADJUDICATED: _("adjudicated"),
-}
-ROLE_LABELS = {Role.ADMIN: _("admin"), Role.REVIEWER: _("reviewer"), Role.ANNOTATOR: _("annotator")}
-
 # Guidelines are written by project admins but shown to everyone: raw HTML is off,
 # and markdown-it refuses javascript:/data: links by default.
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+
+
+def render_markdown(text: str) -> str:
+    """Guidelines as HTML, safe to show: raw HTML in the Markdown comes out escaped."""
+    return mark_safe(_markdown.render(text or ""))  # raw HTML disabled above: output is escaped
 
 
 def progress_for(user, project) -> tuple[int, int]:
@@ -56,7 +52,7 @@ def _project_row(membership, user) -> dict:
     done, assigned = progress_for(user, project)
     return {
         "project": project,
-        "role": ROLE_LABELS.get(membership.role, membership.role),
+        "role": membership.get_role_display(),
         "is_annotator": membership.role == Role.ANNOTATOR,
         "done": done,
         "assigned": assigned,
@@ -67,8 +63,10 @@ def _project_row(membership, user) -> dict:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     memberships = Membership.objects.filter(user=request.user).select_related("project").order_by("project__name")
-    rows = [_project_row(m, request.user) for m in memberships]
-    return render(request, "annotate/home.html", {"rows": rows})
+    rows = [_project_row(m, request.user) for m in memberships if not m.project.is_archived]
+    # Archived projects are hidden from the list; their admins still find them here to restore them.
+    archived = [m.project for m in memberships if m.project.is_archived and m.role == Role.ADMIN]
+    return render(request, "annotate/home.html", {"rows": rows, "archived": archived})
 
 
 @login_required
@@ -91,7 +89,7 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {"document": d, "status": statuses.get(d.pk, SetStatus.NOT_STARTED)} for d in page.items
     ]
     for row in rows:
-        row["status_label"] = STATUS_LABELS.get(row["status"], row["status"])
+        row["status_label"] = SetStatus(row["status"]).label
     done, assigned = progress_for(request.user, project)
     context = {
         "project": project,
@@ -112,5 +110,5 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def guidelines(request: HttpRequest, slug: str) -> HttpResponse:
     project = get_project_for(request.user, slug)
-    html = mark_safe(_markdown.render(project.guidelines))  # raw HTML disabled above: output is escaped
+    html = render_markdown(project.guidelines)
     return render(request, "annotate/guidelines.html", {"project": project, "guidelines_html": html})

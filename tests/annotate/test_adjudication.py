@@ -3,25 +3,13 @@ confirm refused while conflicts remain, reopen recorded, access for reviewers on
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from annotate import services
 from annotate.models import AdjudicationDecision, AnnotationSet, Event, SetKind, SetStatus, Span
 from annotate.services import adjudication
-from corpus.models import Membership, Role
 
 TEXT_WORDS = {"سمير": None, "داود": None, "القاهرة": None, "التقى": None}
-
-
-@pytest.fixture
-def three(project):
-    users = []
-    for name in ("ann1", "ann2", "ann3"):
-        user = get_user_model().objects.create_user(username=name, password="pass-" + name)
-        Membership.objects.create(project=project, user=user, role=Role.ANNOTATOR)
-        users.append(user)
-    return users
 
 
 def where(document, word):

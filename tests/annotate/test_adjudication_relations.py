@@ -10,7 +10,7 @@ from django.urls import reverse
 from annotate import services
 from annotate.models import AdjudicationDecision, Relation, SetStatus
 from annotate.services import adjudication
-from tests.annotate.test_adjudication import gold_of, three, where  # noqa: F401 (three is a fixture)
+from tests.annotate.test_adjudication import gold_of, where
 
 PER, ORG, GPE = ("PER", "سمير داود"), ("ORG", "الخارجية"), ("GPE", "القاهرة")
 

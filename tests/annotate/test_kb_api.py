@@ -8,23 +8,16 @@ from rest_framework.test import APIClient
 from annotate import services
 from annotate.models import KBEntity, Span
 from annotate.services import kb
-from corpus.formats.base import DocumentRecord
-from corpus.importing import add_documents
-from tests.annotate.test_kb_services import TEXT, mark, version_of
+from tests.annotate.test_kb_services import mark, version_of
 
 # For the schema test: the API's routes alone.
 urlpatterns = [path("api/", include("annotate.api.urls"))]
 
 
 @pytest.fixture
-def doc(project):
-    add_documents(project, [DocumentRecord(external_id="kb-1", title="زيارة", text=TEXT)])
-    return project.documents.get(external_id="kb-1")
-
-
-@pytest.fixture
-def own(doc, annotator):
-    return services.own_set(doc, annotator)
+def document(kb_doc):
+    """These tests annotate texts.KB_STORY; `own` (conftest) is the annotator's set on it."""
+    return kb_doc
 
 
 def api(user) -> APIClient:
@@ -125,9 +118,9 @@ def test_create_from_span_and_link_identical(own, annotator):
     assert Span.objects.filter(kb_entity_id=created.json()["entity"]["id"]).count() == 3
 
 
-def test_mentions_respect_set_visibility(project, doc, entities, annotator, other_annotator, reviewer):
+def test_mentions_respect_set_visibility(project, document, entities, annotator, other_annotator, reviewer):
     hakan = entities["hakan"]
-    mine, theirs = services.own_set(doc, annotator), services.own_set(doc, other_annotator)
+    mine, theirs = services.own_set(document, annotator), services.own_set(document, other_annotator)
     kb.link_span(mark(mine, annotator, "هاكان فيدان"), annotator, entity=hakan, version=version_of(mine))
     kb.link_span(mark(theirs, other_annotator, "هاكان فيدان", occurrence=1), other_annotator, entity=hakan,
                  version=version_of(theirs))
@@ -138,8 +131,8 @@ def test_mentions_respect_set_visibility(project, doc, entities, annotator, othe
     assert sorted(m["owner"] for m in api(reviewer).get(url).json()["results"]) == ["ann1", "ann2"]
 
 
-def test_annotator_cannot_link_another_annotators_span(doc, entities, annotator, other_annotator, reviewer):
-    theirs = services.own_set(doc, other_annotator)
+def test_annotator_cannot_link_another_annotators_span(document, entities, annotator, other_annotator, reviewer):
+    theirs = services.own_set(document, other_annotator)
     span = mark(theirs, other_annotator, "هاكان فيدان")
     body = {"entity": entities["hakan"].pk, "version": version_of(theirs)}
     assert api(annotator).post(f"/api/spans/{span.pk}/kb/", body, format="json").status_code == 404

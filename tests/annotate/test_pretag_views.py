@@ -13,11 +13,6 @@ from annotate.models import Job, Span, Suggestion, SuggestionDecision
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
-@pytest.fixture
-def own(document, annotator):
-    return services.own_set(document, annotator)
-
-
 def suggest(document, kind, text, tagger="gazetteer"):
     start = document.text.index(text)
     return Suggestion.objects.create(document=document, tagger=tagger, start=start, end=start + len(text),

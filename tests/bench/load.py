@@ -14,6 +14,7 @@ a span created through the REST API against the editor endpoint."""
 from __future__ import annotations
 
 import http.client
+import logging
 import os
 import random
 import re
@@ -514,6 +515,7 @@ def in_process(world: World) -> dict:
 
     from annotate.models import AnnotationSet
 
+    logging.getLogger("tawsim.requests").setLevel(logging.WARNING)  # one line per request: not here
     client = world.annotators[0]
     user = get_user_model().objects.get(username=client.username)
     test_client = TestClient()

@@ -10,6 +10,7 @@ figure, export at its 10k rate, memory flat."""
 from __future__ import annotations
 
 import base64
+import logging
 import os
 import random
 import statistics
@@ -34,6 +35,7 @@ def main() -> None:
     from corpus.models import Membership, Role
     from corpus.presets import create_project_from_preset
 
+    logging.getLogger("tawsim.requests").setLevel(logging.WARNING)  # one line per request: not here
     full = "--full" in sys.argv or os.environ.get("TAWSIM_BENCH_FULL") == "1"
     sizes = [n for n in SIZES if full or n <= DEFAULT_LARGEST]
     if os.environ.get("TAWSIM_BENCH_SCALE_SIZES"):  # e.g. "2000,5000" while working on the benchmark

@@ -5,16 +5,9 @@ import io
 import json
 
 import pytest
-from django.utils import translation
 
 from corpus.formats import ReadOptions, jsonl
 from corpus.formats.base import FormatError
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 def read(data: bytes | str, **options):

@@ -5,16 +5,9 @@ import io
 import zipfile
 
 import pytest
-from django.utils import translation
 
 from corpus.formats import ReadOptions, detect_format, read_file
 from corpus.formats.base import FormatError
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 def make_zip(members: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> io.BytesIO:

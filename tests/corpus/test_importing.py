@@ -16,12 +16,6 @@ from corpus.formats.base import DocumentRecord, FormatError
 from corpus.importing import add_documents, import_paths, import_upload
 
 
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
-
-
 def jsonl(*texts: str) -> str:
     return "".join(json.dumps({"text": t, "id": f"n{i}"}, ensure_ascii=False) + "\n" for i, t in enumerate(texts))
 

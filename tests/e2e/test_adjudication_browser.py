@@ -40,12 +40,8 @@ def disputed(project, reviewer):
     return document
 
 
-def test_reviewer_adjudicates_a_document(page, live_server, disputed, reviewer):
-    page.goto(live_server.url + reverse("login"))
-    page.fill("#id_username", "reviewer1")
-    page.fill("#id_password", "pass-reviewer1")
-    page.click("button[type=submit]")
-    page.wait_for_url(live_server.url + reverse("home"))
+def test_reviewer_adjudicates_a_document(page, live_server, disputed, reviewer, log_in):
+    log_in("reviewer1", "pass-reviewer1")
     page.goto(live_server.url + reverse("adjudicate", args=[disputed.project.slug, disputed.pk]))
 
     # K = 2 of 2: «سمير داود» is agreed; «القاهرة» (GPE vs LOC) and «حلب» are conflicts.
