@@ -117,14 +117,25 @@ def url_for(route: str, objects: SimpleNamespace, users: dict) -> str:
         route = route.replace("^(?P<app_label>auth|authtoken|django_tasks_database)/$", "auth/")
         route = route.replace("(?P<url>.*)$", "no-such-page/")
     parts = route.split("/")
+    original = list(parts)
     for i, part in enumerate(parts):
         if not part.startswith("<"):
             continue
         converter, _, name = part.strip("<>").rpartition(":")
         if name == "slug":
             value = objects.project.slug
+        elif name == "pk" and original[i - 1] == "<str:kind>":
+            value = objects.project.entity_types.get(key="PER").pk
         elif name == "pk":
-            value = getattr(objects, PK_OF[parts[i - 1]]).pk
+            value = getattr(objects, PK_OF[original[i - 1]]).pk
+        elif name == "kind":
+            value = "entity"
+        elif name == "username":
+            value = users["ann_a"].username
+        elif name == "user_id":
+            value = users["ann_a"].pk
+        elif name in ("uidb64", "token"):
+            value = "x"
         elif name in PARAM_OF:
             value = getattr(objects, PARAM_OF[name]).pk
         elif name in ("object_id", "id"):
