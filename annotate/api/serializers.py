@@ -86,9 +86,10 @@ class ProjectSerializer(serializers.ModelSerializer):
 
 class ProjectDetailSerializer(ProjectSerializer):
     schema = SchemaSerializer(source="*", read_only=True)
+    archived = serializers.BooleanField(source="is_archived", read_only=True, help_text="Archived: read-only.")
 
     class Meta(ProjectSerializer.Meta):
-        fields = ProjectSerializer.Meta.fields + ["guidelines", "schema"]
+        fields = ProjectSerializer.Meta.fields + ["description", "guidelines", "archived", "schema"]
 
 
 # --- documents ----------------------------------------------------------------------

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import logging
 from bisect import bisect_left
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping, NamedTuple, Protocol, Sequence, runtime_checkable
+from typing import NamedTuple, Protocol, runtime_checkable
 
 from corpus.text.arabic import Token, tokenize
 from corpus.text.offsets import valid_span

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from annotate import services
 from annotate.models import AdjudicationDecision, AnnotationSet, SetKind, SetStatus
+from annotate.services import ANY_VERSION
 from corpus.formats.base import DocumentRecord
 from corpus.importing import add_documents
 from corpus.models import Membership, Role
@@ -22,8 +23,8 @@ def mark(document, user, spans):
     for key, word in spans:
         start = TEXT.index(word)
         services.create_span(annotation_set, user, entity_type=key, start=start, end=start + len(word),
-                             version=None, snap_to_tokens=False)
-    services.submit_set(annotation_set, user, version=None)
+                             version=ANY_VERSION, snap_to_tokens=False)
+    services.submit_set(annotation_set, user, version=ANY_VERSION)
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from annotate import services
 from annotate.models import Span
+from annotate.services import ANY_VERSION
 from corpus.formats.base import DocumentRecord
 from corpus.importing import add_documents
 
@@ -29,9 +30,9 @@ def marked(project, annotator):
     own = services.own_set(document, annotator)
     for key, word in (("PER", "وليد منصور"), ("GPE", "بيروت")):
         services.create_span(own, annotator, entity_type=key, start=start_of(word), end=start_of(word) + len(word),
-                             version=None, snap_to_tokens=False)
+                             version=ANY_VERSION, snap_to_tokens=False)
     event = services.create_event(own, annotator, event_type="MEET", trigger_start=start_of("استقبل"),
-                                  trigger_end=start_of("استقبل") + len("استقبل"), version=None)
+                                  trigger_end=start_of("استقبل") + len("استقبل"), version=ANY_VERSION)
     return document, event
 
 
