@@ -22,7 +22,7 @@ from pghistory.models import Context
 
 from annotate.models import AnnotationSet, Argument, Event, KBEntity, Relation, Span, Suggestion
 from annotate.services import history
-from annotate.services.base import Invalid, bump_version, recorded
+from annotate.services.base import ANY_VERSION, Invalid, bump_version, recorded
 from corpus.colour import MIN_CONTRAST, label_contrast
 from corpus.keyboard import RESERVED, physical_key
 from corpus.models import COLOUR, KEY, AttributeType, EntityType, EventType, Project, RelationType, RoleType
@@ -543,7 +543,7 @@ def _per_set(user, set_ids, move, label: str, **extra) -> str:
     sets = AnnotationSet.objects.select_for_update().filter(pk__in=set_ids).order_by("pk")
     for annotation_set in sets:
         with recorded(user, MERGE, annotation_set), pghistory.context(merge=merge_id, label=label, **extra):
-            bump_version(annotation_set, None)
+            bump_version(annotation_set, ANY_VERSION)
             move(annotation_set)
     return merge_id
 
@@ -568,7 +568,7 @@ def undo_merge(user, project: Project, merge_id: str) -> int:
     if source and not EntityType.objects.filter(pk=source).exists():
         raise Invalid(_("The merged type was deleted since: the merge cannot be undone."), "merge")
     for context in contexts:
-        history.revert_context(sets[context.metadata["set"]], user, context, history.UNDO, None, locked_too=True)
+        history.revert_context(sets[context.metadata["set"]], user, context, history.UNDO, ANY_VERSION, locked_too=True)
     kb = contexts[0].metadata.get("kb") or []
     if kb:
         KBEntity.objects.filter(pk__in=kb).update(entity_type_id=source)

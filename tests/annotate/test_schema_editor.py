@@ -18,7 +18,7 @@ from corpus.schema_file import check_schema, dump_schema
 def person_span(project, document, annotator):
     start = document.text.index("سمير داود")
     annotation_set = services.own_set(document, annotator)
-    return services.create_span(annotation_set, annotator, entity_type="PER", start=start, end=start + 9, version=None)
+    return services.create_span(annotation_set, annotator, entity_type="PER", start=start, end=start + 9, version=services.ANY_VERSION)
 
 
 def _url(project, rest=""):

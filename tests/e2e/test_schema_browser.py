@@ -84,7 +84,7 @@ def test_admin_edits_the_schema_and_cannot_delete_a_type_in_use(page, live_serve
     document = project.documents.get()
     start = TEXT.index("ليلى حمدان")
     services.create_span(services.own_set(document, annotator), annotator, entity_type="PER", start=start,
-                         end=start + len("ليلى حمدان"), version=None)
+                         end=start + len("ليلى حمدان"), version=services.ANY_VERSION)
     person = EntityType.objects.get(project=project, key="PER")
     page.goto(schema_url)
     page.click(f"#entity-{person.pk} > summary")
