@@ -28,7 +28,8 @@ def marked(project, document, annotator, other_annotator):
     for user, doc in ((annotator, document), (other_annotator, document), (annotator, second)):
         annotation_set = services.own_set(doc, user)
         start, end = _at(doc.text, "سمير داود")
-        services.create_span(annotation_set, user, entity_type="PER", start=start, end=end, version=services.ANY_VERSION)
+        services.create_span(annotation_set, user, entity_type="PER", start=start, end=end,
+                             version=services.ANY_VERSION)
         sets.append(annotation_set)
     first = sets[0]
     first.refresh_from_db()

@@ -18,7 +18,8 @@ from corpus.schema_file import check_schema, dump_schema
 def person_span(project, document, annotator):
     start = document.text.index("سمير داود")
     annotation_set = services.own_set(document, annotator)
-    return services.create_span(annotation_set, annotator, entity_type="PER", start=start, end=start + 9, version=services.ANY_VERSION)
+    return services.create_span(annotation_set, annotator, entity_type="PER", start=start, end=start + 9,
+                                version=services.ANY_VERSION)
 
 
 def _url(project, rest=""):
@@ -172,7 +173,7 @@ def test_page_merges_an_attribute_value_and_shows_the_role_merge(client, project
     annotation_set = services.own_set(document, annotator)
     start = document.text.index("التقى")
     event = services.create_event(annotation_set, annotator, event_type="MEET", trigger_start=start,
-                                  trigger_end=start + 5, version=None)
+                                  trigger_end=start + 5, version=services.ANY_VERSION)
     client.force_login(admin_user)
     page = client.get(_url(project)).content.decode()
     meet = EventType.objects.get(project=project, key="MEET")
