@@ -48,7 +48,7 @@ def apply_schema(project: Project, data: dict) -> None:
         event_type = EventType.objects.create(
             project=project, order=order, key=item["key"], name_ar=item["name_ar"], name_en=item["name_en"],
             colour=item.get("colour", "#999999"), shortcut=item.get("shortcut", ""),
-            triggers=item.get("triggers", []),
+            triggers=item.get("triggers", []), description=item.get("description", ""),
         )
         event_types[item["key"]] = event_type
         for role_order, role in enumerate(item.get("roles", [])):
@@ -66,6 +66,39 @@ def apply_schema(project: Project, data: dict) -> None:
     for order, item in enumerate(data.get("relation_types", [])):
         relation = RelationType.objects.create(
             project=project, order=order, key=item["key"], name_ar=item["name_ar"], name_en=item["name_en"],
+            colour=item.get("colour", "#666666"),
         )
         relation.source_types.set([entities[key] for key in item["source"]])
         relation.target_types.set([entities[key] for key in item["target"]])
+
+
+def schema_as_data(project: Project) -> dict:
+    """The project's schema in the preset format: what apply_schema reads back (project
+    archives and schema files use it), items in their order, keys for every reference."""
+    def names(item) -> dict:
+        return {"key": item.key, "name_ar": item.name_ar, "name_en": item.name_en}
+
+    def keys(related) -> list[str]:
+        return sorted(related.values_list("key", flat=True))
+
+    return {
+        "entity_types": [
+            {**names(t), "colour": t.colour, "shortcut": t.shortcut, "description": t.description}
+            for t in project.entity_types.all()
+        ],
+        "event_types": [
+            {**names(t), "colour": t.colour, "shortcut": t.shortcut, "description": t.description,
+             "triggers": t.triggers,
+             "roles": [{**names(r), "allowed": keys(r.allowed_types), "min": r.min_count, "max": r.max_count}
+                       for r in t.roles.all()]}
+            for t in project.event_types.prefetch_related("roles")
+        ],
+        "attribute_types": [
+            {**names(a), "kind": a.kind, "values": a.values, "default": a.default, "event_types": keys(a.event_types)}
+            for a in project.attribute_types.all()
+        ],
+        "relation_types": [
+            {**names(r), "colour": r.colour, "source": keys(r.source_types), "target": keys(r.target_types)}
+            for r in project.relation_types.all()
+        ],
+    }
