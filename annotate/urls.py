@@ -4,7 +4,7 @@ Every view checks the user against the objects in its URL (annotate.access: 404 
 what the user may not see); POST-only routes are marked so in their views."""
 from django.urls import path
 
-from annotate.views import agreement, clusters, dataset, editor, events, importing, kb, pages, pretag, review
+from annotate.views import agreement, archive, clusters, dataset, editor, events, importing, kb, pages, pretag, review
 
 ADJUDICATE = "projects/<slug:slug>/documents/<int:document_id>/adjudicate/"
 AGREEMENT = "projects/<slug:slug>/agreement/"
@@ -55,6 +55,10 @@ urlpatterns += [
     path("projects/<slug:slug>/export/jobs/", dataset.export_jobs, name="dataset_export_jobs"),
     path("projects/<slug:slug>/export/jobs/<int:job_id>/download/", dataset.export_download,
          name="dataset_export_download"),
+    path("projects/<slug:slug>/archive/", archive.archive_page, name="project_archive"),
+    path("projects/<slug:slug>/archive/jobs/<int:job_id>/download/", archive.archive_download,
+         name="project_archive_download"),
+    path("archives/import/", archive.archive_import, name="archive_import"),
 ]
 
 # Assignment, the annotators' queue, adjudication into gold.
