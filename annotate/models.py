@@ -383,6 +383,8 @@ class Assignment(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["document", "user"], name="one_assignment_per_user")]
+        # Stale queue pulls are looked up on every pull: a few rows, not every assignment.
+        indexes = [models.Index(fields=["assigned_at"], condition=Q(source="queue"), name="assignment_queue_pulled")]
 
 
 class AdjudicationDecision(models.Model):
@@ -398,3 +400,57 @@ class AdjudicationDecision(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+
+
+# --- counts kept by the database ---------------------------------------------------
+# Triggers (migration 0006, SQL in annotate/progress_sql.py) keep these in step with
+# assignments, documents and sets, so the workflow page, the progress lines and the
+# queue read a handful of rows however many documents a project holds. No foreign-key
+# constraints: rows are written by triggers while Django deletes a project's rows in
+# its own order; deleting a project or a document removes its counts.
+
+
+class WorkloadCount(models.Model):
+    """Per project and annotator: documents assigned, and among them the annotator's
+    sets in progress and done (submitted or adjudicated)."""
+
+    project = models.ForeignKey(Project, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    assigned = models.IntegerField(default=0)
+    in_progress = models.IntegerField(default=0)
+    done = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["project", "user"], name="workload_count_unique")]
+
+
+class CoverageCount(models.Model):
+    """Per project: how many documents have exactly `assignments` assignments."""
+
+    project = models.ForeignKey(Project, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    assignments = models.IntegerField()
+    documents = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["project", "assignments"], name="coverage_count_unique")]
+
+
+class DocumentLoad(models.Model):
+    """How many assignments each document has, one row per document (with its project and
+    import order copied): the queue takes the first document of a bucket through the
+    (project, assignments, order) index instead of walking past every full document.
+    Incremented, never recounted, so concurrent assignments cannot miscount a move."""
+
+    document = models.OneToOneField(
+        Document, on_delete=models.DO_NOTHING, db_constraint=False, primary_key=True, related_name="+"
+    )
+    project = models.ForeignKey(
+        Project, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    order = models.PositiveIntegerField()
+    assignments = models.IntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["project", "assignments", "order"], name="document_load_queue")]

@@ -4,13 +4,45 @@ Every view checks the user against the objects in its URL (annotate.access: 404 
 what the user may not see); POST-only routes are marked so in their views."""
 from django.urls import path
 
-from annotate.views import agreement, archive, clusters, dataset, editor, events, importing, kb, pages, pretag, review
+from annotate.views import (
+    accounts,
+    agreement,
+    archive,
+    clusters,
+    dataset,
+    editor,
+    events,
+    importing,
+    kb,
+    members,
+    pages,
+    pretag,
+    projects,
+    review,
+)
 
 ADJUDICATE = "projects/<slug:slug>/documents/<int:document_id>/adjudicate/"
 AGREEMENT = "projects/<slug:slug>/agreement/"
 
 urlpatterns = [
     path("", pages.home, name="home"),
+    # Setting projects up: new project (site staff), settings and members (project admins).
+    path("projects/new/", projects.project_new, name="project_new"),
+    path("projects/new/slug/", projects.slug_suggestion, name="slug_suggestion"),
+    path("projects/<slug:slug>/settings/", projects.project_settings, name="project_settings"),
+    path("projects/<slug:slug>/settings/preview/", projects.guidelines_preview, name="guidelines_preview"),
+    path("projects/<slug:slug>/settings/archive/", projects.project_archive, name="project_archive"),
+    path("projects/<slug:slug>/settings/restore/", projects.project_restore, name="project_restore"),
+    path("projects/<slug:slug>/settings/delete/", projects.project_delete, name="project_delete"),
+    path("projects/<slug:slug>/members/", members.members, name="members"),
+    path("projects/<slug:slug>/members/<int:user_id>/role/", members.member_role, name="member_role"),
+    path("projects/<slug:slug>/members/<int:user_id>/remove/", members.member_remove, name="member_remove"),
+    # Accounts: site users (site staff), one's own password, the one-time set-password link.
+    path("users/", accounts.users, name="users"),
+    path("users/<int:user_id>/active/", accounts.user_active, name="user_active"),
+    path("users/<int:user_id>/reset/", accounts.user_reset, name="user_reset"),
+    path("account/password/", accounts.PasswordChange.as_view(), name="password_change"),
+    path("set-password/<uidb64>/<token>/", accounts.SetPassword.as_view(), name="password_reset_confirm"),
     path("projects/<slug:slug>/", pages.project_detail, name="project_detail"),
     path("projects/<slug:slug>/guidelines/", pages.guidelines, name="guidelines"),
     path("projects/<slug:slug>/documents/<int:document_id>/", editor.editor, name="editor"),

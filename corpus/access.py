@@ -45,10 +45,11 @@ def get_project_for(user, slug: str, roles: tuple[str, ...] | None = None) -> Pr
     return project
 
 
-def projects_for(user):
+def projects_for(user, *, archived: bool = False):
+    """The projects the user is a member of; archived ones are hidden from lists unless asked for."""
     if not user.is_authenticated:
         return Project.objects.none()
-    return Project.objects.filter(memberships__user=user).distinct()
+    return Project.objects.filter(memberships__user=user, archived_at__isnull=not archived).distinct()
 
 
 def get_member_document_for(user, project: Project, document_id: int) -> Document:

@@ -32,10 +32,13 @@ from corpus.formats import ReadOptions, is_importable, read_file
 from corpus.formats._text import normalise_newlines
 from corpus.formats.base import DocumentRecord, FormatError
 from corpus.models import Document, Project
+from corpus.projects import ProjectArchived, ensure_writable
 from corpus.signals import documents_imported
 from tawsim.bulk_sql import fetch
 from tawsim.gc_pause import gc_paused
 
+# Imports of at least this many documents refresh the planner's statistics when they commit.
+ANALYZE_AFTER_ROWS = 1_000
 # Rows per COPY batch and per duplicate query: big enough to amortise the round trips,
 # small enough that a batch of long documents stays well inside the memory budget.
 BATCH_SIZE = 2000
@@ -135,7 +138,9 @@ def add_documents(project: Project, records: Iterable[DocumentRecord], sink: Sin
 
     Raises FormatError (and stores nothing) if a record's external id or title is too long.
     Once the transaction commits, `corpus.signals.documents_imported` names the new documents.
+    Raises ProjectArchived when the project is archived (read-only).
     """
+    ensure_writable(project)
     with transaction.atomic():
         inserter = _Inserter(project, sink)
         result = inserter.add(records)
@@ -145,7 +150,24 @@ def add_documents(project: Project, records: Iterable[DocumentRecord], sink: Sin
             new_ids = list(project.documents.filter(order__gt=inserter.first_order).values_list("pk", flat=True))
             transaction.on_commit(
                 lambda: documents_imported.send(sender=Document, project=project, document_ids=new_ids))
+        if result.imported >= ANALYZE_AFTER_ROWS:
+            analyze_on_commit(["corpus_document", *getattr(sink, "tables", ())])
         return result
+
+
+def analyze_on_commit(tables: Iterable[str]) -> None:
+    """Refresh the planner's statistics of these tables once the bulk write commits.
+    Autovacuum would, a minute or more later; until then the planner believes the
+    tables hold what they held before the load, and may pick a plan that walks the
+    new rows once per row (issue: a 2,000-document agreement took 137 s instead of 6)."""
+    names = list(dict.fromkeys(tables))
+
+    def analyze() -> None:
+        with connection.cursor() as cursor:
+            for name in names:
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(name)}")
+
+    transaction.on_commit(analyze)
 
 
 def import_stream(
@@ -160,6 +182,8 @@ def import_stream(
         report.errors.append(describe(error))
     except FileRejected as error:
         report.errors.extend(error.messages)
+    except ProjectArchived as error:
+        report.errors.append(error.message)
     except DatabaseError as error:
         report.errors.append(_("%(file)s: the database refused the file: %(error)s") % {"file": name, "error": error})
     else:

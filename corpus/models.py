@@ -3,9 +3,12 @@ from __future__ import annotations
 
 import pgtrigger
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
+
+from corpus.listing import TITLE_VECTOR
 
 COLOUR_PATTERN = r"^#[0-9a-fA-F]{6}$"
 KEY_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]*$"
@@ -32,17 +35,25 @@ class Project(models.Model):
     direction = models.CharField(
         max_length=3, default="rtl", choices=[("rtl", "right to left"), ("ltr", "left to right")]
     )
+    description = models.TextField(blank=True)
     guidelines = models.TextField(blank=True, help_text="Markdown")
     # Workflow options added by later features (annotators per document, blind mode,
     # pre-tagging on import, label mappings) live here as data, not as new columns.
     settings = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Archived: read-only and hidden from lists until an admin restores it
+    # (corpus.projects.ensure_writable is where writes look at it).
+    archived_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
 
 
 class Role(models.TextChoices):
@@ -174,7 +185,11 @@ class Document(models.Model):
             models.UniqueConstraint(fields=["project", "order"], name="document_order_unique"),
             models.CheckConstraint(condition=~Q(text=""), name="document_text_not_empty"),
         ]
-        indexes = [models.Index(fields=["project", "external_id"])]
+        indexes = [
+            models.Index(fields=["project", "external_id"]),
+            # Title search by words (corpus.listing.search), whatever the project's size.
+            GinIndex(TITLE_VECTOR, name="document_title_words"),
+        ]
         triggers = [
             pgtrigger.Protect(
                 name="document_text_immutable",

@@ -236,6 +236,17 @@ SPECTACULAR_SETTINGS = {
 PGHISTORY_FOREIGN_KEY_FIELD = pghistory.ForeignKey(db_index=False)
 PGHISTORY_CONTEXT_FIELD = pghistory.ContextForeignKey(db_index=True)
 
+# Email carries the set-password links of new users; it is sent only when EMAIL_HOST is
+# set (or another EMAIL_BACKEND, e.g. the console one, is chosen). Otherwise the link is
+# shown to the staff user who made the account, who passes it on.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tawsim@localhost")
+
 # Background jobs (pre-tagging, exports, agreement) go through Django's task framework;
 # `manage.py db_worker` runs them. Tests swap in the immediate backend.
 TASKS = {"default": {"BACKEND": os.environ.get("TAWSIM_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}

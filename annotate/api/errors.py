@@ -1,13 +1,13 @@
 """The API's refusals, one shape each (DRF's EXCEPTION_HANDLER, set in tawsim.settings):
 
 - 400 `{"detail", "field"}`: a malformed request or a rule's refusal (services.Invalid,
-  serializer errors); `field` names the request field at fault (dotted into nested
-  fields, e.g. `arguments.0.role`), or is null;
+  corpus.projects.ProjectError for project set-up, serializer errors); `field` names the
+  request field at fault (dotted into nested fields, e.g. `arguments.0.role`), or is null;
 - 409 `{"detail", "version"}`: the change was based on a stale set version; `version` is
   the set's current version (null when the view has no single set);
 - anything else as DRF answers it (`{"detail"}` for 401, 403, 404, 405…).
 
-The pages map the same refusals in annotate.views.http.
+The pages map the same refusals in views/http.py (a module the API does not import).
 """
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from annotate import services
 from annotate.models import AnnotationSet
+from corpus.projects import ProjectError
 
 NON_FIELD = "non_field_errors"
 
@@ -27,7 +28,7 @@ def exception_handler(exc, context):
     if isinstance(exc, services.StaleVersion):
         body = {"detail": exc.message, "version": _current_version(context.get("view"))}
         return Response(body, status=status.HTTP_409_CONFLICT)
-    if isinstance(exc, services.Invalid):
+    if isinstance(exc, (services.Invalid, ProjectError)):
         return Response({"detail": exc.message, "field": exc.field or None}, status=status.HTTP_400_BAD_REQUEST)
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(exc, ValidationError):

@@ -2,15 +2,17 @@
 the schema is at /api/schema/, the docs at /api/docs/."""
 from django.urls import path
 
-from annotate.api import agreement, archive, dataset, kb, pretag, review, views
+from annotate.api import agreement, archive, dataset, kb, pretag, projects, review, views
 
 app_name = "api"
 
 ADJUDICATION = "projects/<slug:slug>/documents/<int:pk>/adjudication/"
 
 urlpatterns = [
-    path("projects/", views.ProjectList.as_view(), name="projects"),
-    path("projects/<slug:slug>/", views.ProjectDetail.as_view(), name="project"),
+    path("projects/", projects.ProjectList.as_view(), name="projects"),
+    path("projects/<slug:slug>/", projects.ProjectDetail.as_view(), name="project"),
+    path("projects/<slug:slug>/members/", projects.MemberList.as_view(), name="members"),
+    path("projects/<slug:slug>/members/<str:username>/", projects.MemberDetail.as_view(), name="member"),
     path("projects/<slug:slug>/documents/", views.DocumentList.as_view(), name="documents"),
     path("projects/<slug:slug>/documents/import/", views.DocumentImport.as_view(), name="documents-import"),
     path("projects/<slug:slug>/documents/<int:pk>/", views.DocumentDetail.as_view(), name="document"),

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -34,7 +35,7 @@ from annotate.api import serializers as s
 from annotate.api.common import CONFLICT, INVALID, parsed, version_from
 from annotate.api.permissions import CanWriteSet, IsAdmin, IsProjectMember, IsReadRequest, IsReviewer
 from annotate.models import AnnotationSet, Argument, Event, Relation, SetKind, Span
-from corpus import importing
+from corpus import importing, listing
 from corpus.models import Membership, Project
 
 # --- projects -------------------------------------------------------------------------
@@ -76,17 +77,33 @@ class ProjectDetail(ProjectScoped, generics.RetrieveAPIView):
 
 # --- documents ------------------------------------------------------------------------
 
-@extend_schema(parameters=[OpenApiParameter("external_id", str, description="Only the document with this external id.")])
+class DocumentCursor(CursorPagination):
+    """Keyset pages on the import order (unique per project): `next`/`previous` links
+    carry an opaque cursor; no OFFSET and no count, so page 10,000 costs what page 1 does."""
+
+    ordering = "order"
+    page_size = 100
+    page_size_query_param = "limit"
+    max_page_size = 1000
+
+
+@extend_schema(parameters=[
+    OpenApiParameter("external_id", str, description="Only the document with this external id."),
+    OpenApiParameter("q", str, description="Documents with this external id, or whose title has these words "
+                     "(each word a prefix)."),
+])
 class DocumentList(ProjectScoped, generics.ListAPIView):
     """The project's documents you may open (annotators: those assigned to them, once the
     project hands out assignments), in import order, without their text."""
 
     serializer_class = s.DocumentSerializer
     permission_classes = [IsAuthenticated, IsProjectMember]
+    pagination_class = DocumentCursor
 
     def get_queryset(self):
         documents = documents_for(self.request.user, self.project)
-        documents = documents.defer("text").annotate(length=Length("text")).order_by("order")
+        documents = listing.search(documents, self.request.query_params.get("q", ""))
+        documents = documents.defer("text").annotate(length=Length("text"))
         external_id = self.request.query_params.get("external_id")
         return documents.filter(external_id=external_id) if external_id is not None else documents
 

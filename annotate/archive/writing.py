@@ -28,7 +28,7 @@ from annotate.models import (
 )
 from corpus.formats._json import dumps_line
 from corpus.models import Project
-from corpus.presets import schema_as_data
+from corpus.presets import schema_of
 
 Progress = Callable[[int, int], None]
 
@@ -112,7 +112,7 @@ def export_project(project: Project, path: Path, progress: Progress | None = Non
         project_data = {
             "name": project.name, "slug": project.slug, "language": project.language,
             "direction": project.direction, "guidelines": project.guidelines, "settings": project.settings,
-            "created_at": _time(project.created_at), "schema": schema_as_data(project),
+            "created_at": _time(project.created_at), "schema": schema_of(project),
         }
         archive.writestr("project.json", json.dumps(project_data, ensure_ascii=False, indent=1))
         for name, rows in members(project):

@@ -68,6 +68,9 @@ def parse_map(items: Iterable[str]) -> dict[str, str]:
 class AnnotationSink:
     """Stores the annotations of one file's documents (see corpus.importing.Sink)."""
 
+    # Analysed after a large import commits (corpus.importing.analyze_on_commit).
+    tables = ("annotate_annotationset", "annotate_span", "annotate_event", "annotate_argument", "annotate_relation")
+
     project: Project
     target: bulk.Target
     user: object = None

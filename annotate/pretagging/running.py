@@ -21,6 +21,7 @@ from django.db.models import Exists, OuterRef
 
 from annotate.models import Suggestion, SuggestionDecision
 from annotate.pretagging.pipeline import Pipeline, build_pipeline
+from annotate.services.base import ensure_writable
 from corpus.models import Document, Project
 from corpus.pretag import DEFAULT_PRIORITY, merge, run_taggers
 from corpus.pretag.base import EntityProposal, EventProposal, TaggerError
@@ -128,10 +129,12 @@ class _Store:
     """Replaces each (document, tagger)'s undecided suggestions with the new ones."""
 
     def __init__(self, project: Project):
+        self.project = project
         self.entity_types = {t.key: t.pk for t in project.entity_types.all()}
         self.event_types = {t.key: t.pk for t in project.event_types.all()}
 
     def save(self, results: list[DocumentResult], report: PretagReport) -> None:
+        ensure_writable(Project.objects.get(pk=self.project.pk))  # archived while the job ran: store nothing
         with transaction.atomic():
             self._delete_undecided(results)
             kept = self._decided_keys([r.document_id for r in results])

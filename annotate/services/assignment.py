@@ -15,13 +15,22 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from annotate.models import AnnotationSet, Assignment, SetKind, SetStatus
-from annotate.services.base import LOCKED_STATUSES, Invalid
+from annotate.models import (
+    AnnotationSet,
+    Assignment,
+    CoverageCount,
+    DocumentLoad,
+    SetKind,
+    SetStatus,
+    WorkloadCount,
+)
+from annotate.services.base import LOCKED_STATUSES, Invalid, ensure_writable
+from corpus.importing import ANALYZE_AFTER_ROWS, analyze_on_commit
 from corpus.models import Document, Project, Role
 
 MAX_ANNOTATORS_PER_DOCUMENT = 5
@@ -49,6 +58,7 @@ def update_workflow(project: Project, user, **values) -> Workflow:
         if name not in current:
             raise Invalid(_("Unknown workflow option «%(name)s».") % {"name": name}, name)
         current[name] = _checked(name, value)
+    ensure_writable(project)
     with transaction.atomic():
         locked = Project.objects.select_for_update().get(pk=project.pk)
         locked.settings = {**(locked.settings or {}), **current}
@@ -83,8 +93,9 @@ def _checked(name: str, value):
 # --- who is assigned what -----------------------------------------------------------
 
 def uses_assignments(project: Project) -> bool:
-    """Before the first assignment every member works on every document (as before)."""
-    return Assignment.objects.filter(document__project=project).exists()
+    """Before the first assignment every member works on every document (as before).
+    Read off the coverage counts (annotate.progress_sql): one row, whatever the size."""
+    return CoverageCount.objects.filter(project=project, assignments__gt=0, documents__gt=0).exists()
 
 
 def assigned_documents(project: Project, user):
@@ -111,19 +122,20 @@ def done_statuses() -> tuple[str, ...]:
 
 def progress(project: Project, user) -> tuple[int, int]:
     """(done, assigned) for one annotator: done means submitted (or adjudicated since).
-    Two queries: the editor shows this on every change."""
-    counts = Assignment.objects.filter(document__project=project).aggregate(
-        any=Count("pk"), mine=Count("pk", filter=Q(user=user))
-    )
+    Two small queries whatever the project's size (the editor shows this on every change):
+    the counts the triggers keep, and without assignments the annotator's finished sets."""
+    if uses_assignments(project):
+        row = WorkloadCount.objects.filter(project=project, user=user).values_list("done", "assigned").first()
+        return row or (0, 0)
     finished = AnnotationSet.objects.filter(
         owner=user, kind=SetKind.ANNOTATOR, status__in=done_statuses(), document__project=project
-    )
-    if counts["any"]:
-        return finished.filter(document__assignments__user=user).count(), counts["mine"]
-    done_and_all = Document.objects.filter(project=project).aggregate(
-        all=Count("pk"), done=Count("pk", filter=Q(pk__in=finished.values("document_id")))
-    )
-    return done_and_all["done"], done_and_all["all"]
+    ).count()
+    return finished, document_count(project)
+
+
+def document_count(project: Project) -> int:
+    """How many documents the project holds, off the coverage counts (no count(*))."""
+    return CoverageCount.objects.filter(project=project).aggregate(n=Sum("documents"))["n"] or 0
 
 
 def annotators_of(project: Project):
@@ -143,6 +155,14 @@ def documents_needing_annotators(project: Project):
     return Document.objects.filter(project=project).annotate(assigned=_assignment_count()).filter(assigned__lt=wanted)
 
 
+def count_needing_annotators(project: Project) -> int:
+    """How many documents have fewer assignments than the project asks for: a sum over
+    at most six coverage counts."""
+    wanted = workflow_of(project).annotators_per_document
+    needing = CoverageCount.objects.filter(project=project, assignments__lt=wanted)
+    return needing.aggregate(n=Sum("documents"))["n"] or 0
+
+
 # --- admin distribution -------------------------------------------------------------
 
 def assign_documents(project: Project, *, annotators: list, documents=None, by=None) -> int:
@@ -150,6 +170,7 @@ def assign_documents(project: Project, *, annotators: list, documents=None, by=N
     annotators as the project asks for, spreading the work evenly: the least loaded of
     the chosen annotators first, never the same annotator twice on one document.
     Returns how many assignments were made."""
+    ensure_writable(project)
     users = _checked_annotators(project, annotators)
     wanted = workflow_of(project).annotators_per_document
     with transaction.atomic():
@@ -178,6 +199,8 @@ def assign_documents(project: Project, *, annotators: list, documents=None, by=N
                 load[user_id] += 1
                 turn[user_id] += len(users)
         Assignment.objects.bulk_create(new)
+        if len(new) >= ANALYZE_AFTER_ROWS:
+            analyze_on_commit(["annotate_assignment", "annotate_documentload"])
     return len(new)
 
 
@@ -205,6 +228,7 @@ def pull_next(project: Project, user) -> Document | None:
     """The next document for this annotator from the queue, or None when the queue is
     empty. A document pulled earlier and not yet touched is handed back first, so
     pulling again never hoards documents."""
+    ensure_writable(project)
     release_stale_assignments(project)
     untouched = (
         Assignment.objects.filter(document__project=project, user=user, source=Assignment.Source.QUEUE)
@@ -213,28 +237,46 @@ def pull_next(project: Project, user) -> Document | None:
     if untouched is not None:
         return untouched.document
     wanted = workflow_of(project).annotators_per_document
-    passed_over: list[int] = []
+    passed: list[int] = []  # documents another pull holds or just filled: look further
     with transaction.atomic():
-        while True:
-            candidate = (
-                Document.objects.filter(project=project)
-                .exclude(assignments__user=user)
-                .exclude(pk__in=passed_over)
-                .annotate(assigned=_assignment_count())
-                .filter(assigned__lt=wanted)
-                .order_by("order")
-                # Skip documents another pull is claiming right now: it may be taking the last slot.
-                .select_for_update(skip_locked=True, of=("self",))
-                .only("pk", "project_id", "order", "title", "external_id")
-                .first()
-            )
-            if candidate is None:
+        for _attempt in range(PULL_ATTEMPTS):
+            document_id = _first_open_document(project, user, wanted, passed)
+            if document_id is None:
                 return None
-            if _still_open(candidate, user, wanted):
-                break
-            passed_over.append(candidate.pk)
-        Assignment.objects.create(document=candidate, user=user, source=Assignment.Source.QUEUE)
-    return candidate
+            # Lock it, skipping it if another pull is claiming it right now (it may be taking
+            # the last slot), then check again what that pull may have changed.
+            candidate = (
+                Document.objects.filter(pk=document_id).select_for_update(skip_locked=True, of=("self",))
+                .only("pk", "project_id", "order", "title", "external_id").first()
+            )
+            if candidate is not None and _still_open(candidate, user, wanted):
+                Assignment.objects.create(document=candidate, user=user, source=Assignment.Source.QUEUE)
+                return candidate
+            passed.append(document_id)
+    return None
+
+
+# Documents that concurrent pulls take from under one pull before it gives up (it then
+# reports an empty queue; pressing again finds the next ones).
+PULL_ATTEMPTS = 50
+
+
+def _first_open_document(project: Project, user, wanted: int, passed: list[int]) -> int | None:
+    """The first document in import order with fewer than `wanted` assignments, none of
+    them this user's: the first of each bucket (0 .. wanted - 1 assignments) through the
+    (project, assignments, order) index of DocumentLoad, so as quick with half a million
+    full documents in front as with none."""
+    firsts = []
+    for assignments in range(wanted):
+        row = (
+            DocumentLoad.objects.filter(project=project, assignments=assignments)
+            .exclude(document_id__in=passed)
+            .exclude(Exists(Assignment.objects.filter(document=OuterRef("document"), user=user)))
+            .order_by("order").values_list("order", "document_id").first()
+        )
+        if row is not None:
+            firsts.append(row)
+    return min(firsts)[1] if firsts else None
 
 
 def _still_open(document: Document, user, wanted: int) -> bool:
@@ -295,23 +337,16 @@ class DocumentProgress:
 
 
 def progress_by_annotator(project: Project) -> list[AnnotatorProgress]:
-    sets = dict(
-        ((owner, status), n) for owner, status, n in AnnotationSet.objects.filter(
-            document__project=project, kind=SetKind.ANNOTATOR, document__assignments__user=F("owner")
-        ).values_list("owner__username", "status").annotate(n=Count("pk")).values_list("owner__username", "status", "n")
-    )
-    assigned = dict(
-        Assignment.objects.filter(document__project=project)
-        .values_list("user__username").annotate(n=Count("pk")).values_list("user__username", "n")
-    )
-    names = sorted(set(assigned) | set(annotators_of(project).values_list("username", flat=True)))
-    return [
-        AnnotatorProgress(
-            name, assigned.get(name, 0), sets.get((name, SetStatus.IN_PROGRESS), 0),
-            sum(sets.get((name, s), 0) for s in done_statuses()),
-        )
-        for name in names
-    ]
+    """Every annotator of the project and whoever holds assignments in it, off the counts
+    the triggers keep (one row each, however many documents)."""
+    counts = {
+        name: (assigned, in_progress, done)
+        for name, assigned, in_progress, done in WorkloadCount.objects.filter(project=project)
+        .values_list("user__username", "assigned", "in_progress", "done")
+    }
+    held = {name for name, (assigned, _p, _d) in counts.items() if assigned}
+    names = sorted(held | set(annotators_of(project).values_list("username", flat=True)))
+    return [AnnotatorProgress(name, *counts.get(name, (0, 0, 0))) for name in names]
 
 
 def progress_by_document(project: Project, *, limit: int = 200) -> list[DocumentProgress]:

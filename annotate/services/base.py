@@ -16,6 +16,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from annotate.models import AnnotationSet, SetKind, SetStatus, Span
+from corpus import projects
 from corpus.models import Document, EntityType
 from corpus.schema import SchemaError
 from corpus.text.arabic import SnapError, snap
@@ -49,9 +50,19 @@ def from_schema():
         raise Invalid(error.message, error.field) from None
 
 
+def ensure_writable(project) -> None:
+    """Refuse any write to an archived project (corpus.projects.ensure_writable) as Invalid."""
+    try:
+        projects.ensure_writable(project)
+    except projects.ProjectArchived as error:
+        raise Invalid(error.message, error.field) from None
+
+
 @contextmanager
 def recorded(user, action: str, annotation_set: AnnotationSet):
-    """A transaction whose history rows say who did what to which set."""
+    """A transaction whose history rows say who did what to which set. Every write to a
+    set passes here, so this is where an archived project refuses them."""
+    ensure_writable(annotation_set.document.project)
     with transaction.atomic(), pghistory.context(
         user=getattr(user, "pk", None), action=action, set=annotation_set.pk
     ):

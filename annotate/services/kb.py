@@ -23,7 +23,14 @@ from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 
 from annotate.models import KBEntity, KBEntityHistory, Span
-from annotate.services.base import Invalid, bump_version, ensure_editable, entity_type_for, recorded
+from annotate.services.base import (
+    Invalid,
+    bump_version,
+    ensure_editable,
+    ensure_writable,
+    entity_type_for,
+    recorded,
+)
 from corpus.models import Project
 from corpus.text.name_matching import KBIndex, Match, name_key
 
@@ -32,7 +39,9 @@ NAME_MAX = KBEntity._meta.get_field("name").max_length
 
 @contextmanager
 def project_change(user, action: str, project: Project):
-    """A transaction whose history rows say who did what in which project."""
+    """A transaction whose history rows say who did what in which project (never in an
+    archived one)."""
+    ensure_writable(project)
     with transaction.atomic(), pghistory.context(user=getattr(user, "pk", None), action=action, project=project.pk):
         yield
 

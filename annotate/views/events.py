@@ -21,16 +21,17 @@ from annotate.access import (
     get_set_for,
     get_span_for,
 )
+from annotate.editor.context import editor_url, schema_label
 from annotate.models import Event, Relation, Span
 from annotate.services import history
-from annotate.views.editor import _editor_url, _label, _respond, _type_field
+from annotate.views.editor import _respond, _type_field
 from annotate.views.http import BadInput, int_field, vary_on_htmx
 from corpus.schema import ProjectSchema
 
 # --- endpoints ---------------------------------------------------------------------------
 
 def _event_message(event: Event, text: str) -> dict:
-    return {"type": _label(event.event_type), "text": text[event.trigger_start:event.trigger_end]}
+    return {"type": schema_label(event.event_type), "text": text[event.trigger_start:event.trigger_end]}
 
 
 @require_POST
@@ -59,7 +60,7 @@ def event_change_type(request: HttpRequest, event_id: int) -> HttpResponse:
         services.change_event_type(
             event, request.user, event_type=_type_field(request, _("an event type")), version=int_field(request, "version")
         )
-        return _("The event is now %(type)s.") % {"type": _label(event.event_type)}, None, event.pk
+        return _("The event is now %(type)s.") % {"type": schema_label(event.event_type)}, None, event.pk
 
     return _respond(request, event.set, change)
 
@@ -91,8 +92,8 @@ def _attribute_value(request: HttpRequest, event: Event, key: str):
 def _attribute_words(event: Event, key: str, value) -> dict:
     """The attribute's and the value's names in the interface language."""
     attribute = ProjectSchema.load(event.set.document.project).attributes[key]
-    names = {v["key"]: _label(v) for v in attribute.values or []}
-    return {"attribute": _label(attribute), "value": names.get(value, value)}
+    names = {v["key"]: schema_label(v) for v in attribute.values or []}
+    return {"attribute": schema_label(attribute), "value": names.get(value, value)}
 
 
 @require_POST
@@ -135,7 +136,7 @@ def argument_add(request: HttpRequest, event_id: int) -> HttpResponse:
                 end=int_field(request, "end"), version=version,
             )
         text = annotation_set.document.text[argument.span.start:argument.span.end]
-        return _("«%(text)s» is the %(role)s.") % {"text": text, "role": _label(argument.role)}, None, event.pk
+        return _("«%(text)s» is the %(role)s.") % {"text": text, "role": schema_label(argument.role)}, None, event.pk
 
     return _respond(request, annotation_set, change)
 
@@ -149,7 +150,7 @@ def argument_remove(request: HttpRequest, argument_id: int) -> HttpResponse:
     def change():
         text = annotation_set.document.text[argument.span.start:argument.span.end]
         services.remove_argument(argument, request.user, version=int_field(request, "version"))
-        return _("«%(text)s» no longer fills %(role)s.") % {"text": text, "role": _label(argument.role)}, None, argument.event_id
+        return _("«%(text)s» no longer fills %(role)s.") % {"text": text, "role": schema_label(argument.role)}, None, argument.event_id
 
     return _respond(request, annotation_set, change)
 
@@ -169,7 +170,7 @@ def relation_create(request: HttpRequest, set_id: int) -> HttpResponse:
             annotation_set, request.user, relation_type=_type_field(request, _("a relation type")),
             source=found[ids["source"]], target=found[ids["target"]], version=int_field(request, "version"),
         )
-        return _("Linked by %(type)s.") % {"type": _label(relation.relation_type)}, ids["source"]
+        return _("Linked by %(type)s.") % {"type": schema_label(relation.relation_type)}, ids["source"]
 
     return _respond(request, annotation_set, change)
 
@@ -182,7 +183,7 @@ def relation_delete(request: HttpRequest, relation_id: int) -> HttpResponse:
     def change():
         source = relation.source_id
         services.delete_relation(relation, request.user, version=int_field(request, "version"))
-        return _("Removed the %(type)s link.") % {"type": _label(relation.relation_type)}, source
+        return _("Removed the %(type)s link.") % {"type": schema_label(relation.relation_type)}, source
 
     return _respond(request, relation.set, change)
 
@@ -221,7 +222,7 @@ def span_panel(request: HttpRequest, span_id: int) -> HttpResponse:
         .order_by("pk")
     )
     items = [
-        {"relation": r, "label": _label(r.relation_type), "outgoing": r.source_id == span.pk,
+        {"relation": r, "label": schema_label(r.relation_type), "outgoing": r.source_id == span.pk,
          "other": text[(o := r.target if r.source_id == span.pk else r.source).start:o.end]}
         for r in relations
     ]
@@ -240,7 +241,7 @@ def set_history(request: HttpRequest, set_id: int) -> HttpResponse:
             action.title += " — " + action_label(action.label)
     context = {
         "set": annotation_set, "document": annotation_set.document, "project": annotation_set.document.project,
-        "actions": actions, "editor_url": _editor_url(annotation_set.document),
+        "actions": actions, "editor_url": editor_url(annotation_set.document),
     }
     template = "annotate/history.html#actions" if request.htmx else "annotate/history.html"
     return vary_on_htmx(render(request, template, context))

@@ -4,7 +4,6 @@ are their assignments; before that, every document of the project."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
@@ -14,6 +13,7 @@ from markdown_it import MarkdownIt
 from annotate.access import REVIEW_ROLES, documents_for, get_project_for, role_in
 from annotate.models import AnnotationSet, SetKind, SetStatus
 from annotate.services import LOCKED_STATUSES, assignment
+from corpus import listing
 from corpus.models import Document, Membership, Role
 
 DOCUMENTS_PER_PAGE = 100
@@ -29,6 +29,11 @@ ROLE_LABELS = {Role.ADMIN: _("admin"), Role.REVIEWER: _("reviewer"), Role.ANNOTA
 # Guidelines are written by project admins but shown to everyone: raw HTML is off,
 # and markdown-it refuses javascript:/data: links by default.
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+
+
+def render_markdown(text: str) -> str:
+    """Guidelines as HTML, safe to show: raw HTML in the Markdown comes out escaped."""
+    return mark_safe(_markdown.render(text or ""))  # raw HTML disabled above: output is escaped
 
 
 def progress_for(user, project) -> tuple[int, int]:
@@ -67,8 +72,10 @@ def _project_row(membership, user) -> dict:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     memberships = Membership.objects.filter(user=request.user).select_related("project").order_by("project__name")
-    rows = [_project_row(m, request.user) for m in memberships]
-    return render(request, "annotate/home.html", {"rows": rows})
+    rows = [_project_row(m, request.user) for m in memberships if not m.project.is_archived]
+    # Archived projects are hidden from the list; their admins still find them here to restore them.
+    archived = [m.project for m in memberships if m.project.is_archived and m.role == Role.ADMIN]
+    return render(request, "annotate/home.html", {"rows": rows, "archived": archived})
 
 
 @login_required
@@ -76,15 +83,19 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
     project = get_project_for(request.user, slug)
     role = role_in(request.user, project)
     # Annotators see the documents given to them; reviewers and admins every document.
-    documents = documents_for(request.user, project).order_by("order").only("id", "external_id", "title", "order")
-    page = Paginator(documents, DOCUMENTS_PER_PAGE).get_page(request.GET.get("page"))
+    # Keyset pages on the import order (corpus.listing): as fast on page 10,000 as on page 1.
+    query = request.GET.get("q", "").strip()
+    documents = listing.search(documents_for(request.user, project), query).only("id", "external_id", "title", "order")
+    page = listing.keyset_page(
+        documents, after=request.GET.get("after"), before=request.GET.get("before"), size=DOCUMENTS_PER_PAGE
+    )
     statuses = dict(
         AnnotationSet.objects.filter(
-            owner=request.user, kind=SetKind.ANNOTATOR, document__in=[d.pk for d in page]
+            owner=request.user, kind=SetKind.ANNOTATOR, document__in=[d.pk for d in page.items]
         ).values_list("document_id", "status")
     )
     rows = [
-        {"document": d, "status": statuses.get(d.pk, SetStatus.NOT_STARTED)} for d in page
+        {"document": d, "status": statuses.get(d.pk, SetStatus.NOT_STARTED)} for d in page.items
     ]
     for row in rows:
         row["status_label"] = STATUS_LABELS.get(row["status"], row["status"])
@@ -92,6 +103,7 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "project": project,
         "page": page,
+        "query": query,
         "rows": rows,
         "done": done,
         "assigned": assigned,
@@ -107,5 +119,5 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def guidelines(request: HttpRequest, slug: str) -> HttpResponse:
     project = get_project_for(request.user, slug)
-    html = mark_safe(_markdown.render(project.guidelines))  # raw HTML disabled above: output is escaped
+    html = render_markdown(project.guidelines)
     return render(request, "annotate/guidelines.html", {"project": project, "guidelines_html": html})

@@ -22,8 +22,8 @@ from django.views.decorators.http import require_POST
 from annotate import services
 from annotate.access import REVIEW_ROLES, get_openable_document_for, get_project_for, get_span_for
 from annotate.agreement.merge import missing_endpoints
+from annotate.editor.rendering import SpanView, css_colour, render_text
 from annotate.models import AnnotationSet, SetKind, Span
-from annotate.rendering import SpanView, css_colour, render_text
 from annotate.services import adjudication, assignment
 from annotate.views.http import back_with_message, int_field, refused, vary_on_htmx, whole_number
 from annotate.views.pages import STATUS_LABELS
@@ -54,7 +54,7 @@ def workflow(request: HttpRequest, slug: str) -> HttpResponse:
         "by_annotator": by_annotator,
         "chart": _chart(by_annotator),
         "by_document": assignment.progress_by_document(project),
-        "needing": assignment.documents_needing_annotators(project).count(),
+        "needing": assignment.count_needing_annotators(project),
         "status_labels": STATUS_LABELS,
     }
     return render(request, "annotate/review/workflow.html", context)
@@ -214,7 +214,7 @@ def _variant_text(conflict, value: dict, text: str, types: dict, relation_types:
 
 
 def conflicts_html(conflicts: list[dict], *, decide_url: str, csrf: str, version, types: list) -> SafeString:
-    """The conflict list, built in one pass like annotate.rendering (a template loop with
+    """The conflict list, built in one pass like annotate.editor.rendering (a template loop with
     a form per variant costs more than the rest of the page)."""
     e = escape
     hidden = f'<input type="hidden" name="csrfmiddlewaretoken" value="{e(csrf)}"><input type="hidden" name="version" value="{e(str(version))}">'

@@ -72,33 +72,34 @@ def apply_schema(project: Project, data: dict) -> None:
         relation.target_types.set([entities[key] for key in item["target"]])
 
 
-def schema_as_data(project: Project) -> dict:
-    """The project's schema in the preset format: what apply_schema reads back (project
-    archives and schema files use it), items in their order, keys for every reference."""
+def schema_of(project: Project) -> dict:
+    """The project's schema in the preset format: apply_schema(other, schema_of(project))
+    gives `other` the same schema."""
     def names(item) -> dict:
         return {"key": item.key, "name_ar": item.name_ar, "name_en": item.name_en}
 
-    def keys(related) -> list[str]:
-        return sorted(related.values_list("key", flat=True))
+    def keys(items) -> list[str]:
+        return sorted(item.key for item in items.all())
 
+    event_types = project.event_types.order_by("order", "key")  # a one-off copy: a few queries are fine
     return {
         "entity_types": [
             {**names(t), "colour": t.colour, "shortcut": t.shortcut, "description": t.description}
-            for t in project.entity_types.all()
+            for t in project.entity_types.order_by("order", "key")
         ],
         "event_types": [
             {**names(t), "colour": t.colour, "shortcut": t.shortcut, "description": t.description,
              "triggers": t.triggers,
              "roles": [{**names(r), "allowed": keys(r.allowed_types), "min": r.min_count, "max": r.max_count}
-                       for r in t.roles.all()]}
-            for t in project.event_types.prefetch_related("roles")
+                       for r in t.roles.order_by("order", "key")]}
+            for t in event_types
         ],
         "attribute_types": [
             {**names(a), "kind": a.kind, "values": a.values, "default": a.default, "event_types": keys(a.event_types)}
-            for a in project.attribute_types.all()
+            for a in project.attribute_types.order_by("order", "key")
         ],
         "relation_types": [
             {**names(r), "colour": r.colour, "source": keys(r.source_types), "target": keys(r.target_types)}
-            for r in project.relation_types.all()
+            for r in project.relation_types.order_by("order", "key")
         ],
     }

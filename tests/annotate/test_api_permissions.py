@@ -31,6 +31,14 @@ MATRIX = [
     ("read_gold_set",       200, 200, 404, 404, 404),
     ("create_gold_span",    201, 201, 404, 404, 404),
     ("import",              200, 403, 403, 403, 404),
+    ("members",             200, 403, 403, 403, 404),
+    ("add_member",          201, 403, 403, 403, 404),
+    ("member",              200, 403, 403, 403, 404),
+    ("change_role",         200, 403, 403, 403, 404),
+    ("remove_member",       204, 403, 403, 403, 404),
+    ("project_settings",    200, 403, 403, 403, 404),
+    ("delete_project",      204, 403, 403, 403, 404),
+    ("create_project",      403, 403, 403, 403, 403),
 ]
 
 
@@ -70,11 +78,21 @@ ENDPOINTS = {
         f"/api/projects/{w.slug}/documents/import/", {"files": [_txt("new.txt", "خبر جديد من حلب.")]},
         format="multipart",
     ),
+    "members": lambda c, w: c.get(f"/api/projects/{w.slug}/members/"),
+    "add_member": lambda c, w: c.post(f"/api/projects/{w.slug}/members/", {"user": "newcomer", "role": "annotator"},
+                                      format="json"),
+    "member": lambda c, w: c.get(f"/api/projects/{w.slug}/members/ann2/"),
+    "change_role": lambda c, w: c.patch(f"/api/projects/{w.slug}/members/ann2/", {"role": "reviewer"}, format="json"),
+    "remove_member": lambda c, w: c.delete(f"/api/projects/{w.slug}/members/ann2/"),
+    "project_settings": lambda c, w: c.patch(f"/api/projects/{w.slug}/", {"description": "وصف"}, format="json"),
+    "delete_project": lambda c, w: c.delete(f"/api/projects/{w.slug}/?confirm={w.slug}"),
+    "create_project": lambda c, w: c.post("/api/projects/", {"name": "جديد"}, format="json"),  # site staff only
 }
 
 
 @pytest.fixture
-def world(project, document, admin_user, reviewer, annotator, other_annotator, outsider):
+def world(project, document, admin_user, reviewer, annotator, other_annotator, outsider, django_user_model):
+    django_user_model.objects.create_user("newcomer")
     own = services.own_set(document, annotator)
     name = document.text.index("سمير")
     span = services.create_span(own, annotator, entity_type="PER", start=name, end=name + 9, version=0)

@@ -1,9 +1,9 @@
-"""annotate.rendering: text + spans → HTML runs with code-point offsets and nested marks,
+"""annotate.editor.rendering: text + spans → HTML runs with code-point offsets and nested marks,
 whole or in blocks (the editor's unit of redrawing)."""
 import re
 from html import unescape
 
-from annotate.rendering import (
+from annotate.editor.rendering import (
     BLOCK_CHARS,
     BLOCK_MAX_CHARS,
     SpanView,
@@ -128,7 +128,7 @@ def test_triggers_and_suggestions_are_marked_as_their_own_kind():
 
 
 def test_event_summary_names_fillers_and_attribute_values():
-    from annotate.rendering import AttributeView, Choice, EventView, Filler, Slot
+    from annotate.editor.rendering import AttributeView, Choice, EventView, Filler, Slot
 
     slots = [
         Slot("Participant", "مشارك", ["PER"], 1, None, [Filler(1, 10, "سمير داود", "PER"), Filler(2, 11, "نبيل حداد", "PER")]),

@@ -1,6 +1,7 @@
 """Run every benchmark, print a table and write var/bench.json.
 
-Usage: python -m tests.bench [NAME ...]
+Usage: python -m tests.bench [NAME ...] [--full] [--long]
+(--full: the scale benchmark goes on to 1,000,000 documents; --long: 300 s of load)
 """
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-BENCHMARKS = ["import_jsonl", "editor", "pretag", "pretag_ner", "adjudication", "agreement", "dataset"]
+BENCHMARKS = ["import_jsonl", "editor", "pretag", "pretag_ner", "adjudication", "agreement", "dataset", "scale", "load"]
 BENCH_DB = os.environ.get("TAWSIM_BENCH_DB", "tawsim_bench")  # another name lets two runs coexist
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -42,11 +43,12 @@ def main(names: list[str]) -> int:
 
 def _run_child(name: str) -> dict:
     env = dict(os.environ, TAWSIM_BENCH_DB=BENCH_DB)
+    # The child's stderr (progress, warnings) goes straight through; stdout ends with its figures.
     done = subprocess.run(
-        [sys.executable, "-m", f"tests.bench.{name}"], cwd=ROOT, env=env, capture_output=True, text=True
+        [sys.executable, "-m", f"tests.bench.{name}", *ARGS], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True
     )
     if done.returncode != 0:
-        sys.stderr.write(done.stdout + done.stderr)
+        sys.stderr.write(done.stdout)
         return {f"{name} (failed)": {"value": "error", "unit": "", "goal": ""}}
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -60,5 +62,8 @@ def _print_table(figures: dict) -> None:
         print(f"{name.ljust(width)}  {shown:>12}  {figure['unit']:<10}  {figure.get('goal', '')}")
 
 
+# Flags (e.g. --full for scale, --long for load) go to every benchmark run.
+ARGS = [a for a in sys.argv[1:] if a.startswith("--")]
+
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main([a for a in sys.argv[1:] if not a.startswith("--")]))

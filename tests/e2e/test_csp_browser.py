@@ -5,7 +5,7 @@ and they work. The browser adds the header here (page.route), so this holds what
 the server sends today.
 
 Known exception, owned by the server's renderers: the marks and list items built in
-Python (annotate/rendering.py, annotate/views/review.py) still carry style="--c:…";
+Python (annotate/editor/rendering.py, annotate/views/review.py) still carry style="--c:…";
 the scripts already read data-colour / data-height should they carry those instead."""
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ RENDERED_IN_PYTHON = {
     ("style-src-attr", "MARK"), ("style-src-attr", "LI:span-list"), ("style-src-attr", "LI:gold-list"),
 }
 # The same in htmx's answers (their violations name no element): a mark, a span-list
-# item (annotate/rendering.py), a gold-list item (annotate/views/review.py).
+# item (annotate/editor/rendering.py), a gold-list item (annotate/views/review.py).
 STYLED_IN_PYTHON = re.compile(r'<mark [^>]*style=|<li id="sl-\d+" data-id="\d+" style=|<li style=')
 
 

@@ -1,23 +1,36 @@
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from corpus.models import Project
-from corpus.presets import available_presets, create_project_from_preset
+from corpus.presets import available_presets
+from corpus.projects import DIRECTIONS, ProjectError, create_project
 
 
 class Command(BaseCommand):
-    help = "Create a project with a schema copied from a preset."
+    help = "Create a project with a schema copied from a preset; --admin names its first admin."
 
     def add_arguments(self, parser):
         parser.add_argument("name")
-        parser.add_argument("--slug", help="URL name (default: from the name)")
+        parser.add_argument("--slug", default="", help="URL name (default: suggested from the name)")
         parser.add_argument("--preset", default="news-ar", choices=available_presets())
+        parser.add_argument("--admin", help="username of the project's first admin")
+        parser.add_argument("--language", default="ar", help="language of the texts (default: ar)")
+        parser.add_argument("--direction", default="rtl", choices=DIRECTIONS)
 
-    def handle(self, name, slug, preset, **options):
-        project = create_project_from_preset(name, slug=slug, preset=preset) if not _taken(slug) else None
-        if project is None:
-            raise CommandError(f"a project with slug {slug!r} exists already")
+    def handle(self, name, slug, preset, admin, language, direction, **options):
+        user = None
+        if admin:
+            user = get_user_model().objects.filter(username=admin, is_active=True).first()
+            if user is None:
+                raise CommandError(f"--admin: no active user is called {admin!r}")
+        try:
+            project = create_project(name, slug=slug, preset=preset, admin=user, language=language,
+                                     direction=direction)
+        except ProjectError as error:
+            raise CommandError(f"--{error.field}: {error.message}" if error.field else error.message) from None
         self.stdout.write(f"created project {project.slug} ({project.name}) with the {preset} schema")
-
-
-def _taken(slug: str | None) -> bool:
-    return bool(slug) and Project.objects.filter(slug=slug).exists()
+        if user is None:
+            self.stderr.write(self.style.WARNING(
+                "warning: the project has no members, so nobody can open it; "
+                f"add an admin with: manage.py add_member {project.slug} USERNAME --role admin"))
+        else:
+            self.stdout.write(f"{user.get_username()} is its admin")

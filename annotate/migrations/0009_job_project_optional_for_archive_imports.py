@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('annotate', '0007_job_leases_and_worker_heartbeats'),
+        ('annotate', '0008_progress_counts'),
         ('corpus', '0003_schema_keys_and_colours_checked'),
     ]
 

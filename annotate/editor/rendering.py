@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html import escape
-from typing import Iterable, NamedTuple
+from typing import NamedTuple
 
 from django.utils.safestring import SafeString, mark_safe
 
@@ -170,7 +171,7 @@ def block_starts(text: str) -> tuple[int, ...]:
     a block keeps its start, hence its id, whatever is marked in it."""
     ends = [match.end() for match in _BLOCK_END.finditer(text)]
     starts = []
-    for lo, hi in zip([0, *ends], [*ends, len(text)]):
+    for lo, hi in zip([0, *ends], [*ends, len(text)], strict=True):
         starts += _long_sentence_starts(text, lo, hi)
     return tuple(start for start in starts if start < len(text))
 
@@ -213,7 +214,7 @@ def render_blocks(
     `within` (start, end), only the blocks touching that range; with `oob`, each block
     carries hx-swap-oob, so htmx puts it in place of the block with its id."""
     starts = block_starts(text)
-    bounds = list(zip(starts, [*starts[1:], len(text)]))
+    bounds = list(zip(starts, [*starts[1:], len(text)], strict=True))
     marks = _marks_in(text, spans, layers)
     if within is not None:
         bounds = [(lo, hi) for lo, hi in bounds if lo < within[1] and hi > within[0]]
@@ -413,7 +414,9 @@ class SuggestionView:
 
     def as_mark(self) -> SpanView:
         flags = "ev" if self.kind == "event" else ""
-        return SpanView(self.id, self.type_key, self.colour, self.label, self.start, self.end, "sug", flags, self.tooltip)
+        return SpanView(
+            self.id, self.type_key, self.colour, self.label, self.start, self.end, "sug", flags, self.tooltip
+        )
 
     def as_data(self) -> dict:
         return {

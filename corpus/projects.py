@@ -1,0 +1,153 @@
+"""Creating a project and changing its settings: the browser, the API and the CLI call
+these functions. They refuse bad input with ProjectError (message and field) and change
+nothing then. Deleting a project reaches into its annotations, so it lives in
+annotate.services.projects.
+
+An archived project is read-only: ensure_writable is the check every write path calls
+(project settings and members here, annotate.services.base.recorded for annotations,
+corpus.importing for documents)."""
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_slug
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from corpus.models import Membership, Project, Role
+from corpus.presets import apply_schema, available_presets, load_preset, schema_of
+
+EMPTY_PRESET = "empty"
+# Words the page routes use after /projects/: a project named so could not be reached.
+RESERVED_SLUGS = {"new"}
+LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
+DIRECTIONS = ("rtl", "ltr")
+
+
+class ProjectError(ValueError):
+    """A refused change to a project, with the field at fault."""
+
+    def __init__(self, message: str, field: str = ""):
+        self.message, self.field = message, field
+        super().__init__(message)
+
+
+class ProjectArchived(ProjectError):
+    pass
+
+
+def ensure_writable(project: Project) -> None:
+    if project.is_archived:
+        raise ProjectArchived(
+            _("The project «%(name)s» is archived and read-only. A project admin can restore it in its settings.")
+            % {"name": project.name},
+            "project",
+        )
+
+
+def suggest_slug(name: str) -> str:
+    """A free slug from the name: Latin letters of the name, else "project", numbered when taken."""
+    base = (slugify(name) or "project")[:90].strip("-") or "project"
+    slug, number = base, 1
+    while slug in RESERVED_SLUGS or Project.objects.filter(slug=slug).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+def check_slug(slug: str) -> str:
+    slug = slug.strip()
+    try:
+        validate_slug(slug)
+    except ValidationError:
+        raise ProjectError(_("A slug is Latin letters, digits, - or _ (it goes in the project's web address)."),
+                           "slug") from None
+    if len(slug) > 100:
+        raise ProjectError(_("A slug has at most 100 characters."), "slug")
+    if slug in RESERVED_SLUGS or Project.objects.filter(slug=slug).exists():
+        raise ProjectError(_("The slug «%(slug)s» is taken: choose another.") % {"slug": slug}, "slug")
+    return slug
+
+
+def check_name(name: str) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise ProjectError(_("A project needs a name."), "name")
+    if len(name) > 200:
+        raise ProjectError(_("A project name has at most 200 characters."), "name")
+    return name
+
+
+def create_project(
+    name: str, *, slug: str = "", language: str = "ar", direction: str = "rtl", preset: str = "news-ar",
+    schema_from: Project | None = None, admin=None, description: str = "",
+) -> Project:
+    """A new project with a schema copied from a preset (or, with `schema_from`, from
+    another project: the caller checks that its user administers that project). `admin`,
+    when given, becomes the project's first admin; without one nobody can open it."""
+    name = check_name(name)
+    slug = check_slug(slug) if slug else suggest_slug(name)
+    if not LANGUAGE_CODE.match(language or ""):
+        raise ProjectError(_("A language is a code such as ar, en or ar-EG."), "language")
+    if direction not in DIRECTIONS:
+        raise ProjectError(_("The direction is rtl (right to left) or ltr (left to right)."), "direction")
+    if schema_from is not None:
+        data, guidelines = schema_of(schema_from), ""
+    else:
+        if preset not in available_presets():
+            raise ProjectError(_("Unknown preset «%(preset)s»; choose one of: %(presets)s.")
+                               % {"preset": preset, "presets": ", ".join(available_presets())}, "preset")
+        data = load_preset(preset)
+        guidelines = data.get("guidelines", "")
+    with transaction.atomic():
+        project = Project.objects.create(
+            name=name, slug=slug, language=language, direction=direction, guidelines=guidelines,
+            description=description,
+        )
+        apply_schema(project, data)
+        if admin is not None:
+            Membership.objects.create(project=project, user=admin, role=Role.ADMIN)
+    return project
+
+
+EDITABLE = ("name", "description", "guidelines")
+
+
+def update_project(project: Project, **changes) -> Project:
+    """Change the name, description or guidelines (Markdown) of a project."""
+    ensure_writable(project)
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise ProjectError(_("These settings cannot be changed here: %(fields)s.") % {"fields": ", ".join(unknown)},
+                           sorted(unknown)[0])
+    if "name" in changes:
+        changes["name"] = check_name(changes["name"])
+    for field, value in changes.items():
+        setattr(project, field, value or "")
+    project.save(update_fields=list(changes))
+    return project
+
+
+def archive_project(project: Project) -> Project:
+    """Make the project read-only and hide it from lists (restore_project undoes it)."""
+    if not project.is_archived:
+        project.archived_at = timezone.now()
+        project.save(update_fields=["archived_at"])
+    return project
+
+
+def restore_project(project: Project) -> Project:
+    if project.is_archived:
+        project.archived_at = None
+        project.save(update_fields=["archived_at"])
+    return project
+
+
+def administered_by(user):
+    """Projects the user is an admin of (whose schema they may copy into a new project)."""
+    if not user.is_authenticated:
+        return Project.objects.none()
+    return Project.objects.filter(memberships__user=user, memberships__role=Role.ADMIN).order_by("name")

@@ -1,0 +1,86 @@
+"""A project set up in a real browser, from a fresh database with one staff user and no
+shell: create the project, write its guidelines (with the live preview), create two
+users, add them as members; one of them chooses a password from the link and sees the
+project."""
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from corpus.models import Membership, Project
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def _log_in(page, url, username, password):
+    page.goto(url + reverse("login"))
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("main button[type=submit]")
+    page.wait_for_url(url + reverse("home"))
+
+
+def _create_user(page, username, email) -> str:
+    page.fill("#id_username", username)
+    page.fill("#id_email", email)
+    page.click("form.setup-form button[type=submit]")
+    return page.locator("#set-password-link").input_value()
+
+
+def test_staff_set_up_a_project_and_a_member_sees_it(page, browser, live_server):
+    get_user_model().objects.create_user("staff", password="pass-staff-1", is_staff=True)
+    url = live_server.url
+    _log_in(page, url, "staff", "pass-staff-1")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+
+    # New project from the home page; the slug is suggested as the name is typed.
+    page.click(f"a[href='{reverse('project_new')}']")
+    page.fill("#id_name", "Gulf News")
+    page.wait_for_selector("#slug-suggestion:has-text('gulf-news')")
+    page.select_option("#id_schema", "news-ar")
+    page.click("form.setup-form button[type=submit]")
+    page.wait_for_url(url + reverse("members", args=["gulf-news"]))
+    project = Project.objects.get(slug="gulf-news")
+
+    # Guidelines, previewed as they are typed (raw HTML stays text), then saved.
+    page.goto(url + reverse("project_settings", args=["gulf-news"]))
+    page.fill("#id_guidelines", "## الأشخاص\n\nيُوسَم **الاسم** دون اللقب. <b>لا</b>")
+    page.wait_for_selector("#guidelines-preview h2:has-text('الأشخاص')")
+    assert page.locator("#guidelines-preview strong").inner_text() == "الاسم"
+    assert page.locator("#guidelines-preview b").count() == 0
+    page.click("form.setup-form button.primary")
+    page.wait_for_selector(".messages li.success")
+    project.refresh_from_db()
+    assert project.guidelines.startswith("## الأشخاص")
+
+    # Two users; each gets a one-time set-password link.
+    page.goto(url + reverse("users"))
+    hala_link = _create_user(page, "hala", "hala@example.org")
+    _create_user(page, "omar", "")
+
+    # Both join the project.
+    page.goto(url + reverse("members", args=["gulf-news"]))
+    for name, role in (("hala@example.org", "annotator"), ("omar", "reviewer")):
+        page.fill("#id_user", name)
+        page.select_option("#id_role", role)
+        page.click("form.setup-form button[type=submit]")
+        page.wait_for_selector(".messages li.success")
+    assert dict(Membership.objects.filter(project=project).values_list("user__username", "role")) == {
+        "staff": "admin", "hala": "annotator", "omar": "reviewer"}
+
+    # Hala, in her own browser, chooses a password, logs in and sees the project.
+    context = browser.new_context(locale="ar")
+    hala = context.new_page()
+    hala.set_default_timeout(10_000)
+    hala.goto(hala_link)
+    hala.fill("#id_new_password1", "hala-passphrase-1")
+    hala.fill("#id_new_password2", "hala-passphrase-1")
+    hala.click("main button[type=submit]")
+    hala.wait_for_url(url + reverse("login"))
+    _log_in(hala, url, "hala", "hala-passphrase-1")
+    hala.click("a:has-text('Gulf News')")
+    hala.wait_for_url(url + reverse("project_detail", args=["gulf-news"]))
+    hala.click(f"a[href='{reverse('guidelines', args=['gulf-news'])}']")
+    assert hala.locator("article.guidelines strong").inner_text() == "الاسم"
+    context.close()
