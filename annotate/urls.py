@@ -87,9 +87,9 @@ urlpatterns += [
     path("projects/<slug:slug>/export/jobs/", dataset.export_jobs, name="dataset_export_jobs"),
     path("projects/<slug:slug>/export/jobs/<int:job_id>/download/", dataset.export_download,
          name="dataset_export_download"),
-    path("projects/<slug:slug>/archive/", archive.archive_page, name="project_archive"),
-    path("projects/<slug:slug>/archive/jobs/<int:job_id>/download/", archive.archive_download,
-         name="project_archive_download"),
+    path("projects/<slug:slug>/settings/backup/", archive.archive_page, name="project_backup"),
+    path("projects/<slug:slug>/settings/backup/<int:job_id>/download/", archive.archive_download,
+         name="project_backup_download"),
     path("archives/import/", archive.archive_import, name="archive_import"),
 ]
 

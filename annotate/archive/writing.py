@@ -111,7 +111,8 @@ def export_project(project: Project, path: Path, progress: Progress | None = Non
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
         project_data = {
             "name": project.name, "slug": project.slug, "language": project.language,
-            "direction": project.direction, "guidelines": project.guidelines, "settings": project.settings,
+            "direction": project.direction, "description": project.description, "guidelines": project.guidelines,
+            "settings": project.settings, "archived_at": _time(project.archived_at),
             "created_at": _time(project.created_at), "schema": schema_of(project),
         }
         archive.writestr("project.json", json.dumps(project_data, ensure_ascii=False, indent=1))

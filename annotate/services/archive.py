@@ -199,8 +199,9 @@ class _Restorer:
         try:
             project = Project.objects.create(
                 name=data["name"], slug=slug, language=data.get("language", "ar"),
-                direction=data.get("direction", "rtl"), guidelines=data.get("guidelines", ""),
-                settings=data.get("settings") or {},
+                direction=data.get("direction", "rtl"), description=data.get("description") or "",
+                guidelines=data.get("guidelines", ""), settings=data.get("settings") or {},
+                archived_at=datetime.fromisoformat(data["archived_at"]) if data.get("archived_at") else None,
             )
             apply_schema(project, data.get("schema") or {})
         except KeyError as error:

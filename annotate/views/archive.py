@@ -34,7 +34,7 @@ def archive_page(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         jobs.start(project, jobs.ARCHIVE_EXPORT, user=request.user)
         if not request.htmx:
-            return redirect("project_archive", slug=project.slug)
+            return redirect("project_backup", slug=project.slug)
     context = {"project": project, "jobs": latest_archive_jobs(project)}
     template = "annotate/archive/project.html#jobs" if request.htmx else "annotate/archive/project.html"
     return vary_on_htmx(render(request, template, context))

@@ -43,14 +43,16 @@ def _download(response) -> bytes:
 
 def test_admin_prepares_and_downloads_the_archive(client, project, full, now):
     client.force_login(full["admin"])
-    assert client.get(reverse("project_archive", args=[project.slug])).status_code == 200
+    settings_page = client.get(reverse("project_settings", args=[project.slug])).content.decode()
+    assert reverse("project_backup", args=[project.slug]) in settings_page
+    assert client.get(reverse("project_backup", args=[project.slug])).status_code == 200
     with now():
-        response = client.post(reverse("project_archive", args=[project.slug]))
+        response = client.post(reverse("project_backup", args=[project.slug]))
     assert response.status_code == 302
     job = Job.objects.get(project=project, kind=jobs.ARCHIVE_EXPORT)
     assert job.status == Job.Status.DONE and job.done == job.total > 0
-    page = client.get(reverse("project_archive", args=[project.slug])).content.decode()
-    url = reverse("project_archive_download", args=[project.slug, job.pk])
+    page = client.get(reverse("project_backup", args=[project.slug])).content.decode()
+    url = reverse("project_backup_download", args=[project.slug, job.pk])
     assert url in page
     data = _download(client.get(url))
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -61,12 +63,12 @@ def test_admin_prepares_and_downloads_the_archive(client, project, full, now):
 def test_only_the_projects_admins_reach_the_archive(client, project, full, who, now):
     client.force_login(full["admin"])
     with now():
-        client.post(reverse("project_archive", args=[project.slug]))
+        client.post(reverse("project_backup", args=[project.slug]))
     job = Job.objects.get(project=project, kind=jobs.ARCHIVE_EXPORT)
     client.force_login(full[who])
-    assert client.get(reverse("project_archive", args=[project.slug])).status_code == 404
-    assert client.post(reverse("project_archive", args=[project.slug])).status_code == 404
-    assert client.get(reverse("project_archive_download", args=[project.slug, job.pk])).status_code == 404
+    assert client.get(reverse("project_backup", args=[project.slug])).status_code == 404
+    assert client.post(reverse("project_backup", args=[project.slug])).status_code == 404
+    assert client.get(reverse("project_backup_download", args=[project.slug, job.pk])).status_code == 404
     api = APIClient()
     api.force_authenticate(full[who])
     assert api.post(reverse("api:project-archive-jobs", args=[project.slug])).status_code in (403, 404)
@@ -76,14 +78,14 @@ def test_only_the_projects_admins_reach_the_archive(client, project, full, who, 
 def test_an_admin_of_another_project_cannot_fetch_this_archive_by_its_job_id(client, project, full, now):
     client.force_login(full["admin"])
     with now():
-        client.post(reverse("project_archive", args=[project.slug]))
+        client.post(reverse("project_backup", args=[project.slug]))
     job = Job.objects.get(project=project, kind=jobs.ARCHIVE_EXPORT)
     other = create_project_from_preset("آخر", slug="other", preset="news-ar")
     stranger = get_user_model().objects.create_user(username="other-admin", password="pw")
     Membership.objects.create(project=other, user=stranger, role=Role.ADMIN)
     client.force_login(stranger)
-    assert client.get(reverse("project_archive_download", args=[other.slug, job.pk])).status_code == 404
-    assert client.get(reverse("project_archive_download", args=[project.slug, job.pk])).status_code == 404
+    assert client.get(reverse("project_backup_download", args=[other.slug, job.pk])).status_code == 404
+    assert client.get(reverse("project_backup_download", args=[project.slug, job.pk])).status_code == 404
 
 
 def test_staff_import_a_new_project_on_the_page(client, project, full, staff, tmp_path, now):
