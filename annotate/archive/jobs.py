@@ -3,13 +3,15 @@
 An export job writes MEDIA_ROOT/archives/<project id>/<job id>-<slug>.zip, served only by
 the project's archive download (its admins). An import job belongs to no project until it
 has made one: it reads an uploaded zip kept under MEDIA_ROOT/archives/incoming/ (removed
-once the job ends) and records the new project in its result and on the job. Its rows are
-written in one transaction, so its progress goes through a connection of its own: the
-job's row must be visible to the page polling it while the import is still uncommitted.
+once the job ends) and records the new project in its result and on the job. Both run in
+one transaction (the export in one snapshot, the import all or nothing), so their progress
+goes through a connection of its own: the page polling the job must see it meanwhile.
 """
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
@@ -33,12 +35,29 @@ def file_name(project: Project) -> str:
     return f"{project.slug}.tawsim-archive.zip"
 
 
+@contextmanager
+def visible_progress(job: Job) -> Iterator[Callable[[int, int], None]]:
+    """progress(done, total) written outside the caller's transaction."""
+    side = connections.create_connection("default")
+
+    def progress(done: int, total: int) -> None:
+        with side.cursor() as cursor:
+            cursor.execute("UPDATE annotate_job SET done = %s, total = %s WHERE id = %s", [done, total, job.pk])
+
+    try:
+        yield progress
+    finally:
+        side.close()
+
+
 def export_job(job: Job, progress) -> dict:
     project = job.project
     folder = archive_folder(project)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{job.pk}-{file_name(project)}"
-    rows = export_project(project, path, progress)
+    with visible_progress(job) as report:
+        rows = export_project(project, path, report)
+    progress(sum(rows.values()), sum(rows.values()))
     return {"file": path.name, "name": file_name(project), "rows": rows, "bytes": path.stat().st_size}
 
 
@@ -58,17 +77,11 @@ def import_job(job: Job, progress) -> dict:
     path = incoming_folder() / name
     if not name or Path(name).name != name or not path.is_file():
         raise FileNotFoundError("the uploaded archive is gone")
-    side = connections.create_connection("default")
-
-    def visible_progress(done: int, total: int) -> None:
-        with side.cursor() as cursor:
-            cursor.execute("UPDATE annotate_job SET done = %s, total = %s WHERE id = %s", [done, total, job.pk])
-
     try:
-        report = import_project(path, slug=job.params.get("slug") or None, user=job.created_by,
-                                progress=visible_progress)
+        with visible_progress(job) as report_progress:
+            report = import_project(path, slug=job.params.get("slug") or None, user=job.created_by,
+                                    progress=report_progress)
     finally:
-        side.close()
         path.unlink(missing_ok=True)
     progress(sum(report.rows.values()), sum(report.rows.values()))
     Job.objects.filter(pk=job.pk).update(project=report.project)

@@ -3,11 +3,13 @@ cursors), so memory stays flat however large the project."""
 from __future__ import annotations
 
 import json
+import zipfile
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -95,18 +97,27 @@ def members(project: Project) -> Iterator[tuple[str, Iterator[dict]]]:
 
 
 def counts(project: Project) -> int:
-    """Rows the archive will hold (for progress)."""
+    """Rows of the larger members (for progress)."""
     sets = AnnotationSet.objects.filter(document__project=project)
     return sum(q.count() for q in (
         project.documents.all(), Suggestion.objects.filter(document__project=project), sets,
         Span.objects.filter(set__in=sets), Event.objects.filter(set__in=sets),
+        Argument.objects.filter(event__set__in=sets), Relation.objects.filter(set__in=sets),
     ))
 
 
 def export_project(project: Project, path: Path, progress: Progress | None = None) -> dict[str, int]:
-    """Write the archive to `path`; returns the number of rows of each member."""
-    import zipfile
+    """Write the archive to `path`; returns the number of rows of each member. The members
+    are read in one repeatable-read transaction: one snapshot, so a span never names a set
+    created after the sets were written, however long the export takes."""
+    with transaction.atomic(durable=False):
+        if connection.in_atomic_block and not connection.savepoint_ids:  # outermost: a fresh transaction
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        return _write(project, path, progress)
 
+
+def _write(project: Project, path: Path, progress: Progress | None) -> dict[str, int]:
     total, done, written = counts(project), 0, {}
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
         project_data = {
@@ -128,7 +139,8 @@ def export_project(project: Project, path: Path, progress: Progress | None = Non
                             progress(min(done, total), total)
             done += n % CHUNK
             written[name] = n
-        for pk, data in TaggerModel.objects.filter(project=project).order_by("pk").values_list("pk", "data"):
+        models = TaggerModel.objects.filter(project=project).order_by("pk").values_list("pk", "data")
+        for pk, data in models.iterator(chunk_size=1):  # one trained model in memory at a time
             archive.writestr(f"tagger_models/{pk}.bin", bytes(data))
         manifest = {"format": FORMAT, "version": VERSION, "project": project.slug,
                     "exported_at": timezone.now().isoformat(), "rows": written}

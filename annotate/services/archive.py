@@ -25,6 +25,7 @@ from django.contrib.auth import get_user_model
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from annotate.archive import CHUNK, FORMAT, MEMBERS, VERSION
 from annotate.models import (
@@ -412,3 +413,44 @@ class _Restorer:
             TaggerModel.objects.filter(pk=model.pk).update(trained_at=reader.time(row, "trained_at"))
             count += 1
         self.report.rows[reader.member] = count
+
+
+class ReassignError(ValueError):
+    pass
+
+
+def reassign_work(project: Project, source, target, *, by=None) -> dict[str, int]:
+    """Give `target` everything `source` (typically an archive import's placeholder) holds in
+    the project: their sets, assignments, suggestion decisions, adjudication decisions and
+    their membership (target keeps their own role if they already have one). Refused, with
+    the counts, when target already has work on the same documents: nothing is ever merged."""
+    sets = AnnotationSet.objects.filter(document__project=project, owner=source)
+    clashes = AnnotationSet.objects.filter(document__project=project, owner=target,
+                                           document__in=sets.filter(kind="annotator").values("document")).count()
+    clashes += Assignment.objects.filter(document__project=project, user=target, document__in=Assignment.objects.filter(
+        document__project=project, user=source).values("document")).count()
+    clashes += SuggestionDecision.objects.filter(suggestion__document__project=project, user=target, suggestion__in=(
+        SuggestionDecision.objects.filter(suggestion__document__project=project, user=source).values("suggestion")
+    )).count()
+    if clashes:
+        raise ReassignError(ngettext(
+            "%(target)s already has work on %(count)d of the same items; nothing was changed",
+            "%(target)s already has work on %(count)d of the same items; nothing was changed", clashes)
+            % {"target": target.username, "count": clashes})
+    with transaction.atomic(), pghistory.context(user=getattr(by, "pk", None), action="reassign_work"):
+        moved = {
+            "sets": sets.update(owner=target),
+            "assignments": Assignment.objects.filter(document__project=project, user=source).update(user=target),
+            "suggestion_decisions": SuggestionDecision.objects.filter(
+                suggestion__document__project=project, user=source).update(user=target),
+            "adjudication_decisions": AdjudicationDecision.objects.filter(
+                gold_set__document__project=project, reviewer=source).update(reviewer=target),
+        }
+        membership = Membership.objects.filter(project=project, user=source).first()
+        if membership is not None:
+            if Membership.objects.filter(project=project, user=target).exists():
+                membership.delete()
+            else:
+                membership.user = target
+                membership.save(update_fields=["user"])
+    return moved

@@ -112,3 +112,21 @@ def test_commands_round_trip(project, full, tmp_path, capsys):
     assert Project.objects.get(slug="via-cli").documents.count() == 3
     with pytest.raises(CommandError, match="exists already"):
         call_command("import_project", str(path), "--slug", "via-cli")
+
+
+def test_a_placeholders_work_is_reassigned_to_the_real_account(project, full, tmp_path):
+    path, renamed = tmp_path / "a.zip", tmp_path / "b.zip"
+    export_project(project, path)
+    _rewrite(path, renamed, lambda name, data: data.replace(b'"arch-ann2"', b'"ghost-ann"'))
+    copy = import_project(renamed, slug="copy").project
+    ghost = get_user_model().objects.get(username="ghost-ann")
+    held = AnnotationSet.objects.filter(document__project=copy, owner=ghost).count()
+    real = get_user_model().objects.create_user(username="real-ann", password="pw")
+    call_command("reassign_member", "copy", "ghost-ann", "real-ann")
+    assert AnnotationSet.objects.filter(document__project=copy, owner=real).count() == held > 0
+    assert not AnnotationSet.objects.filter(document__project=copy, owner=ghost).exists()
+    assert copy.memberships.get(user=real).role == "annotator" and not copy.memberships.filter(user=ghost).exists()
+    # the other way round, onto someone with sets on the same documents: refused, nothing moves
+    with pytest.raises(CommandError, match="nothing was changed"):
+        call_command("reassign_member", "copy", "real-ann", "arch-ann1")
+    assert AnnotationSet.objects.filter(document__project=copy, owner=real).count() == held
