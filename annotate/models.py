@@ -12,6 +12,7 @@ import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from corpus.models import Document, EntityType, EventType, Project, RelationType, RoleType
 
@@ -69,10 +70,10 @@ def _offsets_within_text(name: str, end: str) -> list[pgtrigger.Trigger]:
 
 
 class SetStatus(models.TextChoices):
-    NOT_STARTED = "not_started", "not started"
-    IN_PROGRESS = "in_progress", "in progress"
-    SUBMITTED = "submitted", "submitted"
-    ADJUDICATED = "adjudicated", "adjudicated"
+    NOT_STARTED = "not_started", _("not started")
+    IN_PROGRESS = "in_progress", _("in progress")
+    SUBMITTED = "submitted", _("submitted")
+    ADJUDICATED = "adjudicated", _("adjudicated")
 
 
 class SetKind(models.TextChoices):
@@ -181,6 +182,11 @@ class Span(models.Model):
     def __str__(self) -> str:
         return f"{self.entity_type_id}[{self.start}:{self.end}]"
 
+    @property
+    def text(self) -> str:
+        """The text the span covers (through set.document: load them with the span)."""
+        return self.set.document.text[self.start:self.end]
+
 
 @tracked("EventHistory")
 class Event(models.Model):
@@ -210,6 +216,11 @@ class Event(models.Model):
             ),
         ]
         triggers = _offsets_within_text("event_trigger_within_text", "trigger_end")
+
+    @property
+    def trigger_text(self) -> str:
+        """The trigger's text (through set.document: load them with the event)."""
+        return self.set.document.text[self.trigger_start:self.trigger_end]
 
 
 @tracked("ArgumentHistory")

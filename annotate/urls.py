@@ -19,6 +19,7 @@ from annotate.views import (
     pretag,
     projects,
     review,
+    schema,
 )
 
 ADJUDICATE = "projects/<slug:slug>/documents/<int:document_id>/adjudicate/"
@@ -127,4 +128,17 @@ urlpatterns += [
     path(AGREEMENT + "documents/<int:document_id>/", agreement.document_agreement, name="agreement_document"),
     path(AGREEMENT + "documents/<int:document_id>/agreement.csv", agreement.document_agreement_csv,
          name="agreement_document_csv"),
+]
+
+# The schema editor (project admins): types, roles, merges, the live preview, the JSON file.
+SCHEMA = "projects/<slug:slug>/schema/"
+urlpatterns += [
+    path(SCHEMA, schema.schema_editor, name="schema_editor"),
+    path(SCHEMA + "preview/", schema.schema_preview, name="schema_preview"),
+    path(SCHEMA + "schema.json", schema.schema_download, name="schema_download"),
+    path(SCHEMA + "merges/undo/", schema.schema_merge_undo, name="schema_merge_undo"),
+    path(SCHEMA + "<str:kind>/", schema.schema_save, name="schema_add"),
+    path(SCHEMA + "<str:kind>/<int:pk>/", schema.schema_save, name="schema_save"),
+    path(SCHEMA + "<str:kind>/<int:pk>/delete/", schema.schema_delete, name="schema_delete"),
+    path(SCHEMA + "<str:kind>/<int:pk>/merge/", schema.schema_merge, name="schema_merge"),
 ]

@@ -13,7 +13,7 @@ def role_in(user, project: Project) -> str | None:
     """The user's role in the project, or None. Cached on the project instance."""
     if not user.is_authenticated:
         return None
-    cache = project.__dict__.setdefault("_roles", {})
+    cache = project.member_roles
     if user.pk not in cache:
         cache[user.pk] = (
             Membership.objects.filter(project=project, user=user).values_list("role", flat=True).first()
@@ -30,7 +30,7 @@ def role_subquery(user, project_path: str):
 
 def remember_role(project: Project, user, role: str | None) -> None:
     if user.is_authenticated:
-        project.__dict__.setdefault("_roles", {})[user.pk] = role
+        project.member_roles[user.pk] = role
 
 
 def get_project_for(user, slug: str, roles: tuple[str, ...] | None = None) -> Project:

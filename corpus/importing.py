@@ -14,18 +14,18 @@ import json
 import os
 import queue
 import threading
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing
-from itertools import islice
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterable, Iterator, Protocol, TypeVar
+from typing import BinaryIO, Protocol, TypeVar
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Max
-from django.utils import timezone
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from corpus.formats import ReadOptions, is_importable, read_file
@@ -78,7 +78,7 @@ class Sink(Protocol):
 
     def close(self) -> None: ...
 
-    def fill(self, report: "FileReport") -> None:
+    def fill(self, report: FileReport) -> None:
         """Add the sink's warnings and counts to the file's report."""
 
 
@@ -176,8 +176,9 @@ def import_stream(
 ) -> FileReport:
     """Import one file (a .zip counts as one) all or nothing."""
     report = FileReport(name)
+    skipped: list[str] = []
     try:
-        result = add_documents(project, read_file(stream, name, fmt, read_options(text_column)), sink)
+        result = add_documents(project, read_file(stream, name, fmt, read_options(text_column), skipped), sink)
     except FormatError as error:
         report.errors.append(describe(error))
     except FileRejected as error:
@@ -188,6 +189,7 @@ def import_stream(
         report.errors.append(_("%(file)s: the database refused the file: %(error)s") % {"file": name, "error": error})
     else:
         report.imported, report.duplicates = result.imported, result.duplicates
+        report.warnings.extend(skipped)
     if sink is not None:
         sink.fill(report)
     return report
@@ -311,7 +313,8 @@ class _Inserter:
 
     def _stored(self, digests: list[str]) -> dict[str, int]:
         """digest -> id of the project's documents with these texts."""
-        return dict(fetch("SELECT sha256, id FROM corpus_document WHERE project_id = %s AND sha256 = ANY(%s::varchar[])",
+        return dict(fetch("SELECT sha256, id FROM corpus_document"
+                          " WHERE project_id = %s AND sha256 = ANY(%s::varchar[])",
                           [self.project.pk, digests]))
 
     def _row(self, text: str, record: DocumentRecord, digest: str) -> tuple:
@@ -329,7 +332,8 @@ def _prepared_batches(records: Iterable[DocumentRecord],
                       prepare: Callable[[str, DocumentRecord], object] | None = None) -> Iterator[list[_Prepared]]:
     def prepared(record: DocumentRecord) -> _Prepared:
         text = normalise_text(record.text)
-        return text, hashlib.sha256(text.encode("utf-8")).hexdigest(), record, prepare(text, record) if prepare else None
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        return text, digest, record, prepare(text, record) if prepare else None
 
     remaining = iter(records)
     while True:

@@ -1,12 +1,20 @@
 """What gets annotated: projects, their schema (as data), members and documents."""
 from __future__ import annotations
 
+from functools import cached_property
+from typing import TYPE_CHECKING
+
 import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from corpus.schema import ProjectSchema
 
 from corpus.listing import TITLE_VECTOR
 
@@ -26,6 +34,17 @@ def valid_key_and_colour(model: str, *, colour: bool = True) -> list[models.Chec
         checks.append(models.CheckConstraint(condition=Q(colour__regex=COLOUR_PATTERN), name=f"{model}_colour_valid",
                                              violation_error_message=COLOUR.message))
     return checks
+
+
+def in_arabic() -> bool:
+    """Whether the active interface language is Arabic (the default)."""
+    return (get_language() or "ar").startswith("ar")
+
+
+def localised_name(item: dict) -> str:
+    """The name of a schema entry given as data (an attribute's value) in the active
+    language, or its key when it has no name."""
+    return item.get("name_ar" if in_arabic() else "name_en") or item.get("key", "")
 
 
 class Project(models.Model):
@@ -55,11 +74,34 @@ class Project(models.Model):
     def is_archived(self) -> bool:
         return self.archived_at is not None
 
+    # Loaded once per instance: a request, an import or a job holds one Project.
+    @cached_property
+    def schema(self) -> ProjectSchema:
+        """The schema as plain objects with its rules (corpus.schema)."""
+        from corpus.schema import ProjectSchema  # corpus.schema is built on these models
+
+        return ProjectSchema.from_tables(self)
+
+    @cached_property
+    def entity_type_list(self) -> list[EntityType]:
+        """The entity types alone, in order: one query."""
+        return list(self.entity_types.all())
+
+    @cached_property
+    def member_roles(self) -> dict[int, str | None]:
+        """Roles already looked up on this instance, by user id (see corpus.access.role_in)."""
+        return {}
+
+    def forget_schema(self) -> None:
+        """Drop the loaded schema after its tables changed (an import added entity types)."""
+        for name in ("schema", "entity_type_list"):
+            self.__dict__.pop(name, None)
+
 
 class Role(models.TextChoices):
-    ADMIN = "admin", "admin"
-    REVIEWER = "reviewer", "reviewer"
-    ANNOTATOR = "annotator", "annotator"
+    ADMIN = "admin", _("admin")
+    REVIEWER = "reviewer", _("reviewer")
+    ANNOTATOR = "annotator", _("annotator")
 
 
 class Membership(models.Model):
@@ -88,6 +130,11 @@ class SchemaItem(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+    @property
+    def label(self) -> str:
+        """The name in the active interface language."""
+        return self.name_ar if in_arabic() else self.name_en
 
 
 class EntityType(SchemaItem):

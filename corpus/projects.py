@@ -83,10 +83,11 @@ def check_name(name: str) -> str:
 
 def create_project(
     name: str, *, slug: str = "", language: str = "ar", direction: str = "rtl", preset: str = "news-ar",
-    schema_from: Project | None = None, admin=None, description: str = "",
+    schema_from: Project | None = None, admin=None, description: str = "", schema: dict | None = None,
 ) -> Project:
     """A new project with a schema copied from a preset (or, with `schema_from`, from
-    another project: the caller checks that its user administers that project). `admin`,
+    another project: the caller checks that its user administers that project; or from
+    `schema`, a schema file's content already checked by corpus.schema_file). `admin`,
     when given, becomes the project's first admin; without one nobody can open it."""
     name = check_name(name)
     slug = check_slug(slug) if slug else suggest_slug(name)
@@ -94,7 +95,9 @@ def create_project(
         raise ProjectError(_("A language is a code such as ar, en or ar-EG."), "language")
     if direction not in DIRECTIONS:
         raise ProjectError(_("The direction is rtl (right to left) or ltr (left to right)."), "direction")
-    if schema_from is not None:
+    if schema is not None:
+        data, guidelines = schema, schema.get("guidelines", "")
+    elif schema_from is not None:
         data, guidelines = schema_of(schema_from), ""
     else:
         if preset not in available_presets():

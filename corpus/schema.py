@@ -44,11 +44,13 @@ class ProjectSchema:
     attributes: dict[str, AttributeType] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, project: Project) -> "ProjectSchema":
-        """Five queries, whatever the schema's size; cached on the project instance."""
-        cached = project.__dict__.get("_schema")
-        if cached is not None:
-            return cached
+    def load(cls, project: Project) -> ProjectSchema:
+        """The project's schema, loaded once per project instance (Project.schema)."""
+        return project.schema
+
+    @classmethod
+    def from_tables(cls, project: Project) -> ProjectSchema:
+        """One query per schema table, whatever the schema's size."""
         entity_types = {t.key: t for t in project.entity_types.all()}
         attributes = list(project.attribute_types.prefetch_related("event_types"))
         events = {}
@@ -68,9 +70,7 @@ class ProjectSchema:
             )
             for r in project.relation_types.prefetch_related("source_types", "target_types")
         }
-        schema = cls(entity_types, events, relations, {a.key: a for a in attributes})
-        project.__dict__["_schema"] = schema
-        return schema
+        return cls(entity_types, events, relations, {a.key: a for a in attributes})
 
     # --- rules -------------------------------------------------------------------
 
@@ -96,7 +96,8 @@ class ProjectSchema:
         if entity_key not in role.allowed:
             raise SchemaError(
                 _("A %(type)s cannot be the %(role)s of a %(event)s event (allowed: %(allowed)s).")
-                % {"type": entity_key, "role": role_key, "event": event_key, "allowed": ", ".join(sorted(role.allowed))},
+                % {"type": entity_key, "role": role_key, "event": event_key,
+                   "allowed": ", ".join(sorted(role.allowed))},
                 "role",
             )
         if role.max_count is not None and already >= role.max_count:
@@ -142,7 +143,8 @@ class ProjectSchema:
 
     def check_relation(self, relation_key: str, source_key: str, target_key: str) -> RelationSchema:
         if relation_key not in self.relation_types:
-            raise SchemaError(_("Unknown relation type «%(key)s» in this project.") % {"key": relation_key}, "relation_type")
+            raise SchemaError(_("Unknown relation type «%(key)s» in this project.") % {"key": relation_key},
+                              "relation_type")
         relation = self.relation_types[relation_key]
         if source_key not in relation.sources or target_key not in relation.targets:
             raise SchemaError(

@@ -82,8 +82,8 @@ def _release_embedded_database() -> None:
 
 
 def serve(demo: bool, job_workers: int) -> int:
-    signal.signal(signal.SIGTERM, _stop_signal)
-    signal.signal(signal.SIGINT, _stop_signal)
+    for stop_signal in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):  # HUP: the terminal closed
+        signal.signal(stop_signal, _stop_signal)
     children: list[subprocess.Popen] = []
     embedded = False
     try:
@@ -120,8 +120,8 @@ def serve(demo: bool, job_workers: int) -> int:
     except subprocess.CalledProcessError as error:
         return error.returncode or 1
     finally:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the clean-up short
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        for stop_signal in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+            signal.signal(stop_signal, signal.SIG_IGN)  # a second Ctrl-C must not cut the clean-up short
         _terminate(children)
         if PID_FILE.exists() and PID_FILE.read_text().strip() == str(os.getpid()):
             PID_FILE.unlink()

@@ -1,5 +1,5 @@
-"""Shared fixtures: a small news-ar project with members; autouse only for settings and
-the language of messages."""
+"""Shared fixtures: a small news-ar project with members, a document, camel-tools kept
+offline (no_download); autouse only for settings and the language of messages."""
 from __future__ import annotations
 
 import os
@@ -92,3 +92,22 @@ def document(project) -> Document:
     text = "التقى وزير الخارجية سمير داود نظيره في القاهرة يوم ١٢ آذار 2021، وبحث الطرفان التعاون."
     add_documents(project, [DocumentRecord(external_id="doc-1", title="لقاء", text=text)])
     return project.documents.get(external_id="doc-1")
+
+
+@pytest.fixture
+def no_download(monkeypatch, tmp_path):
+    """camel-tools' data folder is empty and any network request fails the test.
+
+    (Importing anything under camel_tools.data would itself load the catalogue, so the
+    guard sits on requests, which camel-tools' downloader uses.)
+    """
+    import requests
+
+    monkeypatch.setenv("CAMELTOOLS_DATA", str(tmp_path / "camel_data"))
+
+    def refuse(*args, **kwargs):
+        raise AssertionError(f"camel-tools tried to download {args[1:2]}")
+
+    monkeypatch.setattr(requests.Session, "get", refuse)
+    yield
+    assert not (tmp_path / "camel_data" / "catalogue.json").exists()  # nothing written either

@@ -72,9 +72,11 @@ def pending(project: Project, key: str) -> Job | None:
     )
 
 
-def project_report(project: Project, user=None, *, inline: bool = False) -> ProjectReport:
+def project_report(project: Project, user=None, *, inline: bool = False, start: bool = True) -> ProjectReport:
     """The project's report from the cache, computed inline (small projects, or when
-    `inline`, as the CLI asks), or being computed by a job."""
+    `inline`, as the CLI asks), or being computed by a job. With `start=False` (a page's
+    GET) nothing is written: a small project is computed here without caching it, and a
+    large one without a job gives neither report nor job until someone asks for one."""
     key = data.state_key(project)
     done = cached(project, key)
     if done is not None:
@@ -82,7 +84,10 @@ def project_report(project: Project, user=None, *, inline: bool = False) -> Proj
     running = pending(project, key)
     if running is not None and not inline:
         return ProjectReport(None, running)
-    if inline or int(key.split(":", 1)[0]) <= INLINE_SETS:
+    small = inline or int(key.split(":", 1)[0]) <= INLINE_SETS
+    if not start:
+        return ProjectReport(compute(project) if small else None, None)
+    if small:
         job = jobs.run_now(project, PROJECT_JOB, user=user, params={"key": key})
         return ProjectReport(job.result.get("report"), job)
     return ProjectReport(None, jobs.start(project, PROJECT_JOB, user=user, params={"key": key}))

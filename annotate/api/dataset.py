@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.http import FileResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -51,6 +51,24 @@ class ExportRequestSerializer(serializers.Serializer):
         return data
 
 
+# The query the streamed export reads (what Export.get takes from request.query_params).
+_LIST = {"style": "form", "explode": True}
+EXPORT_QUERY = [
+    OpenApiParameter("file_format", str, enum=list(WRITERS), default="tawsim", description="the file format"),
+    OpenApiParameter("sets", str, default="gold", description="gold, all, suggestions or annotator:NAME"),
+    OpenApiParameter("status", {"type": "array", "items": {"type": "string", "enum": list(SetStatus.values)}},
+                     description="only sets with these statuses", **_LIST),
+    OpenApiParameter("ids", {"type": "array", "items": {"type": "integer"}}, description="only these documents",
+                     **_LIST),
+    OpenApiParameter("split", {"type": "array", "items": {"type": "integer", "minimum": 0}},
+                     description="train, dev, test percentages, e.g. 80,10,10", **_LIST),
+    OpenApiParameter("seed", int, default=0, description="seed of the split"),
+    OpenApiParameter("meta", bool, default=True, description="include each document's meta"),
+    OpenApiParameter("include_empty", bool, default=False, description="include documents without annotations"),
+]
+EXPORT_MEDIA_TYPES = sorted({module.MEDIA_TYPE for module in WRITERS.values()} | {"application/zip"})
+
+
 def to_options(data: dict) -> dataset.ExportOptions:
     return dataset.ExportOptions(
         fmt=data["format"], sets=data["sets"], statuses=tuple(data["status"]), document_ids=tuple(data["ids"]),
@@ -80,11 +98,12 @@ class Export(AdminScoped, GenericAPIView):
     serializer_class = ExportRequestSerializer
 
     @extend_schema(
-        parameters=[ExportRequestSerializer],
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        parameters=EXPORT_QUERY,
+        responses={(200, media): OpenApiTypes.BINARY for media in EXPORT_MEDIA_TYPES},
         description="Download an export, streamed (project admins). Offsets are Unicode code points into the text. "
-        "Query: file_format (`format` is DRF's own), sets, status, ids, split (three percentages), seed, meta, "
-        "include_empty; lists repeated or comma-separated.",
+        "The file format is `file_format` (`format` is DRF's own renderer suffix); lists are repeated or "
+        "comma-separated. The content type is the format's (" + ", ".join(
+            f"{name}: {module.MEDIA_TYPE}" for name, module in WRITERS.items()) + "); with `split`, a zip.",
     )
     def get(self, request, slug: str):
         params = {key: value for key, value in request.query_params.items() if key not in LIST_PARAMS}

@@ -20,7 +20,14 @@ from rest_framework.response import Response
 
 from annotate.access import get_span_for
 from annotate.api.common import CONFLICT, INVALID, parsed, version_from
-from annotate.api.permissions import CanWriteSet, IsAdmin, IsProjectMember, IsReadRequest, IsReviewer
+from annotate.api.permissions import (
+    CanWriteSet,
+    HiddenWhenNotAllowed,
+    IsAdmin,
+    IsProjectMember,
+    IsReadRequest,
+    IsReviewer,
+)
 from annotate.api.serializers import VERSION_HELP, VersionSerializer
 from annotate.api.views import EventScoped, ProjectScoped
 from annotate.models import AnnotationSet, EventCluster, KBEntity, Span
@@ -291,7 +298,7 @@ class KBEntityMerge(KBEntityScoped, generics.GenericAPIView):
 
 # --- span links ------------------------------------------------------------------------
 
-class SpanScoped:
+class SpanScoped(HiddenWhenNotAllowed):
     """`span` from the URL (404 unless the user may read its set); writes need CanWriteSet."""
 
     permission_classes = [IsAuthenticated, CanWriteSet]

@@ -9,6 +9,7 @@ annotate.access; these classes only name them for DRF.
 """
 from __future__ import annotations
 
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from annotate.access import can_write_set, role_in
@@ -49,3 +50,19 @@ class IsReadRequest(BasePermission):
 
     def has_permission(self, request, view) -> bool:
         return request.method in SAFE_METHODS
+
+
+class HiddenWhenNotAllowed:
+    """API views: 404 for what you may not see, as the pages do. A member refused by
+    their role (an annotator at an admin or reviewer operation) learns no more than a
+    stranger; 403 stays for a member who may read the object but not change it (an
+    admin at an annotator's own set)."""
+
+    def may_see_target(self) -> bool:
+        annotation_set = getattr(self, "annotation_set", None)  # raises 404 when it may not be read
+        return annotation_set is not None
+
+    def permission_denied(self, request, message=None, code=None):
+        if request.user.is_authenticated and not self.may_see_target():
+            raise NotFound()
+        super().permission_denied(request, message=message, code=code)

@@ -86,9 +86,10 @@ class ProjectSerializer(serializers.ModelSerializer):
 
 class ProjectDetailSerializer(ProjectSerializer):
     schema = SchemaSerializer(source="*", read_only=True)
+    archived = serializers.BooleanField(source="is_archived", read_only=True, help_text="Archived: read-only.")
 
     class Meta(ProjectSerializer.Meta):
-        fields = ProjectSerializer.Meta.fields + ["guidelines", "schema"]
+        fields = ProjectSerializer.Meta.fields + ["description", "guidelines", "archived", "schema"]
 
 
 # --- documents ----------------------------------------------------------------------
@@ -148,15 +149,11 @@ class SpanSerializer(serializers.ModelSerializer):
     entity_type = serializers.SlugRelatedField(slug_field="key", read_only=True, help_text="Entity type key.")
     start = serializers.IntegerField(read_only=True, help_text=f"First character, in {CODE_POINTS}.")
     end = serializers.IntegerField(read_only=True, help_text=f"One past the last character, in {CODE_POINTS}.")
-    text = serializers.SerializerMethodField(help_text="The covered text: document.text[start:end].")
+    text = serializers.CharField(read_only=True, help_text="The covered text: document.text[start:end].")
 
     class Meta:
         model = Span
         fields = ["id", "set", "entity_type", "start", "end", "text", "origin"]
-
-    @extend_schema_field(serializers.CharField())
-    def get_text(self, span: Span) -> str:
-        return span.set.document.text[span.start:span.end]
 
 
 class SpanWithVersionSerializer(SpanSerializer):
@@ -255,7 +252,7 @@ class EventSerializer(serializers.ModelSerializer):
     event_type = serializers.SlugRelatedField(slug_field="key", read_only=True, help_text="Event type key.")
     trigger_start = serializers.IntegerField(read_only=True, help_text=f"Trigger's first character, in {CODE_POINTS}.")
     trigger_end = serializers.IntegerField(read_only=True, help_text=f"One past the trigger's last character, in {CODE_POINTS}.")
-    trigger_text = serializers.SerializerMethodField(help_text="document.text[trigger_start:trigger_end].")
+    trigger_text = serializers.CharField(read_only=True, help_text="document.text[trigger_start:trigger_end].")
     attributes = serializers.DictField(read_only=True, help_text="Attribute values by attribute key, e.g. {\"factuality\": \"REPORTED\"}.")
     arguments = ArgumentSerializer(many=True, read_only=True)
 
@@ -263,10 +260,6 @@ class EventSerializer(serializers.ModelSerializer):
         model = Event
         fields = ["id", "set", "event_type", "trigger_start", "trigger_end", "trigger_text", "attributes",
                   "cluster", "arguments", "origin"]
-
-    @extend_schema_field(serializers.CharField())
-    def get_trigger_text(self, event: Event) -> str:
-        return event.set.document.text[event.trigger_start:event.trigger_end]
 
 
 class RelationSerializer(serializers.ModelSerializer):

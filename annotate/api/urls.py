@@ -2,7 +2,7 @@
 the schema is at /api/schema/, the docs at /api/docs/."""
 from django.urls import path
 
-from annotate.api import agreement, archive, dataset, kb, pretag, projects, review, views
+from annotate.api import agreement, archive, dataset, kb, pretag, projects, review, schema, views
 
 app_name = "api"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("projects/<slug:slug>/", projects.ProjectDetail.as_view(), name="project"),
     path("projects/<slug:slug>/members/", projects.MemberList.as_view(), name="members"),
     path("projects/<slug:slug>/members/<str:username>/", projects.MemberDetail.as_view(), name="member"),
+    path("projects/<slug:slug>/schema/", schema.ProjectSchemaView.as_view(), name="project-schema"),
     path("projects/<slug:slug>/documents/", views.DocumentList.as_view(), name="documents"),
     path("projects/<slug:slug>/documents/import/", views.DocumentImport.as_view(), name="documents-import"),
     path("projects/<slug:slug>/documents/<int:pk>/", views.DocumentDetail.as_view(), name="document"),

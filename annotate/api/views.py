@@ -11,7 +11,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
@@ -33,15 +33,23 @@ from annotate.access import (
 )
 from annotate.api import serializers as s
 from annotate.api.common import CONFLICT, INVALID, parsed, version_from
-from annotate.api.permissions import CanWriteSet, IsAdmin, IsProjectMember, IsReadRequest, IsReviewer
+from annotate.api.permissions import (
+    CanWriteSet,
+    HiddenWhenNotAllowed,
+    IsAdmin,
+    IsProjectMember,
+    IsReadRequest,
+    IsReviewer,
+)
 from annotate.models import AnnotationSet, Argument, Event, Relation, SetKind, Span
 from corpus import importing, listing
 from corpus.models import Membership, Project
 
 # --- projects -------------------------------------------------------------------------
 
-class ProjectScoped:
-    """`project` from the URL's slug: 404 unless the user is a member."""
+class ProjectScoped(HiddenWhenNotAllowed):
+    """`project` from the URL's slug: 404 unless the user is a member (and 404 for an
+    operation their role does not allow: HiddenWhenNotAllowed)."""
 
     @cached_property
     def project(self) -> Project:
@@ -64,6 +72,9 @@ class ProjectDetail(ProjectScoped, generics.RetrieveAPIView):
 
     serializer_class = s.ProjectDetailSerializer
     permission_classes = [IsAuthenticated, IsProjectMember]
+
+    def may_see_target(self) -> bool:
+        return True  # every member reads the project: a change they may not make is a 403
 
     def get_object(self) -> Project:
         project = self.project
@@ -183,14 +194,14 @@ class DocumentSets(ProjectScoped, generics.GenericAPIView):
         kind = parsed(s.OwnSetRequestSerializer, request.data)["kind"]
         if kind == SetKind.GOLD:
             if not (IsReviewer | IsAdmin)().has_permission(request, self):
-                raise PermissionDenied(_("Only reviewers and admins work on the gold set."))
+                raise NotFound()  # annotators may not see the gold set
             annotation_set = services.gold_set(self.document)
         else:
             annotation_set = services.own_set(self.document, request.user)
         return Response(s.AnnotationSetDetailSerializer(_with_spans(annotation_set)).data)
 
 
-class SetScoped:
+class SetScoped(HiddenWhenNotAllowed):
     """`annotation_set` from the URL: 404 unless the user may read it."""
 
     @cached_property
@@ -268,7 +279,7 @@ class SetReopen(SetScoped, generics.GenericAPIView):
 
 # --- spans ----------------------------------------------------------------------------
 
-class SpanDetail(generics.GenericAPIView):
+class SpanDetail(HiddenWhenNotAllowed, generics.GenericAPIView):
     """One span: read it, change its type, or delete it."""
 
     serializer_class = s.SpanWithVersionSerializer
@@ -358,7 +369,7 @@ class SetEvents(SetScoped, generics.ListCreateAPIView):
         return Response(_event_out(event), status=status.HTTP_201_CREATED)
 
 
-class EventScoped:
+class EventScoped(HiddenWhenNotAllowed):
     @cached_property
     def event(self) -> Event:
         return get_event_for(self.request.user, self.kwargs["pk"])
@@ -454,7 +465,7 @@ class EventArguments(EventScoped, generics.GenericAPIView):
         return Response(s.ArgumentWithVersionSerializer(argument).data, status=status.HTTP_201_CREATED)
 
 
-class ArgumentDetail(generics.GenericAPIView):
+class ArgumentDetail(HiddenWhenNotAllowed, generics.GenericAPIView):
     serializer_class = s.ArgumentWithVersionSerializer
     permission_classes = [IsAuthenticated, IsReadRequest | CanWriteSet]
 
@@ -514,7 +525,7 @@ class SetRelations(SetScoped, generics.ListCreateAPIView):
         return Response(s.RelationWithVersionSerializer(relation).data, status=status.HTTP_201_CREATED)
 
 
-class RelationDetail(generics.GenericAPIView):
+class RelationDetail(HiddenWhenNotAllowed, generics.GenericAPIView):
     serializer_class = s.RelationWithVersionSerializer
     permission_classes = [IsAuthenticated, IsReadRequest | CanWriteSet]
 

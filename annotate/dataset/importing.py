@@ -163,8 +163,7 @@ class AnnotationSink:
         ])
         self.warnings.append(_("%(file)s: created entity types %(types)s")
                              % {"file": self.source, "types": ", ".join(missing)})
-        self.project.__dict__.pop("_schema", None)
-        self.project.__dict__.pop("_entity_types", None)
+        self.project.forget_schema()
 
     def close(self) -> None:
         messages = [self._unknown_message(kind, key, count) for (kind, key), count in sorted(self.unknown.items())]

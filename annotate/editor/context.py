@@ -17,7 +17,6 @@ from django.db import connection
 from django.db.models import OuterRef, Q, Subquery
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from annotate import services
@@ -37,14 +36,11 @@ from annotate.editor.rendering import (
     render_span_list,
 )
 from annotate.models import AnnotationSet, Argument, Event, Relation, Span, Suggestion
-from annotate.views.pages import STATUS_LABELS, progress_for
+from annotate.views.pages import progress_for
 from annotate.views.pretag import TAGGER_LABELS
-from corpus.models import Document, Project, RoleType
+from corpus.models import Document, Project, RoleType, localised_name
 from corpus.schema import ProjectSchema
-
-
-def type_label(entity_type) -> str:
-    return entity_type.name_ar if (get_language() or "ar").startswith("ar") else entity_type.name_en
+from corpus.text.offsets import valid_span
 
 
 def _neighbours(document: Document) -> tuple[int | None, int | None]:
@@ -57,24 +53,16 @@ def _neighbours(document: Document) -> tuple[int | None, int | None]:
     return row or (None, None)
 
 
-def schema_label(item) -> str:
-    """A schema item's (or attribute value's) name in the interface language."""
-    ar = (get_language() or "ar").startswith("ar")
-    if isinstance(item, dict):
-        return item.get("name_ar" if ar else "name_en") or item.get("key", "")
-    return item.name_ar if ar else item.name_en
-
-
 def _attribute_views(attributes: dict, values: dict) -> list[AttributeView]:
     out = []
     for key, attribute in attributes.items():
-        choices = [Choice(v["key"], schema_label(v), v.get("shortcut", "")) for v in attribute.values or []]
+        choices = [Choice(v["key"], localised_name(v), v.get("shortcut", "")) for v in attribute.values or []]
         if attribute.kind == "bool":
             choices = [Choice("true", _("yes"), ""), Choice("false", _("no"), "")]
         value = values.get(key, attribute.default if attribute.kind == "enum" else None)
         if attribute.kind == "bool" and isinstance(value, bool):
             value = "true" if value else "false"
-        out.append(AttributeView(key, schema_label(attribute), attribute.kind, value, choices))
+        out.append(AttributeView(key, attribute.label, attribute.kind, value, choices))
     return out
 
 
@@ -110,7 +98,7 @@ def event_views(
     for pk, type_id, start, end, values in rows:
         event_schema = events_by_type_id[type_id]
         slots = {
-            r.key: Slot(r.key, schema_label(r.model), sorted(r.allowed), r.min_count, r.max_count)
+            r.key: Slot(r.key, r.model.label, sorted(r.allowed), r.min_count, r.max_count)
             for r in event_schema.roles.values()
         }
         for argument_id, role_id, span_id in fillers.get(pk, ()):
@@ -120,7 +108,7 @@ def event_views(
                 slot.fillers.append(Filler(argument_id, span_id, text[span.start:span.end], span.type_key))
         model = event_schema.model
         views.append(EventView(
-            pk, model.key, schema_label(model), model.colour, start, end, text[start:end], list(slots.values()),
+            pk, model.key, model.label, model.colour, start, end, text[start:end], list(slots.values()),
             _attribute_views(event_schema.attributes, values),
         ))
     return views
@@ -137,7 +125,7 @@ def relation_views(
         if source is None or target is None:
             continue
         views.append(RelationView(
-            pk, model.key, schema_label(model), model.colour, source_id, target_id,
+            pk, model.key, model.label, model.colour, source_id, target_id,
             text[source.start:source.end], text[target.start:target.end],
         ))
     return views
@@ -158,10 +146,10 @@ def pending_suggestion_views(annotation_set: AnnotationSet, entity_types: list) 
     plus one query for role names when an event suggestion proposes arguments."""
     text = annotation_set.document.text
     pending = services.pending_suggestions(annotation_set)
-    type_labels = {t.key: type_label(t) for t in entity_types}
+    type_labels = {t.key: t.label for t in entity_types}
     event_type_ids = {s.event_type_id for s in pending if s.event_type_id and s.arguments}
     role_labels = {
-        (role.event_type_id, role.key): schema_label(role)
+        (role.event_type_id, role.key): role.label
         for role in RoleType.objects.filter(event_type_id__in=event_type_ids)
     } if event_type_ids else {}
     views = []
@@ -174,20 +162,15 @@ def pending_suggestion_views(annotation_set: AnnotationSet, entity_types: list) 
                 str(a.get("type", "")), type_labels.get(a.get("type"), str(a.get("type", ""))),
                 text[a["start"]:a["end"]],
             )
-            for a in (suggestion.arguments or []) if isinstance(a, dict) and _offsets_fit(a, len(text))
+            for a in (suggestion.arguments or []) if isinstance(a, dict) and valid_span(text, a.get("start"), a.get("end"))
         ]
         views.append(SuggestionView(
-            suggestion.pk, suggestion.kind, schema_type.key, schema_label(schema_type), schema_type.colour,
+            suggestion.pk, suggestion.kind, schema_type.key, schema_type.label, schema_type.colour,
             suggestion.start, suggestion.end, text[suggestion.start:suggestion.end], suggestion.tagger,
             str(TAGGER_LABELS.get(suggestion.tagger, suggestion.tagger)), suggestion.score, suggestion.value,
             arguments,
         ))
     return views
-
-
-def _offsets_fit(argument: dict, length: int) -> bool:
-    start, end = argument.get("start"), argument.get("end")
-    return isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= length
 
 
 def _palettes(project: Project) -> dict:
@@ -196,10 +179,10 @@ def _palettes(project: Project) -> dict:
     relation_types = project.relation_types.annotate(
         sources=ArrayAgg("source_types__key", distinct=True), targets=ArrayAgg("target_types__key", distinct=True))
     return {
-        "event_types": [{"type": t, "label": schema_label(t)} for t in project.event_types.all()],
+        "event_types": [{"type": t, "label": t.label} for t in project.event_types.all()],
         "relation_types": [
             # A relation type without sources (or targets) aggregates [None].
-            {"key": r.key, "label": schema_label(r), "sources": sorted(filter(None, r.sources)),
+            {"key": r.key, "label": r.label, "sources": sorted(filter(None, r.sources)),
              "targets": sorted(filter(None, r.targets))}
             for r in relation_types
         ],
@@ -234,8 +217,8 @@ def editor_context(
         "document": document,
         "set": annotation_set,
         "locked": locked,
-        "status_label": STATUS_LABELS.get(annotation_set.status, annotation_set.status),
-        "entity_types": [{"type": t, "label": type_label(t)} for t in types],
+        "status_label": annotation_set.get_status_display(),
+        "entity_types": [{"type": t, "label": t.label} for t in types],
         "text_html": render_blocks(
             document.text, spans, [event.as_mark() for event in events], [s.as_mark() for s in suggestions]),
         "text_length": len(document.text),
@@ -312,7 +295,7 @@ def span_write_context(annotation_set: AnnotationSet, write: SpanWrite) -> dict 
     return {
         "set": annotation_set,
         "locked": False,  # a write was just accepted: the set is open
-        "status_label": STATUS_LABELS.get(annotation_set.status, annotation_set.status),
+        "status_label": annotation_set.get_status_display(),
         "selected": write.selected,
         "blocks_html": render_blocks(
             text, spans, triggers, [s.as_mark() for s in suggestions], within=(lo, hi), oob=True),
@@ -374,7 +357,7 @@ def _read_around(annotation_set: AnnotationSet, write: SpanWrite, lo: int, hi: i
 def _named_spans(rows, entity_types: list) -> list[SpanView]:
     """Span rows (pk, entity type id, start, end) as views: each type's key, colour and
     label looked up once, not once a span."""
-    looks = {t.pk: (t.key, t.colour, type_label(t)) for t in entity_types}
+    looks = {t.pk: (t.key, t.colour, t.label) for t in entity_types}
     return [SpanView(pk, *looks[type_id], start, end) for pk, type_id, start, end in rows]
 
 

@@ -25,6 +25,8 @@ from typing import NamedTuple
 
 from django.utils.safestring import SafeString, mark_safe
 
+from corpus.text.offsets import valid_span
+
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _FALLBACK_COLOUR = "#999999"
 SNIPPET_CHARS = 60
@@ -94,7 +96,7 @@ def render_text(text: str, spans: Iterable[SpanView], *layers: Iterable[SpanView
 
 
 def _marks_in(text: str, spans: Iterable[SpanView], layers) -> list[SpanView]:
-    return [s for layer in (spans, *layers) for s in layer if 0 <= s.start < s.end <= len(text)]
+    return [s for layer in (spans, *layers) for s in layer if valid_span(text, s.start, s.end)]
 
 
 def _render_range(text: str, lo: int, hi: int, marks: list[SpanView]) -> str:

@@ -3,6 +3,7 @@ the CLI, importers and jobs call these functions, so validation against the sche
 snapping, the optimistic lock and the history context live in one place.
 One module per kind of thing; everything is re-exported here."""
 from annotate.services.base import (  # noqa: F401
+    ANY_VERSION,
     LOCKED_STATUSES,
     Invalid,
     ServiceError,

@@ -19,7 +19,7 @@ from annotate.agreement.merge import Conflict, EventInput, Merge, SetInput, gold
 from annotate.models import (
     AdjudicationDecision, AnnotationSet, Argument, Assignment, Event, Relation, SetKind, SetStatus, Span,
 )
-from annotate.services.base import LOCKED_STATUSES, Invalid, bump_version, ensure_editable, gold_set, recorded
+from annotate.services.base import ANY_VERSION, LOCKED_STATUSES, Invalid, bump_version, ensure_editable, gold_set, recorded
 from annotate.services.events import (
     add_argument_from_selection,
     create_event,
@@ -147,7 +147,7 @@ def open_adjudication(document: Document, user, *, force: bool = False) -> State
             spans = _gold_spans(gold)
             for key, source, target in state.merge.relations:  # agreed relations link agreed spans
                 add_relation(gold, relation_type=key, source=spans[source], target=spans[target])
-        bump_version(gold, None)
+        bump_version(gold, ANY_VERSION)
         AdjudicationDecision.objects.create(
             gold_set=gold, reviewer=user, action=PRE_ACCEPT,
             item={"spans": len(state.merge.spans), "events": len(state.merge.events),
@@ -166,13 +166,13 @@ def _locked(gold: AnnotationSet, document: Document) -> AnnotationSet:
 
 def _add_event(gold: AnnotationSet, user, key, roles: dict, attributes: dict) -> Event:
     event = create_event(
-        gold, user, event_type=key[0], trigger_start=key[1], trigger_end=key[2], version=None,
+        gold, user, event_type=key[0], trigger_start=key[1], trigger_end=key[2], version=ANY_VERSION,
         attributes=attributes, snap_to_tokens=False,
     )
     for role, fillers in roles.items():
         for entity_type, start, end in fillers:
             add_argument_from_selection(
-                event, user, role=role, entity_type=entity_type, start=start, end=end, version=None,
+                event, user, role=role, entity_type=entity_type, start=start, end=end, version=ANY_VERSION,
                 snap_to_tokens=False,
             )
     return event
@@ -251,14 +251,14 @@ def _apply(gold: AnnotationSet, user, state: State, conflict: Conflict, value: d
         raise Invalid(_("The event of this conflict is no longer in the gold set."), "conflict")
     if conflict.kind == "role":
         for argument in event.arguments.filter(role__key=conflict.role):
-            remove_argument(argument, user, version=None)
+            remove_argument(argument, user, version=ANY_VERSION)
         for filler in value["fillers"]:
             add_argument_from_selection(
                 event, user, role=conflict.role, entity_type=filler["type"], start=filler["start"],
-                end=filler["end"], version=None, snap_to_tokens=False,
+                end=filler["end"], version=ANY_VERSION, snap_to_tokens=False,
             )
     elif conflict.kind == "attribute" and value["value"] is not None:
-        set_event_attribute(event, user, key=conflict.attribute, value=value["value"], version=None)
+        set_event_attribute(event, user, key=conflict.attribute, value=value["value"], version=ANY_VERSION)
 
 
 def _gold_spans(gold: AnnotationSet) -> dict:

@@ -20,6 +20,7 @@ from corpus import projects
 from corpus.models import Document, EntityType
 from corpus.schema import SchemaError
 from corpus.text.arabic import SnapError, snap
+from corpus.text.offsets import valid_span, whole_numbers
 
 
 class ServiceError(Exception):
@@ -69,10 +70,26 @@ def recorded(user, action: str, annotation_set: AnnotationSet):
         yield
 
 
-def bump_version(annotation_set: AnnotationSet, seen_version: int | None) -> None:
-    """Claim the next version of the set, or raise StaleVersion if `seen_version` is stale."""
+class _AnyVersion:
+    """The explicit opt-out of the optimistic lock, for internal callers only (demo
+    loaders, adjudication writing its own gold, suggestions accepted into a set the
+    service just locked). Every HTTP write passes the version its page or client saw."""
+
+    def __repr__(self) -> str:
+        return "ANY_VERSION"
+
+
+ANY_VERSION = _AnyVersion()
+
+
+def bump_version(annotation_set: AnnotationSet, seen_version: int | _AnyVersion) -> None:
+    """Claim the next version of the set, or raise StaleVersion if `seen_version` is stale.
+    A missing version (None) is refused: skipping the check takes ANY_VERSION, by name."""
+    if seen_version is None:
+        raise Invalid(_("The version of the set you saw is missing: reload the page and redo your change."), "version")
+    check = seen_version is not ANY_VERSION
     rows = AnnotationSet.objects.filter(pk=annotation_set.pk)
-    if seen_version is not None:
+    if check:
         rows = rows.filter(version=seen_version)
     updates = {"version": F("version") + 1}
     if annotation_set.status == SetStatus.NOT_STARTED:
@@ -86,7 +103,7 @@ def bump_version(annotation_set: AnnotationSet, seen_version: int | None) -> Non
             )
             % {"current": current, "seen": seen_version}
         )
-    annotation_set.version = (seen_version if seen_version is not None else annotation_set.version) + 1
+    annotation_set.version = (seen_version if check else annotation_set.version) + 1
     if "status" in updates:
         annotation_set.status = SetStatus.IN_PROGRESS
 
@@ -122,17 +139,14 @@ def entity_type_for(project, key_or_type) -> EntityType:
 
 def entity_types(project) -> list[EntityType]:
     """The project's entity types, loaded once per project instance."""
-    cache = project.__dict__.get("_entity_types")
-    if cache is None:
-        cache = project.__dict__["_entity_types"] = list(project.entity_types.all())
-    return cache
+    return project.entity_type_list
 
 
 def check_offsets(text: str, start, end, field: str = "start") -> tuple[int, int]:
-    """Offsets are code points into the text: 0 <= start < end <= len(text)."""
-    if not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool) or isinstance(end, bool):
+    """Offsets are code points into the text (corpus.text.offsets.valid_span)."""
+    if not whole_numbers(start, end):
         raise Invalid(_("Offsets must be whole numbers."), field)
-    if not 0 <= start < end <= len(text):
+    if not valid_span(text, start, end):
         raise Invalid(
             _("Offsets %(start)s–%(end)s are outside the text (0–%(length)s) or empty.")
             % {"start": start, "end": end, "length": len(text)},

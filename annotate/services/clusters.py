@@ -61,10 +61,6 @@ def delete_cluster(cluster: EventCluster, user) -> int:
     return released
 
 
-def _trigger(event: Event) -> str:
-    return event.set.document.text[event.trigger_start:event.trigger_end]
-
-
 def join_cluster(event: Event, user, *, cluster: EventCluster, version: int | None) -> Event:
     """Put the event in the cluster. An event already in another cluster is refused
     (nothing is moved silently): take it out first, or merge the clusters."""
@@ -72,11 +68,11 @@ def join_cluster(event: Event, user, *, cluster: EventCluster, version: int | No
     if cluster.project_id != annotation_set.document.project_id:
         raise Invalid(_("That cluster belongs to another project."), "cluster")
     if event.cluster_id == cluster.pk:
-        raise Invalid(_("«%(trigger)s» is already in «%(cluster)s».") % {"trigger": _trigger(event), "cluster": cluster.name}, "cluster")
+        raise Invalid(_("«%(trigger)s» is already in «%(cluster)s».") % {"trigger": event.trigger_text, "cluster": cluster.name}, "cluster")
     if event.cluster_id is not None:
         raise Invalid(
             _("«%(trigger)s» is already in the cluster «%(cluster)s»: take it out first, or merge the two clusters.")
-            % {"trigger": _trigger(event), "cluster": event.cluster.name},
+            % {"trigger": event.trigger_text, "cluster": event.cluster.name},
             "cluster",
         )
     with recorded(user, "cluster_join", annotation_set):
@@ -89,7 +85,7 @@ def join_cluster(event: Event, user, *, cluster: EventCluster, version: int | No
 
 def leave_cluster(event: Event, user, *, version: int | None) -> Event:
     if event.cluster_id is None:
-        raise Invalid(_("«%(trigger)s» is in no cluster.") % {"trigger": _trigger(event)}, "cluster")
+        raise Invalid(_("«%(trigger)s» is in no cluster.") % {"trigger": event.trigger_text}, "cluster")
     with recorded(user, "cluster_leave", event.set):
         ensure_editable(event.set)
         bump_version(event.set, version)
@@ -106,7 +102,7 @@ def create_cluster_for_event(event: Event, user, *, name: str, version: int | No
     if event.cluster_id is not None:
         raise Invalid(
             _("«%(trigger)s» is already in the cluster «%(cluster)s»: take it out first.")
-            % {"trigger": _trigger(event), "cluster": event.cluster.name},
+            % {"trigger": event.trigger_text, "cluster": event.cluster.name},
             "cluster",
         )
     with recorded(user, "cluster_create", annotation_set):

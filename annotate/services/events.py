@@ -155,7 +155,6 @@ def remove_argument(argument: Argument, user, *, version: int | None) -> None:
 def set_problems(annotation_set: AnnotationSet) -> list[str]:
     """What blocks Submit: events lacking required roles, each named with its trigger."""
     schema = schema_of(annotation_set)
-    text = annotation_set.document.text
     events = annotation_set.events.select_related("event_type").prefetch_related("arguments__role")
     problems = []
     for event in events:
@@ -163,7 +162,7 @@ def set_problems(annotation_set: AnnotationSet) -> list[str]:
         for role, minimum in schema.missing_roles(event.event_type.key, counts):
             problems.append(
                 _("%(event)s «%(trigger)s» needs at least %(min)s %(role)s.")
-                % {"event": event.event_type.key, "trigger": text[event.trigger_start:event.trigger_end],
+                % {"event": event.event_type.key, "trigger": event.trigger_text,
                    "min": minimum, "role": role}
             )
     return problems

@@ -164,9 +164,17 @@ def _check_unchanged_since(model, changes: dict) -> None:
 
 
 def _revert(annotation_set: AnnotationSet, user, context: Context, action: str, version: int | None) -> str:
+    return revert_context(annotation_set, user, context, action, version)
+
+
+def revert_context(annotation_set: AnnotationSet, user, context: Context, action: str, version: int | None, *,
+                   locked_too: bool = False) -> str:
+    """Revert one recorded action as `action` (undo or redo). `locked_too`: also in a
+    submitted set (undoing a schema merge, which changed those sets too)."""
     label = label_of(context)
     with recorded(user, action, annotation_set), pghistory.context(reverts=str(context.id), label=label):
-        ensure_editable(annotation_set)
+        if not locked_too:
+            ensure_editable(annotation_set)
         changes = [(model, _changes(model, history, context)) for model, history in TRACKED]
         for model, rows in changes:
             _check_unchanged_since(model, rows)

@@ -186,10 +186,6 @@ def delete_entity(entity: KBEntity, user) -> int:
 
 # --- links ---------------------------------------------------------------------------
 
-def span_text(span: Span) -> str:
-    return span.set.document.text[span.start:span.end]
-
-
 def _check_linkable(span: Span, entity: KBEntity) -> None:
     if entity.project_id != span.set.document.project_id:
         raise Invalid(_("That entity belongs to another project."), "entity")
@@ -199,7 +195,7 @@ def _check_linkable(span: Span, entity: KBEntity) -> None:
                 "«%(text)s» is marked %(span_type)s but «%(name)s» is a %(entity_type)s entity: "
                 "change the mark's type or choose a %(span_type)s entity."
             )
-            % {"text": span_text(span), "span_type": span.entity_type.key, "name": entity.name,
+            % {"text": span.text, "span_type": span.entity_type.key, "name": entity.name,
                "entity_type": entity.entity_type.key},
             "entity",
         )
@@ -230,7 +226,7 @@ def create_entity_from_span(span: Span, user, *, version: int | None, name: str 
     the span: one action, one version."""
     annotation_set = span.set
     project = annotation_set.document.project
-    name = clean_name(name if name is not None else span_text(span))
+    name = clean_name(name if name is not None else span.text)
     aliases = clean_aliases(aliases, name)
     with recorded(user, "kb_create_from_span", annotation_set):
         ensure_editable(annotation_set)
@@ -246,7 +242,7 @@ def identical_mentions(span: Span) -> list[int]:
     """Ids of the unlinked spans of the same set and type whose text is a spelling of
     this span's text. Spans linked to some entity are left alone (never overwritten)."""
     text = span.set.document.text
-    key = name_key(text[span.start:span.end])
+    key = name_key(span.text)
     rows = (
         Span.objects.filter(set_id=span.set_id, entity_type_id=span.entity_type_id, kb_entity__isnull=True)
         .exclude(pk=span.pk)
@@ -260,7 +256,7 @@ def link_identical_mentions(span: Span, user, *, version: int | None) -> int:
     its type, to `span`'s entity: one action, one version bump. Returns how many."""
     if span.kb_entity_id is None:
         raise Invalid(
-            _("«%(text)s» is not linked to an entity yet: link it first.") % {"text": span_text(span)}, "span"
+            _("«%(text)s» is not linked to an entity yet: link it first.") % {"text": span.text}, "span"
         )
     with recorded(user, "kb_link_identical", span.set):
         ensure_editable(span.set)

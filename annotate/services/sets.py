@@ -1,10 +1,16 @@
 """A set's life: submitted when the annotator is done, reopened to change it again."""
 from __future__ import annotations
 
-from annotate.models import AnnotationSet, SetStatus
 from django.utils.translation import gettext as _
 
-from annotate.services.base import Invalid, bump_version, ensure_editable, recorded
+from annotate.models import AnnotationSet, SetKind, SetStatus
+from annotate.services.base import (
+    LOCKED_STATUSES,
+    Invalid,
+    bump_version,
+    ensure_editable,
+    recorded,
+)
 from annotate.services.events import set_problems
 
 
@@ -22,6 +28,16 @@ def submit_set(annotation_set: AnnotationSet, user, *, version: int | None) -> A
 
 
 def reopen_set(annotation_set: AnnotationSet, user, *, version: int | None) -> AnnotationSet:
+    """Send a submitted set back to work. A gold set is reopened by adjudication's own
+    reopen, which records the decision; a set that is not submitted is refused, and its
+    version is left as it was."""
+    if annotation_set.kind == SetKind.GOLD:
+        from annotate.services import adjudication  # adjudication builds on this module
+
+        return adjudication.reopen(annotation_set.document, user, version=version)
+    if annotation_set.status not in LOCKED_STATUSES:
+        raise Invalid(_("Only a submitted set can be reopened; this one is %(status)s.")
+                      % {"status": annotation_set.get_status_display()}, "status")
     with recorded(user, "reopen", annotation_set):
         bump_version(annotation_set, version)
         annotation_set.status = SetStatus.IN_PROGRESS

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from annotate.models import AnnotationSet, Event, Span, Suggestion, SuggestionDecision
 from annotate.services.base import (
+    ANY_VERSION,
     Invalid,
     bump_version,
     check_offsets,
@@ -125,7 +126,7 @@ def _accept_event(suggestion: Suggestion, user, annotation_set: AnnotationSet, v
         try:
             add_argument_from_selection(
                 event, user, role=argument["role"], entity_type=argument["type"], start=argument["start"],
-                end=argument["end"], version=None,
+                end=argument["end"], version=ANY_VERSION,
             )
         except (Invalid, KeyError, TypeError):
             continue  # a proposal the schema or the set refuses is dropped, not the event

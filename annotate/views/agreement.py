@@ -8,8 +8,8 @@ import csv
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from annotate.access import REVIEW_ROLES, get_openable_document_for, get_project_for
 from annotate.agreement import jobs as agreement_jobs
@@ -25,11 +25,7 @@ WORST_DOCUMENTS = 50  # the page lists the documents annotators agree on least
 
 
 def _type_styles(project: Project) -> dict[str, tuple[str, str]]:
-    arabic = (get_language() or "ar").startswith("ar")
-    return {
-        key: (name_ar if arabic else name_en, colour)
-        for key, name_ar, name_en, colour in project.entity_types.values_list("key", "name_ar", "name_en", "colour")
-    }
+    return {t.key: (t.label, t.colour) for t in project.entity_types.all()}
 
 
 def _pair(row: dict) -> str:
@@ -79,10 +75,13 @@ def _kappa_for(pairs: list[dict], pair: dict) -> float | None:
     return next((p["kappa"] for p in pairs if p["a"] == pair["a"] and p["b"] == pair["b"]), None)
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def project_agreement(request: HttpRequest, slug: str) -> HttpResponse:
+    """The report. A GET writes nothing (a large project's computation waits for the
+    "Compute" button); a POST starts the background job."""
     project = get_project_for(request.user, slug, roles=REVIEW_ROLES)
-    result = agreement_jobs.project_report(project, request.user)
+    result = agreement_jobs.project_report(project, request.user, start=request.method == "POST")
     context = {"project": project, "report": result.report, "job": result.job}
     if result.report is not None:
         context.update(figures(project, result.report))
@@ -114,7 +113,7 @@ def _csv(report: dict, filename: str) -> HttpResponse:
 @login_required
 def project_agreement_csv(request: HttpRequest, slug: str) -> HttpResponse:
     project = get_project_for(request.user, slug, roles=REVIEW_ROLES)
-    result = agreement_jobs.project_report(project, request.user)
+    result = agreement_jobs.project_report(project, request.user, start=False)
     if result.report is None:
         return HttpResponse(_("Agreement is still being computed; try again in a moment."), status=409,
                             content_type="text/plain; charset=utf-8")

@@ -136,14 +136,10 @@ def cluster_event_panel(request: HttpRequest, event_id: int) -> HttpResponse:
     return vary_on_htmx(announce(response, VERSION, {"version": event.set.version}))
 
 
-def _trigger_text(event: Event) -> str:
-    return event.set.document.text[event.trigger_start:event.trigger_end]
-
-
 def _panel_action(request: HttpRequest, event: Event) -> str:
     action = request.POST.get("action", "")
     version = int_field(request, "version")
-    trigger = _trigger_text(event)
+    trigger = event.trigger_text
     if action == "join":
         cluster = _cluster_for(event.set.document.project, int_field(request, "cluster"))
         clusters.join_cluster(event, request.user, cluster=cluster, version=version)
@@ -164,7 +160,7 @@ def _panel_context(request: HttpRequest, event: Event, query: str, *, message: s
     project = annotation_set.document.project
     writable = can_write_set(request.user, annotation_set) and annotation_set.status not in services.LOCKED_STATUSES
     found = clusters.search_clusters(project, query.strip(), limit=CANDIDATES) if writable else []
-    trigger = _trigger_text(event)
+    trigger = event.trigger_text
     title = annotation_set.document.title or annotation_set.document.external_id
     return {
         "event": event,

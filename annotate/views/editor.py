@@ -34,7 +34,6 @@ from annotate.editor.context import (
     editor_url,
     fills_a_role_or_link,
     span_write_context,
-    type_label,
 )
 from annotate.models import AnnotationSet
 from annotate.views.http import (
@@ -125,10 +124,6 @@ def _refusal(request: HttpRequest, annotation_set: AnnotationSet, error: service
     return refused(response, error, version=annotation_set.version if conflict else None, target="#editor-messages")
 
 
-def _text_of(annotation_set: AnnotationSet, start: int, end: int) -> str:
-    return annotation_set.document.text[start:end]
-
-
 def _respond_to_span_write(
     request: HttpRequest, annotation_set: AnnotationSet, change: Callable[[], tuple[str, SpanWrite]]
 ) -> HttpResponse:
@@ -161,8 +156,8 @@ def span_create(request: HttpRequest, set_id: int) -> HttpResponse:
             start=int_field(request, "start"), end=int_field(request, "end"),
             version=int_field(request, "version"),
         )
-        text = _text_of(annotation_set, span.start, span.end)
-        message = _("Marked «%(text)s» as %(type)s.") % {"text": text, "type": type_label(span.entity_type)}
+        text = span.text
+        message = _("Marked «%(text)s» as %(type)s.") % {"text": text, "type": span.entity_type.label}
         return message, SpanWrite(span.pk, span.start, span.end, None, span.entity_type_id)
 
     return _respond_to_span_write(request, annotation_set, change)
@@ -178,8 +173,8 @@ def span_change_type(request: HttpRequest, span_id: int) -> HttpResponse:
         services.change_span_type(
             span, request.user, entity_type=_type_field(request), version=int_field(request, "version")
         )
-        text = _text_of(span.set, span.start, span.end)
-        message = _("«%(text)s» is now %(type)s.") % {"text": text, "type": type_label(span.entity_type)}
+        text = span.text
+        message = _("«%(text)s» is now %(type)s.") % {"text": text, "type": span.entity_type.label}
         return message, SpanWrite(span.pk, span.start, span.end, before, span.entity_type_id)
 
     return _respond_to_span_write(request, span.set, change)
@@ -191,7 +186,7 @@ def span_delete(request: HttpRequest, span_id: int) -> HttpResponse:
     span = get_span_for(request.user, span_id, write=True)
 
     def change():
-        text = _text_of(span.set, span.start, span.end)
+        text = span.text
         version = int_field(request, "version")
         # Asked before the delete: the arguments and links go with the span.
         linked = fills_a_role_or_link(span)

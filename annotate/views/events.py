@@ -21,17 +21,18 @@ from annotate.access import (
     get_set_for,
     get_span_for,
 )
-from annotate.editor.context import editor_url, schema_label
+from annotate.editor.context import editor_url
 from annotate.models import Event, Relation, Span
 from annotate.services import history
 from annotate.views.editor import _respond, _type_field
 from annotate.views.http import BadInput, int_field, vary_on_htmx
+from corpus.models import localised_name
 from corpus.schema import ProjectSchema
 
 # --- endpoints ---------------------------------------------------------------------------
 
-def _event_message(event: Event, text: str) -> dict:
-    return {"type": schema_label(event.event_type), "text": text[event.trigger_start:event.trigger_end]}
+def _event_message(event: Event) -> dict:
+    return {"type": event.event_type.label, "text": event.trigger_text}
 
 
 @require_POST
@@ -45,7 +46,7 @@ def event_create(request: HttpRequest, set_id: int) -> HttpResponse:
             trigger_start=int_field(request, "start"), trigger_end=int_field(request, "end"),
             version=int_field(request, "version"),
         )
-        message = _("New %(type)s event «%(text)s»: fill its roles.") % _event_message(event, annotation_set.document.text)
+        message = _("New %(type)s event «%(text)s»: fill its roles.") % _event_message(event)
         return message, None, event.pk
 
     return _respond(request, annotation_set, change)
@@ -60,7 +61,7 @@ def event_change_type(request: HttpRequest, event_id: int) -> HttpResponse:
         services.change_event_type(
             event, request.user, event_type=_type_field(request, _("an event type")), version=int_field(request, "version")
         )
-        return _("The event is now %(type)s.") % {"type": schema_label(event.event_type)}, None, event.pk
+        return _("The event is now %(type)s.") % {"type": event.event_type.label}, None, event.pk
 
     return _respond(request, event.set, change)
 
@@ -71,7 +72,7 @@ def event_delete(request: HttpRequest, event_id: int) -> HttpResponse:
     event = get_event_for(request.user, event_id, write=True)
 
     def change():
-        words = _event_message(event, event.set.document.text)
+        words = _event_message(event)
         services.delete_event(event, request.user, version=int_field(request, "version"))
         return _("Deleted the %(type)s event «%(text)s»; its entity marks stay.") % words, None, None
 
@@ -92,8 +93,8 @@ def _attribute_value(request: HttpRequest, event: Event, key: str):
 def _attribute_words(event: Event, key: str, value) -> dict:
     """The attribute's and the value's names in the interface language."""
     attribute = ProjectSchema.load(event.set.document.project).attributes[key]
-    names = {v["key"]: schema_label(v) for v in attribute.values or []}
-    return {"attribute": schema_label(attribute), "value": names.get(value, value)}
+    names = {v["key"]: localised_name(v) for v in attribute.values or []}
+    return {"attribute": attribute.label, "value": names.get(value, value)}
 
 
 @require_POST
@@ -136,7 +137,7 @@ def argument_add(request: HttpRequest, event_id: int) -> HttpResponse:
                 end=int_field(request, "end"), version=version,
             )
         text = annotation_set.document.text[argument.span.start:argument.span.end]
-        return _("«%(text)s» is the %(role)s.") % {"text": text, "role": schema_label(argument.role)}, None, event.pk
+        return _("«%(text)s» is the %(role)s.") % {"text": text, "role": argument.role.label}, None, event.pk
 
     return _respond(request, annotation_set, change)
 
@@ -150,7 +151,7 @@ def argument_remove(request: HttpRequest, argument_id: int) -> HttpResponse:
     def change():
         text = annotation_set.document.text[argument.span.start:argument.span.end]
         services.remove_argument(argument, request.user, version=int_field(request, "version"))
-        return _("«%(text)s» no longer fills %(role)s.") % {"text": text, "role": schema_label(argument.role)}, None, argument.event_id
+        return _("«%(text)s» no longer fills %(role)s.") % {"text": text, "role": argument.role.label}, None, argument.event_id
 
     return _respond(request, annotation_set, change)
 
@@ -170,7 +171,7 @@ def relation_create(request: HttpRequest, set_id: int) -> HttpResponse:
             annotation_set, request.user, relation_type=_type_field(request, _("a relation type")),
             source=found[ids["source"]], target=found[ids["target"]], version=int_field(request, "version"),
         )
-        return _("Linked by %(type)s.") % {"type": schema_label(relation.relation_type)}, ids["source"]
+        return _("Linked by %(type)s.") % {"type": relation.relation_type.label}, ids["source"]
 
     return _respond(request, annotation_set, change)
 
@@ -183,7 +184,7 @@ def relation_delete(request: HttpRequest, relation_id: int) -> HttpResponse:
     def change():
         source = relation.source_id
         services.delete_relation(relation, request.user, version=int_field(request, "version"))
-        return _("Removed the %(type)s link.") % {"type": schema_label(relation.relation_type)}, source
+        return _("Removed the %(type)s link.") % {"type": relation.relation_type.label}, source
 
     return _respond(request, relation.set, change)
 
@@ -222,7 +223,7 @@ def span_panel(request: HttpRequest, span_id: int) -> HttpResponse:
         .order_by("pk")
     )
     items = [
-        {"relation": r, "label": schema_label(r.relation_type), "outgoing": r.source_id == span.pk,
+        {"relation": r, "label": r.relation_type.label, "outgoing": r.source_id == span.pk,
          "other": text[(o := r.target if r.source_id == span.pk else r.source).start:o.end]}
         for r in relations
     ]

@@ -188,7 +188,7 @@ def _reloaded(span: Span) -> Span:
 def _panel_action(request: HttpRequest, span: Span) -> str:
     action = request.POST.get("action", "")
     version = int_field(request, "version")
-    text = kb.span_text(span)
+    text = span.text
     if action == "link":
         entity = _entity_for(span.set.document.project, int_field(request, "entity"))
         kb.link_span(span, request.user, entity=entity, version=version)
@@ -210,7 +210,7 @@ def _panel_context(request: HttpRequest, span: Span, query: str | None, *, messa
                    message_level: str = "", conflict: bool = False) -> dict:
     annotation_set = span.set
     project = annotation_set.document.project
-    text = kb.span_text(span)
+    text = span.text
     query = text if query is None else query.strip()
     found = kb.search_entities(project, query, entity_type=span.entity_type, limit=CANDIDATES) if query else []
     entity = span.kb_entity

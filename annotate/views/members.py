@@ -15,7 +15,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from annotate.forms import AddMemberForm, RoleForm
 from annotate.views.http import back_with_message
-from annotate.views.pages import ROLE_LABELS
 from annotate.views.projects import form_error
 from corpus import members as member_service
 from corpus.access import get_project_for
@@ -25,7 +24,7 @@ from corpus.projects import ProjectError
 
 def _page(request, project, add_form, status=200) -> HttpResponse:
     rows = [
-        {"membership": m, "role_label": ROLE_LABELS.get(m.role, m.role)}
+        {"membership": m, "role_label": m.get_role_display()}
         for m in member_service.members(project)
     ]
     context = {"project": project, "rows": rows, "add_form": add_form, "role_form": RoleForm()}
@@ -45,7 +44,7 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
             form_error(form, error)
         else:
             messages.success(request, _("%(user)s joined the project as %(role)s.")
-                             % {"user": user.get_username(), "role": ROLE_LABELS[form.cleaned_data["role"]]})
+                             % {"user": user.get_username(), "role": Role(form.cleaned_data["role"]).label})
             return redirect("members", slug=project.slug)
     return _page(request, project, form, status=422 if form.errors else 200)
 
@@ -71,7 +70,7 @@ def member_role(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
     except ProjectError as error:
         return back_with_message(request, _members_url(project), error.message, error=True)
     messages.success(request, _("%(user)s is now %(role)s.")
-                     % {"user": user.get_username(), "role": ROLE_LABELS[form.cleaned_data["role"]]})
+                     % {"user": user.get_username(), "role": Role(form.cleaned_data["role"]).label})
     return redirect("members", slug=project.slug)
 
 

@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext_lazy as _
 from markdown_it import MarkdownIt
 
 from annotate.access import REVIEW_ROLES, documents_for, get_project_for, role_in
@@ -17,14 +16,6 @@ from corpus import listing
 from corpus.models import Document, Membership, Role
 
 DOCUMENTS_PER_PAGE = 100
-
-STATUS_LABELS = {
-    SetStatus.NOT_STARTED: _("not started"),
-    SetStatus.IN_PROGRESS: _("in progress"),
-    SetStatus.SUBMITTED: _("submitted"),
-    SetStatus.ADJUDICATED: _("adjudicated"),
-}
-ROLE_LABELS = {Role.ADMIN: _("admin"), Role.REVIEWER: _("reviewer"), Role.ANNOTATOR: _("annotator")}
 
 # Guidelines are written by project admins but shown to everyone: raw HTML is off,
 # and markdown-it refuses javascript:/data: links by default.
@@ -61,7 +52,7 @@ def _project_row(membership, user) -> dict:
     done, assigned = progress_for(user, project)
     return {
         "project": project,
-        "role": ROLE_LABELS.get(membership.role, membership.role),
+        "role": membership.get_role_display(),
         "is_annotator": membership.role == Role.ANNOTATOR,
         "done": done,
         "assigned": assigned,
@@ -98,7 +89,7 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {"document": d, "status": statuses.get(d.pk, SetStatus.NOT_STARTED)} for d in page.items
     ]
     for row in rows:
-        row["status_label"] = STATUS_LABELS.get(row["status"], row["status"])
+        row["status_label"] = SetStatus(row["status"]).label
     done, assigned = progress_for(request.user, project)
     context = {
         "project": project,

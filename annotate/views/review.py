@@ -15,7 +15,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, get_language_bidi
+from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,10 +23,9 @@ from annotate import services
 from annotate.access import REVIEW_ROLES, get_openable_document_for, get_project_for, get_span_for
 from annotate.agreement.merge import missing_endpoints
 from annotate.editor.rendering import SpanView, css_colour, render_text
-from annotate.models import AnnotationSet, SetKind, Span
+from annotate.models import AnnotationSet, SetKind, SetStatus, Span
 from annotate.services import adjudication, assignment
 from annotate.views.http import back_with_message, int_field, refused, vary_on_htmx, whole_number
-from annotate.views.pages import STATUS_LABELS
 from corpus.models import Document, Project, Role
 
 ADMIN_ONLY = (Role.ADMIN,)
@@ -55,7 +54,6 @@ def workflow(request: HttpRequest, slug: str) -> HttpResponse:
         "chart": _chart(by_annotator),
         "by_document": assignment.progress_by_document(project),
         "needing": assignment.count_needing_annotators(project),
-        "status_labels": STATUS_LABELS,
     }
     return render(request, "annotate/review/workflow.html", context)
 
@@ -117,7 +115,7 @@ def review_list(request: HttpRequest, slug: str) -> HttpResponse:
         submitted[document_id] = submitted.get(document_id, 0) + 1
     for row in rows:
         row.submitted = submitted.get(row.document.pk, 0)
-        row.gold_label = STATUS_LABELS.get(row.gold_status, "—") if row.gold_status else "—"
+        row.gold_label = SetStatus(row.gold_status).label if row.gold_status else "—"
     return render(request, "annotate/review/list.html", {"project": project, "rows": rows})
 
 
@@ -128,17 +126,13 @@ def _adjudication_target(request: HttpRequest, slug: str, document_id: int) -> t
     return project, document
 
 
-def _label(entity_type) -> str:
-    return entity_type.name_ar if (get_language() or "ar").startswith("ar") else entity_type.name_en
-
-
 def adjudication_context(project: Project, document: Document, state: adjudication.State, **extra) -> dict:
     types = {t.key: t for t in services.entity_types(project)}
     gold_spans = []
     if state.gold is not None:
         by_id = {t.pk: t for t in types.values()}
         gold_spans = [
-            SpanView(pk, by_id[type_id].key, by_id[type_id].colour, _label(by_id[type_id]), start, end)
+            SpanView(pk, by_id[type_id].key, by_id[type_id].colour, by_id[type_id].label, start, end)
             for pk, type_id, start, end in Span.objects.filter(set=state.gold).values_list("pk", "entity_type_id", "start", "end")
         ]
     text = document.text
@@ -166,7 +160,7 @@ def adjudication_context(project: Project, document: Document, state: adjudicati
             {"span": s, "text": text[s.start:s.end]} for s in sorted(gold_spans, key=lambda s: (s.start, -s.end))
         ],
         "entity_types": list(types.values()),
-        "status_label": STATUS_LABELS.get(state.gold.status, "") if state.gold else "",
+        "status_label": state.gold.get_status_display() if state.gold else "",
         "decisions": state.decisions[-20:][::-1],
     }
     context.update(extra)
@@ -198,7 +192,7 @@ def _variant_text(conflict, value: dict, text: str, types: dict, relation_types:
     """One line saying what accepting this variant puts into gold."""
     def span(v):
         entity = types.get(v["type"])
-        return f"{_label(entity) if entity else v['type']} «{text[v['start']:v['end']]}»"
+        return f"{entity.label if entity else v['type']} «{text[v['start']:v['end']]}»"
 
     if conflict.kind == "span":
         return span(value)
@@ -209,7 +203,7 @@ def _variant_text(conflict, value: dict, text: str, types: dict, relation_types:
     if conflict.kind == "relation":
         relation = relation_types.get(value["type"])
         arrow = "←" if get_language_bidi() else "→"  # points from source to target in the reading order
-        return f"{_label(relation) if relation else value['type']}: {span(value['source'])} {arrow} {span(value['target'])}"
+        return f"{relation.label if relation else value['type']}: {span(value['source'])} {arrow} {span(value['target'])}"
     return str(value["value"]) if value["value"] is not None else _("(not set)")
 
 

@@ -12,15 +12,27 @@ archives, whose members are read the same way.
 """
 from __future__ import annotations
 
-import zlib
 import zipfile
+import zlib
+from collections.abc import Iterator
 from pathlib import PurePosixPath
-from typing import BinaryIO, Iterator
+from typing import BinaryIO
 
 from django.utils.translation import gettext as _
 
 from corpus.formats import (
-    brat, conll, csv, doccano, hf, hf_parquet, jsonl, labelstudio, spacy_format, spans_csv, tawsim_jsonl, text,
+    brat,
+    conll,
+    csv,
+    doccano,
+    hf,
+    hf_parquet,
+    jsonl,
+    labelstudio,
+    spacy_format,
+    spans_csv,
+    tawsim_jsonl,
+    text,
 )
 from corpus.formats._options import ReadOptions
 from corpus.formats._zip import iter_members
@@ -88,10 +100,12 @@ def detect_format(name: str, fmt: str | None = None) -> str:
 
 
 def read_file(
-    stream: BinaryIO, name: str, fmt: str | None = None, options: ReadOptions = ReadOptions()
+    stream: BinaryIO, name: str, fmt: str | None = None, options: ReadOptions = ReadOptions(),
+    skipped: list[str] | None = None,
 ) -> Iterator[DocumentRecord]:
     """Every document in one file (a .zip counts as one file; `fmt` applies to its members,
-    unless the format reads whole archives itself)."""
+    unless the format reads whole archives itself). Members of a zip that are not a file
+    type we import are named in `skipped`, for the report."""
     detected = EXTENSIONS.get(_suffix(name)) if not fmt else fmt
     if detected in FORMATS and getattr(FORMATS[detected], "ARCHIVE", False):
         yield from _counted(FORMATS[detected].read(stream, name, options), name)
@@ -105,6 +119,9 @@ def read_file(
             if fmt or is_importable(member_name):
                 found = True
                 yield from _read_one(member, member_name, fmt, options)
+            elif skipped is not None:
+                skipped.append(_("%(file)s: skipped: not a file type that is imported (%(known)s)")
+                               % {"file": member_name, "known": ", ".join(_PLAIN_EXTENSIONS)})
     except (zipfile.BadZipFile, zlib.error, EOFError) as error:
         raise FormatError(_("damaged zip archive: %(error)s") % {"error": error}, file=name) from None
     if not found:
@@ -121,8 +138,9 @@ def _read_one(stream: BinaryIO, name: str, fmt: str | None, options: ReadOptions
 
 
 def _counted(records: Iterator[DocumentRecord], name: str) -> Iterator[DocumentRecord]:
-    count = 0
-    for count, record in enumerate(records, 1):
+    empty = True
+    for record in records:
+        empty = False
         yield record
-    if count == 0:
+    if empty:
         raise FormatError(_("the file holds no documents"), file=name)

@@ -7,7 +7,8 @@ Offsets are Unicode code points into the text, in logical order, everywhere.
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -37,7 +38,8 @@ def where(name: str, line: int | None) -> dict:
 
 def integer(value: Any, field: str, loc: dict) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise FormatError(_("must be a whole number, found %(value)s") % {"value": json.dumps(value)}, field=field, **loc)
+        raise FormatError(_("must be a whole number, found %(value)s") % {"value": json.dumps(value)},
+                          field=field, **loc)
     return value
 
 
@@ -52,7 +54,8 @@ def string(value: Any, field: str, loc: dict, *, required: bool = True) -> str:
 
 def obj(value: Any, field: str, loc: dict) -> dict:
     if not isinstance(value, dict):
-        raise FormatError(_("must be an object, found %(value)s") % {"value": json.dumps(value)[:80]}, field=field, **loc)
+        raise FormatError(_("must be an object, found %(value)s") % {"value": json.dumps(value)[:80]},
+                          field=field, **loc)
     return value
 
 
@@ -60,7 +63,8 @@ def array(value: Any, field: str, loc: dict) -> list:
     if value is None:
         return []
     if not isinstance(value, list):
-        raise FormatError(_("must be an array, found %(value)s") % {"value": json.dumps(value)[:80]}, field=field, **loc)
+        raise FormatError(_("must be an array, found %(value)s") % {"value": json.dumps(value)[:80]},
+                          field=field, **loc)
     return value
 
 
@@ -86,6 +90,13 @@ def matched_offsets(
     character: when the UTF-16 reading gives the stated text, it is converted and said so."""
     if given is None or text[start:end] == given:
         return start, end
+    utf16_length = len(text) + sum(ord(c) > 0xFFFF for c in text)
+    if not 0 <= start < end <= utf16_length:  # outside in code points and in UTF-16 units alike
+        raise FormatError(
+            _("offsets %(start)d–%(end)d are outside the text (0–%(length)d)")
+            % {"start": start, "end": end, "length": len(text)},
+            field=field, **loc,
+        )
     if any(ord(c) > 0xFFFF for c in text):
         s16, e16 = utf16_to_code_points(text, start), utf16_to_code_points(text, end)
         if s16 is not None and e16 is not None and text[s16:e16] == given:

@@ -3,7 +3,8 @@ byte. Lines are read one at a time so a large file is never held in memory."""
 from __future__ import annotations
 
 import re
-from typing import BinaryIO, Iterator
+from collections.abc import Iterator
+from typing import BinaryIO
 
 from django.utils.translation import gettext as _
 
@@ -58,7 +59,9 @@ def iter_lines(stream: BinaryIO, *, file: str, max_line_bytes: int) -> Iterator[
     while raw := stream.readline(max_line_bytes + 1):
         if len(raw) > max_line_bytes:
             raise FormatError(
-                _("line longer than %(limit)d bytes") % {"limit": max_line_bytes}, file=file, line=number + 1
+                _("line longer than the limit of %(limit)d bytes (6 bytes per character of the longest document "
+                  "allowed, TAWSIM_MAX_DOCUMENT_CHARS, plus 1 MiB for the other fields)") % {"limit": max_line_bytes},
+                file=file, line=number + 1
             )
         if offset == 0:
             check_not_foreign(raw, file=file)

@@ -4,9 +4,11 @@ compression methods whose output we can bound."""
 from __future__ import annotations
 
 import re
+import stat
 import zipfile
+from collections.abc import Iterator
 from pathlib import PurePosixPath
-from typing import BinaryIO, Iterator
+from typing import BinaryIO
 
 from django.utils.translation import gettext as _
 
@@ -42,6 +44,11 @@ def _checked(infos: list[zipfile.ZipInfo], name: str, options: ReadOptions) -> l
         )
     for info in infos:
         _check_path(info.filename, name)
+        if stat.S_ISLNK(info.external_attr >> 16):
+            # Unpacked, a link would point elsewhere; read as a file, its "text" is the target path.
+            raise FormatError(
+                _("entry «%(entry)s» is a symbolic link; links are not imported") % {"entry": info.filename},
+                file=name)
     declared = sum(info.file_size for info in infos)
     if declared > options.max_unzipped_bytes:
         raise FormatError(

@@ -4,7 +4,7 @@ timestamps make the same content give the same bytes."""
 from __future__ import annotations
 
 import zipfile
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 _EPOCH = (1980, 1, 1, 0, 0, 0)
 

@@ -19,8 +19,10 @@ from __future__ import annotations
 import re
 import zipfile
 import zlib
+from collections.abc import Iterable, Iterator
+from itertools import pairwise
 from pathlib import PurePosixPath
-from typing import BinaryIO, Iterable, Iterator
+from typing import BinaryIO
 
 from django.utils.translation import gettext as _
 
@@ -128,7 +130,8 @@ def ann(record: DocumentRecord, warnings: list[str]) -> str:
     for relation in record.relations:
         lines.append(f"{relation.id}\t{relation.type} Arg1:{relation.source} Arg2:{relation.target}")
     for number, span in enumerate((s for s in record.entities if s.kb_id), 1):
-        lines.append(f"N{number}\tReference {span.id} tawsim:{span.kb_id}\t{text[span.start:span.end]}".replace("\n", " "))
+        shown = text[span.start:span.end]
+        lines.append(f"N{number}\tReference {span.id} tawsim:{span.kb_id}\t{shown}".replace("\n", " "))
     a.warn_dropped(warnings, record, _("attribute values with spaces or clusters"), dropped, "brat")
     return "\n".join(lines) + ("\n" if lines else "")
 
@@ -158,7 +161,8 @@ def file_names(records: Iterable[DocumentRecord]) -> Iterator[tuple[str, Documen
         yield name, record
 
 
-def members(parts: list[tuple[str, Iterable[DocumentRecord]]], options: WriteOptions) -> Iterator[tuple[str, Iterable[bytes]]]:
+def members(parts: list[tuple[str, Iterable[DocumentRecord]]],
+            options: WriteOptions) -> Iterator[tuple[str, Iterable[bytes]]]:
     yield "annotation.conf", [annotation_conf(options).encode("utf-8")]
     for split, records in parts:
         folder = f"{split}/" if split else ""
@@ -177,7 +181,8 @@ def read(stream: BinaryIO, name: str, options: ReadOptions = ReadOptions()) -> I
     try:
         archive = zipfile.ZipFile(stream)
     except zipfile.BadZipFile as error:
-        raise FormatError(_("brat files are read from a zip archive: %(error)s") % {"error": error}, file=name) from None
+        raise FormatError(_("brat files are read from a zip archive: %(error)s") % {"error": error},
+                          file=name) from None
     try:
         with archive:
             infos = {info.filename: info for info in _checked(archive.infolist(), name, options)}
@@ -201,7 +206,8 @@ def _decoded(data: bytes, where: str) -> str:
     return decode(data[start:], file=where, start=start)
 
 
-def parse(raw_text: str, raw_ann: str, where: str, external_id: str, options: ReadOptions = ReadOptions()) -> DocumentRecord:
+def parse(raw_text: str, raw_ann: str, where: str, external_id: str,
+          options: ReadOptions = ReadOptions()) -> DocumentRecord:
     text, mapping = a.newline_map(raw_text)
     text = document_text(text, max_chars=options.max_document_chars, file=where)
     record = DocumentRecord(text=text, external_id=external_id, source=where)
@@ -245,7 +251,7 @@ def parse(raw_text: str, raw_ann: str, where: str, external_id: str, options: Re
     for ident, rest, number in relations:
         record.relations.append(_relation(ident, rest, entity_ids, a.where(where, number)))
     by_id = {span.id: span for span in record.entities}
-    for rest, number in references:
+    for rest, _number in references:
         fields = rest.split("\t")[0].split()
         if len(fields) == 3 and fields[1] in by_id and fields[2].startswith("tawsim:"):
             by_id[fields[1]].kb_id = fields[2][len("tawsim:"):]
@@ -261,7 +267,7 @@ def _text_bound(rest: str, text: str, mapping, loc: dict, record: DocumentRecord
         if len(bounds) != 2 or not all(b.isdigit() for b in bounds):
             raise FormatError(_("expected «TYPE START END», found «%(found)s»") % {"found": head}, **loc)
         pieces.append((a.moved(mapping, int(bounds[0])), a.moved(mapping, int(bounds[1]))))
-    for (_s, end), (start, _e) in zip(pieces, pieces[1:]):
+    for (_s, end), (start, _e) in pairwise(pieces):
         if text[end:start].strip():
             raise FormatError(_("discontinuous spans are not supported (fragments %(offsets)s)") % {"offsets": offsets},
                               **loc)

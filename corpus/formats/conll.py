@@ -16,8 +16,9 @@ marks (U+200E and other format characters) at token edges are tolerated and drop
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from pathlib import PurePosixPath
-from typing import BinaryIO, Iterable, Iterator
+from typing import BinaryIO
 
 from django.utils.translation import gettext as _
 
@@ -101,7 +102,8 @@ class _Builder:
         text = "".join(parts)
         if len(text) > options.max_document_chars:
             raise FormatError(_("document of %(count)d characters is over the limit of %(limit)d characters")
-                              % {"count": len(text), "limit": options.max_document_chars}, file=self.name, line=self.line)
+                              % {"count": len(text), "limit": options.max_document_chars},
+                              file=self.name, line=self.line)
         for number, span in enumerate(spans, 1):
             span.id = f"T{number}"
         return DocumentRecord(text=text, external_id=self.external_id, source=self.name, line=self.line, entities=spans)

@@ -6,7 +6,8 @@ otherwise; optional "id" and "title" columns; every other column goes to meta.
 from __future__ import annotations
 
 import csv
-from typing import BinaryIO, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from typing import BinaryIO
 
 from django.utils.translation import gettext as _
 
@@ -80,7 +81,7 @@ def _record(header: list[str], row: list[str], name: str, line: int, options: Re
             file=name,
             line=line,
         )
-    cells = dict(zip(header, row))
+    cells = dict(zip(header, row, strict=True))
     text = document_text(
         cells.pop(options.text_column), max_chars=options.max_document_chars, file=name, line=line,
         field=options.text_column,

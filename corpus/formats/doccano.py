@@ -13,7 +13,8 @@ has relations; events have no place in doccano and are counted in the warnings.
 from __future__ import annotations
 
 import json
-from typing import BinaryIO, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from typing import BinaryIO
 
 from django.utils.translation import gettext as _
 

@@ -22,11 +22,13 @@ from __future__ import annotations
 import json
 import zipfile
 import zlib
-from typing import BinaryIO, Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import BinaryIO
 
 from django.utils.translation import gettext as _
 
 from corpus.formats import _annotated as a
+from corpus.formats import _json
 from corpus.formats._encoding import BOM, decode
 from corpus.formats._options import ReadOptions
 from corpus.formats._text import document_text
@@ -189,7 +191,8 @@ def _line(raw: bytes, where: str, number: int) -> dict:
     try:
         return a.obj(json.loads(decode(raw, file=where, line=number)), "line", a.where(where, number))
     except json.JSONDecodeError as error:
-        raise FormatError(_("malformed JSON: %(error)s") % {"error": error.msg}, file=where, line=number) from None
+        raise FormatError(_("malformed JSON: %(error)s") % {"error": _json.reason(error)},
+                          file=where, line=number) from None
 
 
 def from_json(item: dict, name: str, line: int, options: ReadOptions = ReadOptions()) -> DocumentRecord:
@@ -200,9 +203,11 @@ def from_json(item: dict, name: str, line: int, options: ReadOptions = ReadOptio
     for i, entity in enumerate(a.array(item.get("entities"), "entities", loc)):
         field = f"entities[{i}]"
         entity = a.obj(entity, field, loc)
-        start, end = a.integer(entity.get("start"), f"{field}.start", loc), a.integer(entity.get("end"), f"{field}.end", loc)
+        start = a.integer(entity.get("start"), f"{field}.start", loc)
+        end = a.integer(entity.get("end"), f"{field}.end", loc)
         start, end = a.matched_offsets(text, start, end, entity.get("text"), f"{field}.text", loc, record.warnings)
-        record.entities.append(SpanRecord(a.string(entity.get("label"), f"{field}.label", loc), start, end, f"T{i + 1}"))
+        label = a.string(entity.get("label"), f"{field}.label", loc)
+        record.entities.append(SpanRecord(label, start, end, f"T{i + 1}"))
     count = len(record.entities)
     for i, event in enumerate(a.array(item.get("events"), "events", loc)):
         field = f"events[{i}]"
@@ -211,7 +216,8 @@ def from_json(item: dict, name: str, line: int, options: ReadOptions = ReadOptio
                                     f"T{_index(arg.get('entity'), count, f'{field}.arguments[{j}].entity', loc) + 1}")
                      for j, arg in enumerate(a.array(event.get("arguments"), f"{field}.arguments", loc))]
         record.events.append(EventRecord(
-            a.string(event.get("type"), f"{field}.type", loc), a.integer(event.get("trigger_start"), f"{field}.trigger_start", loc),
+            a.string(event.get("type"), f"{field}.type", loc),
+            a.integer(event.get("trigger_start"), f"{field}.trigger_start", loc),
             a.integer(event.get("trigger_end"), f"{field}.trigger_end", loc), arguments=arguments, id=f"E{i + 1}"))
     for i, relation in enumerate(a.array(item.get("relations"), "relations", loc)):
         field = f"relations[{i}]"

@@ -9,8 +9,8 @@ a dataset back, export and import the JSONL variant (`hf`).
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from itertools import islice
-from typing import Iterable, Iterator
 
 from corpus.formats import hf
 from corpus.formats._zipstream import stream_zip

@@ -6,7 +6,8 @@ are allowed. The file is read line by line: a large file is never held in memory
 from __future__ import annotations
 
 import json
-from typing import Any, BinaryIO, Iterator
+from collections.abc import Iterator
+from typing import Any, BinaryIO
 
 from django.utils.translation import gettext as _
 
@@ -31,7 +32,8 @@ def _parse(line: str, name: str, number: int) -> dict:
         item = fast_json.loads(line)
     except json.JSONDecodeError as error:
         raise FormatError(
-            _("malformed JSON: %(error)s at column %(column)d") % {"error": error.msg, "column": error.colno},
+            _("malformed JSON: %(error)s at column %(column)d")
+            % {"error": fast_json.reason(error), "column": error.colno},
             file=name,
             line=number,
         ) from None

@@ -20,11 +20,13 @@ attributes have no place here and are counted in the warnings.
 from __future__ import annotations
 
 import json
-from typing import BinaryIO, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from typing import BinaryIO
 
 from django.utils.translation import gettext as _
 
 from corpus.formats import _annotated as a
+from corpus.formats import _json
 from corpus.formats._encoding import BOM, check_not_foreign, decode
 from corpus.formats._options import ReadOptions
 from corpus.formats._text import document_text
@@ -94,7 +96,8 @@ def read(stream: BinaryIO, name: str, options: ReadOptions = ReadOptions()) -> I
         tasks = json.loads(decode(data[start:], file=name, start=start))
     except json.JSONDecodeError as error:
         raise FormatError(_("malformed JSON: %(error)s at line %(line)d column %(column)d")
-                          % {"error": error.msg, "line": error.lineno, "column": error.colno}, file=name) from None
+                          % {"error": _json.reason(error), "line": error.lineno, "column": error.colno},
+                          file=name) from None
     if isinstance(tasks, dict):
         tasks = [tasks]
     if not isinstance(tasks, list):
@@ -158,13 +161,16 @@ def _results(results: list, record: DocumentRecord, mapping, loc: dict) -> None:
         source, target = str(link.get("from_id")), str(link.get("to_id"))
         labels = a.array(link.get("labels"), f"{field}.labels", loc)
         if len(labels) != 1 or not isinstance(labels[0], str):
-            raise FormatError(_("expected exactly one label (the relation type or role)"), field=f"{field}.labels", **loc)
+            raise FormatError(_("expected exactly one label (the relation type or role)"),
+                              field=f"{field}.labels", **loc)
         if target not in entities:
-            raise FormatError(_("«%(id)s» is not an entity of this task") % {"id": target}, field=f"{field}.to_id", **loc)
+            raise FormatError(_("«%(id)s» is not an entity of this task") % {"id": target},
+                              field=f"{field}.to_id", **loc)
         if source in events:
             events[source].arguments.append(ArgumentRecord(labels[0], target))
         elif source in entities:
             record.relations.append(RelationRecord(labels[0], source, target, f"R{len(record.relations) + 1}"))
         else:
-            raise FormatError(_("«%(id)s» is not a result of this task") % {"id": source}, field=f"{field}.from_id", **loc)
+            raise FormatError(_("«%(id)s» is not a result of this task") % {"id": source},
+                              field=f"{field}.from_id", **loc)
     record.entities, record.events = list(entities.values()), list(events.values())

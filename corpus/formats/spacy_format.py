@@ -14,8 +14,9 @@ better exported in splits or as JSONL.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from typing import BinaryIO, Iterable, Iterator
+from typing import BinaryIO
 
 from django.utils.translation import gettext as _
 

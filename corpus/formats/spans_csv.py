@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 from corpus.formats._spreadsheet import safe_row, unsafe_cell
 from corpus.formats.base import DocumentRecord, SpanRecord, WriteOptions

@@ -12,7 +12,8 @@ are written in canonical order with canonical ids (corpus.formats.canonical).
 """
 from __future__ import annotations
 
-from typing import Any, BinaryIO, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any, BinaryIO
 
 from django.utils.translation import gettext as _
 

@@ -1,8 +1,9 @@
 """Plain text: one document per file, the file name (without extension) its external id."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import PurePosixPath
-from typing import BinaryIO, Iterator
+from typing import BinaryIO
 
 from django.utils.translation import gettext as _
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
-from typing import Sequence
 
 from camel_tools.utils.dediac import dediac_ar
 from camel_tools.utils.normalize import (

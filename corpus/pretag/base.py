@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import logging
 from bisect import bisect_left
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping, NamedTuple, Protocol, Sequence, runtime_checkable
+from typing import NamedTuple, Protocol, runtime_checkable
 
 from corpus.text.arabic import Token, tokenize
+from corpus.text.offsets import valid_span
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +81,7 @@ class PretagResult:
 
 
 def _check_offsets(text: str, suggestion: EntityProposal) -> None:
-    if not (0 <= suggestion.start < suggestion.end <= len(text)):
+    if not valid_span(text, suggestion.start, suggestion.end):
         raise ValueError(
             f"suggestion {suggestion.type} [{suggestion.start}, {suggestion.end}) "
             f"lies outside the text (length {len(text)})"

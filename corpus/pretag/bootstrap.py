@@ -7,8 +7,8 @@ is the tokens joined by spaces; fine classes are mapped to project types by `cla
 """
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Iterator, Mapping
 
 from corpus.pretag.crf import Example
 
@@ -52,7 +52,7 @@ def read_bio(path: str | Path, class_map: Mapping[str, str]) -> Iterator[Example
 def _example(words: list[str], tags: list[str], class_map: Mapping[str, str]) -> Example:
     spans: list[tuple[int, int, str]] = []
     offset, current = 0, None
-    for word, tag in zip(words, tags):
+    for word, tag in zip(words, tags, strict=True):
         start, end = offset, offset + len(word)
         offset = end + 1
         head, _, cls = tag.partition("-")

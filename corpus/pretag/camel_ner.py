@@ -19,8 +19,8 @@ import json
 import os
 import sys
 import threading
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Mapping, Sequence
 
 from corpus.pretag._text import sentences
 from corpus.pretag.base import EntityProposal
@@ -151,7 +151,7 @@ class CamelNER:
         groups = [g for g in groups if g]
         predictions = recognizer.predict([[t.text for t in g] for g in groups], batch_size=self.batch_size)
         out: list[EntityProposal] = []
-        for group, labels in zip(groups, predictions):
+        for group, labels in zip(groups, predictions, strict=True):
             if len(labels) != len(group):
                 raise RuntimeError(f"the NER model labelled {len(labels)} of {len(group)} words")
             out.extend(self._spans(group, labels))
@@ -160,7 +160,7 @@ class CamelNER:
     def _spans(self, words: Sequence[Token], labels: Sequence[str]) -> list[EntityProposal]:
         out: list[EntityProposal] = []
         open_kind = None
-        for word, label in zip(words, labels):
+        for word, label in zip(words, labels, strict=True):
             head, _, cls = label.partition("-") if "-" in label else ("", "", label)
             kind = self.label_map.get(cls) if label != "O" else None
             if kind is None:

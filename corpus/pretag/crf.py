@@ -16,9 +16,9 @@ from __future__ import annotations
 import os
 import random
 import tempfile
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Iterable, Sequence
+from functools import cache, lru_cache
 
 from corpus.pretag._text import fold_with_offsets, sentences, stems
 from corpus.pretag.base import EntityProposal
@@ -74,7 +74,7 @@ def _context_features(word: str) -> tuple[str, str, str, str, str]:
     return w, f"w-2={w}", f"w-1={w}", f"w1={w}", f"w2={w}"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _gaz_features(label: str) -> tuple[str, str, str]:
     return f"g={label}", f"g-1={label}", f"g1={label}"
 
@@ -152,7 +152,7 @@ def decode(tokens: Sequence[Token], labels: Sequence[str]) -> list[Span]:
     """Labels back to (start, end, type); a stray I- after O or another type opens a span."""
     spans: list[list] = []
     current: list | None = None
-    for token, label in zip(tokens, labels):
+    for token, label in zip(tokens, labels, strict=True):
         if label == "O":
             current = None
             continue
@@ -239,7 +239,7 @@ def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
 def evaluate(gold: Sequence[Iterable[Span]], predicted: Sequence[Iterable[Span]]) -> Scores:
     """Exact-match span scores (same start, end and type), micro-averaged, per type too."""
     counts: dict[str, list[int]] = {}
-    for g, p in zip(gold, predicted):
+    for g, p in zip(gold, predicted, strict=True):
         g, p = set(map(tuple, g)), set(map(tuple, p))
         for span in g | p:
             c = counts.setdefault(span[2], [0, 0, 0])

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Sequence
 
 from corpus.pretag._text import fold_text, fold_with_offsets, original_span
 from corpus.pretag.base import EntityProposal
@@ -88,7 +88,7 @@ HIJRI = _by_folded(HIJRI_MONTHS)
 _CLITIC = r"(?<!\w)(?:[وفبلك]{1,2}(?=\w))?"  # outside the span: «وفي 3 آذار», «بحزيران»
 _DAY = r"(?P<day>\d{1,2})(?!\d)"
 _YEAR = r"(?P<year>\d{4})(?!\d)"
-_ERA = r"(?:\s*(?P<era>{}))?(?!\w)".format(_alternation(GREGORIAN_ERA + HIJRI_ERA))
+_ERA = rf"(?:\s*(?P<era>{_alternation(GREGORIAN_ERA + HIJRI_ERA)}))?(?!\w)"
 
 
 def _paired(alt: str) -> str:
@@ -123,7 +123,9 @@ def _patterns() -> dict[str, re.Pattern]:
             _CLITIC + rf"(?P<date>(?:{year_cue})\s+{_YEAR}{_ERA}|(?P<year2>\d{{4}})\s*(?P<era_only>{eras})(?!\w))"
         ),
         "weekday": re.compile(_CLITIC + rf"(?P<date>(?:يوم\s+)?(?P<wd>{_alternation(weekdays())})(?!\w))"),
-        "weekday_before": re.compile(rf"(?:^|(?<=\s)|{_CLITIC})(?P<date>(?:يوم\s+)?(?P<wd>{_alternation(weekdays())}))\s*[،,]?\s*$"),
+        "weekday_before": re.compile(
+            rf"(?:^|(?<=\s)|{_CLITIC})(?P<date>(?:يوم\s+)?(?P<wd>{_alternation(weekdays())}))\s*[،,]?\s*$"
+        ),
         "bare_cue": re.compile(rf"(?:^|[\s\W])(?:{cues})\s+$"),
     }
 

@@ -13,8 +13,8 @@ nearest to the trigger first, as long as the role allows the entity's type and i
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Mapping, Sequence
 
 from corpus.pretag._text import fold_text, sentences, stems
 from corpus.pretag.base import ArgumentProposal, EntityProposal, EventProposal

@@ -7,10 +7,10 @@ dictionary grows as annotators work; those win over the shipped entries.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Sequence
 
 from corpus.pretag.base import EntityProposal
 from corpus.pretag.phrases import PhraseMatch, PhraseMatcher

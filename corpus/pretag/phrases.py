@@ -4,9 +4,10 @@ Shared by the gazetteer (names) and the event tagger (trigger words).
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Generic, Sequence, TypeVar
+from typing import Generic, TypeVar
 
 from corpus.pretag._text import fold_with_offsets, stems
 from corpus.text.arabic import Token, tokenize

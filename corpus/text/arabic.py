@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from corpus.text.clitics import clitic_boundaries, stem_offset
 from corpus.text.normalise import normalise
+from corpus.text.offsets import valid_span
 from corpus.text.tokens import Token, cached_tokens, tokenize
 
 __all__ = [
@@ -84,8 +85,7 @@ def _first_word_offset(text: str, word: Token, known_names) -> int:
 
 
 def _check_offsets(text: str, start: int, end: int) -> None:
-    valid = all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end))
-    if not valid or not 0 <= start < end <= len(text):
+    if not valid_span(text, start, end):
         raise SnapError(
             _("The selection %(start)s–%(end)s is empty or outside the text (0–%(length)s).")
             % {"start": start, "end": end, "length": len(text)}

@@ -3,25 +3,13 @@ confirm refused while conflicts remain, reopen recorded, access for reviewers on
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from annotate import services
 from annotate.models import AdjudicationDecision, AnnotationSet, Event, SetKind, SetStatus, Span
-from annotate.services import adjudication
-from corpus.models import Membership, Role
+from annotate.services import ANY_VERSION, adjudication
 
 TEXT_WORDS = {"سمير": None, "داود": None, "القاهرة": None, "التقى": None}
-
-
-@pytest.fixture
-def three(project):
-    users = []
-    for name in ("ann1", "ann2", "ann3"):
-        user = get_user_model().objects.create_user(username=name, password="pass-" + name)
-        Membership.objects.create(project=project, user=user, role=Role.ANNOTATOR)
-        users.append(user)
-    return users
 
 
 def where(document, word):
@@ -34,16 +22,16 @@ def annotate(document, user, spans=(), events=()):
     annotation_set = services.own_set(document, user)
     for key, word in spans:
         start, end = where(document, word)
-        services.create_span(annotation_set, user, entity_type=key, start=start, end=end, version=None, snap_to_tokens=False)
+        services.create_span(annotation_set, user, entity_type=key, start=start, end=end, version=ANY_VERSION, snap_to_tokens=False)
     for key, trigger, roles, factuality in events:
         start, end = where(document, trigger)
         event = services.create_event(annotation_set, user, event_type=key, trigger_start=start, trigger_end=end,
-                                      version=None, attributes={"factuality": factuality}, snap_to_tokens=False)
+                                      version=ANY_VERSION, attributes={"factuality": factuality}, snap_to_tokens=False)
         for role, (entity, word) in roles.items():
             s, e = where(document, word)
             services.add_argument_from_selection(event, user, role=role, entity_type=entity, start=s, end=e,
-                                                 version=None, snap_to_tokens=False)
-    services.submit_set(annotation_set, user, version=None)
+                                                 version=ANY_VERSION, snap_to_tokens=False)
+    services.submit_set(annotation_set, user, version=ANY_VERSION)
     return annotation_set
 
 
@@ -101,8 +89,8 @@ def test_edit_accepts_a_variant_with_another_type_and_reject_adds_nothing(disput
     state = adjudication.open_adjudication(disputed, reviewer)
     loc = next(c for c in state.open if c.variants[0].value["type"] == "LOC")
     org = next(c for c in state.open if c.variants[0].value["type"] == "ORG")
-    adjudication.decide(disputed, reviewer, conflict_id=org.id, action="edit", variant=0, entity_type="FAC", version=None)
-    adjudication.decide(disputed, reviewer, conflict_id=loc.id, action="reject", version=None)
+    adjudication.decide(disputed, reviewer, conflict_id=org.id, action="edit", variant=0, entity_type="FAC", version=ANY_VERSION)
+    adjudication.decide(disputed, reviewer, conflict_id=loc.id, action="reject", version=ANY_VERSION)
     assert gold_spans(disputed) == [("FAC", "الخارجية"), ("GPE", "القاهرة"), ("PER", "سمير داود")]
     assert AdjudicationDecision.objects.get(action="edit").variant["edited"] == {"type": "FAC"}
     assert AdjudicationDecision.objects.filter(action="reject", item__id=loc.id).exists()
@@ -113,9 +101,9 @@ def test_a_conflict_is_settled_only_once_and_stale_versions_are_refused(disputed
     conflict = state.open[0]
     with pytest.raises(services.StaleVersion):
         adjudication.decide(disputed, reviewer, conflict_id=conflict.id, action="reject", version=gold_of(disputed).version - 1)
-    adjudication.decide(disputed, reviewer, conflict_id=conflict.id, action="reject", version=None)
+    adjudication.decide(disputed, reviewer, conflict_id=conflict.id, action="reject", version=ANY_VERSION)
     with pytest.raises(services.Invalid) as refused:
-        adjudication.decide(disputed, reviewer, conflict_id=conflict.id, action="accept", variant=0, version=None)
+        adjudication.decide(disputed, reviewer, conflict_id=conflict.id, action="accept", variant=0, version=ANY_VERSION)
     assert refused.value.field == "conflict"
 
 
@@ -125,15 +113,15 @@ def test_confirm_is_refused_while_conflicts_remain_then_reopen_is_recorded(dispu
     monkeypatch.setattr(module, "_maybe_retrain", lambda p: retrained.append(p.pk))
     state = adjudication.open_adjudication(disputed, reviewer)
     with pytest.raises(services.Invalid) as refused:
-        adjudication.confirm(disputed, reviewer, version=None)
+        adjudication.confirm(disputed, reviewer, version=ANY_VERSION)
     assert "still open" in refused.value.message and gold_of(disputed).status == SetStatus.IN_PROGRESS
     for conflict in state.open:
-        adjudication.decide(disputed, reviewer, conflict_id=conflict.id, action="reject", version=None)
-    adjudication.confirm(disputed, reviewer, version=None)
+        adjudication.decide(disputed, reviewer, conflict_id=conflict.id, action="reject", version=ANY_VERSION)
+    adjudication.confirm(disputed, reviewer, version=ANY_VERSION)
     assert gold_of(disputed).status == SetStatus.ADJUDICATED and retrained == [project.pk]
     with pytest.raises(services.Invalid):  # an adjudicated set is locked
-        adjudication.remove_gold_span(Span.objects.filter(set=gold_of(disputed)).first(), reviewer, version=None)
-    adjudication.reopen(disputed, reviewer, version=None)
+        adjudication.remove_gold_span(Span.objects.filter(set=gold_of(disputed)).first(), reviewer, version=ANY_VERSION)
+    adjudication.reopen(disputed, reviewer, version=ANY_VERSION)
     assert gold_of(disputed).status == SetStatus.IN_PROGRESS
     assert list(AdjudicationDecision.objects.filter(action__in=["confirm", "reopen"]).values_list("action", flat=True)) == ["confirm", "reopen"]
 
@@ -158,7 +146,7 @@ def test_accepting_a_role_variant_replaces_the_role_fillers(document, three, rev
     state = adjudication.open_adjudication(document, reviewer, force=True)
     [place] = [c for c in state.open if c.kind == "role"]
     index = next(i for i, v in enumerate(place.variants) if v.value["fillers"])
-    adjudication.decide(document, reviewer, conflict_id=place.id, action="accept", variant=index, version=None)
+    adjudication.decide(document, reviewer, conflict_id=place.id, action="accept", variant=index, version=ANY_VERSION)
     event = Event.objects.get(set=gold_of(document))
     assert sorted(arg.role.key for arg in event.arguments.all()) == ["Participant", "Place"]
 
@@ -234,3 +222,30 @@ def test_annotators_get_404_when_removing_gold_spans(client, disputed, reviewer,
     url = reverse("adjudicate_remove_span", args=[disputed.project.slug, disputed.pk, span.pk])
     assert client.post(url, {"version": gold_of(disputed).version}).status_code == 404
     assert Span.objects.filter(pk=span.pk).exists()
+
+
+def test_every_html_adjudication_write_requires_the_version(client, disputed, reviewer):
+    """A missing version is refused like a stale one (422, nothing changed), never taken
+    as "no check": only internal callers skip the check, by naming ANY_VERSION."""
+    client.force_login(reviewer)
+    client.cookies["django_language"] = "en"
+    client.get(reverse("adjudicate", args=[disputed.project.slug, disputed.pk]))
+    gold = gold_of(disputed)
+    conflict = adjudication.state_of(disputed).open[0]
+    span = Span.objects.filter(set=gold).first()
+    args = [disputed.project.slug, disputed.pk]
+    posts = [
+        (reverse("adjudicate_decide", args=args), {"conflict": conflict.id, "action": "reject"}),
+        (reverse("adjudicate_remove_span", args=[*args, span.pk]), {}),
+        (reverse("adjudicate_confirm", args=args), {}),
+        (reverse("adjudicate_reopen", args=args), {}),
+    ]
+    for url, data in posts:
+        for version in ({}, {"version": ""}):
+            response = client.post(url, {**data, **version}, HTTP_HX_REQUEST="true")
+            assert response.status_code == 422, (url, response.status_code)
+            assert "version" in response.content.decode()
+    after = gold_of(disputed)
+    assert (after.version, after.status) == (gold.version, gold.status)
+    assert Span.objects.filter(pk=span.pk).exists()
+    assert not AdjudicationDecision.objects.filter(gold_set=gold, action="reject").exists()

@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from annotate import services
 from annotate.models import AdjudicationDecision, Relation, SetStatus
-from annotate.services import adjudication
-from tests.annotate.test_adjudication import gold_of, three, where  # noqa: F401 (three is a fixture)
+from annotate.services import ANY_VERSION, adjudication
+from tests.annotate.test_adjudication import gold_of, where
 
 PER, ORG, GPE = ("PER", "سمير داود"), ("ORG", "الخارجية"), ("GPE", "القاهرة")
 
@@ -22,11 +22,11 @@ def annotate(document, user, spans, relations):
     for key, word in spans:
         start, end = where(document, word)
         made[(key, word)] = services.create_span(
-            annotation_set, user, entity_type=key, start=start, end=end, version=None, snap_to_tokens=False
+            annotation_set, user, entity_type=key, start=start, end=end, version=ANY_VERSION, snap_to_tokens=False
         )
     for key, source, target in relations:
-        services.create_relation(annotation_set, user, relation_type=key, source=made[source], target=made[target], version=None)
-    services.submit_set(annotation_set, user, version=None)
+        services.create_relation(annotation_set, user, relation_type=key, source=made[source], target=made[target], version=ANY_VERSION)
+    services.submit_set(annotation_set, user, version=ANY_VERSION)
 
 
 def gold_relations(document):
@@ -91,14 +91,14 @@ def test_accepting_a_relation_waits_for_its_spans_then_confirm_and_reopen_still_
     assert gold_relations(split) == [] and gold_of(split).version == version
     assert not AdjudicationDecision.objects.filter(action="accept").exists()
     org_span = next(c for c in state.open if c.kind == "span" and c.variants[0].value["type"] == "ORG")
-    adjudication.decide(split, reviewer, conflict_id=org_span.id, action="accept", variant=0, version=None)
-    adjudication.decide(split, reviewer, conflict_id=to_org.id, action="accept", variant=0, version=None)
+    adjudication.decide(split, reviewer, conflict_id=org_span.id, action="accept", variant=0, version=ANY_VERSION)
+    adjudication.decide(split, reviewer, conflict_id=to_org.id, action="accept", variant=0, version=ANY_VERSION)
     assert gold_relations(split) == [("AFFILIATION", "سمير داود", "الخارجية")]
     for conflict in adjudication.state_of(split).open:
-        adjudication.decide(split, reviewer, conflict_id=conflict.id, action="reject", version=None)
-    adjudication.confirm(split, reviewer, version=None)
+        adjudication.decide(split, reviewer, conflict_id=conflict.id, action="reject", version=ANY_VERSION)
+    adjudication.confirm(split, reviewer, version=ANY_VERSION)
     assert gold_of(split).status == SetStatus.ADJUDICATED
-    adjudication.reopen(split, reviewer, version=None)
+    adjudication.reopen(split, reviewer, version=ANY_VERSION)
     assert gold_of(split).status == SetStatus.IN_PROGRESS
     assert gold_relations(split) == [("AFFILIATION", "سمير داود", "الخارجية")]
 
@@ -149,7 +149,7 @@ def test_the_page_reads_relation_conflicts_in_a_constant_number_of_queries(clien
         html = client.get(url).content.decode()
     assert "علاقة" in html and " ← " in html  # Arabic by default: the arrow follows the reading order
     first = relation_conflicts(adjudication.state_of(split))[0]
-    adjudication.decide(split, reviewer, conflict_id=first.id, action="reject", version=None)
+    adjudication.decide(split, reviewer, conflict_id=first.id, action="reject", version=ANY_VERSION)
     assert len(relation_conflicts(adjudication.state_of(split))) == 1
     with CaptureQueriesContext(connection) as one:
         client.get(url)
@@ -164,8 +164,8 @@ def test_a_relation_follows_its_endpoint_when_the_reviewer_settled_another_type(
     to_org = next(c for c in relation_conflicts(state) if c.variants[0].value["target"]["type"] == "ORG")
     org_span = next(c for c in state.open if c.kind == "span" and c.variants[0].value["type"] == "ORG")
     adjudication.decide(split, reviewer, conflict_id=org_span.id, action="edit", variant=0, entity_type="GPE",
-                        version=None)
-    adjudication.decide(split, reviewer, conflict_id=to_org.id, action="accept", variant=0, version=None)
+                        version=ANY_VERSION)
+    adjudication.decide(split, reviewer, conflict_id=to_org.id, action="accept", variant=0, version=ANY_VERSION)
     [relation] = Relation.objects.filter(set=gold_of(split)).select_related("target__entity_type")
     assert relation.target.entity_type.key == "GPE"
     assert split.text[relation.target.start:relation.target.end] == "الخارجية"

@@ -12,6 +12,7 @@ from django.urls import reverse
 from annotate import services
 from annotate.agreement import jobs as agreement_jobs
 from annotate.models import Job
+from annotate.services import ANY_VERSION
 
 
 def annotate_and_submit(document, user, spans):
@@ -19,7 +20,7 @@ def annotate_and_submit(document, user, spans):
     for type_key, surface in spans:
         start = document.text.index(surface)
         services.create_span(annotation_set, user, entity_type=type_key, start=start, end=start + len(surface),
-                             version=None, snap_to_tokens=False)
+                             version=ANY_VERSION, snap_to_tokens=False)
     annotation_set.refresh_from_db()
     services.submit_set(annotation_set, user, version=annotation_set.version)
     return annotation_set
@@ -114,3 +115,21 @@ def test_demo_annotations_give_three_submitted_sets_and_run_twice(db):
     assert report["events"]["attributes"]["factuality"]["pairs"] > 0
     call_command("demo_annotations", stdout=io.StringIO())
     assert agreement_jobs.compute(project) == report
+
+
+def test_opening_the_page_writes_nothing_and_the_button_starts_the_job(
+        client, reviewer, two_sets, monkeypatch, django_capture_on_commit_callbacks):
+    url = reverse("agreement", args=[two_sets.project.slug])
+    client.force_login(reviewer)
+    client.cookies["django_language"] = "en"
+    small = client.get(url)
+    assert small.status_code == 200 and not Job.objects.exists()  # computed, not cached
+    monkeypatch.setattr(agreement_jobs, "INLINE_SETS", 0)
+    page = client.get(url).content.decode()
+    assert "Compute agreement" in page and not Job.objects.exists()
+    assert client.get(reverse("agreement_csv", args=[two_sets.project.slug])).status_code == 409
+    assert not Job.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        started = client.post(url, HTTP_HX_REQUEST="true")
+    assert started.status_code == 200
+    assert Job.objects.filter(kind=agreement_jobs.PROJECT_JOB, status=Job.Status.DONE).count() == 1

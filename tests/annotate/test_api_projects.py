@@ -89,7 +89,7 @@ def test_reviewer_gets_the_gold_set(project, document, reviewer):
 
 def test_annotator_cannot_create_the_gold_set(project, document, annotator):
     url = f"/api/projects/{project.slug}/documents/{document.pk}/sets/"
-    assert _client(annotator).post(url, {"kind": "gold"}, format="json").status_code == 403
+    assert _client(annotator).post(url, {"kind": "gold"}, format="json").status_code == 404
     assert not AnnotationSet.objects.filter(document=document, kind=SetKind.GOLD).exists()
 
 

@@ -5,8 +5,14 @@ import pytest
 
 from annotate import services
 from annotate.models import Relation
-from tests.annotate.test_api_events import api, client  # noqa: F401 (fixtures)
-from tests.annotate.test_services_events import meeting_doc, own, span, version  # noqa: F401 (fixtures)
+from tests.annotate.test_api_events import api
+from tests.annotate.test_services_events import span, version
+
+
+@pytest.fixture
+def document(meeting_doc):
+    """These tests annotate texts.MEETING; `own` (conftest) is the annotator's set on it."""
+    return meeting_doc
 
 
 @pytest.fixture
@@ -14,19 +20,19 @@ def pair(own, annotator):
     return span(own, annotator, "PER", "نبيل حداد"), span(own, annotator, "ORG", "منظمة الأمل")
 
 
-def test_create_list_and_delete_a_relation(client, own, pair):
+def test_create_list_and_delete_a_relation(api_client, own, pair):
     person, org = pair
-    response = client.post(
+    response = api_client.post(
         f"/api/sets/{own.pk}/relations/",
         {"relation_type": "AFFILIATION", "source": person.pk, "target": org.pk, "version": 2}, format="json",
     )
     assert response.status_code == 201, response.json()
     body = response.json()
     assert (body["relation_type"], body["source"], body["target"], body["version"]) == ("AFFILIATION", person.pk, org.pk, 3)
-    assert [r["id"] for r in client.get(f"/api/sets/{own.pk}/relations/").json()] == [body["id"]]
-    assert client.get(f"/api/relations/{body['id']}/").json()["relation_type"] == "AFFILIATION"
-    assert client.delete(f"/api/relations/{body['id']}/?version=2").status_code == 409
-    response = client.delete(f"/api/relations/{body['id']}/?version=3")
+    assert [r["id"] for r in api_client.get(f"/api/sets/{own.pk}/relations/").json()] == [body["id"]]
+    assert api_client.get(f"/api/relations/{body['id']}/").json()["relation_type"] == "AFFILIATION"
+    assert api_client.delete(f"/api/relations/{body['id']}/?version=2").status_code == 409
+    response = api_client.delete(f"/api/relations/{body['id']}/?version=3")
     assert response.status_code == 200 and not Relation.objects.exists()
 
 
@@ -34,9 +40,9 @@ def test_create_list_and_delete_a_relation(client, own, pair):
     "relation_type, swap, field",
     [("AFFILIATION", True, "relation_type"), ("NOPE", False, "relation_type")],
 )
-def test_schema_refusals_are_400_naming_the_field(client, own, pair, relation_type, swap, field):
+def test_schema_refusals_are_400_naming_the_field(api_client, own, pair, relation_type, swap, field):
     source, target = reversed(pair) if swap else pair
-    response = client.post(
+    response = api_client.post(
         f"/api/sets/{own.pk}/relations/",
         {"relation_type": relation_type, "source": source.pk, "target": target.pk, "version": 2}, format="json",
     )
@@ -44,17 +50,17 @@ def test_schema_refusals_are_400_naming_the_field(client, own, pair, relation_ty
     assert not Relation.objects.exists()
 
 
-def test_a_span_of_another_set_is_400_naming_it(client, own, pair, other_annotator, meeting_doc):  # noqa: F811
+def test_a_span_of_another_set_is_400_naming_it(api_client, own, pair, other_annotator, meeting_doc):
     theirs = span(services.own_set(meeting_doc, other_annotator), other_annotator, "ORG", "منظمة الأمل")
-    response = client.post(
+    response = api_client.post(
         f"/api/sets/{own.pk}/relations/",
         {"relation_type": "AFFILIATION", "source": pair[0].pk, "target": theirs.pk, "version": 2}, format="json",
     )
     assert response.status_code == 400 and response.json()["field"] == "target"
 
 
-def test_stale_version_is_409(client, own, pair):
-    response = client.post(
+def test_stale_version_is_409(api_client, own, pair):
+    response = api_client.post(
         f"/api/sets/{own.pk}/relations/",
         {"relation_type": "AFFILIATION", "source": pair[0].pk, "target": pair[1].pk, "version": 0}, format="json",
     )

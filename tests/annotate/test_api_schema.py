@@ -41,3 +41,14 @@ def test_schema_and_docs_are_served(client, django_user_model):
     assert client.get("/api/schema/").status_code == 200
     docs = client.get("/api/docs/")
     assert docs.status_code == 200 and b"swagger-ui" in docs.content and b"cdn." not in docs.content
+
+
+def test_the_streamed_export_documents_what_the_view_reads(schema):
+    """The view reads `file_format` (`?format=` is DRF's renderer suffix): the schema
+    says so, with the formats to choose from and the content types that come back."""
+    get = schema["paths"]["/api/projects/{slug}/export/"]["get"]
+    params = {p["name"]: p for p in get["parameters"] if p["in"] == "query"}
+    assert "format" not in params
+    assert {"file_format", "sets", "status", "ids", "split", "seed", "meta", "include_empty"} <= set(params)
+    assert "conll" in params["file_format"]["schema"]["enum"]
+    assert {"text/plain; charset=utf-8", "application/zip"} <= set(get["responses"]["200"]["content"])

@@ -8,29 +8,17 @@ from annotate import services
 from annotate.models import AnnotationSet, SetStatus, Span, SpanHistory
 
 
-@pytest.fixture
-def own(document, annotator):
-    return services.own_set(document, annotator)
-
-
-@pytest.fixture
-def client(annotator):
-    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")  # messages are checked in English
-    client.force_authenticate(annotator)
-    return client
-
-
-def _create(client, annotation_set, **body):
-    return client.post(f"/api/sets/{annotation_set.pk}/spans/", body, format="json")
+def _create(api_client, annotation_set, **body):
+    return api_client.post(f"/api/sets/{annotation_set.pk}/spans/", body, format="json")
 
 
 def _version(annotation_set) -> int:
     return AnnotationSet.objects.get(pk=annotation_set.pk).version
 
 
-def test_create_span_snaps_stores_and_records_the_author(client, own, document, annotator):
+def test_create_span_snaps_stores_and_records_the_author(api_client, own, document, annotator):
     name = document.text.index("سمير")
-    response = _create(client, own, entity_type="PER", start=name + 1, end=name + 3, version=0)
+    response = _create(api_client, own, entity_type="PER", start=name + 1, end=name + 3, version=0)
     assert response.status_code == 201, response.json()
     body = response.json()
     span = Span.objects.get(pk=body["id"])
@@ -41,9 +29,9 @@ def test_create_span_snaps_stores_and_records_the_author(client, own, document, 
     assert history.pgh_label == "insert" and history.pgh_context.metadata["user"] == annotator.pk
 
 
-def test_snap_false_keeps_the_exact_offsets(client, own, document):
+def test_snap_false_keeps_the_exact_offsets(api_client, own, document):
     name = document.text.index("سمير")
-    response = _create(client, own, entity_type="PER", start=name + 1, end=name + 3, version=0, snap=False)
+    response = _create(api_client, own, entity_type="PER", start=name + 1, end=name + 3, version=0, snap=False)
     assert response.status_code == 201
     assert (response.json()["start"], response.json()["end"]) == (name + 1, name + 3)
 
@@ -56,24 +44,24 @@ def test_offsets_are_code_points_even_past_an_emoji(project, annotator):
     add_documents(project, [DocumentRecord(external_id="emoji", text=text)])
     document = project.documents.get(external_id="emoji")
     own = services.own_set(document, annotator)
-    client = APIClient()
-    client.force_authenticate(annotator)
+    api_client = APIClient()
+    api_client.force_authenticate(annotator)
     start = text.index("حلب")
-    response = _create(client, own, entity_type="GPE", start=start, end=start + 3, version=0)
+    response = _create(api_client, own, entity_type="GPE", start=start, end=start + 3, version=0)
     assert response.status_code == 201
     assert response.json()["text"] == "حلب" and response.json()["start"] == start
 
 
-def test_change_type_and_delete_record_history(client, own, document, annotator):
+def test_change_type_and_delete_record_history(api_client, own, document, annotator):
     city = document.text.index("القاهرة")
-    span_id = _create(client, own, entity_type="GPE", start=city, end=city + 7, version=0).json()["id"]
+    span_id = _create(api_client, own, entity_type="GPE", start=city, end=city + 7, version=0).json()["id"]
 
-    response = client.patch(f"/api/spans/{span_id}/", {"entity_type": "LOC", "version": 1}, format="json")
+    response = api_client.patch(f"/api/spans/{span_id}/", {"entity_type": "LOC", "version": 1}, format="json")
     assert response.status_code == 200
     assert response.json()["entity_type"] == "LOC" and response.json()["version"] == 2
     assert Span.objects.get(pk=span_id).entity_type.key == "LOC"
 
-    response = client.delete(f"/api/spans/{span_id}/?version=2")
+    response = api_client.delete(f"/api/spans/{span_id}/?version=2")
     assert response.status_code == 200 and response.json() == {"version": 3}
     assert not Span.objects.filter(pk=span_id).exists()
 
@@ -83,10 +71,10 @@ def test_change_type_and_delete_record_history(client, own, document, annotator)
     assert all(h.pgh_context.metadata["user"] == annotator.pk for h in history)
 
 
-def test_delete_takes_the_version_from_the_body_too(client, own, document, annotator):
+def test_delete_takes_the_version_from_the_body_too(api_client, own, document, annotator):
     city = document.text.index("القاهرة")
     span = services.create_span(own, annotator, entity_type="GPE", start=city, end=city + 7, version=0)
-    response = client.delete(f"/api/spans/{span.pk}/", {"version": 1}, format="json")
+    response = api_client.delete(f"/api/spans/{span.pk}/", {"version": 1}, format="json")
     assert response.status_code == 200 and response.json() == {"version": 2}
 
 
@@ -101,13 +89,13 @@ def test_delete_takes_the_version_from_the_body_too(client, own, document, annot
     ],
     ids=["create", "retype", "delete", "submit"],
 )
-def test_stale_version_is_409_and_nothing_changes(client, own, document, annotator, call):
+def test_stale_version_is_409_and_nothing_changes(api_client, own, document, annotator, call):
     city = document.text.index("القاهرة")
     span = services.create_span(own, annotator, entity_type="GPE", start=city, end=city + 7, version=0)
     before = list(Span.objects.filter(set=own).values_list("id", "entity_type__key", "start", "end"))
     history_before = SpanHistory.objects.count()
 
-    response = call(client, span)
+    response = call(api_client, span)
 
     assert response.status_code == 409
     assert response.json()["version"] == 1 and "version 1" in response.json()["detail"]
@@ -129,8 +117,8 @@ def test_stale_version_is_409_and_nothing_changes(client, own, document, annotat
     ],
     ids=["past-end", "negative", "empty", "not-a-number", "unknown-type", "no-version"],
 )
-def test_invalid_span_is_400_naming_the_field(client, own, body, field):
-    response = _create(client, own, **body)
+def test_invalid_span_is_400_naming_the_field(api_client, own, body, field):
+    response = _create(api_client, own, **body)
     assert response.status_code == 400
     error = response.json()
     assert error.get("field") == field or field in error, error
@@ -138,22 +126,22 @@ def test_invalid_span_is_400_naming_the_field(client, own, body, field):
     assert _version(own) == 0
 
 
-def test_duplicate_span_is_refused_with_the_covered_text(client, own, document, annotator):
+def test_duplicate_span_is_refused_with_the_covered_text(api_client, own, document, annotator):
     city = document.text.index("القاهرة")
     services.create_span(own, annotator, entity_type="GPE", start=city, end=city + 7, version=0)
-    response = _create(client, own, entity_type="GPE", start=city, end=city + 7, version=1)
+    response = _create(api_client, own, entity_type="GPE", start=city, end=city + 7, version=1)
     assert response.status_code == 400
     assert "القاهرة" in response.json()["detail"] and response.json()["field"] == "start"
 
 
-def test_submitted_set_refuses_changes_until_reopened(client, own, document):
+def test_submitted_set_refuses_changes_until_reopened(api_client, own, document):
     city = document.text.index("القاهرة")
-    assert client.post(f"/api/sets/{own.pk}/submit/", {"version": 0}, format="json").json()["status"] == "submitted"
-    refused = _create(client, own, entity_type="GPE", start=city, end=city + 7, version=1)
+    assert api_client.post(f"/api/sets/{own.pk}/submit/", {"version": 0}, format="json").json()["status"] == "submitted"
+    refused = _create(api_client, own, entity_type="GPE", start=city, end=city + 7, version=1)
     assert refused.status_code == 400 and not Span.objects.filter(set=own).exists()
-    reopened = client.post(f"/api/sets/{own.pk}/reopen/", {"version": 1}, format="json").json()
+    reopened = api_client.post(f"/api/sets/{own.pk}/reopen/", {"version": 1}, format="json").json()
     assert reopened["status"] == "in_progress" and reopened["version"] == 2
-    assert _create(client, own, entity_type="GPE", start=city, end=city + 7, version=2).status_code == 201
+    assert _create(api_client, own, entity_type="GPE", start=city, end=city + 7, version=2).status_code == 201
 
 
 def _many_spans(annotation_set, count: int) -> None:
@@ -167,10 +155,10 @@ def _many_spans(annotation_set, count: int) -> None:
 
 
 @pytest.mark.parametrize("url", ["/api/sets/{pk}/spans/?limit=300", "/api/sets/{pk}/"])
-def test_span_lists_do_not_query_per_span(client, own, url, django_assert_max_num_queries):
+def test_span_lists_do_not_query_per_span(api_client, own, url, django_assert_max_num_queries):
     _many_spans(own, 300)
     with django_assert_max_num_queries(5):
-        response = client.get(url.format(pk=own.pk))
+        response = api_client.get(url.format(pk=own.pk))
     assert response.status_code == 200
     spans = response.json()["results"] if "results" in response.json() else response.json()["spans"]
     assert len(spans) == 300 and all(span["entity_type"] for span in spans)

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from annotate import services
 from annotate.models import Assignment
-from annotate.services import assignment
+from annotate.services import ANY_VERSION, assignment
 from corpus.formats.base import DocumentRecord
 from corpus.importing import add_documents
 from corpus.models import Membership, Role
@@ -81,7 +81,7 @@ def test_queue_pull_honours_the_count_and_hands_back_untouched_pulls_first(proje
     assert assignment.pull_next(project, a) == first
     assert assignment.pull_next(project, a) == first  # untouched: no hoarding
     services.create_span(services.own_set(first, a), a, entity_type="GPE", start=first.text.index("حلب"),
-                         end=first.text.index("حلب") + 3, version=None)
+                         end=first.text.index("حلب") + 3, version=ANY_VERSION)
     assert assignment.pull_next(project, a) == second
     assert assignment.pull_next(project, b) == first
     assert assignment.pull_next(project, c) == second  # first already has its two annotators
@@ -119,7 +119,7 @@ def test_stale_untouched_pulls_go_back_to_the_queue(project):
     assignment.pull_next(project, b)
     services.own_set(first, a)  # opened, never written: still untouched
     services.create_span(services.own_set(second, b), b, entity_type="GPE", start=second.text.index("حلب"),
-                         end=second.text.index("حلب") + 3, version=None)
+                         end=second.text.index("حلب") + 3, version=ANY_VERSION)
     later = timezone.now() + timedelta(minutes=121)
     assert assignment.release_stale_assignments(project, now=later) == 1
     assert list(Assignment.objects.values_list("user__username", flat=True)) == ["a1"]
@@ -149,7 +149,7 @@ def test_admin_assignments_are_never_released(project):
 def test_blind_annotators_cannot_reach_each_others_sets(client, project, document, annotator, other_annotator):
     theirs = services.own_set(document, other_annotator)
     start = document.text.index("القاهرة")
-    span = services.create_span(theirs, other_annotator, entity_type="GPE", start=start, end=start + 7, version=None)
+    span = services.create_span(theirs, other_annotator, entity_type="GPE", start=start, end=start + 7, version=ANY_VERSION)
     client.force_login(annotator)
     for url in (f"/api/sets/{theirs.pk}/", f"/api/sets/{theirs.pk}/spans/", f"/api/spans/{span.pk}/"):
         assert client.get(url).status_code == 404, url
@@ -210,7 +210,7 @@ def test_without_blind_mode_annotators_read_but_never_write_each_others_sets(
     project.save(update_fields=["settings"])
     theirs = services.own_set(document, other_annotator)
     start = document.text.index("القاهرة")
-    span = services.create_span(theirs, other_annotator, entity_type="GPE", start=start, end=start + 7, version=None)
+    span = services.create_span(theirs, other_annotator, entity_type="GPE", start=start, end=start + 7, version=ANY_VERSION)
     client.force_login(annotator)
     assert client.get(f"/api/sets/{theirs.pk}/").status_code == 200
     refused = client.delete(f"/api/spans/{span.pk}/?version={theirs.version + 1}")
@@ -228,7 +228,7 @@ def test_once_assignments_exist_annotators_open_only_their_documents(client, pro
     assert len(before) == 3  # no assignments yet: every member works on every document
     worked = services.own_set(third, annotator)  # work begun before the assignments
     services.create_span(worked, annotator, entity_type="GPE", start=third.text.index("حلب"),
-                         end=third.text.index("حلب") + 3, version=None)
+                         end=third.text.index("حلب") + 3, version=ANY_VERSION)
     Assignment.objects.create(document=first, user=annotator)
     Assignment.objects.create(document=second, user=other_annotator)
 

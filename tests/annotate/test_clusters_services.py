@@ -6,20 +6,7 @@ import pytest
 from annotate import services
 from annotate.models import Event, EventCluster, EventHistory
 from annotate.services import clusters
-from corpus.formats.base import DocumentRecord
-from corpus.importing import add_documents
 from tests.annotate.test_kb_services import version_of
-
-TEXTS = {
-    "c-1": "التقى هاكان فيدان أحمد سامي في دمشق يوم الأحد.",
-    "c-2": "اجتمع وزير الخارجية حقان فيدان مع أحمد سامي في العاصمة دمشق.",
-}
-
-
-@pytest.fixture
-def docs(project):
-    add_documents(project, [DocumentRecord(external_id=k, text=v) for k, v in TEXTS.items()])
-    return {d.external_id: d for d in project.documents.filter(external_id__in=TEXTS)}
 
 
 def make_event(annotation_set, user, trigger: str, participants: tuple[str, ...] = ()) -> Event:
@@ -35,9 +22,9 @@ def make_event(annotation_set, user, trigger: str, participants: tuple[str, ...]
 
 
 @pytest.fixture
-def meetings(docs, annotator):
-    first = make_event(services.own_set(docs["c-1"], annotator), annotator, "التقى")
-    second = make_event(services.own_set(docs["c-2"], annotator), annotator, "اجتمع")
+def meetings(reports, annotator):
+    first = make_event(services.own_set(reports["c-1"], annotator), annotator, "التقى")
+    second = make_event(services.own_set(reports["c-2"], annotator), annotator, "اجتمع")
     return first, second
 
 

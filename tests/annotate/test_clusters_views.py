@@ -13,15 +13,9 @@ from annotate.models import Event, EventCluster
 from annotate.services import clusters
 from corpus.formats.base import DocumentRecord
 from corpus.importing import add_documents
-from tests.annotate.test_clusters_services import TEXTS, make_event
+from tests.annotate.test_clusters_services import make_event
 from tests.annotate.test_kb_services import version_of
 from tests.annotate.test_kb_views import client_for
-
-
-@pytest.fixture
-def docs(project):
-    add_documents(project, [DocumentRecord(external_id=k, title=k, text=v) for k, v in TEXTS.items()])
-    return {d.external_id: d for d in project.documents.filter(external_id__in=TEXTS)}
 
 
 @pytest.fixture
@@ -33,17 +27,17 @@ def _join(event, user, cluster):
     clusters.join_cluster(event, user, cluster=cluster, version=version_of(event.set))
 
 
-def test_cluster_page_lists_mentions_with_arguments(project, reviewer, annotator, docs, cluster):
-    event = make_event(services.own_set(docs["c-1"], annotator), annotator, "التقى", ("هاكان فيدان", "أحمد سامي"))
+def test_cluster_page_lists_mentions_with_arguments(project, reviewer, annotator, reports, cluster):
+    event = make_event(services.own_set(reports["c-1"], annotator), annotator, "التقى", ("هاكان فيدان", "أحمد سامي"))
     _join(event, annotator, cluster)
     body = client_for(reviewer).get(reverse("cluster_detail", args=[project.slug, cluster.pk])).content.decode()
     assert "<mark>التقى</mark>" in body and "MEET" in body
     assert "Participant" in body and "هاكان فيدان" in body and "أحمد سامي" in body
 
 
-def test_annotator_sees_only_their_own_event_mentions(project, reviewer, annotator, other_annotator, docs, cluster):
-    _join(make_event(services.own_set(docs["c-1"], annotator), annotator, "التقى"), annotator, cluster)
-    _join(make_event(services.own_set(docs["c-2"], other_annotator), other_annotator, "اجتمع"), other_annotator, cluster)
+def test_annotator_sees_only_their_own_event_mentions(project, reviewer, annotator, other_annotator, reports, cluster):
+    _join(make_event(services.own_set(reports["c-1"], annotator), annotator, "التقى"), annotator, cluster)
+    _join(make_event(services.own_set(reports["c-2"], other_annotator), other_annotator, "اجتمع"), other_annotator, cluster)
     url = reverse("cluster_detail", args=[project.slug, cluster.pk])
     mine = client_for(annotator).get(url)
     assert mine.context["page"].paginator.count == 1 and "اجتمع" not in mine.content.decode()
@@ -52,8 +46,8 @@ def test_annotator_sees_only_their_own_event_mentions(project, reviewer, annotat
     assert [row["mentions"] for row in listed.context["rows"]] == [1]
 
 
-def test_outsider_gets_404(project, outsider, annotator, docs, cluster):
-    event = make_event(services.own_set(docs["c-1"], annotator), annotator, "التقى")
+def test_outsider_gets_404(project, outsider, annotator, reports, cluster):
+    event = make_event(services.own_set(reports["c-1"], annotator), annotator, "التقى")
     client = client_for(outsider)
     assert client.get(reverse("cluster_list", args=[project.slug])).status_code == 404
     assert client.get(reverse("cluster_detail", args=[project.slug, cluster.pk])).status_code == 404
@@ -96,8 +90,8 @@ def _panel(event) -> str:
     return reverse("cluster_event_panel", args=[event.pk])
 
 
-def test_panel_join_and_leave_update_the_version(annotator, docs, cluster):
-    event = make_event(services.own_set(docs["c-1"], annotator), annotator, "التقى")
+def test_panel_join_and_leave_update_the_version(annotator, reports, cluster):
+    event = make_event(services.own_set(reports["c-1"], annotator), annotator, "التقى")
     client = client_for(annotator)
     page = client.get(_panel(event))
     assert cluster in page.context["candidates"]
@@ -110,8 +104,8 @@ def test_panel_join_and_leave_update_the_version(annotator, docs, cluster):
     assert response.status_code == 200 and Event.objects.get(pk=event.pk).cluster_id is None
 
 
-def test_panel_create_and_stale_version(annotator, docs):
-    event = make_event(services.own_set(docs["c-1"], annotator), annotator, "التقى")
+def test_panel_create_and_stale_version(annotator, reports):
+    event = make_event(services.own_set(reports["c-1"], annotator), annotator, "التقى")
     client = client_for(annotator)
     stale = client.post(_panel(event), {"action": "create", "name": "لقاء", "version": 0})
     assert stale.status_code == 409 and not EventCluster.objects.exists()
@@ -120,16 +114,16 @@ def test_panel_create_and_stale_version(annotator, docs):
     assert Event.objects.get(pk=event.pk).cluster.name == "لقاء"
 
 
-def test_panel_search_as_htmx_returns_only_candidates(project, reviewer, annotator, docs, cluster):
+def test_panel_search_as_htmx_returns_only_candidates(project, reviewer, annotator, reports, cluster):
     clusters.create_cluster(project, reviewer, name="زيارة حلب")
-    event = make_event(services.own_set(docs["c-1"], annotator), annotator, "التقى")
+    event = make_event(services.own_set(reports["c-1"], annotator), annotator, "التقى")
     body = client_for(annotator).get(_panel(event), {"q": "حلب"}, HTTP_HX_REQUEST="true").content.decode()
     assert body.lstrip().startswith('<ul id="cluster-candidates"')
     assert "زيارة حلب" in body and "لقاء دمشق" not in body
 
 
-def test_panel_of_another_annotators_event_is_404(annotator, other_annotator, docs, cluster):
-    event = make_event(services.own_set(docs["c-1"], other_annotator), other_annotator, "التقى")
+def test_panel_of_another_annotators_event_is_404(annotator, other_annotator, reports, cluster):
+    event = make_event(services.own_set(reports["c-1"], other_annotator), other_annotator, "التقى")
     client = client_for(annotator)
     assert client.get(_panel(event)).status_code == 404
     assert client.post(_panel(event), {"action": "join", "cluster": cluster.pk, "version": 9}).status_code == 404

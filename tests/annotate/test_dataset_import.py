@@ -6,7 +6,6 @@ import io
 import json
 
 import pytest
-from django.utils import translation
 
 from annotate import dataset
 from annotate.models import AnnotationSet, Event, Relation, SetKind, Span, Suggestion
@@ -14,12 +13,6 @@ from corpus import importing
 from corpus.models import Document, EntityType, RoleType
 
 TEXT = "التقى سمير داود نظيره في القاهرة وزار حلب."
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 def at(word: str, text: str = TEXT) -> tuple[int, int]:

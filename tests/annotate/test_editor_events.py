@@ -11,24 +11,16 @@ from django.urls import reverse
 
 from annotate import services
 from annotate.models import AnnotationSet, Argument, Event, Relation, Span
-from tests.annotate.test_services_events import (  # noqa: F401 (fixtures)
-    MEETING,
-    argue,
-    at,
-    event,
-    meeting_doc,
-    own,
-    span,
-    version,
-)
+from tests.annotate.test_services_events import argue, at, event, span, version
+from tests.annotate.texts import MEETING
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture
-def ann_client(client, annotator):
-    client.force_login(annotator)
-    return client
+def document(meeting_doc):
+    """These tests annotate texts.MEETING; `own` (conftest) is the annotator's set on it."""
+    return meeting_doc
 
 
 def editor_url(document) -> str:

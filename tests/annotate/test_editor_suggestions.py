@@ -19,17 +19,6 @@ from corpus.importing import add_documents
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
-@pytest.fixture
-def own(document, annotator):
-    return services.own_set(document, annotator)
-
-
-@pytest.fixture
-def ann_client(client, annotator):
-    client.force_login(annotator)
-    return client
-
-
 def editor_url(document):
     return reverse("editor", args=[document.project.slug, document.pk])
 
@@ -189,13 +178,6 @@ def test_the_page_exposes_the_set_version_and_loads_the_panels_css(ann_client, d
     services.create_span(own, annotator, entity_type="PER", start=start, end=start + 4, version=0)
     html = ann_client.get(editor_url(document)).content.decode()
     assert 'data-set-version="1"' in html and "kb.css" in html
-
-
-@pytest.fixture
-def long_document(project):
-    text = ("التقى سمير داود في القاهرة يوم ١٢ آذار 2021 مع وفد من دمشق وبحلب. " * 320)[:20_000]
-    add_documents(project, [DocumentRecord(external_id="long", title="طويل", text=text)])
-    return project.documents.get(external_id="long")
 
 
 def fill_suggestions(document, count):

@@ -15,17 +15,6 @@ from corpus.importing import add_documents
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
-@pytest.fixture
-def own(document, annotator):
-    return services.own_set(document, annotator)
-
-
-@pytest.fixture
-def ann_client(client, annotator):
-    client.force_login(annotator)
-    return client
-
-
 def editor_url(document):
     return reverse("editor", args=[document.project.slug, document.pk])
 
@@ -163,13 +152,6 @@ def test_htmx_get_of_the_editor_returns_the_partials(ann_client, document):
     response = ann_client.get(editor_url(document), **HTMX)
     html = response.content.decode()
     assert html.startswith('<div id="doc-text"') and "<html" not in html
-
-
-@pytest.fixture
-def long_document(project):
-    text = ("التقى سمير داود في القاهرة يوم ١٢ آذار 2021 مع وفد من دمشق وبحلب. " * 320)[:20_000]
-    add_documents(project, [DocumentRecord(external_id="long", title="طويل", text=text)])
-    return project.documents.get(external_id="long")
 
 
 def fill(document, annotator, count):

@@ -17,17 +17,6 @@ from tests.annotate.test_pretag_views import suggest
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
-@pytest.fixture
-def own(document, annotator):
-    return services.own_set(document, annotator)
-
-
-@pytest.fixture
-def ann_client(client, annotator):
-    client.force_login(annotator)
-    return client
-
-
 def refusal(response) -> dict:
     return json.loads(response["HX-Trigger"])["tawsim:refused"]
 

@@ -9,21 +9,11 @@ from annotate.services import kb
 from corpus.formats.base import DocumentRecord
 from corpus.importing import add_documents
 
-TEXT = (
-    "قال هاكان فيدان إن حقان فيدان سيزور دمشق، وأكد هاكان فيدان أن الوزير "
-    "هاكان فيدان التقى أحمد سامي في حلب."
-)
-
 
 @pytest.fixture
-def doc(project):
-    add_documents(project, [DocumentRecord(external_id="kb-1", title="زيارة", text=TEXT)])
-    return project.documents.get(external_id="kb-1")
-
-
-@pytest.fixture
-def own(doc, annotator):
-    return services.own_set(doc, annotator)
+def document(kb_doc):
+    """These tests annotate texts.KB_STORY; `own` (conftest) is the annotator's set on it."""
+    return kb_doc
 
 
 def mark(annotation_set, user, text: str, entity_type: str = "PER", occurrence: int = 0) -> Span:
@@ -202,12 +192,12 @@ def test_link_all_needs_a_linked_span(own, annotator):
 
 # --- merge and delete -------------------------------------------------------------
 
-def test_merge_moves_mentions_and_keeps_the_spellings(project, reviewer, own, annotator, other_annotator, doc):
+def test_merge_moves_mentions_and_keeps_the_spellings(project, reviewer, own, annotator, other_annotator, document):
     hakan = kb.create_entity(project, reviewer, entity_type="PER", name="هاكان فيدان")
     haqqan = kb.create_entity(project, reviewer, entity_type="PER", name="حقان فيدان", aliases=["ح. فيدان"])
     mine = mark(own, annotator, "حقان فيدان")
     kb.link_span(mine, annotator, entity=haqqan, version=version_of(own))
-    theirs_set = services.own_set(doc, other_annotator)
+    theirs_set = services.own_set(document, other_annotator)
     theirs = mark(theirs_set, other_annotator, "حقان فيدان")
     kb.link_span(theirs, other_annotator, entity=haqqan, version=version_of(theirs_set))
     versions = (version_of(own), version_of(theirs_set))

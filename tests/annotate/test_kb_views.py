@@ -14,18 +14,13 @@ from annotate.models import KBEntity, Span
 from annotate.services import kb
 from corpus.formats.base import DocumentRecord
 from corpus.importing import add_documents
-from tests.annotate.test_kb_services import TEXT, mark, version_of
+from tests.annotate.test_kb_services import mark, version_of
 
 
 @pytest.fixture
-def doc(project):
-    add_documents(project, [DocumentRecord(external_id="kb-1", title="زيارة", text=TEXT)])
-    return project.documents.get(external_id="kb-1")
-
-
-@pytest.fixture
-def own(doc, annotator):
-    return services.own_set(doc, annotator)
+def document(kb_doc):
+    """These tests annotate texts.KB_STORY; `own` (conftest) is the annotator's set on it."""
+    return kb_doc
 
 
 def client_for(user) -> Client:
@@ -83,17 +78,17 @@ def test_duplicate_name_is_explained(project, reviewer, fidan):
 
 # --- an entity's page --------------------------------------------------------------
 
-def test_entity_page_lists_mentions_with_context_and_editor_links(project, reviewer, fidan, own, annotator, doc):
+def test_entity_page_lists_mentions_with_context_and_editor_links(project, reviewer, fidan, own, annotator, document):
     span = mark(own, annotator, "هاكان فيدان", occurrence=1)
     kb.link_span(span, annotator, entity=fidan, version=version_of(own))
     body = client_for(reviewer).get(reverse("kb_entity", args=[project.slug, fidan.pk])).content.decode()
     assert "<mark>هاكان فيدان</mark>" in body
     assert "حقان فيدان سيزور" in body  # the context before the mention
-    assert reverse("editor", args=[project.slug, doc.pk]) + f"?span={span.pk}" in body
+    assert reverse("editor", args=[project.slug, document.pk]) + f"?span={span.pk}" in body
 
 
-def test_annotator_sees_only_their_own_mentions(project, fidan, doc, annotator, other_annotator, reviewer):
-    mine, theirs = services.own_set(doc, annotator), services.own_set(doc, other_annotator)
+def test_annotator_sees_only_their_own_mentions(project, fidan, document, annotator, other_annotator, reviewer):
+    mine, theirs = services.own_set(document, annotator), services.own_set(document, other_annotator)
     kb.link_span(mark(mine, annotator, "هاكان فيدان"), annotator, entity=fidan, version=version_of(mine))
     kb.link_span(mark(theirs, other_annotator, "هاكان فيدان", occurrence=2), other_annotator, entity=fidan,
                  version=version_of(theirs))
@@ -214,8 +209,8 @@ def test_panel_unlink(fidan, own, annotator):
     assert response.status_code == 200 and Span.objects.get(pk=span.pk).kb_entity_id is None
 
 
-def test_panel_of_another_annotators_span_is_404(doc, other_annotator, annotator, fidan):
-    theirs = services.own_set(doc, other_annotator)
+def test_panel_of_another_annotators_span_is_404(document, other_annotator, annotator, fidan):
+    theirs = services.own_set(document, other_annotator)
     span = mark(theirs, other_annotator, "هاكان فيدان")
     client = client_for(annotator)
     assert client.get(_panel(span)).status_code == 404
@@ -223,7 +218,7 @@ def test_panel_of_another_annotators_span_is_404(doc, other_annotator, annotator
     assert Span.objects.get(pk=span.pk).kb_entity_id is None
 
 
-def test_reviewer_reads_an_annotators_panel_without_actions(doc, reviewer, annotator, own):
+def test_reviewer_reads_an_annotators_panel_without_actions(document, reviewer, annotator, own):
     span = mark(own, annotator, "هاكان فيدان")
     response = client_for(reviewer).get(_panel(span))
     assert response.status_code == 200 and 'name="action"' not in response.content.decode()

@@ -13,11 +13,6 @@ from annotate.models import Job, Span, Suggestion, SuggestionDecision
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
-@pytest.fixture
-def own(document, annotator):
-    return services.own_set(document, annotator)
-
-
 def suggest(document, kind, text, tagger="gazetteer"):
     start = document.text.index(text)
     return Suggestion.objects.create(document=document, tagger=tagger, start=start, end=start + len(text),
@@ -217,7 +212,7 @@ def test_api_other_annotators_set_is_404(client, other_annotator, document, own)
 def test_api_admin_starts_pretagging_and_reads_the_job(client, admin_user, annotator, document, django_capture_on_commit_callbacks):
     slug = document.project.slug
     client.force_login(annotator)
-    assert client.post(f"/api/projects/{slug}/pretag/", {}, content_type="application/json").status_code == 403
+    assert client.post(f"/api/projects/{slug}/pretag/", {}, content_type="application/json").status_code == 404
     client.force_login(admin_user)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"/api/projects/{slug}/pretag/", {"taggers": ["dates"], "documents": [document.pk]},

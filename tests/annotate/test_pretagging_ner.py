@@ -6,7 +6,7 @@ import pytest
 
 from annotate import pretagging
 from annotate.models import Suggestion
-from tests.corpus.test_pretag_camel_ner import build_tiny_model, no_download  # noqa: F401 (fixture)
+from tests.corpus.test_pretag_camel_ner import build_tiny_model
 
 
 @pytest.fixture(autouse=True)
@@ -26,7 +26,7 @@ def stored(document):
             for s in Suggestion.objects.filter(document=document).select_related("entity_type")]
 
 
-def test_ner_suggestions_are_mapped_to_project_types(document, tmp_path, no_download):  # noqa: F811
+def test_ner_suggestions_are_mapped_to_project_types(document, tmp_path, no_download):
     model = build_tiny_model(tmp_path / "tiny", "B-LOC")
     configure(document.project, model, {"LOC": "GPE", "PERS": "PER", "MISC": None})
     assert next(s for s in pretagging.tagger_states(document.project) if s["name"] == "camel_ner")["problem"] == ""
@@ -38,14 +38,14 @@ def test_ner_suggestions_are_mapped_to_project_types(document, tmp_path, no_down
     assert {"القاهرة", "سمير", "داود"} <= {text for _k, text, _t in found} <= set(words) | {"،", "."}
 
 
-def test_a_label_mapped_to_nothing_is_not_suggested(document, tmp_path, no_download):  # noqa: F811
+def test_a_label_mapped_to_nothing_is_not_suggested(document, tmp_path, no_download):
     model = build_tiny_model(tmp_path / "tiny", "B-MISC")
     configure(document.project, model, {"LOC": "GPE", "MISC": None})
     report = pretagging.pretag_documents(document.project, taggers=["camel_ner"])
     assert report.errors == [] and stored(document) == []
 
 
-def test_without_a_model_the_state_says_how_to_install_it(document, tmp_path, no_download):  # noqa: F811
+def test_without_a_model_the_state_says_how_to_install_it(document, tmp_path, no_download):
     configure(document.project, tmp_path / "missing", {"LOC": "GPE"})
     state = next(s for s in pretagging.tagger_states(document.project) if s["name"] == "camel_ner")
     assert "camel_data -i ner-arabert" in state["problem"]

@@ -96,3 +96,13 @@ def test_pre_tagging_stores_nothing_in_an_archived_project(document):
     with pytest.raises(services.Invalid):
         pretagging.pretag_documents(document.project, taggers=["dates", "gazetteer"])
     assert not Suggestion.objects.filter(document=document).exists()
+
+
+def test_the_editor_and_the_api_say_the_project_is_archived(client, project, document, annotator):
+    archive_project(project)
+    client.force_login(annotator)
+    page = client.get(f"/projects/{project.slug}/documents/{document.pk}/").content.decode()
+    assert 'class="archived-note"' in page
+    api = APIClient()
+    api.force_authenticate(annotator)
+    assert api.get(f"/api/projects/{project.slug}/").json()["archived"] is True

@@ -7,25 +7,13 @@ import pytest
 
 from annotate import services
 from annotate.models import AnnotationSet, Argument, Event, SetStatus, Span
-from corpus.formats.base import DocumentRecord
-from corpus.importing import add_documents
-
-# Made up for these tests: a meeting, a statement and a date.
-MEETING = (
-    "التقى سمير داود مع نبيل حداد في دمشق يوم ١٢ آذار 2021 بوساطة منظمة الأمل، "
-    "وقال سمير داود إن اللقاء كان مثمرا."
-)
+from tests.annotate.texts import MEETING
 
 
 @pytest.fixture
-def meeting_doc(project):
-    add_documents(project, [DocumentRecord(external_id="meet-1", title="لقاء", text=MEETING)])
-    return project.documents.get(external_id="meet-1")
-
-
-@pytest.fixture
-def own(meeting_doc, annotator):
-    return services.own_set(meeting_doc, annotator)
+def document(meeting_doc):
+    """These tests annotate texts.MEETING; `own` (conftest) is the annotator's set on it."""
+    return meeting_doc
 
 
 def at(text: str, word: str, nth: int = 0) -> tuple[int, int]:
@@ -255,8 +243,8 @@ def test_bool_and_text_attributes_check_their_kind(own, annotator, project):
 
     AttributeType.objects.create(project=project, key="violent", name_ar="عنيف", name_en="Violent", kind="bool")
     AttributeType.objects.create(project=project, key="note", name_ar="ملاحظة", name_en="Note", kind="text")
-    project.__dict__.pop("_schema", None)
-    own.document.project.__dict__.pop("_schema", None)
+    project.forget_schema()
+    own.document.project.forget_schema()
     ev = event(own, annotator, "MEET", "التقى")
     with pytest.raises(services.Invalid, match="violent takes true or false."):
         services.set_event_attribute(ev, annotator, key="violent", value="yes", version=version(own))

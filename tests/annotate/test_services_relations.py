@@ -6,7 +6,13 @@ import pytest
 
 from annotate import services
 from annotate.models import Relation
-from tests.annotate.test_services_events import meeting_doc, own, span, version  # noqa: F401 (fixtures)
+from tests.annotate.test_services_events import span, version
+
+
+@pytest.fixture
+def document(meeting_doc):
+    """These tests annotate texts.MEETING; `own` (conftest) is the annotator's set on it."""
+    return meeting_doc
 
 
 def relate(own, user, key, source, target, seen=None):
@@ -40,7 +46,7 @@ def test_source_and_target_types_follow_the_schema(own, annotator, key, source, 
     assert not Relation.objects.exists()
 
 
-def test_a_relation_cannot_cross_sets(own, annotator, other_annotator, meeting_doc):  # noqa: F811
+def test_a_relation_cannot_cross_sets(own, annotator, other_annotator, meeting_doc):
     theirs = services.own_set(meeting_doc, other_annotator)
     mine = span(own, annotator, "PER", "نبيل حداد")
     foreign = span(theirs, other_annotator, "ORG", "منظمة الأمل")

@@ -4,11 +4,6 @@ from annotate import services
 from annotate.models import SetStatus, Span, SpanHistory
 
 
-@pytest.fixture
-def own(document, annotator):
-    return services.own_set(document, annotator)
-
-
 def test_create_span_snaps_to_token_and_bumps_version(document, own, annotator):
     start = document.text.index("سمير")
     span = services.create_span(own, annotator, entity_type="PER", start=start + 1, end=start + 3, version=0)

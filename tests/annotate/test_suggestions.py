@@ -19,11 +19,6 @@ from corpus.formats.base import DocumentRecord
 from corpus.importing import add_documents
 
 
-@pytest.fixture
-def own(document, annotator):
-    return services.own_set(document, annotator)
-
-
 def suggest(document, tagger, kind, text, score=0.8, occurrence=0):
     start = document.text.index(text)
     for _ in range(occurrence):

@@ -13,9 +13,15 @@ from annotate.services import history, kb
 from annotate.services.suggestions import accept_all_suggestions, pending_suggestions
 from corpus.formats.base import DocumentRecord
 from corpus.importing import add_documents
-from tests.annotate.test_services_events import argue, event, meeting_doc, own, span, version  # noqa: F401
+from tests.annotate.test_services_events import argue, event, span, version
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def document(meeting_doc):
+    """These tests annotate texts.MEETING; `own` (conftest) is the annotator's set on it."""
+    return meeting_doc
 
 
 def undo(own, user):
@@ -76,7 +82,8 @@ def test_undo_steps_back_through_an_event_with_its_arguments(own, annotator):
 
 
 def MEETING_AT(word):
-    from tests.annotate.test_services_events import MEETING, at
+    from tests.annotate.test_services_events import at
+    from tests.annotate.texts import MEETING
 
     return at(MEETING, word)
 
@@ -137,7 +144,7 @@ def test_a_new_action_clears_the_redo_stack(own, annotator):
         undo(own, annotator)
 
 
-def test_undo_is_per_user_and_per_set(own, annotator, other_annotator, meeting_doc):  # noqa: F811
+def test_undo_is_per_user_and_per_set(own, annotator, other_annotator, meeting_doc):
     span(own, annotator, "PER", "نبيل حداد")
     theirs = services.own_set(meeting_doc, other_annotator)
     with pytest.raises(services.Invalid, match="Nothing to undo"):
@@ -209,7 +216,7 @@ def test_undo_and_redo_of_a_bulk_update_take_as_many_queries_for_30_rows_as_for_
     assert queries[30] == queries[3]
 
 
-def test_undo_and_redo_accept_all_suggestions(own, annotator, meeting_doc):  # noqa: F811
+def test_undo_and_redo_accept_all_suggestions(own, annotator, meeting_doc):
     per = meeting_doc.project.entity_types.get(key="PER")
     for name in ("سمير داود", "نبيل حداد"):
         start, end = MEETING_AT(name)

@@ -4,9 +4,12 @@ is still there, beating, and runs a task queued after the restart."""
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pgserver
@@ -18,14 +21,18 @@ from tests.annotate.workerproc import ROOT, start_worker, stop, wait_for
 
 
 @pytest.fixture
-def scratch_server(tmp_path):
-    server = pgserver.get_server(tmp_path / "pgdata", cleanup_mode="stop")
+def scratch_server():
+    # Not under pytest's tmp_path: when run as root the server runs as its own user, and
+    # every pytest run (other checkouts' too) resets /tmp/pytest-of-root to mode 700.
+    folder = Path(tempfile.mkdtemp(prefix="tawsim-scratch-pg-"))
+    server = pgserver.get_server(folder / "pgdata", cleanup_mode="stop")
     server.psql("CREATE DATABASE scratch;")
     uri = urlparse(server.get_uri())
     db = {"NAME": "scratch", "USER": uri.username or "postgres", "PASSWORD": "",
           "HOST": parse_qs(uri.query).get("host", [""])[0], "PORT": str(uri.port or "")}
     yield server, db
     server.cleanup()
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def manage(env, *args):

@@ -11,7 +11,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-BENCHMARKS = ["import_jsonl", "editor", "pretag", "pretag_ner", "adjudication", "agreement", "dataset", "scale", "load"]
+BENCHMARKS = [
+    "import_jsonl", "editor", "pretag", "pretag_ner", "adjudication", "agreement", "dataset", "scale", "load", "kb_search",
+]
 BENCH_DB = os.environ.get("TAWSIM_BENCH_DB", "tawsim_bench")  # another name lets two runs coexist
 ROOT = Path(__file__).resolve().parents[2]
 

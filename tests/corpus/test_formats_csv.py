@@ -4,16 +4,9 @@ from __future__ import annotations
 import io
 
 import pytest
-from django.utils import translation
 
 from corpus.formats import ReadOptions, csv
 from corpus.formats.base import FormatError
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 def read(data: str | bytes, **options):

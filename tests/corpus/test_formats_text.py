@@ -4,18 +4,11 @@ from __future__ import annotations
 import io
 
 import pytest
-from django.utils import translation
 
 from corpus.formats import ReadOptions, text
 from corpus.formats.base import FormatError
 
 SENTENCE = "وصل سمير داود إلى حلب صباح الأحد."
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 def read(data: bytes, name: str = "news/halab.txt", **options):

@@ -5,16 +5,9 @@ import io
 import zipfile
 
 import pytest
-from django.utils import translation
 
 from corpus.formats import ReadOptions, detect_format, read_file
 from corpus.formats.base import FormatError
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 def make_zip(members: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> io.BytesIO:
@@ -124,3 +117,34 @@ def test_a_file_with_no_documents():
     with pytest.raises(FormatError) as caught:
         list(read_file(io.BytesIO(b"\n\n"), "blank.jsonl"))
     assert str(caught.value) == "blank.jsonl: the file holds no documents"
+
+
+def zip_with_link(target: str = "/etc/passwd") -> io.BytesIO:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("a.txt", "نص عادي")
+        link = zipfile.ZipInfo("secret.txt")
+        link.external_attr = (0o120777 << 16)  # a symbolic link, as zip -y stores it
+        archive.writestr(link, target)
+    buffer.seek(0)
+    return buffer
+
+
+def test_a_symbolic_link_entry_is_refused_not_read_as_a_document():
+    with pytest.raises(FormatError, match="secret.txt» is a symbolic link"):
+        list(read_file(zip_with_link(), "links.zip"))
+
+
+def test_a_symbolic_link_is_refused_in_a_brat_archive_too():
+    with pytest.raises(FormatError, match="is a symbolic link"):
+        list(read_file(zip_with_link(), "links.brat.zip"))
+
+
+@pytest.mark.django_db
+def test_entries_of_other_types_are_named_in_the_report(project):
+    from corpus.importing import import_stream
+
+    buffer = make_zip({"a.txt": "نص عادي".encode(), "photo.png": b"\x89PNG\r\n", "notes/b.txt": "نص آخر".encode()})
+    report = import_stream(project, buffer, "mixed.zip")
+    assert report.imported == 2 and not report.errors
+    assert [w for w in report.warnings if "photo.png" in w and "skipped" in w]

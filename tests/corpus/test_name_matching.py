@@ -113,9 +113,8 @@ def test_each_entity_appears_once_with_its_best_name():
     assert [m.entity_id for m in matches].count(2) == 1
 
 
-def test_a_large_knowledge_base_is_searched_quickly():
-    import time
-
+def test_a_large_knowledge_base_still_ranks_the_close_spelling_first():
+    """Among 10,000 random names (the time this takes: tests/bench/kb_search.py)."""
     letters = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
     rng = random.Random(7)
 
@@ -124,9 +123,5 @@ def test_a_large_knowledge_base_is_searched_quickly():
         return " ".join(words)
 
     rows = [(i, 1 + i % 5, name(), [name()]) for i in range(100, 10_100)] + KB
-    index = KBIndex(rows)
-    started = time.perf_counter()
-    first = index.search("حقان فيدان")[0]
-    elapsed = time.perf_counter() - started
-    assert first.entity_id == 1
-    assert elapsed < 0.5  # typically ~50 ms; generous for a busy 2-core machine
+    matches = KBIndex(rows).search("حقان فيدان")
+    assert matches[0].entity_id == 1 and matches[0].matched == "هاكان فيدان"

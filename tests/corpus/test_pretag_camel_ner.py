@@ -1,7 +1,6 @@
 """camel-tools NER end to end on a tiny BERT built here: real loading and inference, no download."""
 from __future__ import annotations
 
-import pytest
 import torch
 
 from corpus.pretag import CamelNER, DateTagger, pretag_document
@@ -34,25 +33,6 @@ def build_tiny_model(folder, winner: str):
     model.save_pretrained(folder)
     BertTokenizer(str(folder / "vocab.txt"), do_lower_case=False).save_pretrained(folder)
     return folder
-
-
-@pytest.fixture
-def no_download(monkeypatch, tmp_path):
-    """camel-tools' data folder is empty and any network request fails the test.
-
-    (Importing anything under camel_tools.data would itself load the catalogue, so the
-    guard sits on requests, which camel-tools' downloader uses.)
-    """
-    import requests
-
-    monkeypatch.setenv("CAMELTOOLS_DATA", str(tmp_path / "camel_data"))
-
-    def refuse(*args, **kwargs):
-        raise AssertionError(f"camel-tools tried to download {args[1:2]}")
-
-    monkeypatch.setattr(requests.Session, "get", refuse)
-    yield
-    assert not (tmp_path / "camel_data" / "catalogue.json").exists()  # nothing written either
 
 
 def spans(text, suggestions):

@@ -17,7 +17,6 @@ from playwright.sync_api import expect
 
 from annotate.models import Span
 from tests.e2e.test_adjudication_browser import disputed  # noqa: F401 (fixture)
-from tests.e2e.test_editor_browser import log_in, select_in_text
 from tests.e2e.test_keyboard_browser import TEXT, marked  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -69,16 +68,18 @@ def unexpected_violations(page, answers: list) -> list:
     return [v for v in violations if v not in swapped] + extra
 
 
-def test_the_editor_works_under_a_strict_content_security_policy(page, live_server, marked, annotator):  # noqa: F811
+def test_the_editor_works_under_a_strict_content_security_policy(
+    page, live_server, marked, annotator, log_in, select_in_text  # noqa: F811
+):
     document, event = marked
-    log_in(page, live_server, "ann1", "pass-ann1")
+    log_in("ann1", "pass-ann1")
     serve_with_csp(page)
     answers = record_answers(page)
     page.goto(live_server.url + reverse("editor", args=[document.project.slug, document.pk]) + f"?event={event.pk}")
     page.locator("#event-panel .slot.active").wait_for()  # the modules ran
     assert page.locator(".type-btn").first.evaluate("b => getComputedStyle(b).getPropertyValue('--c')").strip()
     page.keyboard.press("Escape")
-    select_in_text(page, "صباح", 0, 4)
+    select_in_text("صباح", 0, 4)
     with page.expect_response(lambda r: r.request.method == "POST"):
         page.keyboard.press("1")
     page.locator('#doc-text mark[data-t="PER"]', has_text="صباح").wait_for()
@@ -89,8 +90,10 @@ def test_the_editor_works_under_a_strict_content_security_policy(page, live_serv
     assert unexpected_violations(page, answers) == []
 
 
-def test_the_adjudication_page_works_under_a_strict_content_security_policy(page, live_server, disputed, reviewer):  # noqa: F811
-    log_in(page, live_server, "reviewer1", "pass-reviewer1")
+def test_the_adjudication_page_works_under_a_strict_content_security_policy(
+    page, live_server, disputed, reviewer, log_in  # noqa: F811
+):
+    log_in("reviewer1", "pass-reviewer1")
     serve_with_csp(page)
     answers = record_answers(page)
     page.goto(live_server.url + reverse("adjudicate", args=[disputed.project.slug, disputed.pk]))

@@ -25,45 +25,16 @@ def live_document(project, annotator):
     return project.documents.get(external_id="e2e-1")
 
 
-def log_in(page, live_server, username: str, password: str) -> None:
-    page.goto(live_server.url + reverse("login"))
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("button[type=submit]")
-    page.wait_for_url(live_server.url + reverse("home"))
-
-
-def select_in_text(page, word: str, start: int, end: int) -> None:
-    """Select word[start:end] inside the first occurrence of `word` in the document text,
-    as a mouse drag would (a DOM range; offsets here are the browser's UTF-16 units)."""
-    page.evaluate(
-        """([word, start, end]) => {
-            const walker = document.createTreeWalker(document.getElementById("doc-text"), NodeFilter.SHOW_TEXT);
-            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-                const at = node.data.indexOf(word);
-                if (at < 0) continue;
-                const range = document.createRange();
-                range.setStart(node, at + start);
-                range.setEnd(node, at + end);
-                const selection = window.getSelection();
-                selection.removeAllRanges();
-                selection.addRange(range);
-                return;
-            }
-            throw new Error("word not found: " + word);
-        }""",
-        [word, start, end],
-    )
-
-
-def test_annotator_marks_changes_and_deletes_a_span(page, live_server, live_document, annotator):
-    log_in(page, live_server, "ann1", "pass-ann1")
+def test_annotator_marks_changes_and_deletes_a_span(
+    page, live_server, live_document, annotator, log_in, select_in_text
+):
+    log_in("ann1", "pass-ann1")
     page.goto(live_server.url + reverse("editor", args=[live_document.project.slug, live_document.pk]))
     assert page.locator("html").get_attribute("dir") == "rtl"
     assert page.locator("#doc-text").get_attribute("dir") == "rtl"
 
     # Select «حل» inside «وبحلب» and press the GPE shortcut (3).
-    select_in_text(page, "وبحلب", 2, 4)
+    select_in_text("وبحلب", 2, 4)
     with page.expect_request(lambda r: r.method == "POST" and "/spans/" in r.url) as sent:
         page.keyboard.press("3")
     posted = dict(pair.split("=") for pair in sent.value.post_data.split("&"))
@@ -100,8 +71,8 @@ def test_annotator_marks_changes_and_deletes_a_span(page, live_server, live_docu
     assert "حلب" in page.locator("#editor-messages").inner_text()
 
 
-def test_keyboard_selection_marks_a_word_and_submit_locks_the_set(page, live_server, live_document, annotator):
-    log_in(page, live_server, "ann1", "pass-ann1")
+def test_keyboard_selection_marks_a_word_and_submit_locks_the_set(page, live_server, live_document, annotator, log_in):
+    log_in("ann1", "pass-ann1")
     page.goto(live_server.url + reverse("editor", args=[live_document.project.slug, live_document.pk]))
 
     # A caret inside «القاهرة» (where a click would put it), extended with Shift+ArrowLeft:
@@ -132,17 +103,19 @@ def test_keyboard_selection_marks_a_word_and_submit_locks_the_set(page, live_ser
     assert Span.objects.filter(pk=span.pk).exists()
 
 
-def test_a_span_write_redraws_only_its_sentence_and_list_item(page, live_server, live_document, annotator):
+def test_a_span_write_redraws_only_its_sentence_and_list_item(
+    page, live_server, live_document, annotator, log_in, select_in_text
+):
     own = services.own_set(live_document, annotator)
     for version, (key, word) in enumerate([("PER", "سمير داود"), ("GPE", "القاهرة")]):
         start = TEXT.index(word)
         services.create_span(own, annotator, entity_type=key, start=start, end=start + len(word), version=version)
-    log_in(page, live_server, "ann1", "pass-ann1")
+    log_in("ann1", "pass-ann1")
     page.goto(live_server.url + reverse("editor", args=[live_document.project.slug, live_document.pk]))
     # The first line is its own block: a mark the page sets on it survives a write elsewhere.
     page.evaluate("() => { document.getElementById('blk-0').dataset.probe = 'kept'; }")
 
-    select_in_text(page, "الزيارة", 0, 7)
+    select_in_text("الزيارة", 0, 7)
     page.keyboard.press("2")
     page.locator('#doc-text mark[data-t="ORG"].sel').wait_for()
     assert page.evaluate("() => document.getElementById('blk-0').dataset.probe") == "kept"
@@ -160,12 +133,14 @@ def test_a_span_write_redraws_only_its_sentence_and_list_item(page, live_server,
     assert page.evaluate("() => document.getElementById('blk-0').dataset.probe") == "kept"
 
 
-def test_a_page_missing_a_part_of_the_answer_fetches_the_whole_editor(page, live_server, live_document, annotator):
-    log_in(page, live_server, "ann1", "pass-ann1")
+def test_a_page_missing_a_part_of_the_answer_fetches_the_whole_editor(
+    page, live_server, live_document, annotator, log_in, select_in_text
+):
+    log_in("ann1", "pass-ann1")
     page.goto(live_server.url + reverse("editor", args=[live_document.project.slug, live_document.pk]))
     # As if the page had been drawn with other blocks than the server's.
     page.evaluate("() => { document.getElementById('blk-0').id = 'blk-old'; }")
-    select_in_text(page, "دمشق", 0, 4)
+    select_in_text("دمشق", 0, 4)
     with page.expect_request(lambda r: r.method == "GET" and "/documents/" in r.url):
         page.keyboard.press("3")
     page.locator('#doc-text mark[data-t="GPE"]').wait_for()

@@ -9,7 +9,6 @@ from django.urls import reverse
 from annotate.models import Event, Relation, Span
 from corpus.formats.base import DocumentRecord
 from corpus.importing import add_documents
-from tests.e2e.test_editor_browser import log_in, select_in_text
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -66,8 +65,10 @@ def slot_texts(page, role: str) -> list[str]:
     return page.locator(f'#event-panel .slot[data-role="{role}"] .filler bdi').all_inner_texts()
 
 
-def test_annotator_builds_a_meeting_with_mouse_and_keys(page, live_server, live_document, annotator):
-    log_in(page, live_server, "ann1", "pass-ann1")
+def test_annotator_builds_a_meeting_with_mouse_and_keys(
+    page, live_server, live_document, annotator, log_in, select_in_text
+):
+    log_in("ann1", "pass-ann1")
     page.goto(live_server.url + reverse("editor", args=[live_document.project.slug, live_document.pk]))
 
     # «نبيل حداد» is marked first, so it can fill its slot with a click.
@@ -101,7 +102,7 @@ def test_annotator_builds_a_meeting_with_mouse_and_keys(page, live_server, live_
     assert page.locator("#event-panel .slot.active").get_attribute("data-role") == "Time"
     # A date mixes directions (Latin digits): a mouse drag's visual ends are not its
     # logical ends, so select it as the keyboard or a double drag would: a DOM range.
-    select_in_text(page, "١٢ آذار 2021", 0, len("١٢ آذار 2021"))
+    select_in_text("١٢ آذار 2021", 0, len("١٢ آذار 2021"))
     press(page, "6")
     # Factuality: r = REPORTED.
     press(page, "r")
@@ -151,8 +152,8 @@ def test_annotator_builds_a_meeting_with_mouse_and_keys(page, live_server, live_
     assert page.locator("#arcs g").count() == 0
 
 
-def test_annotator_links_a_person_to_an_organisation(page, live_server, live_document, annotator):
-    log_in(page, live_server, "ann1", "pass-ann1")
+def test_annotator_links_a_person_to_an_organisation(page, live_server, live_document, annotator, log_in):
+    log_in("ann1", "pass-ann1")
     page.goto(live_server.url + reverse("editor", args=[live_document.project.slug, live_document.pk]))
     drag_select(page, "الغرفة التجارية")
     press(page, "2")

@@ -8,9 +8,9 @@ from django.urls import reverse
 
 from annotate import services
 from annotate.models import Span
+from annotate.services import ANY_VERSION
 from corpus.formats.base import DocumentRecord
 from corpus.importing import add_documents
-from tests.e2e.test_editor_browser import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -30,9 +30,9 @@ def marked(project, annotator):
     own = services.own_set(document, annotator)
     for key, word in (("PER", "وليد منصور"), ("GPE", "بيروت")):
         services.create_span(own, annotator, entity_type=key, start=start_of(word), end=start_of(word) + len(word),
-                             version=None, snap_to_tokens=False)
+                             version=ANY_VERSION, snap_to_tokens=False)
     event = services.create_event(own, annotator, event_type="MEET", trigger_start=start_of("استقبل"),
-                                  trigger_end=start_of("استقبل") + len("استقبل"), version=None)
+                                  trigger_end=start_of("استقبل") + len("استقبل"), version=ANY_VERSION)
     return document, event
 
 
@@ -64,9 +64,9 @@ def settled(page) -> None:
     page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-settling, .htmx-swapping')")
 
 
-def test_a_mark_is_reached_with_tab_and_arrows_and_selected_with_enter(page, live_server, marked, annotator):
+def test_a_mark_is_reached_with_tab_and_arrows_and_selected_with_enter(page, live_server, marked, annotator, log_in):
     document, _ = marked
-    log_in(page, live_server, "ann1", "pass-ann1")
+    log_in("ann1", "pass-ann1")
     page.goto(editor_url(live_server, document))
     record_tabs(page)
 
@@ -110,9 +110,9 @@ def test_a_mark_is_reached_with_tab_and_arrows_and_selected_with_enter(page, liv
     assert page.evaluate("() => window.tabsTaken") == 0
 
 
-def test_tab_is_not_captured_while_an_event_is_open(page, live_server, marked, annotator):
+def test_tab_is_not_captured_while_an_event_is_open(page, live_server, marked, annotator, log_in):
     document, event = marked
-    log_in(page, live_server, "ann1", "pass-ann1")
+    log_in("ann1", "pass-ann1")
     page.goto(editor_url(live_server, document, f"?event={event.pk}"))
     page.locator("#event-panel .slot.active").wait_for()
     record_tabs(page)
@@ -153,12 +153,12 @@ def test_tab_is_not_captured_while_an_event_is_open(page, live_server, marked, a
     assert page.evaluate("() => window.tabsTaken") == 0
 
 
-def test_the_editor_loads_and_works_without_console_errors(page, live_server, marked, annotator):
+def test_the_editor_loads_and_works_without_console_errors(page, live_server, marked, annotator, log_in):
     document, event = marked
     errors: list[str] = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
-    log_in(page, live_server, "ann1", "pass-ann1")
+    log_in("ann1", "pass-ann1")
     page.goto(editor_url(live_server, document, f"?event={event.pk}"))
     page.locator("#event-panel .slot.active").wait_for()
     # The modules ran: colours came from data-colour, translations from the catalogue.

@@ -9,7 +9,6 @@ from django.urls import reverse
 from annotate.models import AnnotationSet, Span, Suggestion, SuggestionDecision
 from corpus.formats.base import DocumentRecord
 from corpus.importing import add_documents
-from tests.e2e.test_editor_browser import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -80,9 +79,9 @@ def decide_with(page, action, gone: list[int]) -> None:
 
 
 def test_annotator_goes_through_suggestions_with_keys_and_the_accept_all_button(
-    page, live_server, live_document, annotator, suggestions
+    page, live_server, live_document, annotator, suggestions, log_in
 ):
-    log_in(page, live_server, "ann1", "pass-ann1")
+    log_in("ann1", "pass-ann1")
     page.goto(live_server.url + reverse("editor", args=[live_document.project.slug, live_document.pk]))
     marks = page.locator("#doc-text mark.sug")
     assert marks.count() == 7
@@ -149,10 +148,10 @@ def test_annotator_goes_through_suggestions_with_keys_and_the_accept_all_button(
 
 
 def test_a_version_announced_by_a_side_panel_is_used_for_the_next_decision(
-    page, live_server, live_document, annotator, suggestions
+    page, live_server, live_document, annotator, suggestions, log_in
 ):
     """The knowledge-base and cluster panels send `tawsim:version`: the next accept carries it."""
-    log_in(page, live_server, "ann1", "pass-ann1")
+    log_in("ann1", "pass-ann1")
     page.goto(live_server.url + reverse("editor", args=[live_document.project.slug, live_document.pk]))
     annotation_set = AnnotationSet.objects.get(document=live_document, owner=annotator)
     # Another tab moved the set on by one version (as a KB link would).
@@ -164,8 +163,10 @@ def test_a_version_announced_by_a_side_panel_is_used_for_the_next_decision(
     assert Span.objects.get(set=annotation_set).origin["suggestion"] == suggestions["cairo"].pk
 
 
-def test_a_stale_decision_shows_the_reason_and_changes_nothing(page, live_server, live_document, annotator, suggestions):
-    log_in(page, live_server, "ann1", "pass-ann1")
+def test_a_stale_decision_shows_the_reason_and_changes_nothing(
+    page, live_server, live_document, annotator, suggestions, log_in
+):
+    log_in("ann1", "pass-ann1")
     page.goto(live_server.url + reverse("editor", args=[live_document.project.slug, live_document.pk]))
     annotation_set = AnnotationSet.objects.get(document=live_document, owner=annotator)
     AnnotationSet.objects.filter(pk=annotation_set.pk).update(version=annotation_set.version + 5)

@@ -142,19 +142,19 @@ class Command(BaseCommand):
             start, end = find(text, surface, *occurrence)
             if (type_key, start, end) not in have:
                 services.create_span(annotation_set, user, entity_type=type_key, start=start, end=end,
-                                     version=None, snap_to_tokens=False, origin={"demo": True})
+                                     version=services.ANY_VERSION, snap_to_tokens=False, origin={"demo": True})
         for event_type, trigger, factuality, arguments in events:
             start, end = find(text, trigger)
             if annotation_set.events.filter(event_type__key=event_type, trigger_start=start, trigger_end=end).exists():
                 continue
             event = services.create_event(
                 annotation_set, user, event_type=event_type, trigger_start=start, trigger_end=end,
-                version=None, attributes={"factuality": factuality}, snap_to_tokens=False, origin={"demo": True},
+                version=services.ANY_VERSION, attributes={"factuality": factuality}, snap_to_tokens=False, origin={"demo": True},
             )
             for role, type_key, surface, *occurrence in arguments:
                 s, e = find(text, surface, *occurrence)
                 services.add_argument_from_selection(event, user, role=role, entity_type=type_key, start=s, end=e,
-                                                     version=None, snap_to_tokens=False)
+                                                     version=services.ANY_VERSION, snap_to_tokens=False)
         annotation_set.refresh_from_db()
         services.submit_set(annotation_set, user, version=annotation_set.version)
         return 1

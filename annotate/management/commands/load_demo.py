@@ -63,7 +63,7 @@ class Command(BaseCommand):
                 continue
             services.create_span(
                 annotation_set, annotator, entity_type=type_key, start=start, end=start + len(surface),
-                version=None, snap_to_tokens=False, origin={"demo": True},
+                version=services.ANY_VERSION, snap_to_tokens=False, origin={"demo": True},
             )
             created += 1
         return created

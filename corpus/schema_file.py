@@ -1,0 +1,107 @@
+"""A project's schema as a file: the preset format (corpus/presets/*.json), written by
+`dump_schema` (the editor's download, GET /api/projects/<slug>/schema/) and checked by
+`check_schema` before a project is made from it (create_project --schema FILE)."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from corpus.models import COLOUR_PATTERN, KEY_PATTERN, AttributeType, Project
+from corpus.presets import schema_of
+
+
+class SchemaFileError(ValueError):
+    """What is wrong with a schema file, naming the file, the item and the field."""
+
+
+def dump_schema(project: Project) -> dict:
+    """The project's schema file: its name and schema (corpus.presets.schema_of)."""
+    return {"name": project.name, **schema_of(project)}
+
+
+def read_schema_file(path: str | Path) -> dict:
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise SchemaFileError(f"{path}: cannot read it ({error.strerror})") from None
+    except json.JSONDecodeError as error:
+        raise SchemaFileError(f"{path}: line {error.lineno}, column {error.colno}: not JSON ({error.msg})") from None
+    problems = check_schema(data)
+    if problems:
+        raise SchemaFileError("\n".join(f"{path}: {problem}" for problem in problems))
+    return data
+
+
+def check_schema(data) -> list[str]:
+    """Every problem of a schema description, each naming the item and field
+    ("event_types[1] (MEET).roles[0].allowed: unknown entity type XYZ")."""
+    if not isinstance(data, dict):
+        return ["the schema is a JSON object with entity_types, event_types, attribute_types, relation_types"]
+    problems: list[str] = []
+    entities = _check_items(data, "entity_types", problems, colour=True)
+    events = _check_items(data, "event_types", problems, colour=True)
+    for where, item in events.items():
+        roles = _check_items(item, "roles", problems, prefix=where + ".")
+        for role_where, role in roles.items():
+            _check_refs(role, "allowed", entities, role_where, problems, required=True)
+            low, high = role.get("min", 0), role.get("max")
+            bad_high = high is not None and (not isinstance(high, int) or high < max(low, 1) if isinstance(low, int)
+                                             else True)
+            if not isinstance(low, int) or low < 0 or bad_high:
+                problems.append(f"{role_where}: min and max must be whole numbers with 0 ≤ min ≤ max and max ≥ 1")
+        if not isinstance(item.get("triggers", []), list):
+            problems.append(f"{where}.triggers: a list of words")
+    for where, item in _check_items(data, "attribute_types", problems).items():
+        if item.get("kind", "enum") not in AttributeType.Kind.values:
+            problems.append(f"{where}.kind: one of {', '.join(AttributeType.Kind.values)}")
+        values = item.get("values", [])
+        if not isinstance(values, list) or not all(isinstance(v, dict) and isinstance(v.get("key"), str)
+                                                   for v in values):
+            problems.append(f"{where}.values: a list of objects with a key")
+        _check_refs(item, "event_types", events, where, problems)
+    for where, item in _check_items(data, "relation_types", problems).items():
+        _check_refs(item, "source", entities, where, problems, required=True)
+        _check_refs(item, "target", entities, where, problems, required=True)
+    return problems
+
+
+def _check_items(data: dict, name: str, problems: list[str], *, colour: bool = False, prefix: str = "") -> dict:
+    """{"name[i] (KEY)": item} for the well-formed items of the list `name`."""
+    items = data.get(name, [])
+    if not isinstance(items, list):
+        problems.append(f"{prefix}{name}: a list")
+        return {}
+    found, keys = {}, set()
+    for index, item in enumerate(items):
+        where = f"{prefix}{name}[{index}]"
+        if not isinstance(item, dict):
+            problems.append(f"{where}: an object")
+            continue
+        key = item.get("key")
+        if not isinstance(key, str) or not re.fullmatch(KEY_PATTERN, key) or len(key) > 50:
+            problems.append(f"{where}.key: Latin letters, digits, _ or -, starting with a letter (got {key!r})")
+            continue
+        where = f"{where} ({key})"
+        if key in keys:
+            problems.append(f"{where}.key: used twice")
+        keys.add(key)
+        for field in ("name_ar", "name_en"):
+            if not isinstance(item.get(field), str) or not item[field].strip():
+                problems.append(f"{where}.{field}: a name is required")
+        if colour and not re.fullmatch(COLOUR_PATTERN, str(item.get("colour", "#999999"))):
+            problems.append(f"{where}.colour: written #rrggbb (got {item.get('colour')!r})")
+        found[where] = item
+    return found
+
+
+def _check_refs(item: dict, field: str, known: dict, where: str, problems: list[str], required: bool = False) -> None:
+    keys = {key.split(" (")[1].rstrip(")") for key in known}
+    refs = item.get(field, [])
+    if not isinstance(refs, list) or (required and not refs):
+        problems.append(f"{where}.{field}: a list of keys" + (", not empty" if required else ""))
+        return
+    for ref in refs:
+        if ref not in keys:
+            problems.append(f"{where}.{field}: unknown type {ref!r}")
