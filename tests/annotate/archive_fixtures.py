@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from annotate import services
 from annotate.models import Suggestion, TaggerModel
 from annotate.services import adjudication, assignment
+from annotate.services.base import ANY_VERSION as ANY
 from corpus.formats.base import DocumentRecord
 from corpus.importing import add_documents
 from corpus.models import Membership, Role
@@ -55,36 +56,36 @@ def build_full_project(project):
     for user in (ann1, ann2):
         own = services.own_set(doc1, user)
         s, e = _at(doc1, "نادر خليل")
-        per = services.create_span(own, user, entity_type="PER", start=s, end=e, version=None, snap_to_tokens=False)
+        per = services.create_span(own, user, entity_type="PER", start=s, end=e, version=ANY, snap_to_tokens=False)
         s, e = _at(doc1, "عمّان")
-        gpe = services.create_span(own, user, entity_type="GPE", start=s, end=e, version=None, snap_to_tokens=False)
+        gpe = services.create_span(own, user, entity_type="GPE", start=s, end=e, version=ANY, snap_to_tokens=False)
         s, e = _at(doc1, "استقبل")
-        event = services.create_event(own, user, event_type="MEET", trigger_start=s, trigger_end=e, version=None,
+        event = services.create_event(own, user, event_type="MEET", trigger_start=s, trigger_end=e, version=ANY,
                                       attributes={"factuality": "ASSERTED"}, snap_to_tokens=False)
-        services.add_argument(event, user, role="Participant", span=per, version=None)
-        services.add_argument(event, user, role="Place", span=gpe, version=None)
-        services.submit_set(own, user, version=None)
+        services.add_argument(event, user, role="Participant", span=per, version=ANY)
+        services.add_argument(event, user, role="Place", span=gpe, version=ANY)
+        services.submit_set(own, user, version=ANY)
     adjudication.open_adjudication(doc1, reviewer, force=True)
     gold = services.gold_set(doc1)
     gold_span = gold.spans.get(entity_type__key="PER")
-    services.link_span(gold_span, reviewer, entity=person, version=None)
-    services.join_cluster(gold.events.get(), reviewer, cluster=cluster, version=None)
-    adjudication.confirm(doc1, reviewer, version=None)
+    services.link_span(gold_span, reviewer, entity=person, version=ANY)
+    services.join_cluster(gold.events.get(), reviewer, cluster=cluster, version=ANY)
+    adjudication.confirm(doc1, reviewer, version=ANY)
 
     own = services.own_set(doc2, ann1)
     s, e = _at(doc2, "نادر خليل")
-    person_span = services.create_span(own, ann1, entity_type="PER", start=s, end=e, version=None,
+    person_span = services.create_span(own, ann1, entity_type="PER", start=s, end=e, version=ANY,
                                        snap_to_tokens=False)
-    services.link_span(person_span, ann1, entity=person, version=None)
+    services.link_span(person_span, ann1, entity=person, version=ANY)
     s, e = _at(doc2, "إربد")
     city = Suggestion.objects.create(document=doc2, tagger="gazetteer", entity_type=project.entity_types.get(
         key="GPE"), start=s, end=e, score=0.75)
     s, e = _at(doc2, "مدرسة")
     school = Suggestion.objects.create(document=doc2, tagger="crf", entity_type=project.entity_types.get(key="FAC"),
                                        start=s, end=e, score=0.4)
-    place = services.accept_suggestion(city, ann1, own, version=None)
-    services.reject_suggestion(school, ann1, own, version=None)
-    services.create_relation(own, ann1, relation_type="AFFILIATION", source=person_span, target=place, version=None)
+    place = services.accept_suggestion(city, ann1, own, version=ANY)
+    services.reject_suggestion(school, ann1, own, version=ANY)
+    services.create_relation(own, ann1, relation_type="AFFILIATION", source=person_span, target=place, version=ANY)
     TaggerModel.objects.create(project=project, tagger="crf", data=b"\x00model-bytes\xff" * 50,
                                metrics={"f1": 0.5}, trained_on=2)
     return {"admin": admin, "reviewer": reviewer, "ann1": ann1, "ann2": ann2}
