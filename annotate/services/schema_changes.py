@@ -481,6 +481,56 @@ def merge_relation_type(user, source: RelationType, target: RelationType) -> str
         return _per_set(user, relations.values("set_id"), move, f"{source.key} → {target.key}")
 
 
+def merge_role(user, source: RoleType, target: RoleType) -> str:
+    """Every argument filling `source` fills `target` (a role of the same event type)
+    instead: how a role in use is removed or narrowed without losing annotations."""
+    if source.pk == target.pk or source.event_type_id != target.event_type_id:
+        raise Invalid(_("Merge a role into another role of the same event type."), "target")
+    arguments = Argument.objects.filter(role=source)
+    rows, documents = _count(arguments.exclude(span__entity_type__in=target.allowed_types.all()),
+                             "event__set__document")
+    if rows:
+        raise InUse(_("%(arguments)s fill %(role)s with a type %(target)s does not allow there.")
+                    % {"arguments": _arguments_message(rows, documents), "role": source.key,
+                       "target": target.key}, "target")
+    twins = Event.objects.filter(pk__in=arguments.filter(event__arguments__role=target,
+                                                        event__arguments__span=F("span")).values("event_id"))
+    if target.max_count is not None:
+        crowded = (Event.objects.filter(arguments__role__in=[source, target]).annotate(n=Count("arguments"))
+                   .filter(n__gt=target.max_count))
+    else:
+        crowded = Event.objects.none()
+    for queryset in (twins, crowded):
+        rows, documents = _count(queryset, "set__document")
+        if rows:
+            raise InUse(_("%(events)s in %(documents)s would have too many %(role)s, or the same filler twice.")
+                        % {**_events_in_documents(rows, documents), "role": target.key}, "target")
+
+    def move(annotation_set):
+        Argument.objects.filter(event__set=annotation_set, role=source).update(role=target)
+
+    with transaction.atomic():
+        return _per_set(user, arguments.values("event__set_id"), move, f"{source.key} → {target.key}")
+
+
+def merge_attribute_value(user, attribute: AttributeType, value: str, into: str) -> str:
+    """Every event whose attribute has `value` gets `into` instead, so the value can then
+    be removed from the enumeration."""
+    keys = [v["key"] for v in attribute.values or []]
+    if attribute.kind != AttributeType.Kind.ENUM or value not in keys or into not in keys or value == into:
+        raise Invalid(_("Merge a value into another value of the same attribute."), "into")
+    events = Event.objects.filter(event_type__project=attribute.project, **{f"attributes__{attribute.key}": value})
+
+    def move(annotation_set):
+        changed = list(events.filter(set=annotation_set))
+        for event in changed:
+            event.attributes = {**event.attributes, attribute.key: into}
+        Event.objects.bulk_update(changed, ["attributes"])
+
+    with transaction.atomic():
+        return _per_set(user, events.values("set_id"), move, f"{attribute.key}: {value} → {into}")
+
+
 def _check_pair(source, target) -> None:
     if source.pk == target.pk or getattr(source, "project_id", None) != getattr(target, "project_id", None):
         raise Invalid(_("Merge a type into another type of the same project."), "target")

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -179,8 +180,8 @@ def _panel(project, event_type, kind, params, original, entity_types) -> PanelPr
     triggers = _lines(params.get("triggers", "")) if kind == "event" else list(event_type.triggers or [])
     attributes = []
     if event_type.pk:
-        for attribute in project.attribute_types.filter(event_types__in=[event_type]) | \
-                project.attribute_types.filter(event_types=None):
+        applicable = project.attribute_types.filter(Q(event_types=event_type) | Q(event_types=None)).distinct()
+        for attribute in applicable:
             attributes.append({"label": _label(attribute), "kind": attribute.kind,
                                "choices": [{"label": _label(v), "shortcut": v.get("shortcut", "")}
                                            for v in attribute.values or []]})
@@ -288,21 +289,27 @@ def schema_delete(request: HttpRequest, slug: str, kind: str, pk: int) -> HttpRe
 @require_POST
 def schema_merge(request: HttpRequest, slug: str, kind: str, pk: int) -> HttpResponse:
     project = _admin_project(request, slug)
-    merge = {"entity": changes.merge_entity_type, "event": changes.merge_event_type,
+    merge = {"entity": changes.merge_entity_type, "event": changes.merge_event_type, "role": changes.merge_role,
              "relation": changes.merge_relation_type}.get(kind)
-    if merge is None:
+    if merge is None and kind != "attribute":
         raise Http404("no merge for this kind")
     source = _item(project, kind, pk)
     url = reverse("schema_editor", args=[project.slug])
     try:
-        target = _item(project, kind, int_field(request, "target"))
-        merge_id = merge(request.user, source, target)
+        if kind == "attribute":  # one value of the enumeration into another
+            value, into = request.POST.get("value", ""), request.POST.get("into", "")
+            merge_id = changes.merge_attribute_value(request.user, source, value, into)
+            source, target = f"{source.key}={value}", f"{source.key}={into}"
+        else:
+            target = _item(project, kind, int_field(request, "target"))
+            merge_id = merge(request.user, source, target)
+            source, target = source.key, target.key
     except ServiceError as error:
         return back_with_message(request, url, error.message, error=True)
-    request.session[SESSION_MERGE] = {"id": merge_id, "source": source.key, "target": target.key}
+    request.session[SESSION_MERGE] = {"id": merge_id, "source": source, "target": target}
     return back_with_message(
         request, url, _("Merged %(source)s into %(target)s: %(source)s is now unused and can be deleted.")
-        % {"source": source.key, "target": target.key})
+        % {"source": source, "target": target})
 
 
 @login_required

@@ -118,7 +118,8 @@ def test_submit_is_refused_naming_event_and_role_but_work_is_saved(ann_client, o
     event(own, annotator, "MEET", "التقى")
     response = post(ann_client, "set_submit", own.pk, {"version": 1})
     assert response.status_code == 422
-    assert "MEET «التقى» needs at least 1 Participant." in unescape(response.content.decode())
+    # The page speaks Arabic: the refusal names the event, its trigger and the missing role.
+    assert "يحتاج الحدث MEET «التقى» إلى 1 على الأقل من الدور Participant." in unescape(response.content.decode())
     assert Event.objects.filter(set=own).exists() and AnnotationSet.objects.get(pk=own.pk).status == "in_progress"
 
 

@@ -28,7 +28,8 @@ def marked(project, document, annotator, other_annotator):
     for user, doc in ((annotator, document), (other_annotator, document), (annotator, second)):
         annotation_set = services.own_set(doc, user)
         start, end = _at(doc.text, "سمير داود")
-        services.create_span(annotation_set, user, entity_type="PER", start=start, end=end, version=services.ANY_VERSION)
+        services.create_span(annotation_set, user, entity_type="PER", start=start, end=end,
+                             version=services.ANY_VERSION)
         sets.append(annotation_set)
     first = sets[0]
     first.refresh_from_db()
@@ -179,3 +180,36 @@ def test_colour_and_shortcut_checks(project):
     misc = changes.save_entity_type(project, key="MISC", name_ar="متفرقات", name_en="Misc", colour="#1a4f8b",
                                     shortcut="ذ")
     assert misc.shortcut == "ذ" and misc.order == 6
+
+
+def test_a_role_in_use_is_merged_into_another_and_back(project, marked, admin_user):
+    meet = EventType.objects.get(project=project, key="MEET")
+    participant, mediator = (RoleType.objects.get(event_type=meet, key=k) for k in ("Participant", "Mediator"))
+    with pytest.raises(changes.InUse):
+        changes.delete_role(participant)
+    before = _versions(marked)
+    merge_id = changes.merge_role(admin_user, participant, mediator)
+    assert Argument.objects.get().role == mediator
+    assert _versions(marked)[0] == before[0] + 1 and _versions(marked)[1:] == before[1:]  # only the set it touched
+    changes.undo_merge(admin_user, project, merge_id)
+    assert Argument.objects.get().role == participant
+    time = RoleType.objects.get(event_type=meet, key="Time")  # allows DATE only
+    with pytest.raises(changes.InUse):
+        changes.merge_role(admin_user, participant, time)
+
+
+def test_an_attribute_value_in_use_is_merged_then_removable(project, marked, admin_user):
+    attribute = project.attribute_types.get(key="factuality")
+    event = marked[0].events.get()
+    assert event.attributes["factuality"] == "ASSERTED"
+    merge_id = changes.merge_attribute_value(admin_user, attribute, "ASSERTED", "REPORTED")
+    event.refresh_from_db()
+    assert event.attributes["factuality"] == "REPORTED"
+    changes.undo_merge(admin_user, project, merge_id)
+    event.refresh_from_db()
+    assert event.attributes["factuality"] == "ASSERTED"
+    changes.merge_attribute_value(admin_user, attribute, "ASSERTED", "REPORTED")
+    values = [v for v in attribute.values if v["key"] != "ASSERTED"]
+    changes.save_attribute_type(project, attribute, key="factuality", name_ar="الواقعية", name_en="Factuality",
+                                kind="enum", values=values, default="REPORTED")
+    assert [v["key"] for v in attribute.values][0] == "REPORTED"

@@ -18,7 +18,8 @@ from corpus.schema_file import check_schema, dump_schema
 def person_span(project, document, annotator):
     start = document.text.index("سمير داود")
     annotation_set = services.own_set(document, annotator)
-    return services.create_span(annotation_set, annotator, entity_type="PER", start=start, end=start + 9, version=services.ANY_VERSION)
+    return services.create_span(annotation_set, annotator, entity_type="PER", start=start, end=start + 9,
+                                version=services.ANY_VERSION)
 
 
 def _url(project, rest=""):
@@ -166,3 +167,20 @@ def test_api_put_refuses_deleting_a_type_in_use_and_changes_nothing(project, adm
     assert "used by 1 span in 1 document" in answer.json()["detail"]
     assert EntityType.objects.filter(project=project, key="PER").exists()
     assert not EntityType.objects.filter(project=project, name_en="Renamed").exists()
+
+
+def test_page_merges_an_attribute_value_and_shows_the_role_merge(client, project, admin_user, document, annotator):
+    annotation_set = services.own_set(document, annotator)
+    start = document.text.index("التقى")
+    event = services.create_event(annotation_set, annotator, event_type="MEET", trigger_start=start,
+                                  trigger_end=start + 5, version=services.ANY_VERSION)
+    client.force_login(admin_user)
+    page = client.get(_url(project)).content.decode()
+    meet = EventType.objects.get(project=project, key="MEET")
+    participant = meet.roles.get(key="Participant")
+    assert f"/schema/role/{participant.pk}/merge/" in page
+    attribute = project.attribute_types.get(key="factuality")
+    client.post(_url(project, f"attribute/{attribute.pk}/merge/"), {"value": "ASSERTED", "into": "DENIED"})
+    event.refresh_from_db()
+    assert event.attributes["factuality"] == "DENIED"
+    assert client.session["schema_last_merge"]["source"] == "factuality=ASSERTED"
