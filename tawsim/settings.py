@@ -228,6 +228,7 @@ SPECTACULAR_SETTINGS = {
         "SuggestionKindEnum": "annotate.models.Suggestion.Kind",
         "SetStatusEnum": "annotate.models.SetStatus",
         "JobStatusEnum": "annotate.models.Job.Status",
+        "RoleEnum": "corpus.models.Role",
     },
 }
 

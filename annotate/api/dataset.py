@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 from annotate import dataset, jobs, services
+from annotate.api.common import INVALID
 from annotate.api.permissions import IsAdmin, IsProjectMember
 from annotate.api.views import ProjectScoped
 from annotate.models import Job, SetStatus
@@ -99,7 +100,8 @@ class Export(AdminScoped, GenericAPIView):
 
     @extend_schema(
         parameters=EXPORT_QUERY,
-        responses={(200, media): OpenApiTypes.BINARY for media in EXPORT_MEDIA_TYPES},
+        responses={**{(200, media): OpenApiTypes.BINARY for media in EXPORT_MEDIA_TYPES},
+                   (400, "application/json"): INVALID},
         description="Download an export, streamed (project admins). Offsets are Unicode code points into the text. "
         "The file format is `file_format` (`format` is DRF's own renderer suffix); lists are repeated or "
         "comma-separated. The content type is the format's (" + ", ".join(

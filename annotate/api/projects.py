@@ -124,11 +124,11 @@ class MemberSerializer(serializers.ModelSerializer):
 
 class AddMemberSerializer(serializers.Serializer):
     user = serializers.CharField(help_text="Username or email address of an existing, active user.")
-    role = serializers.ChoiceField(choices=Role.values)
+    role = serializers.ChoiceField(choices=Role.choices)
 
 
 class RoleSerializer(serializers.Serializer):
-    role = serializers.ChoiceField(choices=Role.values)
+    role = serializers.ChoiceField(choices=Role.choices)
 
 
 class AdminScoped(views.ProjectScoped):

@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from annotate.models import AnnotationSet, Argument, Event, Relation, SetKind, Span
 from corpus.formats import FORMATS
-from corpus.models import AttributeType, Document, EntityType, EventType, Project, RelationType, RoleType
+from corpus.models import AttributeType, Document, EntityType, EventType, Project, RelationType, Role, RoleType
 
 CODE_POINTS = "Unicode code points (Python str indices, PostgreSQL char_length), not UTF-16 units or bytes"
 VERSION_HELP = (
@@ -76,7 +76,7 @@ class SchemaSerializer(serializers.Serializer):
 
 class ProjectSerializer(serializers.ModelSerializer):
     role = serializers.ChoiceField(
-        choices=["admin", "reviewer", "annotator"], read_only=True, help_text="Your role in this project."
+        choices=Role.choices, read_only=True, help_text="Your role in this project."
     )
 
     class Meta:
