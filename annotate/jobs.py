@@ -29,6 +29,8 @@ EXPORT = "export"
 PRETAG = "pretag"
 RETRAIN = "retrain"
 AGREEMENT = "agreement"
+ARCHIVE_EXPORT = "archive_export"
+ARCHIVE_IMPORT = "archive_import"
 
 # kind -> dotted path of its work function, imported only when a job runs (the worker
 # need not have imported the feature's module, and no import cycle is possible).
@@ -37,6 +39,8 @@ KINDS = {
     PRETAG: "annotate.pretagging.pretag_job",
     RETRAIN: "annotate.pretagging.retrain_job",
     AGREEMENT: "annotate.agreement.jobs.compute_project",
+    ARCHIVE_EXPORT: "annotate.archive.jobs.export_job",
+    ARCHIVE_IMPORT: "annotate.archive.jobs.import_job",
 }
 
 

@@ -342,7 +342,8 @@ class Job(models.Model):
         DONE = "done"
         FAILED = "failed"
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="jobs")
+    # Empty only for a project archive's import until it has made its project.
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="jobs", null=True, blank=True)
     kind = models.CharField(max_length=200, help_text="name of the work in annotate.jobs.KINDS")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     done = models.PositiveIntegerField(default=0)

@@ -92,3 +92,26 @@ def streamed(project: Project, options: dataset.ExportOptions) -> StreamingHttpR
     response = StreamingHttpResponse(dataset.export(project, options), content_type=dataset.media_type(options))
     response["Content-Disposition"] = f'attachment; filename="{dataset.file_name(project, options)}"'
     return response
+
+
+def latest_archive_jobs(project: Project):
+    """The project's latest archive exports, newest first."""
+    return Job.objects.filter(project=project, kind=jobs.ARCHIVE_EXPORT).order_by("-created_at")[:20]
+
+
+def latest_archive_imports():
+    """The latest archive imports (site staff see them all), newest first."""
+    return Job.objects.filter(kind=jobs.ARCHIVE_IMPORT).select_related("project", "created_by").order_by(
+        "-created_at")[:20]
+
+
+def archive_file(project: Project, job_id: int) -> tuple[Job, Path]:
+    """A finished archive export of this project and its file, or 404."""
+    from annotate.archive.jobs import archive_folder
+
+    job = Job.objects.filter(pk=job_id, project=project, kind=jobs.ARCHIVE_EXPORT, status=Job.Status.DONE).first()
+    name = (job.result or {}).get("file", "") if job else ""
+    path = archive_folder(project) / name
+    if not name or Path(name).name != name or not path.is_file():
+        raise Http404("no such archive")
+    return job, path

@@ -7,6 +7,7 @@ from django.urls import path
 from annotate.views import (
     accounts,
     agreement,
+    archive,
     clusters,
     dataset,
     editor,
@@ -87,6 +88,10 @@ urlpatterns += [
     path("projects/<slug:slug>/export/jobs/", dataset.export_jobs, name="dataset_export_jobs"),
     path("projects/<slug:slug>/export/jobs/<int:job_id>/download/", dataset.export_download,
          name="dataset_export_download"),
+    path("projects/<slug:slug>/settings/backup/", archive.archive_page, name="project_backup"),
+    path("projects/<slug:slug>/settings/backup/<int:job_id>/download/", archive.archive_download,
+         name="project_backup_download"),
+    path("archives/import/", archive.archive_import, name="archive_import"),
 ]
 
 # Assignment, the annotators' queue, adjudication into gold.

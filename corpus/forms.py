@@ -65,6 +65,8 @@ class ImportForm(forms.Form):
         help_text=_("One SOURCE=TYPE per line (SOURCE= leaves those annotations out)."),
     )
     create_types = forms.BooleanField(label=_("Create unknown entity types"), required=False)
+    create_kb = forms.BooleanField(label=_("Create the knowledge-base entries and event clusters the file names "
+                                           "and the project lacks"), required=False)
 
     def clean_text_column(self) -> str:
         return self.cleaned_data["text_column"].strip() or "text"

@@ -160,6 +160,8 @@ class AnnotatedImportSerializer(serializers.Serializer):
     map = serializers.ListField(child=serializers.CharField(), required=False, default=list,
                                 help_text="SOURCE=TYPE (SOURCE= leaves it out)")
     create_types = serializers.BooleanField(default=False)
+    create_kb = serializers.BooleanField(default=False, help_text="create the knowledge-base entries and clusters "
+                                         "the file names (kb_name, kb_type, cluster_name) and the project lacks")
 
     def validate_format(self, value: str) -> str:
         if value and value not in FORMATS:
@@ -187,7 +189,7 @@ class AnnotatedImport(AdminScoped, GenericAPIView):
         report = importing.import_uploads(
             self.project, data["files"], fmt=data["format"] or None,
             sinks=dataset.sinks(self.project, target, user=request.user, type_map=type_map,
-                                create_types=data["create_types"]),
+                                create_types=data["create_types"], create_kb=data["create_kb"]),
         )
         body = {
             "imported": report.imported, "duplicates": report.duplicates, "failed": report.failed,

@@ -2,7 +2,7 @@
 the schema is at /api/schema/, the docs at /api/docs/."""
 from django.urls import path
 
-from annotate.api import agreement, dataset, kb, pretag, projects, review, schema, views
+from annotate.api import agreement, archive, dataset, kb, pretag, projects, review, schema, views
 
 app_name = "api"
 
@@ -59,6 +59,12 @@ urlpatterns += [
     path("projects/<slug:slug>/export/jobs/<int:job_id>/", dataset.ExportJob.as_view(), name="dataset-export-job"),
     path("projects/<slug:slug>/export/jobs/<int:job_id>/download/", dataset.ExportDownload.as_view(),
          name="dataset-export-download"),
+    path("projects/<slug:slug>/archive/jobs/", archive.ArchiveJobs.as_view(), name="project-archive-jobs"),
+    path("projects/<slug:slug>/archive/jobs/<int:job_id>/", archive.ArchiveJob.as_view(), name="project-archive-job"),
+    path("projects/<slug:slug>/archive/jobs/<int:job_id>/download/", archive.ArchiveDownload.as_view(),
+         name="project-archive-download"),
+    path("archives/import/", archive.ArchiveImports.as_view(), name="archive-imports"),
+    path("archives/import/<int:job_id>/", archive.ArchiveImport.as_view(), name="archive-import"),
     path("projects/<slug:slug>/documents/import-annotated/", dataset.AnnotatedImport.as_view(),
          name="dataset-import"),
 ]

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from annotate.dataset import rows
 from annotate.dataset.native import item_builder
-from annotate.models import SetKind, Suggestion
+from annotate.models import EventCluster, KBEntity, SetKind, Suggestion
 from corpus.formats import WRITERS
 from corpus.formats._zipstream import stream_zip
 from corpus.formats.base import (
@@ -72,8 +72,14 @@ class _Names:
     """Schema ids -> keys, loaded once; type ids in code-point order of their keys (as
     Python sorts strings), for the canonical order of the rows module's queries."""
 
-    def __init__(self, schema: ProjectSchema):
+    def __init__(self, schema: ProjectSchema, project: Project | None = None):
         self.entity = {t.pk: key for key, t in schema.entity_types.items()}
+        # Names of the project's KB entries (with their type) and clusters: a linked mention
+        # carries them, so an import into another project finds or creates the same entry.
+        self.kb = {pk: (name, self.entity.get(etype, "")) for pk, name, etype in
+                   KBEntity.objects.filter(project=project).values_list("pk", "name", "entity_type_id")
+                   } if project else {}
+        self.cluster = dict(EventCluster.objects.filter(project=project).values_list("pk", "name")) if project else {}
         self.event = {e.model.pk: key for key, e in schema.event_types.items()}
         self.role = {r.model.pk: r.key for e in schema.event_types.values() for r in e.roles.values()}
         self.relation = {r.model.pk: key for key, r in schema.relation_types.items()}
@@ -86,7 +92,7 @@ def records(project: Project, options: ExportOptions, keep: Callable[[int], bool
     """The project's documents as annotated in the chosen sets, in import order, streamed.
     `keep` filters documents by id (splits); `on_record` is called per record (progress);
     `build` turns one set's rows into what is yielded (a DocumentRecord by default)."""
-    names = _Names(ProjectSchema.load(project))
+    names = _Names(ProjectSchema.load(project), project)
     suggestions = options.sets == "suggestions"
     reader = rows.Reader(
         project_id=project.pk, size=CHUNK, sets=None if suggestions else options.sets,
@@ -135,13 +141,17 @@ def _build_record(doc: tuple, annotator: str, status: str, spans: Iterable, even
     record = _record(doc, annotator, status)
     entity, role, relation = names.entity, names.role, names.relation
     ids = {}
+    no_name = ("", "")
     for _set, span, etype, start, end, kb in spans:
         ids[span] = span_id = str(span)
-        record.entities.append(SpanRecord(entity[etype], start, end, span_id, str(kb) if kb else ""))
+        kb_name, kb_type = names.kb.get(kb, no_name) if kb else no_name
+        record.entities.append(SpanRecord(entity[etype], start, end, span_id, str(kb) if kb else "",
+                                          kb_name=kb_name, kb_type=kb_type))
     record.events = [
         EventRecord(names.event[etype], start, end,
                     [ArgumentRecord(role[r], ids[s]) for _e, r, s in arguments.get(pk, ())],
-                    attributes, "", str(cluster) if cluster else "")
+                    attributes, "", str(cluster) if cluster else "",
+                    cluster_name=names.cluster.get(cluster, "") if cluster else "")
         for _set, pk, etype, start, end, attributes, cluster in events
     ]
     record.relations = [RelationRecord(relation[rtype], ids[s], ids[t]) for _set, rtype, s, t in relations]

@@ -77,6 +77,7 @@ class AnnotationSink:
     type_map: dict = field(default_factory=dict)
     create_types: bool = False
     source: str = ""
+    create_kb: bool = False  # create the KB entries and clusters a file names and the project lacks
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     unknown: Counter = field(default_factory=Counter)
@@ -125,7 +126,8 @@ class AnnotationSink:
                            "doc": doc.record.external_id or doc.document_id})
         if self.errors or self.unknown:
             return  # keep reading to report everything; the file will be rolled back
-        self.result.add(bulk.insert(self.project, self.target, checked, self.user, source=self.source))
+        self.result.add(bulk.insert(self.project, self.target, checked, self.user, source=self.source,
+                                    create_kb=self.create_kb))
         for doc in checked:
             self.warnings.extend(doc.warnings)
 
@@ -198,6 +200,9 @@ def _worth_checking(record: DocumentRecord) -> bool:
 
 
 def sinks(project: Project, target: bulk.Target, *, user=None, type_map: dict | None = None,
-          create_types: bool = False) -> Callable[[str], AnnotationSink]:
-    """One fresh sink per file, for corpus.importing.import_paths / import_uploads."""
-    return lambda name: AnnotationSink(project, target, user, dict(type_map or {}), create_types, name)
+          create_types: bool = False, create_kb: bool = False) -> Callable[[str], AnnotationSink]:
+    """One fresh sink per file, for corpus.importing.import_paths / import_uploads. With
+    `create_kb`, KB entries and clusters named in the file (Tawsim JSONL's kb_name, kb_type
+    and cluster_name) that the project lacks are created, so their links are kept."""
+    return lambda name: AnnotationSink(project, target, user, dict(type_map or {}), create_types, name,
+                                       create_kb=create_kb)

@@ -21,13 +21,16 @@ def item_builder(with_meta: bool) -> Callable[..., dict]:
             item["meta"] = meta
         item["entities"] = entities = []
         ids, order = {}, {}
-        entity = names.entity
+        entity, kb_names = names.entity, names.kb
         for number, (_set, span, etype, start, end, kb) in enumerate(spans, 1):
             ids[span] = span_id = f"T{number}"
             order[span] = number
             if kb:
-                entities.append({"id": span_id, "type": entity[etype], "start": start, "end": end,
-                                 "text": text[start:end], "kb_id": str(kb)})
+                linked = {"id": span_id, "type": entity[etype], "start": start, "end": end,
+                          "text": text[start:end], "kb_id": str(kb)}
+                if kb in kb_names:
+                    linked["kb_name"], linked["kb_type"] = kb_names[kb]
+                entities.append(linked)
             else:
                 entities.append({"id": span_id, "type": entity[etype], "start": start, "end": end,
                                  "text": text[start:end]})
@@ -54,5 +57,7 @@ def _events(events: Iterable, arguments: dict, text: str, ids: dict, order: dict
                  "attributes": attributes}
         if cluster:
             event["cluster"] = str(cluster)
+            if cluster in names.cluster:
+                event["cluster_name"] = names.cluster[cluster]
         found.append(event)
     return found

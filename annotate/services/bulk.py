@@ -100,13 +100,28 @@ def check(schema: ProjectSchema, document_id: int, text: str, record: DocumentRe
             index[span.id] = seen[identity]
             continue
         seen[identity] = index[span.id] = len(checked.spans)
-        checked.spans.append((schema.entity_types[key], span.start, span.end, span.kb_id or None, span.tagger, span.score))
+        checked.spans.append((schema.entity_types[key], span.start, span.end, _kb_ref(span, key), span.tagger,
+                              span.score))
     dropped = {span.id for span in record.entities} - set(index)
     for i, event in enumerate(record.events):
         _check_event(checked, schema, text, event, f"events[{i}]", type_map, index, dropped)
     for i, relation in enumerate(record.relations):
         _check_relation(checked, schema, relation, f"relations[{i}]", type_map, index, dropped)
     return checked
+
+
+def _kb_ref(span, key: str):
+    """What names a span's KB entry: its type and name when the file gives them (found in
+    any project), else its id (found in this project only)."""
+    if span.kb_name:
+        return ("name", span.kb_type or key, span.kb_name)
+    return span.kb_id or None
+
+
+def _cluster_ref(event):
+    if event.cluster_name:
+        return ("name", event.cluster_name)
+    return event.cluster or None
 
 
 def _offsets_ok(checked: CheckedDoc, text: str, start, end, path: str) -> bool:
@@ -163,7 +178,7 @@ def _check_event(checked, schema, text, event, path, type_map, index, dropped) -
             % {"where": _where(checked.record, path), "event": key, "min": minimum, "role": role,
                "trigger": text[event.trigger_start:event.trigger_end]})
     checked.events.append((event_schema, event.trigger_start, event.trigger_end, attributes, arguments,
-                           event.cluster or None, event.tagger, event.score))
+                           _cluster_ref(event), event.tagger, event.score))
 
 
 def _check_relation(checked, schema, relation, path, type_map, index, dropped) -> None:
@@ -213,7 +228,8 @@ def _target_set_ids(target: Target, document_ids: list[int], condition: str = ""
                           WHERE a.document_id = ANY(%s::bigint[]) AND a.kind = %s {owner} {condition}""", params))
 
 
-def insert(project, target: Target, docs: list[CheckedDoc], user, *, source: str) -> BulkResult:
+def insert(project, target: Target, docs: list[CheckedDoc], user, *, source: str,
+           create_kb: bool = False) -> BulkResult:
     """Write checked documents (errors already refused by the caller) in the caller's transaction."""
     # A record with nothing to store makes no set, unless it names the set's status (Tawsim JSONL).
     docs = [doc for doc in docs if doc.spans or doc.events or (doc.record.status and target.kind != "suggestions")]
@@ -225,7 +241,7 @@ def insert(project, target: Target, docs: list[CheckedDoc], user, *, source: str
         raise RuntimeError("bulk.insert must run inside the caller's transaction")
     with pghistory.context(user=getattr(user, "pk", None), action="import", file=source):
         set_ids = _target_sets(target, docs)
-        return _insert_into_sets(project, docs, set_ids, source)
+        return _insert_into_sets(project, docs, set_ids, source, create_kb)
 
 
 def _target_sets(target: Target, docs: list[CheckedDoc]) -> dict[int, int]:
@@ -249,10 +265,11 @@ def _target_sets(target: Target, docs: list[CheckedDoc]) -> dict[int, int]:
     return existing
 
 
-def _insert_into_sets(project, docs: list[CheckedDoc], set_ids: dict[int, int], source: str) -> BulkResult:
+def _insert_into_sets(project, docs: list[CheckedDoc], set_ids: dict[int, int], source: str,
+                      create_kb: bool = False) -> BulkResult:
     result = BulkResult()
-    kb = _known_ids(KBEntity, project, [s[3] for d in docs for s in d.spans if s[3]])
-    clusters = _known_ids(EventCluster, project, [e[5] for d in docs for e in d.events if e[5]])
+    kb = _kb_ids(project, {s[3] for d in docs for s in d.spans if s[3]}, create_kb)
+    clusters = _cluster_ids(project, {e[5] for d in docs for e in d.events if e[5]}, create_kb)
     origin = json.dumps({"import": source}, ensure_ascii=False)
     span_ids = _allocate(Span, sum(len(d.spans) for d in docs))
     event_ids = _allocate(Event, sum(len(d.events) for d in docs))
@@ -287,15 +304,54 @@ def _unlinked(doc: CheckedDoc, kb: dict, clusters: dict) -> list[str]:
     missing = {s[3] for s in doc.spans if s[3] and s[3] not in kb} | {e[5] for e in doc.events if e[5] and e[5] not in clusters}
     if not missing:
         return []
-    return [_("%(where)s: knowledge-base entries or clusters %(ids)s are not in this project; the links were left out")
-            % {"where": _where(doc.record, ""), "ids": ", ".join(sorted(missing))}]
+    shown = sorted(ref[-1] if isinstance(ref, tuple) else ref for ref in missing)
+    return [_("%(where)s: knowledge-base entries or clusters %(ids)s are not in this project; the links were left out "
+              "(create them with --create-kb)")
+            % {"where": _where(doc.record, ""), "ids": ", ".join(f"«{name}»" for name in shown)}]
 
 
-def _known_ids(model, project, wanted: list[str]) -> dict[str, int]:
-    numbers = {int(x) for x in wanted if str(x).isdecimal() and str(x).isascii()}
-    if not numbers:
-        return {}
-    return {str(pk): pk for pk in model.objects.filter(project=project, pk__in=numbers).values_list("pk", flat=True)}
+KB_NAME_MAX = KBEntity._meta.get_field("name").max_length
+
+
+def _numbers(wanted) -> set[int]:
+    return {int(x) for x in wanted if not isinstance(x, tuple) and str(x).isdecimal() and str(x).isascii()}
+
+
+def _kb_ids(project, wanted: set, create: bool) -> dict:
+    """KB references (ids of this project, or (type, name) of any) -> entries of this
+    project; with `create`, named entries the project lacks are created."""
+    found = {str(pk): pk for pk in KBEntity.objects.filter(project=project, pk__in=_numbers(wanted))
+             .values_list("pk", flat=True)}
+    named = {ref for ref in wanted if isinstance(ref, tuple)}
+    if named:
+        existing = {("name", key, name): pk for pk, key, name in KBEntity.objects.filter(
+            project=project, name__in={ref[2] for ref in named}).values_list("pk", "entity_type__key", "name")}
+        types = dict(project.entity_types.values_list("key", "pk"))
+        for ref in sorted(named):
+            if ref in existing:
+                found[ref] = existing[ref]
+            elif create and ref[1] in types and 0 < len(ref[2]) <= KB_NAME_MAX:
+                found[ref] = KBEntity.objects.create(project=project, entity_type_id=types[ref[1]], name=ref[2]).pk
+    return found
+
+
+def _cluster_ids(project, wanted: set, create: bool) -> dict:
+    """Cluster references (ids of this project, or names) -> clusters of this project;
+    with `create`, named clusters the project lacks are created."""
+    found = {str(pk): pk for pk in EventCluster.objects.filter(project=project, pk__in=_numbers(wanted))
+             .values_list("pk", flat=True)}
+    named = {ref for ref in wanted if isinstance(ref, tuple)}
+    if named:
+        existing = {}
+        for pk, name in EventCluster.objects.filter(project=project, name__in={ref[1] for ref in named}).order_by(
+                "pk").values_list("pk", "name"):
+            existing.setdefault(("name", name), pk)
+        for ref in sorted(named):
+            if ref in existing:
+                found[ref] = existing[ref]
+            elif create and 0 < len(ref[1]) <= KB_NAME_MAX:
+                found[ref] = EventCluster.objects.create(project=project, name=ref[1]).pk
+    return found
 
 
 def _allocate(model, count: int) -> list[int]:

@@ -44,4 +44,5 @@ def _annotation_sinks(project, user, data: dict, form: ImportForm):
     except ValueError as error:
         form.add_error("type_map", str(error))
         return None
-    return dataset.sinks(project, target, user=user, type_map=type_map, create_types=data["create_types"])
+    return dataset.sinks(project, target, user=user, type_map=type_map, create_types=data["create_types"],
+                          create_kb=data["create_kb"])

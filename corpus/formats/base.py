@@ -34,6 +34,10 @@ class SpanRecord:
     # Machine suggestions only: which tagger proposed it, and how sure it was.
     tagger: str = ""
     score: float | None = None
+    # The knowledge-base entry's name and entity type: what finds (or creates) the entry
+    # when the file is imported into another project, where kb_id means nothing.
+    kb_name: str = ""
+    kb_type: str = ""
 
 
 @dataclass(slots=True)
@@ -53,6 +57,7 @@ class EventRecord:
     cluster: str = ""
     tagger: str = ""
     score: float | None = None
+    cluster_name: str = ""  # finds (or creates) the cluster in another project
 
 
 @dataclass(slots=True)

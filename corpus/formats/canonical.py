@@ -32,7 +32,8 @@ def canonical(record: DocumentRecord) -> DocumentRecord:
         new_id = f"T{n}"
         if span.id and span.id not in names:
             names[span.id], number[span.id] = new_id, n
-        spans.append(SpanRecord(span.type, span.start, span.end, new_id, span.kb_id, span.tagger, span.score))
+        spans.append(SpanRecord(span.type, span.start, span.end, new_id, span.kb_id, span.tagger, span.score,
+                                span.kb_name, span.kb_type))
 
     def argument_key(argument: ArgumentRecord) -> tuple:
         return argument.role, number.get(argument.entity_id, 0)
@@ -41,7 +42,7 @@ def canonical(record: DocumentRecord) -> DocumentRecord:
         EventRecord(e.type, e.trigger_start, e.trigger_end,
                     [ArgumentRecord(a.role, names.get(a.entity_id, a.entity_id))
                      for a in sorted(e.arguments, key=argument_key)],
-                    e.attributes, f"E{n}", e.cluster, e.tagger, e.score)
+                    e.attributes, f"E{n}", e.cluster, e.tagger, e.score, e.cluster_name)
         for n, e in enumerate(sorted(record.events, key=_event_key), 1)
     ]
     ordered = sorted(record.relations, key=lambda r: (r.type, number.get(r.source, 0), number.get(r.target, 0)))

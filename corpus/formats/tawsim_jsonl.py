@@ -1,9 +1,9 @@
 """Tawsim JSONL: the native, lossless format. One document (as annotated in one set) per line:
 
     {"id", "external_id", "title", "text", "meta",
-     "entities": [{"id", "type", "start", "end", "text", "kb_id"?, "tagger"?, "score"?}],
+     "entities": [{"id", "type", "start", "end", "text", "kb_id"?, "kb_name"?, "kb_type"?, "tagger"?, "score"?}],
      "events": [{"id", "type", "trigger": {"start", "end", "text"},
-                 "arguments": [{"role", "entity_id"}], "attributes": {...}, "cluster"?}],
+                 "arguments": [{"role", "entity_id"}], "attributes": {...}, "cluster"?, "cluster_name"?}],
      "relations": [{"id", "type", "source", "target"}], "annotator"?, "status"}
 
 Offsets are Unicode code-point indices into "text", in logical (reading) order. "id" is
@@ -63,6 +63,8 @@ def _entity(span: SpanRecord, text: str) -> dict:
     item = {"id": span.id, "type": span.type, "start": span.start, "end": span.end, "text": text[span.start:span.end]}
     if span.kb_id:
         item["kb_id"] = span.kb_id
+    if span.kb_name:
+        item["kb_name"], item["kb_type"] = span.kb_name, span.kb_type
     if span.tagger:
         item["tagger"], item["score"] = span.tagger, span.score
     return item
@@ -78,6 +80,8 @@ def _event(event: EventRecord, text: str) -> dict:
     }
     if event.cluster:
         item["cluster"] = event.cluster
+    if event.cluster_name:
+        item["cluster_name"] = event.cluster_name
     if event.tagger:
         item["tagger"], item["score"] = event.tagger, event.score
     return item
@@ -169,6 +173,8 @@ def _read_entity(item: dict, text: str, field: str, loc: dict, record: DocumentR
         id=_id(item.get("id"), f"{field}.id", loc), kb_id=_id(item.get("kb_id"), f"{field}.kb_id", loc),
         tagger=a.string(item.get("tagger"), f"{field}.tagger", loc, required=False),
         score=_score(item.get("score"), f"{field}.score", loc),
+        kb_name=a.string(item.get("kb_name"), f"{field}.kb_name", loc, required=False),
+        kb_type=a.string(item.get("kb_type"), f"{field}.kb_type", loc, required=False),
     )
 
 
@@ -190,6 +196,7 @@ def _read_event(item: dict, text: str, field: str, loc: dict, record: DocumentRe
         id=_id(item.get("id"), f"{field}.id", loc), cluster=_id(item.get("cluster"), f"{field}.cluster", loc),
         tagger=a.string(item.get("tagger"), f"{field}.tagger", loc, required=False),
         score=_score(item.get("score"), f"{field}.score", loc),
+        cluster_name=a.string(item.get("cluster_name"), f"{field}.cluster_name", loc, required=False),
     )
 
 

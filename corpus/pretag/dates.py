@@ -107,6 +107,14 @@ def _textual(alt: str) -> re.Pattern:
     )
 
 
+def _slashed(alt: str) -> re.Pattern:
+    """Day, month name and year between slashes or hyphens: «25 / ديسمبر / 2024»."""
+    return re.compile(
+        rf"(?<![\d/.\-])(?P<date>{_DAY}\s*(?P<sep>[/\-])\s*{_paired(alt)}\s*(?P=sep)\s*{_YEAR}{_ERA})"
+        r"(?![/.\-]?\d)"
+    )
+
+
 @lru_cache(maxsize=1)
 def _patterns() -> dict[str, re.Pattern]:
     year_cue = "|".join(fold_text(c) for c in YEAR_CUES)
@@ -115,6 +123,8 @@ def _patterns() -> dict[str, re.Pattern]:
     return {
         "gregorian": _textual(_alternation(gregorian_months())),
         "hijri": _textual(_alternation(HIJRI)),
+        "gregorian_slashed": _slashed(_alternation(gregorian_months())),
+        "hijri_slashed": _slashed(_alternation(HIJRI)),
         "numeric": re.compile(
             r"(?<![\d/.\-])(?P<date>(?:(?P<a>\d{1,2})\s*(?P<s>[/.\-])\s*(?P<b>\d{1,2})\s*(?P=s)\s*(?P<c>\d{4})"
             r"|(?P<y>\d{4})(?P<s2>[/.\-])(?P<mm>\d{1,2})(?P=s2)(?P<dd>\d{1,2}))" + _ERA + r")(?![/.\-]?\d)"
@@ -192,9 +202,9 @@ class DateTagger:
 
     def _candidates(self, folded: str) -> list[_Found]:
         found: list[_Found] = []
-        for calendar, months in (("gregorian", self.months), ("islamic", HIJRI)):
-            pattern = self.patterns["gregorian" if calendar == "gregorian" else "hijri"]
-            found += [f for m in pattern.finditer(folded) if (f := self._textual(folded, m, calendar, months))]
+        for calendar, months, names in (("gregorian", self.months, "gregorian"), ("islamic", HIJRI, "hijri")):
+            for pattern in (self.patterns[names], self.patterns[f"{names}_slashed"]):
+                found += [f for m in pattern.finditer(folded) if (f := self._textual(folded, m, calendar, months))]
         found += [f for m in self.patterns["numeric"].finditer(folded) if (f := self._numeric(m))]
         found += [f for m in self.patterns["year"].finditer(folded) if (f := self._year(m))]
         found = [self._with_weekday(folded, f) for f in found]

@@ -78,6 +78,7 @@ def test_direct_lines_are_the_records_lines(linked, annotator, options):
     served, reference = both(linked, **options)
     assert served == reference
     assert b'"kb_id":"' in served and b'"cluster":"' in served  # the optional fields were exercised
+    assert b'"kb_name":"' in served and b'"kb_type":"PER"' in served and b'"cluster_name":"' in served
 
 
 @settings(max_examples=10, deadline=None,

@@ -86,3 +86,43 @@ def test_things_that_only_look_like_dates_are_left_alone(text):
 def test_every_suggestion_is_typed_date_and_named_for_its_tagger():
     [suggestion] = DateTagger("TIME").tag("في 3 آذار 2021")
     assert (suggestion.type, suggestion.tagger, suggestion.score) == ("TIME", "dates", 0.95)
+
+
+@pytest.mark.parametrize(
+    "text, span, value",
+    [
+        ("افتتح الجسر الأربعاء ٢٥ / ديسمبر / ٢٠٢٤ أمام السيارات", "الأربعاء ٢٥ / ديسمبر / ٢٠٢٤", "2024-12-25"),
+        ("تسلم المنحة يوم الاثنين، 8/تموز/2019 في اللاذقية", "يوم الاثنين، 8/تموز/2019", "2019-07-08"),
+        ("أغلق المتحف ٣ / كانون الأول/ديسمبر / ٢٠٢٠ للترميم", "٣ / كانون الأول/ديسمبر / ٢٠٢٠", "2020-12-03"),
+        ("وقعت الاتفاقية 14-أكتوبر-2021م في الرباط", "14-أكتوبر-2021م", "2021-10-14"),
+        ("بدأ الصيام ١١ / رمضان / ١٤٤٤ هـ هناك", "١١ / رمضان / ١٤٤٤ هـ", "islamic:1444-09-11"),
+    ],
+)
+def test_day_month_name_and_year_between_slashes_are_one_date(text, span, value):
+    assert dates(text) == [(span, value)]
+
+
+@pytest.mark.parametrize(
+    "text, span, value",
+    [
+        ("سلمت التقارير الخميس ٢٦ / ١٢ / ٢٠٢٤ للجنة", "الخميس ٢٦ / ١٢ / ٢٠٢٤", "2024-12-26"),
+        ("رفعت الجلسة 25/12/2024 بعد الظهر", "25/12/2024", "2024-12-25"),
+        ("رفعت الجلسة ٢٥-١٢-٢٠٢٤ بعد الظهر", "٢٥-١٢-٢٠٢٤", "2024-12-25"),
+    ],
+)
+def test_numeric_day_month_year_with_or_without_spaces(text, span, value):
+    assert dates(text) == [(span, value)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "أضف 1/2 كوب من الماء",  # a fraction
+        "فاز الفريق 3 / 1 على ضيفه",  # a score
+        "حدد الموعد 31/02/2024 خطأ",  # no such day
+        "حدد الموعد ٣٠ / فبراير / ٢٠٢٤ خطأ",  # no such day, month by name
+        "مرت 7 / آذار / 20 ساعة",  # no four-digit year
+    ],
+)
+def test_slashed_numbers_that_are_not_dates_are_not_full_dates(text):
+    assert [value for _, value in dates(text) if value.count("-") == 2 and "X" not in value] == []

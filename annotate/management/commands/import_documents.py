@@ -26,27 +26,32 @@ class Command(BaseCommand):
         parser.add_argument("--map", action="append", default=[], metavar="SOURCE=TYPE",
                             help="rename a type from the file (repeatable; SOURCE= leaves it out)")
         parser.add_argument("--create-types", action="store_true", help="create unknown entity types")
+        parser.add_argument("--create-kb", action="store_true",
+                            help="create the knowledge-base entries and event clusters the file names and the "
+                            "project lacks (Tawsim JSONL), so their links are kept")
         parser.add_argument("--user", default="", help="username recorded in the history as the importer")
 
     @no_translations
-    def handle(self, project, paths, format, text_column, into, map, create_types, user, **options):
+    def handle(self, project, paths, format, text_column, into, map, create_types, user, create_kb=False,
+               **options):
         target = Project.objects.filter(slug=project).first()
         if target is None:
             raise CommandError(f"no project with slug {project!r}")
-        sinks = self._sinks(target, format, paths, into, map, create_types, user)
+        sinks = self._sinks(target, format, paths, into, map, create_types, user, create_kb)
         report = import_paths(target, paths, fmt=format, text_column=text_column, sinks=sinks)
         self._print(report)
         if not report.ok:
             raise CommandError(f"{report.failed} of {len(report.files)} file(s) failed")
 
-    def _sinks(self, project, fmt, paths, into, mapping, create_types, username):
+    def _sinks(self, project, fmt, paths, into, mapping, create_types, username, create_kb=False):
         try:
             target = dataset.parse_target(project, into)
             type_map = dataset.parse_map(mapping)
         except ValueError as error:
             raise CommandError(str(error)) from None
         user = get_user_model().objects.filter(username=username).first() if username else None
-        return dataset.sinks(project, target, user=user, type_map=type_map, create_types=create_types)
+        return dataset.sinks(project, target, user=user, type_map=type_map, create_types=create_types,
+                             create_kb=create_kb)
 
     def _print(self, report: ImportReport) -> None:
         for file in report.files:

@@ -1,0 +1,39 @@
+"""Project archives: a whole project (schema, guidelines, settings, members, documents,
+every set with its annotations, suggestions and decisions, the knowledge base and event
+clusters, assignments, adjudication decisions, trained tagger models) in one zip, to back
+up, move to another site, or restore under another slug.
+
+The zip holds `manifest.json`, `project.json` and one JSON Lines member per kind of row
+(MEMBERS, in the order an import needs them), plus `tagger_models/<id>.bin`. Rows name
+each other by their ids in the archive (the source database's ids) and name schema items,
+users and roles by key or username, so an archive is readable without Tawsim.
+
+Modules
+    writing   the export, streamed into the zip member by member (export_project)
+    jobs      both directions as background jobs with progress
+The import writes, so it lives with the other writers: annotate.services.archive.
+"""
+from __future__ import annotations
+
+FORMAT = "tawsim-project-archive"
+VERSION = 1
+CHUNK = 2000
+
+# member -> what it holds; the import reads them in this order.
+MEMBERS = (
+    "users.jsonl",
+    "members.jsonl",
+    "documents.jsonl",
+    "kb_entities.jsonl",
+    "clusters.jsonl",
+    "suggestions.jsonl",
+    "sets.jsonl",
+    "spans.jsonl",
+    "events.jsonl",
+    "arguments.jsonl",
+    "relations.jsonl",
+    "suggestion_decisions.jsonl",
+    "assignments.jsonl",
+    "adjudication_decisions.jsonl",
+    "tagger_models.jsonl",
+)
