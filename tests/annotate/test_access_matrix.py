@@ -170,8 +170,6 @@ MATRIX = {
 # GETs that still write, named by issue 14 ("GETs that write"): the fix flips these.
 GET_WRITES = {
     "editor": "issue 14 minor: opening the editor creates the visitor's own set",
-    "agreement": "issue 14 minor: opening the agreement page enqueues a job",
-    "agreement_csv": "issue 14 minor: the agreement CSV enqueues a job",
     "api:agreement": "issue 14 minor: the agreement endpoint enqueues a job",
 }
 

@@ -43,10 +43,7 @@ def main() -> None:
     if len(sys.argv) > 3:
         child(*sys.argv[1:4])
         return
-    setup_django()
-    from corpus.models import Project
-
-    Project.objects.filter(slug__in=[SLUG, SLUG + "-copy"]).delete()
+    setup_django()  # a fresh benchmark database (python -m tests.bench archive)
     with tempfile.TemporaryDirectory() as folder:
         source, archive = Path(folder) / "annotated.jsonl", Path(folder) / "project.zip"
         generate(source)
@@ -54,7 +51,6 @@ def main() -> None:
         exported = in_child("--export", SLUG, archive)
         size = archive.stat().st_size
         imported = in_child("--import", SLUG + "-copy", archive)
-    Project.objects.filter(slug__in=[SLUG, SLUG + "-copy"]).delete()
     report({
         "archive_export_docs_per_s": {"value": DOCUMENTS / exported["seconds"], "unit": "docs/s", "goal": ""},
         "archive_export_peak_mb": {"value": exported["peak_mb"], "unit": "MB", "goal": "flat"},

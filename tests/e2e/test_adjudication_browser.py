@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from annotate import services
 from annotate.models import AdjudicationDecision, AnnotationSet, SetKind, SetStatus
@@ -56,7 +57,7 @@ def test_reviewer_adjudicates_a_document(page, live_server, disputed, reviewer, 
     variant_two = first.locator('button.accept[data-variant="2"]').inner_text()
     page.locator("#doc-text").click()
     page.keyboard.press("2")
-    page.wait_for_function("document.getElementById('conflict-count').textContent.trim() === '1'")
+    expect(page.locator("#conflict-count")).to_have_text("1")  # a locator wait: the CSP refuses eval
 
     # The mouse: reject the last conflict.
     page.locator("#conflicts .conflict button.reject").first.click()
