@@ -13,69 +13,34 @@ from corpus.formats.base import DocumentRecord
 from corpus.importing import add_documents
 from corpus.models import EntityType, EventType, Membership, Role
 from corpus.presets import create_project_from_preset
+from tests.e2e.conftest import add_entity_type, add_event_type, add_role
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 TEXT = "قالت المتحدثة ليلى حمدان إن الوفد وصل إلى بيروت صباح الأحد."
 
 
-def _log_in(page, url, username, password):
-    page.goto(url + reverse("login"))
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("main button[type=submit]")
-    page.wait_for_url(url + reverse("home"))
-
-
-def test_admin_edits_the_schema_and_cannot_delete_a_type_in_use(page, live_server):
+def test_admin_edits_the_schema_and_cannot_delete_a_type_in_use(page, live_server, log_in):
     project = create_project_from_preset("أخبار", slug="akhbar", preset="news-ar")
     admin = get_user_model().objects.create_user("rana", password="pass-rana-1")
     annotator = get_user_model().objects.create_user("sami", password="pass-sami-1")
     Membership.objects.create(project=project, user=admin, role=Role.ADMIN)
     Membership.objects.create(project=project, user=annotator, role=Role.ANNOTATOR)
     url = live_server.url
-    _log_in(page, url, "rana", "pass-rana-1")
+    log_in("rana", "pass-rana-1")
     schema_url = url + reverse("schema_editor", args=[project.slug])
     page.goto(schema_url)
 
     # An entity type: the preview shows its palette button while it is typed.
-    page.click("#add-entity summary")
-    form = page.locator("#add-entity form")
-    form.locator("input[name=key]").fill("WEAPON")
-    form.locator("input[name=name_ar]").fill("سلاح")
-    form.locator("input[name=name_en]").fill("Weapon")
-    form.locator("input[name=colour]").fill("#1a4f8b")
-    form.locator("input[name=shortcut]").fill("ذ")
-    page.wait_for_selector("#schema-preview .type-btn[data-type=WEAPON]:has-text('سلاح')")
-    form.locator("button[type=submit]").click()
-    page.wait_for_selector(".messages li.success")
+    add_entity_type(page, "WEAPON", "سلاح", "Weapon", "#1a4f8b", "ذ")
     weapon = EntityType.objects.get(project=project, key="WEAPON")
     assert (weapon.colour, weapon.shortcut) == ("#1a4f8b", "ذ")
 
     # An event type, then two roles; the preview's event panel shows a role being typed.
-    page.click("#add-event summary")
-    form = page.locator("#add-event form")
-    form.locator("input[name=key]").fill("ATTACK")
-    form.locator("input[name=name_ar]").fill("هجوم")
-    form.locator("input[name=name_en]").fill("Attack")
-    form.locator("textarea[name=triggers]").fill("هاجم\nقصف")
-    form.locator("button[type=submit]").click()
-    page.wait_for_selector(".messages li.success")
+    add_event_type(page, "ATTACK", "هجوم", "Attack", "هاجم\nقصف")
     attack = EventType.objects.get(project=project, key="ATTACK")
     for key, name, allowed in (("Attacker", "المهاجم", ["PER", "ORG"]), ("Weapon", "السلاح", ["WEAPON"])):
-        page.goto(schema_url)
-        page.click(f"#event-{attack.pk} > summary")
-        add_role = page.locator(f"#event-{attack.pk} details.add.role")
-        add_role.locator("summary").click()
-        role_form = add_role.locator("form")
-        role_form.locator("input[name=key]").fill(key)
-        role_form.locator("input[name=name_ar]").fill(name)
-        role_form.locator("input[name=name_en]").fill(key)
-        for entity_key in allowed:
-            role_form.locator(f"label.check:has-text('{entity_key}') input").first.check()
-        page.wait_for_selector(f"#schema-preview .slot[data-role={key}]")
-        role_form.locator("button[type=submit]").click()
-        page.wait_for_selector(".messages li.success")
+        add_role(page, schema_url, attack.pk, key, name, allowed)
     roles = {r.key: sorted(r.allowed_types.values_list("key", flat=True)) for r in attack.roles.all()}
     assert roles == {"Attacker": ["ORG", "PER"], "Weapon": ["WEAPON"]}
 

@@ -9,29 +9,15 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from corpus.models import Membership, Project
+from tests.e2e.conftest import choose_password, create_site_user, log_in_on
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def _log_in(page, url, username, password):
-    page.goto(url + reverse("login"))
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("main button[type=submit]")
-    page.wait_for_url(url + reverse("home"))
-
-
-def _create_user(page, username, email) -> str:
-    page.fill("#id_username", username)
-    page.fill("#id_email", email)
-    page.click("form.setup-form button[type=submit]")
-    return page.locator("#set-password-link").input_value()
 
 
 def test_staff_set_up_a_project_and_a_member_sees_it(page, browser, live_server):
     get_user_model().objects.create_user("staff", password="pass-staff-1", is_staff=True)
     url = live_server.url
-    _log_in(page, url, "staff", "pass-staff-1")
+    log_in_on(page, url, "staff", "pass-staff-1")
     assert page.locator("html").get_attribute("dir") == "rtl"
 
     # New project from the home page; the slug is suggested as the name is typed.
@@ -56,8 +42,8 @@ def test_staff_set_up_a_project_and_a_member_sees_it(page, browser, live_server)
 
     # Two users; each gets a one-time set-password link.
     page.goto(url + reverse("users"))
-    hala_link = _create_user(page, "hala", "hala@example.org")
-    _create_user(page, "omar", "")
+    hala_link = create_site_user(page, "hala", "hala@example.org")
+    create_site_user(page, "omar", "")
 
     # Both join the project.
     page.goto(url + reverse("members", args=["gulf-news"]))
@@ -73,12 +59,8 @@ def test_staff_set_up_a_project_and_a_member_sees_it(page, browser, live_server)
     context = browser.new_context(locale="ar")
     hala = context.new_page()
     hala.set_default_timeout(10_000)
-    hala.goto(hala_link)
-    hala.fill("#id_new_password1", "hala-passphrase-1")
-    hala.fill("#id_new_password2", "hala-passphrase-1")
-    hala.click("main button[type=submit]")
-    hala.wait_for_url(url + reverse("login"))
-    _log_in(hala, url, "hala", "hala-passphrase-1")
+    choose_password(hala, hala_link, "hala-passphrase-1")
+    log_in_on(hala, url, "hala", "hala-passphrase-1")
     hala.click("a:has-text('Gulf News')")
     hala.wait_for_url(url + reverse("project_detail", args=["gulf-news"]))
     hala.click(f"a[href='{reverse('guidelines', args=['gulf-news'])}']")
