@@ -9,7 +9,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup setup-dev static run serve stop test test-fast bench browser messages clean-db
+.PHONY: setup setup-dev static run serve stop lint test test-fast bench browser messages clean-db
 
 setup: $(VENV)/.installed messages
 	$(PY) manage.py migrate --no-input -v 0
@@ -54,10 +54,14 @@ browser:
 		$$SUDO apt-get update -q && $$SUDO apt-get install -y -q --no-install-recommends $$missing; \
 	fi
 
-test: setup-dev browser
+# ruff with the rules in pyproject.toml; the test targets run it before pytest.
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+
+test: setup-dev browser lint
 	$(BIN)/pytest -q
 
-test-fast: setup-dev
+test-fast: setup-dev lint
 	$(BIN)/pytest -q -m "not e2e"
 
 # Pages rendered outside the test suite link static files by their hashed names.

@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from corpus.models import Role
 from corpus.presets import available_presets
 
-ROLE_CHOICES = [(Role.ANNOTATOR, _("annotator")), (Role.REVIEWER, _("reviewer")), (Role.ADMIN, _("admin"))]
+# The least power first: the form offers "annotator" before "admin".
+ROLE_CHOICES = list(reversed(Role.choices))
 DIRECTION_CHOICES = [("rtl", _("Right to left")), ("ltr", _("Left to right"))]
 PRESET_LABELS = {"news-ar": _("Arabic news (persons, places, events)"), "empty": _("An empty schema")}
 COPY_PREFIX = "project:"

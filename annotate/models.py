@@ -414,7 +414,7 @@ class AdjudicationDecision(models.Model):
 
 
 # --- counts kept by the database ---------------------------------------------------
-# Triggers (migration 0006, SQL in annotate/progress_sql.py) keep these in step with
+# Triggers (migration 0008, SQL in annotate/progress_sql.py) keep these in step with
 # assignments, documents and sets, so the workflow page, the progress lines and the
 # queue read a handful of rows however many documents a project holds. No foreign-key
 # constraints: rows are written by triggers while Django deletes a project's rows in

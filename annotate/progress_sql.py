@@ -1,11 +1,11 @@
 """SQL of the triggers that keep WorkloadCount, CoverageCount and DocumentLoad in step
-(installed by migration 0006), and of a rebuild from the source tables.
+(installed by migration 0008), and of a rebuild from the source tables.
 
 Every write is an increment (INSERT ... ON CONFLICT DO UPDATE SET n = n + delta), so
 concurrent writers add up instead of overwriting each other. Bulk writes (imports, COPY,
 assign evenly) are counted once per statement through transition tables.
 
-Migration 0006 installs this text as it stands: change it through a new migration."""
+Migration 0008 installs this text as it stands: change it through a new migration."""
 from __future__ import annotations
 
 DONE = "('submitted', 'adjudicated')"
