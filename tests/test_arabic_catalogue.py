@@ -14,7 +14,9 @@ from babel.messages.pofile import read_po
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUES = ROOT / "locale" / "ar" / "LC_MESSAGES"
 SKIP = {".venv", "var", "tests", "node_modules", "migrations", "vendor", ".git"}
-STRING = r'"((?:[^"\\]|\\.)*)"'
+# One Python string argument: a literal, or literals split over lines and joined implicitly.
+STRING = r'((?:"(?:[^"\\]|\\.)*"\s*)+)'
+LITERAL = re.compile(r'"((?:[^"\\]|\\.)*)"')
 PY_SINGULAR = re.compile(r"\b(?:_|gettext|gettext_lazy|gettext_noop)\(\s*" + STRING + r"\s*[,)]")
 PY_CONTEXT = re.compile(r"\bpgettext(?:_lazy)?\(\s*" + STRING + r",\s*" + STRING + r"\s*[,)]")
 PY_PLURAL = re.compile(r"\bngettext(?:_lazy)?\(\s*" + STRING + r",\s*" + STRING)
@@ -28,6 +30,11 @@ JS_PLURAL = re.compile(r"""\bngettext\(\s*(["'])(.+?)\1\s*,\s*(["'])(.+?)\3""")
 
 def _unescape(text: str) -> str:
     return text.encode().decode("unicode_escape").encode("latin-1").decode() if "\\" in text else text
+
+
+def _joined(literals: str) -> str:
+    """The value of adjacent string literals, as Python joins them."""
+    return "".join(_unescape(part) for part in LITERAL.findall(literals))
 
 
 def _files(pattern: str):
@@ -50,9 +57,9 @@ def marked_messages() -> set[tuple[str, str | None, str]]:
     """(msgid, plural msgid or None, where) for every marked string."""
     found = set()
     for path, text in _files("*.py"):
-        found |= {(_unescape(m[1]), None, str(path)) for m in PY_SINGULAR.finditer(text)}
-        found |= {(_unescape(m[2]), None, str(path)) for m in PY_CONTEXT.finditer(text)}
-        found |= {(_unescape(m[1]), _unescape(m[2]), str(path)) for m in PY_PLURAL.finditer(text)}
+        found |= {(_joined(m[1]), None, str(path)) for m in PY_SINGULAR.finditer(text)}
+        found |= {(_joined(m[2]), None, str(path)) for m in PY_CONTEXT.finditer(text)}
+        found |= {(_joined(m[1]), _joined(m[2]), str(path)) for m in PY_PLURAL.finditer(text)}
     for path, text in _files("*.html"):
         found |= {(m[2], None, str(path)) for m in TEMPLATE_SINGULAR.finditer(text)}
         for m in TEMPLATE_BLOCK.finditer(text):
@@ -97,3 +104,6 @@ def test_the_scan_finds_strings_of_every_kind():
     kinds = {Path(where).suffix for _msgid, _plural, where in found}
     assert {".py", ".html", ".js"} <= kinds
     assert any(plural for _msgid, plural, _where in found)
+    # A message split over lines is read whole.
+    assert any(msgid.startswith("project %(slug)s: no training data") and msgid.endswith("bootstrap corpus).")
+               for msgid, _plural, _where in found)

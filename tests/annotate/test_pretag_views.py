@@ -91,7 +91,7 @@ def test_retrain_without_gold_fails_with_the_reason(client, admin_user, project,
         response = client.post(reverse("pretag_retrain", args=[project.slug]))
     assert response.status_code == 302
     job = Job.objects.get()
-    assert job.status == "failed" and "no training data" in job.messages[-1]
+    assert job.status == "failed" and "لا بيانات تدريب" in job.messages[-1]  # said in the page's language
     poll = client.get(reverse("pretag_job", args=[project.slug, job.pk]), **HTMX).content.decode()
     assert "إعادة تدريب نموذج CRF" in poll  # "Retraining the CRF": told apart from a pre-tagging run
 
@@ -164,7 +164,7 @@ def test_a_stale_version_is_409_and_names_the_conflict(client, annotator, docume
     response = client.post(accept_url(own, suggestion), {"version": 0}, **HTMX)
     assert response.status_code == 409 and response["HX-Reswap"] == "none"
     refused = json.loads(response["HX-Trigger"])["tawsim:refused"]
-    assert refused["status"] == 409 and "version 1" in refused["message"]
+    assert refused["status"] == 409 and "الإصدار الآن 1" in refused["message"]  # "now version 1", in Arabic
     assert not SuggestionDecision.objects.exists()
 
 
