@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from annotate.archive import CHUNK, FORMAT, VERSION
+from annotate.jobs import Progress
 from annotate.models import (
     AdjudicationDecision,
     AnnotationSet,
@@ -31,8 +32,6 @@ from annotate.models import (
 from corpus.formats._json import dumps_line
 from corpus.models import Project
 from corpus.presets import schema_of
-
-Progress = Callable[[int, int], None]
 
 
 def _time(value: datetime | None) -> str | None:

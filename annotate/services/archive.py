@@ -15,7 +15,7 @@ import hashlib
 import io
 import json
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from annotate.archive import CHUNK, FORMAT, MEMBERS, VERSION
+from annotate.jobs import Progress
 from annotate.models import (
     AdjudicationDecision,
     AnnotationSet,
@@ -46,8 +47,6 @@ from annotate.services.bulk import _allocate, _copy
 from corpus.formats._json import loads
 from corpus.models import Document, Membership, Project, RoleType
 from corpus.presets import apply_schema
-
-Progress = Callable[[int, int], None]
 
 
 class ArchiveError(ValueError):
