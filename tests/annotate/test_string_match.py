@@ -178,4 +178,5 @@ def test_the_editor_answers_a_new_span_with_its_other_occurrences_as_suggestions
         html = response.content.decode()
         ids = {str(pk) for pk in Suggestion.objects.filter(document=document).values_list("pk", flat=True)}
         assert set(re.findall(r'<mark class="sug[^"]*" data-sug="(\d+)"', html)) == ids
-        assert "Suggested at 2 other occurrences in this document." in html
+        # The message says how many, in the page's language.
+        assert "Suggested at 2 other occurrences in this document." in html or "اقتُرح في موضعين آخرين" in html
