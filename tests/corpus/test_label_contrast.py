@@ -17,7 +17,7 @@ from corpus.models import EntityType, EventType, Project, RelationType
 from corpus.presets import available_presets, create_project_from_preset, load_preset
 from corpus.schema_file import check_schema
 
-readable_colours = importlib.import_module("corpus.migrations.0006_readable_label_colours")
+readable_colours = importlib.import_module("corpus.migrations.0007_readable_label_colours")
 
 
 def preset_colours():

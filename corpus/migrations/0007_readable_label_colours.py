@@ -24,7 +24,7 @@ def darken_old_preset_colours(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("corpus", "0005_project_description_archived_at")]
+    dependencies = [("corpus", "0006_document_words_md5")]
 
     operations = [
         migrations.AlterField("entitytype", "colour",
