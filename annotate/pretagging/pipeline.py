@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from annotate.pretagging.settings import EVENT_TAGGERS, PretagSettings
 from annotate.pretagging.training import event_specs, latest_model, learned_triggers, names_marked, project_entries
 from corpus.models import Project
-from corpus.pretag import CamelNER, CRFTagger, DateTagger, Gazetteer, StringMatcher, TriggerTagger
+from corpus.pretag import CamelNER, CRFTagger, CueTagger, DateTagger, Gazetteer, StringMatcher, TriggerTagger
 
 
 class TaggerUnavailable(Exception):
@@ -34,6 +34,10 @@ def _build_string_match(project: Project, options: PretagSettings):
     if not shared and not own:
         raise TaggerUnavailable(_("no names are marked in this project yet."))
     return StringMatcher(shared, own)
+
+
+def _build_cues(project: Project, options: PretagSettings):
+    return CueTagger()
 
 
 def _build_crf(project: Project, options: PretagSettings):
@@ -73,6 +77,7 @@ BUILDERS: dict[str, Callable] = {
     "dates": _build_dates,
     "string_match": _build_string_match,
     "gazetteer": _build_gazetteer,
+    "cues": _build_cues,
     "crf": _build_crf,
     "camel_ner": _build_camel_ner,
     "triggers": _build_triggers,

@@ -41,6 +41,7 @@ TAGGER_LABELS = {
     "dates": gettext_lazy("Arabic dates"),
     "string_match": gettext_lazy("Names marked in this project (string matching)"),
     "gazetteer": gettext_lazy("Gazetteer (dictionary)"),
+    "cues": gettext_lazy("Titles and organisation names (rules)"),
     "crf": gettext_lazy("CRF (learns from gold)"),
     "camel_ner": gettext_lazy("camel-tools NER (CAMeLBERT)"),
     "triggers": gettext_lazy("Event triggers"),
