@@ -142,6 +142,8 @@ class EntityType(SchemaItem):
     colour = models.CharField(max_length=7, validators=[COLOUR], default="#999999")
     shortcut = models.CharField(max_length=1, blank=True)
     description = models.TextField(blank=True)
+    # Whether its mentions link to knowledge-base entries: names do, dates do not.
+    kb_linkable = models.BooleanField(default=True)
 
     class Meta(SchemaItem.Meta):
         constraints = [
