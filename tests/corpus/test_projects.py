@@ -5,7 +5,6 @@ import pytest
 
 from corpus.models import Membership, Project, Role
 from corpus.presets import schema_of
-from corpus.schema_file import check_schema
 from corpus.projects import (
     ProjectArchived,
     ProjectError,
@@ -16,6 +15,7 @@ from corpus.projects import (
     suggest_slug,
     update_project,
 )
+from corpus.schema_file import check_schema
 
 
 def test_the_creator_becomes_the_projects_admin(db, django_user_model):

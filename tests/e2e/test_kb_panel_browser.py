@@ -6,9 +6,8 @@ import pytest
 from django.urls import reverse
 
 from annotate import services
-from annotate.services import ANY_VERSION
 from annotate.models import KBEntity, Span
-from annotate.services import kb
+from annotate.services import ANY_VERSION, kb
 from corpus.formats.base import DocumentRecord
 from corpus.importing import add_documents
 
