@@ -21,11 +21,13 @@ def tagger_states(project: Project) -> list[dict]:
         problem = ""
         if name == "crf" and latest_model(project) is None:
             problem = _("not trained yet")
-        elif name == "camel_ner":
-            problem = ner_tagger(project, options).status() or ""
+        elif name == "camel_ner" and ner_tagger(project, options).status():
+            states.append({"name": name, "enabled": False, "installed": False,
+                           "problem": _("not installed: no NER model on this server (see below how to install it)")})
+            continue
         elif name == "triggers" and not any(spec.triggers for spec in event_specs(project)):
             problem = _("no trigger words in the schema")
-        states.append({"name": name, "enabled": name in options.taggers, "problem": problem})
+        states.append({"name": name, "enabled": name in options.taggers, "installed": True, "problem": problem})
     return states
 
 
