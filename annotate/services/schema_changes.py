@@ -599,7 +599,8 @@ def replace_schema(project: Project, data: dict) -> None:
         entities[item["key"]] = save_entity_type(
             project, existing, key=item["key"], name_ar=item["name_ar"], name_en=item["name_en"],
             colour=item.get("colour", existing.colour if existing else "#5c6b73"), shortcut=item.get("shortcut", ""),
-            description=item.get("description", ""), kb_linkable=item.get("kb_linkable", True))
+            description=item.get("description", ""),
+            kb_linkable=item.get("kb_linkable", existing.kb_linkable if existing else True))
     events = {e.key: e for e in project.event_types.all()}
     for item in data.get("event_types", []):
         existing = events.get(item["key"])
