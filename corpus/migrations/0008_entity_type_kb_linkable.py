@@ -10,7 +10,7 @@ def dates_do_not_link(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("corpus", "0005_project_description_archived_at"),
+        ("corpus", "0007_readable_label_colours"),
     ]
 
     operations = [
