@@ -43,6 +43,7 @@ from annotate.pretagging.pipeline import (
     Pipeline,
     TaggerUnavailable,
     build_pipeline,
+    ner_installed,
     ner_tagger,
 )
 from annotate.pretagging.pretag_jobs import (
@@ -115,6 +116,7 @@ __all__ = [
     "latest_model",
     "maybe_retrain",
     "names_marked",
+    "ner_installed",
     "ner_tagger",
     "pretag_after_import",
     "pretag_documents",
