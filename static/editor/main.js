@@ -25,6 +25,7 @@ import { readSelection } from "./offsets.js";
 import { showInfo } from "./panel.js";
 import { configureEditorHtmx, handleRefusals, refresh, sendSetVersionFromPanels, setVersion } from "./requests.js";
 import { selectSpan } from "./spans.js";
+import { askAboutUndecided } from "./submit.js";
 import { readAnnotations, root, state, textEl } from "./state.js";
 import { resumeSuggestions, showSuggestionVisibility, unfocusSuggestion } from "./suggestions.js";
 
@@ -92,6 +93,7 @@ function listenForAnswers() {
     },
     reload: () => { if (!state.busy) refresh(); },
   });
+  askAboutUndecided();
   // Suggestion decisions ask for a refresh.
   document.body.addEventListener("tawsim:refresh", () => {
     if (state.busy) state.refreshWanted = true; else refresh();
