@@ -66,9 +66,7 @@ def pending_suggestions(annotation_set: AnnotationSet, user=None) -> list[Sugges
     )
     if not rows:
         return []
-    places = list(_taken_places(annotation_set, user_id))
-    marked = {(start, end) for kind, _type, start, end in places if kind == _MARKED}
-    taken = {_place(Suggestion.Kind.ENTITY if kind == _MARKED else kind, *rest) for kind, *rest in places}
+    taken, marked = _taken(annotation_set, user_id)
     rows = [
         r for r in rows
         if _place(r.kind, r.entity_type_id or r.event_type_id, r.start, r.end) not in taken
@@ -80,6 +78,14 @@ def pending_suggestions(annotation_set: AnnotationSet, user=None) -> list[Sugges
 
 
 _MARKED = "marked"  # the kind of a place the set's spans take (an entity suggestion's place)
+
+
+def _taken(annotation_set: AnnotationSet, user_id: int | None) -> tuple[set[tuple], set[tuple[int, int]]]:
+    """The places taken (_place) and the extents the set marks, in one query."""
+    places = list(_taken_places(annotation_set, user_id))
+    marked = {(start, end) for kind, _type, start, end in places if kind == _MARKED}
+    taken = {_place(Suggestion.Kind.ENTITY if kind == _MARKED else kind, *rest) for kind, *rest in places}
+    return taken, marked
 
 
 def _taken_places(annotation_set: AnnotationSet, user_id: int | None):
@@ -196,9 +202,9 @@ def reject_undecided_suggestions(annotation_set: AnnotationSet, user) -> int:
     decided and the set does not already hold, inside the caller's recorded transaction
     (the caller bumps the version): the ones the editor shows and those merged away
     behind them, so none resurfaces. Two queries and one INSERT; returns how many."""
-    taken = {_place(*row) for row in _taken_places(annotation_set, user.pk)}
+    taken, _marked = _taken(annotation_set, user.pk)
     undecided = [
-        s for s in Suggestion.objects.filter(document_id=annotation_set.document_id).order_by("pk")
+        s for s in Suggestion.objects.filter(offered_to(user.pk), document_id=annotation_set.document_id).order_by("pk")
         if _place(s.kind, s.entity_type_id or s.event_type_id, s.start, s.end) not in taken
     ]
     SuggestionDecision.objects.bulk_create(
