@@ -25,6 +25,7 @@ from annotate.pretagging.settings import CRF
 from corpus.models import Document, Project
 from corpus.pretag import Entry, EventTypeSpec, MarkedName, RoleSpec
 from corpus.pretag import crf as crf_module
+from corpus.pretag.string_match import Mark, names_from_marks
 from corpus.pretag.trigger_learning import AnnotatedText, LearnedTrigger, learn_triggers
 from corpus.schema import ProjectSchema
 
@@ -96,27 +97,21 @@ def project_entries(project: Project) -> list[Entry]:
 def names_marked(project: Project) -> tuple[list[MarkedName], dict[int, list[MarkedName]]]:
     """What the string matcher offers: the names of the gold sets (for everyone) and of
     each annotator's own sets (for that annotator), each with the type and knowledge-base
-    entity it was marked with most often. Two queries."""
-    shared = _names(Span.objects.filter(set__in=gold_sets(project)), ())
-    own: dict[int, list[MarkedName]] = {}
-    annotators = Span.objects.filter(set__document__project=project, set__kind=SetKind.ANNOTATOR,
-                                     set__owner__isnull=False)
-    for (owner,), name in _names(annotators, ("set__owner_id",)):
-        own.setdefault(owner, []).append(name)
-    return [name for (), name in shared], own
-
-
-def _names(spans, group: tuple[str, ...]) -> list[tuple[tuple, MarkedName]]:
-    """(group values, name) per distinct text, its most frequent (type, kb entity) first."""
-    rows = (
-        spans.annotate(name=Substr("set__document__text", F("start") + 1, F("end") - F("start")))
-        .values_list(*group, "name", "entity_type__key", "kb_entity_id").annotate(n=Count("pk"))
-        .order_by(*group, "-n", "name")
-    )
-    return [
-        (tuple(row[:len(group)]), MarkedName(name.strip(), kind, kb))
-        for *row, name, kind, kb, _n in rows if name.strip()
-    ]
+    entity it was marked with most often, without the names those same texts mostly leave
+    unmarked (corpus.pretag.string_match.names_from_marks). Three queries: the gold spans,
+    the annotators' spans, the texts of their documents."""
+    gold = list(Span.objects.filter(set__in=gold_sets(project)).values_list(
+        "set__document_id", "start", "end", "entity_type__key", "kb_entity_id"))
+    annotated = list(Span.objects.filter(
+        set__document__project=project, set__kind=SetKind.ANNOTATOR, set__owner__isnull=False,
+    ).values_list("set__owner_id", "set__document_id", "start", "end", "entity_type__key", "kb_entity_id"))
+    document_ids = {row[0] for row in gold} | {row[1] for row in annotated}
+    texts = dict(Document.objects.filter(pk__in=document_ids).values_list("pk", "text")) if document_ids else {}
+    by_owner: dict[int, list[Mark]] = {}
+    for owner, *place in annotated:
+        by_owner.setdefault(owner, []).append(Mark(*place))
+    own = {owner: names_from_marks(texts, marks) for owner, marks in by_owner.items()}
+    return names_from_marks(texts, [Mark(*place) for place in gold]), own
 
 
 def event_specs(project: Project) -> list[EventTypeSpec]:

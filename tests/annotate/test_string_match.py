@@ -97,7 +97,7 @@ def test_another_annotator_cannot_reach_a_suggestion_meant_for_someone_else(proj
     assert client.post(url, {"version": own.version}, content_type="application/json").status_code == 404
 
 
-def test_the_lookup_is_built_in_two_queries_whatever_the_number_of_names_and_annotators(
+def test_the_lookup_is_built_in_three_queries_whatever_the_number_of_names_and_annotators(
         project, reviewer, annotator, other_annotator):
     first, second = add(project, [FIRST, SECOND])
     gold(first, reviewer, [(FIRST.index("سليم"), FIRST.index("سليم") + len("سليم العتوم"), "PER")])
@@ -107,7 +107,7 @@ def test_the_lookup_is_built_in_two_queries_whatever_the_number_of_names_and_ann
         mark(own, user, "سليم العتوم", "PER")
     with CaptureQueriesContext(connection) as queries:
         shared, own = pretagging.names_marked(project)
-    assert len(queries) == 2
+    assert len(queries) == 3
     assert [n.text for n in shared] == ["سليم العتوم"]
     assert {user: sorted(n.text for n in names) for user, names in own.items()} == {
         annotator.pk: ["بلدية الزرقاء", "سليم العتوم"], other_annotator.pk: ["بلدية الزرقاء", "سليم العتوم"]}

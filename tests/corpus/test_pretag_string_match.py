@@ -4,7 +4,7 @@ article), with its type and knowledge-base entity; one user's own names for that
 from __future__ import annotations
 
 from corpus.pretag import DEFAULT_PRIORITY, merge
-from corpus.pretag.string_match import NAME, OWN_SCORE, SCORE, MarkedName, StringMatcher
+from corpus.pretag.string_match import NAME, OWN_SCORE, SCORE, Mark, MarkedName, StringMatcher, names_from_marks
 from corpus.text.arabic import tokenize
 
 # Made up for these tests.
@@ -71,3 +71,24 @@ def test_merged_with_a_gazetteer_name_inside_it_the_longer_name_wins():
                  EntityProposal("GPE", at, at + 5, 0.85, "gazetteer")]
     merged = merge(tagger.tag(text, tokenize(text)) + gazetteer, DEFAULT_PRIORITY)
     assert [(text[m.start:m.end], m.type) for m in merged] == [("ريال مدريد", "ORG"), ("مدريد", "GPE")]
+
+
+def test_names_the_texts_mostly_leave_unmarked_are_not_offered():
+    """«علي» marked once where «على» (which folds onto it) occurs three times is a common
+    word, not a name to offer; «سليم العتوم», marked every time, is; the most frequent
+    reading of a name comes first."""
+    texts = {
+        1: "وقف علي أمام الباب. وضع الكتاب على الطاولة ثم على الرف، وسلم على الجيران. وقال سليم العتوم شيئا.",
+        2: "وصل سليم العتوم صباحا.",
+    }
+
+    def marks(document, text, kind, occurrence=0, kb=None):
+        start = -1
+        for _ in range(occurrence + 1):
+            start = texts[document].index(text, start + 1)
+        return Mark(document, start, start + len(text), kind, kb)
+
+    found = names_from_marks(texts, [marks(1, "علي", "PER"), marks(1, "سليم العتوم", "PER", kb=3),
+                                     marks(2, "سليم العتوم", "PER", kb=3), marks(2, "سليم العتوم", "ORG")])
+    assert found == [MarkedName("سليم العتوم", "PER", 3), MarkedName("سليم العتوم", "ORG")]
+    assert names_from_marks(texts, [marks(1, "علي", "PER")], min_precision=0.25) == [MarkedName("علي", "PER")]
