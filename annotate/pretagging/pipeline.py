@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from annotate.pretagging.settings import EVENT_TAGGERS, PretagSettings
-from annotate.pretagging.training import event_specs, latest_model, project_entries
+from annotate.pretagging.training import event_specs, latest_model, learned_triggers, project_entries
 from corpus.models import Project
 from corpus.pretag import CamelNER, CRFTagger, DateTagger, Gazetteer, TriggerTagger
 
@@ -53,10 +53,12 @@ def _build_camel_ner(project: Project, options: PretagSettings):
 
 
 def _build_triggers(project: Project, options: PretagSettings):
-    specs = [spec for spec in event_specs(project) if spec.triggers]
-    if not specs:
+    """The schema's trigger words and those the project's annotated events taught."""
+    specs = event_specs(project)
+    learned = [(t.word, t.type, t.score) for t in learned_triggers(project)]
+    if not learned and not any(spec.triggers for spec in specs):
         raise TaggerUnavailable(_("no event type of this project has trigger words."))
-    return TriggerTagger(specs)
+    return TriggerTagger(specs, learned=learned)
 
 
 # Name → builder(project, settings) → tagger; tests register extra (failing) taggers here.

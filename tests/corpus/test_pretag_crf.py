@@ -110,3 +110,13 @@ def test_crf_bootstrapped_on_newsfane_gold_tags_held_out_segments():
     scores = evaluate([spans for _, spans in held], predicted)
     print(f"\nNewsFANE bootstrap: {scores} in {time.perf_counter() - started:.1f}s")
     assert scores.f1 > 0.5 and scores.per_type["GPE"][2] > 0.7
+
+
+def test_newsfane_group_is_a_people_and_not_mapped_to_an_organisation(tmp_path):
+    from corpus.pretag.bootstrap import NEWSFANE_CLASSES, read_bio
+
+    assert "Group" not in NEWSFANE_CLASSES and NEWSFANE_CLASSES["Government"] == "ORG"
+    path = tmp_path / "bio.txt"
+    path.write_text("قال\tO\nالعرب\tB-Group\nو\tO\nالحكومة\tB-Government\n", encoding="utf-8")
+    [(text, spans)] = read_bio(path, NEWSFANE_CLASSES)
+    assert [(text[s:e], kind) for s, e, kind in spans] == [("الحكومة", "ORG")]

@@ -29,7 +29,18 @@ def live_document(project, annotator):
 
 def drag_select(page, word: str) -> None:
     """Select `word` with a real mouse drag: press at its start (its right edge, the text
-    reads right to left), move to its end (left edge), release."""
+    reads right to left), move to its end (left edge), release. A panel that loads after
+    the last write can still move the text; a person would see it and drag again, so a
+    drag that did not take the word is made once more from fresh coordinates."""
+    for _attempt in range(2):
+        _drag_over(page, word)
+        if page.evaluate("() => window.getSelection().toString().trim()") == word:
+            return
+        page.evaluate("() => window.getSelection().removeAllRanges()")
+    raise AssertionError(f"a mouse drag did not select «{word}»")
+
+
+def _drag_over(page, word: str) -> None:
     box = page.evaluate(
         """(word) => {
             const walker = document.createTreeWalker(document.getElementById("doc-text"), NodeFilter.SHOW_TEXT);
@@ -57,9 +68,11 @@ def drag_select(page, word: str) -> None:
 
 def press(page, key: str) -> None:
     """Press a key that sends a change, and wait until its answer has been swapped in."""
-    with page.expect_response(lambda r: r.request.method == "POST"):
+    with page.expect_response(lambda r: r.request.method == "POST") as answer:
         page.keyboard.press(key)
     page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-settling, .htmx-swapping')")
+    refused = answer.value.status >= 400
+    assert not refused, f"{key!r} was refused: {page.locator('#editor-messages').inner_text()}"
 
 
 def slot_texts(page, role: str) -> list[str]:
