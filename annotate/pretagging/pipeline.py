@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from annotate.pretagging.settings import EVENT_TAGGERS, PretagSettings
 from annotate.pretagging.training import event_specs, latest_model, learned_triggers, project_entries
 from corpus.models import Project
-from corpus.pretag import CamelNER, CRFTagger, DateTagger, Gazetteer, TriggerTagger
+from corpus.pretag import CamelNER, CRFTagger, CueTagger, DateTagger, Gazetteer, TriggerTagger
 
 
 class TaggerUnavailable(Exception):
@@ -27,6 +27,10 @@ def _build_dates(project: Project, options: PretagSettings):
 
 def _build_gazetteer(project: Project, options: PretagSettings):
     return Gazetteer(project_entries(project))
+
+
+def _build_cues(project: Project, options: PretagSettings):
+    return CueTagger()
 
 
 def _build_crf(project: Project, options: PretagSettings):
@@ -65,6 +69,7 @@ def _build_triggers(project: Project, options: PretagSettings):
 BUILDERS: dict[str, Callable] = {
     "dates": _build_dates,
     "gazetteer": _build_gazetteer,
+    "cues": _build_cues,
     "crf": _build_crf,
     "camel_ner": _build_camel_ner,
     "triggers": _build_triggers,
