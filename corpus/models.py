@@ -23,6 +23,8 @@ from corpus.text.skeleton import SKIPPED
 COLOUR_PATTERN = r"^#[0-9a-fA-F]{6}$"
 KEY_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]*$"
 COLOUR = RegexValidator(COLOUR_PATTERN, "A colour is written #rrggbb.")
+# A type without a colour of its own: white labels on it are readable (5.33:1, corpus.colour).
+DEFAULT_COLOUR = "#6b6b6b"
 KEY = RegexValidator(KEY_PATTERN, "A key is Latin letters, digits, _ or -.")
 
 
@@ -141,9 +143,11 @@ class SchemaItem(models.Model):
 
 class EntityType(SchemaItem):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="entity_types")
-    colour = models.CharField(max_length=7, validators=[COLOUR], default="#999999")
+    colour = models.CharField(max_length=7, validators=[COLOUR], default=DEFAULT_COLOUR)
     shortcut = models.CharField(max_length=1, blank=True)
     description = models.TextField(blank=True)
+    # Whether its mentions link to knowledge-base entries: names do, dates do not.
+    kb_linkable = models.BooleanField(default=True)
 
     class Meta(SchemaItem.Meta):
         constraints = [
@@ -157,7 +161,7 @@ class EntityType(SchemaItem):
 
 class EventType(SchemaItem):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="event_types")
-    colour = models.CharField(max_length=7, validators=[COLOUR], default="#999999")
+    colour = models.CharField(max_length=7, validators=[COLOUR], default=DEFAULT_COLOUR)
     shortcut = models.CharField(max_length=1, blank=True)
     description = models.TextField(blank=True)
     # Trigger lexicon (words that express this event), editable, used by pre-tagging.

@@ -133,6 +133,21 @@ def test_annotator_builds_a_meeting_with_mouse_and_keys(
     arcs = page.locator("#arcs g.arc-argument")
     assert arcs.count() == 4
     labels = arcs.evaluate_all("gs => gs.map(g => g.dataset.label)")
+    # Each role's arcs look their own (colour and dash), and each arc ends on its argument's mark.
+    looks = arcs.evaluate_all("""gs => gs.map(g => [g.dataset.role, getComputedStyle(g.querySelector('path')).stroke,
+                                                 g.querySelector('path').getAttribute('stroke-dasharray') || ''])""")
+    by_role = {role: (stroke, dash) for role, stroke, dash in looks}
+    assert set(by_role) == {"Participant", "Place", "Time"} and len(set(by_role.values())) == 3
+    assert len({stroke for stroke, _dash in by_role.values()}) == 3
+    ends = arcs.evaluate_all("""gs => gs.map(g => {
+        const path = g.querySelector('path'), svg = path.ownerSVGElement.getBoundingClientRect();
+        const end = path.getPointAtLength(path.getTotalLength());
+        const x = svg.left + end.x, y = svg.top + end.y;
+        const marks = [...document.querySelectorAll('#doc-text mark[data-id="' + g.dataset.to + '"]')];
+        return marks.some(m => [...m.getClientRects()].some(r =>
+            x >= r.left - 2 && x <= r.right + 2 && y >= r.top - 2 && y <= r.bottom + 2));
+    })""")
+    assert ends == [True] * 4
     assert sorted(labels) == sorted(["مشارك", "مشارك", "المكان", "الزمان"])
     for d in arcs.evaluate_all("gs => gs.map(g => g.querySelector('path').getAttribute('d'))"):
         assert d.startswith("M") and "NaN" not in d
