@@ -12,13 +12,23 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from annotate.pretagging.settings import EVENT_TAGGERS, PretagSettings
-from annotate.pretagging.training import event_specs, latest_model, learned_triggers, project_entries
+from annotate.pretagging.training import event_specs, latest_model, learned_triggers, names_marked, project_entries
 from corpus.models import Project
-from corpus.pretag import CamelNER, CRFTagger, CueTagger, DateTagger, Gazetteer, TriggerTagger
+from corpus.pretag import CamelNER, CRFTagger, CueTagger, DateTagger, Gazetteer, StringMatcher, TriggerTagger
 
 
 class TaggerUnavailable(Exception):
     """A tagger that cannot run for this project now (no model yet); the message says why."""
+
+
+class TaggerNotInstalled(TaggerUnavailable):
+    """A tagger whose software or model is not on this server: a fact of the installation,
+    shown once on the settings page, not an error of every run."""
+
+
+def ner_installed(project: Project, options: PretagSettings | None = None) -> bool:
+    """Whether the configured camel-tools NER model is there (a file check only)."""
+    return ner_tagger(project, options).status() is None
 
 
 def _build_dates(project: Project, options: PretagSettings):
@@ -27,6 +37,13 @@ def _build_dates(project: Project, options: PretagSettings):
 
 def _build_gazetteer(project: Project, options: PretagSettings):
     return Gazetteer(project_entries(project))
+
+
+def _build_string_match(project: Project, options: PretagSettings):
+    shared, own = names_marked(project)
+    if not shared and not own:
+        raise TaggerUnavailable(_("no names are marked in this project yet."))
+    return StringMatcher(shared, own)
 
 
 def _build_cues(project: Project, options: PretagSettings):
@@ -52,7 +69,7 @@ def _build_camel_ner(project: Project, options: PretagSettings):
     tagger = ner_tagger(project, options)
     problem = tagger.status()  # a file check only: never imports camel_tools.ner
     if problem:
-        raise TaggerUnavailable(problem)
+        raise TaggerNotInstalled(problem)
     return tagger
 
 
@@ -68,6 +85,7 @@ def _build_triggers(project: Project, options: PretagSettings):
 # Name → builder(project, settings) → tagger; tests register extra (failing) taggers here.
 BUILDERS: dict[str, Callable] = {
     "dates": _build_dates,
+    "string_match": _build_string_match,
     "gazetteer": _build_gazetteer,
     "cues": _build_cues,
     "crf": _build_crf,
@@ -85,7 +103,9 @@ class Pipeline:
 
 def build_pipeline(project: Project, names: Sequence[str] | None = None) -> Pipeline:
     """The enabled (or named) taggers, built from the project's data; a tagger that
-    cannot run is listed in `skipped` with its reason instead of failing the run."""
+    cannot run is listed in `skipped` with its reason instead of failing the run. An
+    enabled tagger that is not installed is left out quietly (the settings page says
+    so); one named explicitly is reported."""
     options = PretagSettings.of(project)
     pipeline = Pipeline()
     for name in names if names is not None else options.taggers:
@@ -95,6 +115,10 @@ def build_pipeline(project: Project, names: Sequence[str] | None = None) -> Pipe
             continue
         try:
             tagger = builder(project, options)
+        except TaggerNotInstalled as reason:
+            if names is not None:
+                pipeline.skipped[name] = str(reason)
+            continue
         except TaggerUnavailable as reason:
             pipeline.skipped[name] = str(reason)
             continue
