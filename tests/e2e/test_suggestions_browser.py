@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from annotate import services
 from annotate.models import AnnotationSet, Span, Suggestion, SuggestionDecision
 from corpus.formats.base import DocumentRecord
 from corpus.importing import add_documents
@@ -152,9 +153,9 @@ def test_a_version_announced_by_a_side_panel_is_used_for_the_next_decision(
     page, live_server, live_document, annotator, suggestions, log_in
 ):
     """The knowledge-base and cluster panels send `tawsim:version`: the next accept carries it."""
+    annotation_set = services.own_set(live_document, annotator)  # opening the editor creates none
     log_in("ann1", "pass-ann1")
     page.goto(live_server.url + reverse("editor", args=[live_document.project.slug, live_document.pk]))
-    annotation_set = AnnotationSet.objects.get(document=live_document, owner=annotator)
     # Another tab moved the set on by one version (as a KB link would).
     AnnotationSet.objects.filter(pk=annotation_set.pk).update(version=annotation_set.version + 1)
     page.evaluate("v => htmx.trigger(document.body, 'tawsim:version', {version: v})", annotation_set.version + 1)
@@ -167,9 +168,9 @@ def test_a_version_announced_by_a_side_panel_is_used_for_the_next_decision(
 def test_a_stale_decision_shows_the_reason_and_changes_nothing(
     page, live_server, live_document, annotator, suggestions, log_in
 ):
+    annotation_set = services.own_set(live_document, annotator)  # opening the editor creates none
     log_in("ann1", "pass-ann1")
     page.goto(live_server.url + reverse("editor", args=[live_document.project.slug, live_document.pk]))
-    annotation_set = AnnotationSet.objects.get(document=live_document, owner=annotator)
     AnnotationSet.objects.filter(pk=annotation_set.pk).update(version=annotation_set.version + 5)
     page.locator(f'#doc-text mark[data-sug="{suggestions["cairo"].pk}"]').click()
     with page.expect_response(lambda r: r.request.method == "POST" and r.status == 409):
