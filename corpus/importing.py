@@ -28,6 +28,7 @@ from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from corpus.attaching import attach
 from corpus.formats import ReadOptions, is_importable, read_file
 from corpus.formats._text import normalise_newlines
 from corpus.formats.base import DocumentRecord, FormatError
@@ -51,6 +52,8 @@ T = TypeVar("T")
 class AddResult:
     imported: int = 0
     duplicates: int = 0
+    attached: int = 0  # token files' documents matched to stored ones (corpus.attaching)
+    warnings: list[str] = field(default_factory=list)
 
 
 class FileRejected(Exception):
@@ -189,7 +192,7 @@ def import_stream(
         report.errors.append(_("%(file)s: the database refused the file: %(error)s") % {"file": name, "error": error})
     else:
         report.imported, report.duplicates = result.imported, result.duplicates
-        report.warnings.extend(skipped)
+        report.warnings.extend(skipped + result.warnings)
     if sink is not None:
         sink.fill(report)
     return report
@@ -293,6 +296,9 @@ class _Inserter:
             self._store_batch(batch)
 
     def _store_batch(self, batch: list[_Prepared]) -> None:
+        batch, attached = attach(self.project.pk, batch, self.result.warnings)
+        self.result.attached += attached
+        self.result.duplicates -= attached  # counted below with the texts already stored
         # Earlier batches are already in the table, so this one query per batch also
         # catches duplicates between batches of the same file.
         digests = list({digest for _text, digest, _record, _prepared in batch})

@@ -9,7 +9,8 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Func, Q, Value
+from django.db.models.functions import MD5
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -17,10 +18,13 @@ if TYPE_CHECKING:
     from corpus.schema import ProjectSchema
 
 from corpus.listing import TITLE_VECTOR
+from corpus.text.skeleton import SKIPPED
 
 COLOUR_PATTERN = r"^#[0-9a-fA-F]{6}$"
 KEY_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]*$"
 COLOUR = RegexValidator(COLOUR_PATTERN, "A colour is written #rrggbb.")
+# A type without a colour of its own: white labels on it are readable (5.33:1, corpus.colour).
+DEFAULT_COLOUR = "#6b6b6b"
 KEY = RegexValidator(KEY_PATTERN, "A key is Latin letters, digits, _ or -.")
 
 
@@ -139,7 +143,7 @@ class SchemaItem(models.Model):
 
 class EntityType(SchemaItem):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="entity_types")
-    colour = models.CharField(max_length=7, validators=[COLOUR], default="#999999")
+    colour = models.CharField(max_length=7, validators=[COLOUR], default=DEFAULT_COLOUR)
     shortcut = models.CharField(max_length=1, blank=True)
     description = models.TextField(blank=True)
 
@@ -155,7 +159,7 @@ class EntityType(SchemaItem):
 
 class EventType(SchemaItem):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="event_types")
-    colour = models.CharField(max_length=7, validators=[COLOUR], default="#999999")
+    colour = models.CharField(max_length=7, validators=[COLOUR], default=DEFAULT_COLOUR)
     shortcut = models.CharField(max_length=1, blank=True)
     description = models.TextField(blank=True)
     # Trigger lexicon (words that express this event), editable, used by pre-tagging.
@@ -222,6 +226,13 @@ class Document(models.Model):
     text = models.TextField()
     meta = models.JSONField(default=dict, blank=True)
     sha256 = models.CharField(max_length=64)
+    # The MD5 of the text without white space (corpus.text.skeleton): finds the document
+    # a token file (CoNLL) annotates, whose text was rebuilt with other spacing.
+    words_md5 = models.GeneratedField(
+        expression=MD5(Func(F("text"), Value(SKIPPED), Value(""), function="translate")),
+        output_field=models.CharField(max_length=32),
+        db_persist=True,
+    )
     order = models.PositiveIntegerField(help_text="import order within the project")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -234,6 +245,7 @@ class Document(models.Model):
         ]
         indexes = [
             models.Index(fields=["project", "external_id"]),
+            models.Index(fields=["project", "words_md5"], name="document_words"),
             # Title search by words (corpus.listing.search), whatever the project's size.
             GinIndex(TITLE_VECTOR, name="document_title_words"),
         ]

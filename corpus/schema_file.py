@@ -7,7 +7,8 @@ import json
 import re
 from pathlib import Path
 
-from corpus.models import COLOUR_PATTERN, KEY_PATTERN, AttributeType, Project
+from corpus.colour import MIN_CONTRAST, label_contrast
+from corpus.models import COLOUR_PATTERN, DEFAULT_COLOUR, KEY_PATTERN, AttributeType, Project
 from corpus.presets import schema_of
 
 
@@ -90,10 +91,19 @@ def _check_items(data: dict, name: str, problems: list[str], *, colour: bool = F
         for field in ("name_ar", "name_en"):
             if not isinstance(item.get(field), str) or not item[field].strip():
                 problems.append(f"{where}.{field}: a name is required")
-        if colour and not re.fullmatch(COLOUR_PATTERN, str(item.get("colour", "#999999"))):
-            problems.append(f"{where}.colour: written #rrggbb (got {item.get('colour')!r})")
+        if colour:
+            _check_colour(str(item.get("colour", DEFAULT_COLOUR)), where, problems)
         found[where] = item
     return found
+
+
+def _check_colour(colour: str, where: str, problems: list[str]) -> None:
+    """Labels are white on the type's colour (corpus.colour): it must leave them readable."""
+    if not re.fullmatch(COLOUR_PATTERN, colour):
+        problems.append(f"{where}.colour: written #rrggbb (got {colour!r})")
+    elif label_contrast(colour) < MIN_CONTRAST:
+        problems.append(f"{where}.colour: white labels on {colour} have a contrast of {label_contrast(colour):.2f}:1; "
+                        f"at least {MIN_CONTRAST}:1 is needed (choose a darker colour)")
 
 
 def _check_refs(item: dict, field: str, known: dict, where: str, problems: list[str], required: bool = False) -> None:

@@ -1,6 +1,7 @@
 /* Adjudication view: move between conflicts and settle them from the keyboard.
    j or n: next conflict; k: previous; 1-9: accept that variant of the current one;
-   x: reject it. The forms themselves post through htmx (or plainly without it); a
+   x: reject it; Enter: accept its pre-selected variant (the one K annotators chose, which
+   is never in gold until accepted). The forms themselves post through htmx (or plainly without it); a
    refused decision is said in the page's message area (the editor's refusal protocol). */
 import { paintColours, typing } from "./editor/dom.js";
 import { handleRefusals } from "./editor/requests.js";
@@ -37,6 +38,11 @@ document.addEventListener("keydown", (event) => {
   if (code === "KeyJ" || code === "KeyN") focus(current + 1);
   else if (code === "KeyK") focus(current - 1);
   else if (code === "KeyX") press("button.reject");
+  else if (code === "Enter" || code === "NumpadEnter") {
+    // Enter on a focused button or select keeps its own meaning.
+    if (event.target.closest && event.target.closest("button, select, a")) return;
+    press("button.accept[data-preselected]");
+  }
   else if (/^(Digit|Numpad)[1-9]$/.test(code)) press('button.accept[data-variant="' + code.slice(-1) + '"]');
   else return;
   event.preventDefault();

@@ -5,6 +5,15 @@ trigger, the fillers of one event role, one attribute value) chosen identically 
 at least K annotators is *agreed* and goes into the gold draft untouched; every other
 choice becomes a *conflict* listing its variants and who chose each.
 
+Spans and event triggers are first grouped into *alternatives*: two choices are
+alternatives when they cover the same text, or overlap and no annotator chose both
+(an annotator who marks a name and a name nested inside it means both). Each group of
+alternatives is one conflict showing every variant with its annotators, even when one
+variant reached K: that variant is pre-selected for the reviewer, never applied behind
+their back (otherwise «مطار» FAC by two and LOC by one would put FAC into gold silently
+and leave LOC alone as a conflict whose acceptance adds a second type on the same words).
+Only a choice without alternatives is agreed on K votes.
+
 Events merge as wholes, keyed by (type, trigger offsets). Within an event, each role
 is one item (an annotator's choice is the set of spans filling it) and each attribute
 is one item. A role or attribute of an event whose trigger K annotators agree on needs
@@ -72,6 +81,7 @@ class Conflict:
     event: EventKey | None = None  # for role and attribute conflicts: the event they belong to
     role: str = ""
     attribute: str = ""
+    preselected: int | None = None  # the variant K annotators chose, offered first but not applied
 
     def as_item(self) -> dict:
         """What a decision records about the conflict it settles."""
@@ -116,17 +126,15 @@ def merge(sets: list[SetInput], k: int | None = None) -> Merge:
     n = len(sets)
     k = min(max(1, k if k is not None else default_k(n)), max(n, 1))
     span_votes = _votes((s.annotator, span) for s in sets for span in set(s.spans))
-    agreed_spans = sorted(key for key, who in span_votes.items() if len(who) >= k)
-    conflicts = _grouped("span", {key: who for key, who in span_votes.items() if len(who) < k}, annotators, _span_value)
+    agreed_spans, conflicts = _settle_alternatives("span", span_votes, annotators, k, _span_value)
 
     events_by_key: dict[EventKey, dict[str, EventInput]] = defaultdict(dict)
     for s in sets:
         for event in s.events:
             events_by_key[event.key].setdefault(s.annotator, event)  # one vote per annotator
     trigger_votes = {key: tuple(by_user) for key, by_user in events_by_key.items()}
-    conflicts += _grouped(
-        "event", {key: who for key, who in trigger_votes.items() if len(who) < k}, annotators, _event_value
-    )
+    agreed_triggers, trigger_conflicts = _settle_alternatives("event", trigger_votes, annotators, k, _event_value)
+    conflicts += trigger_conflicts
 
     agreed_events, proposals, inner = [], {}, []
     for key in sorted(events_by_key):
@@ -135,7 +143,7 @@ def merge(sets: list[SetInput], k: int | None = None) -> Merge:
         agreed, event_conflicts = _merge_event(key, by_user, needed)
         proposals[key] = agreed
         inner += event_conflicts
-        if len(by_user) >= k:
+        if key in agreed_triggers:
             agreed_events.append(agreed)
     agreed_relations, relation_conflicts = _merge_relations(sets, k, annotators, set(agreed_spans))
     return Merge(
@@ -212,28 +220,59 @@ def _event_value(key: EventKey) -> dict:
     return {"type": key[0], "trigger_start": key[1], "trigger_end": key[2]}
 
 
-def _grouped(kind: str, votes: dict, annotators: tuple[str, ...], value) -> list[Conflict]:
-    """Variants that did not reach K, grouped into one conflict per run of
-    overlapping text: they are alternatives for the same words."""
-    conflicts: list[Conflict] = []
-    group: list = []
-    group_end = -1
-    for key in sorted(votes, key=lambda k: (k[1], -k[2], k[0])):
-        if group and key[1] >= group_end:
-            conflicts.append(_conflict(kind, group, votes, annotators, value))
-            group, group_end = [], -1
-        group.append(key)
-        group_end = max(group_end, key[2])
-    if group:
-        conflicts.append(_conflict(kind, group, votes, annotators, value))
-    return conflicts
+def _settle_alternatives(kind: str, votes: dict, annotators: tuple[str, ...], k: int, value):
+    """(agreed keys, conflicts) for spans or event triggers keyed (type, start, end)."""
+    agreed, conflicts, ids = [], [], set()
+    for group in _alternative_groups(votes):
+        if len(group) == 1 and len(votes[group[0]]) >= k:
+            agreed.append(group[0])
+            continue
+        conflict = _conflict(kind, group, votes, annotators, value, k)
+        base, number = conflict.id, 1
+        while conflict.id in ids:  # two groups over the same stretch of text: rare, kept apart
+            number += 1
+            conflict.id = f"{base}:{number}"
+        ids.add(conflict.id)
+        conflicts.append(conflict)
+    return sorted(agreed), conflicts
 
 
-def _conflict(kind: str, keys: list, votes: dict, annotators: tuple[str, ...], value) -> Conflict:
-    start, end = min(k[1] for k in keys), max(k[2] for k in keys)
-    chose = {a for k in keys for a in votes[k]}
-    variants = [Variant(value(k), votes[k]) for k in sorted(keys, key=lambda k: (-len(votes[k]), k[1], -k[2], k[0]))]
-    return Conflict(f"{kind}:{start}-{end}", kind, start, end, variants, tuple(a for a in annotators if a not in chose))
+def _alternative_groups(votes: dict) -> list[list]:
+    """The keys grouped so that alternatives (see the module's docstring) share a group,
+    transitively; groups in text order."""
+    keys = sorted(votes, key=lambda key: (key[1], -key[2], key[0]))
+    parent = {key: key for key in keys}
+
+    def root(key):
+        while parent[key] != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    chosen_by = {key: set(votes[key]) for key in keys}
+    for i, first in enumerate(keys):
+        for second in keys[i + 1:]:
+            if second[1] >= first[2]:
+                break  # sorted by start: nothing later overlaps `first`
+            same_text = first[1:] == second[1:]
+            if same_text or not chosen_by[first] & chosen_by[second]:
+                parent[root(second)] = root(first)
+    groups: dict = defaultdict(list)
+    for key in keys:
+        groups[root(key)].append(key)
+    return sorted(groups.values(), key=lambda group: (group[0][1], -max(key[2] for key in group), group[0][0]))
+
+
+def _conflict(kind: str, keys: list, votes: dict, annotators: tuple[str, ...], value, k: int) -> Conflict:
+    start, end = min(key[1] for key in keys), max(key[2] for key in keys)
+    chose = {a for key in keys for a in votes[key]}
+    ordered = sorted(keys, key=lambda key: (-len(votes[key]), key[1], -key[2], key[0]))
+    counts = [len(votes[key]) for key in ordered]
+    majority = counts[0] >= k and (len(counts) == 1 or counts[1] < counts[0])
+    return Conflict(
+        f"{kind}:{start}-{end}", kind, start, end, [Variant(value(key), votes[key]) for key in ordered],
+        tuple(a for a in annotators if a not in chose), preselected=0 if majority and len(keys) > 1 else None,
+    )
 
 
 def _merge_event(key: EventKey, by_user: dict[str, EventInput], needed: int) -> tuple[AgreedEvent, list[Conflict]]:

@@ -79,14 +79,36 @@ def to_options(data: dict) -> dataset.ExportOptions:
     )
 
 
+def checked_options(project, data: dict) -> dataset.ExportOptions:
+    """The export's options, or a 400 naming `sets` when they would give an empty file."""
+    options = to_options(data)
+    empty = dataset.nothing_to_export(project, options)
+    if empty:
+        raise services.Invalid(empty, "sets")
+    return options
+
+
 class JobSerializer(serializers.ModelSerializer):
     download = serializers.SerializerMethodField()
+    warnings = serializers.SerializerMethodField(help_text="what the format left out (the first 200)")
+    warning_count = serializers.SerializerMethodField()
+    empty = serializers.SerializerMethodField(help_text="why the file holds no document, if it holds none")
 
     class Meta:
         model = Job
         fields = [
             "id", "status", "done", "total", "params", "messages", "result", "created_at", "finished_at", "download",
+            "warnings", "warning_count", "empty",
         ]
+
+    def get_warnings(self, job) -> list[str]:
+        return (job.result or {}).get("warnings", [])
+
+    def get_warning_count(self, job) -> int:
+        return (job.result or {}).get("warning_count", 0)
+
+    def get_empty(self, job) -> str | None:
+        return (job.result or {}).get("empty")
 
     def get_download(self, job) -> str | None:
         if job.status != Job.Status.DONE:
@@ -108,7 +130,10 @@ class Export(AdminScoped, GenericAPIView):
                    (400, "application/json"): INVALID},
         description="Download an export, streamed (project admins). Offsets are Unicode code points into the text. "
         "The file format is `file_format` (`format` is DRF's own renderer suffix); lists are repeated or "
-        "comma-separated. The content type is the format's (" + ", ".join(
+        "comma-separated. Options that match no set are refused (400, naming `sets`) rather than "
+        "giving an empty file. A streamed file cannot carry the writer's warnings: formats other than "
+        "`tawsim` may leave annotations out, and an export job lists what they left out (`warnings`). "
+        "The content type is the format's (" + ", ".join(
             f"{name}: {module.MEDIA_TYPE}" for name, module in WRITERS.items()) + "); with `split`, a zip.",
     )
     def get(self, request, slug: str):
@@ -120,19 +145,20 @@ class Export(AdminScoped, GenericAPIView):
                 params[key] = values
         serializer = ExportRequestSerializer(data=params)
         serializer.is_valid(raise_exception=True)
-        return streamed(self.project, to_options(serializer.validated_data))
+        return streamed(self.project, checked_options(self.project, serializer.validated_data))
 
 
 class ExportJobs(AdminScoped, GenericAPIView):
     serializer_class = ExportRequestSerializer
 
     @extend_schema(request=ExportRequestSerializer, responses={202: JobSerializer},
-                   description="Prepare an export in the background; poll the job, then download it.")
+                   description="Prepare an export in the background; poll the job, then download it. The finished job "
+                   "lists what the format left out (`warnings`, `warning_count`).")
     def post(self, request, slug: str):
         serializer = ExportRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         job = jobs.start(self.project, EXPORT_KIND, user=request.user,
-                         params=to_options(serializer.validated_data).to_params())
+                         params=checked_options(self.project, serializer.validated_data).to_params())
         job.refresh_from_db()
         return Response(JobSerializer(job, context={"request": request}).data, status=status.HTTP_202_ACCEPTED)
 

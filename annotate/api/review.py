@@ -85,6 +85,9 @@ class ConflictItemSerializer(serializers.Serializer):
     abstained = serializers.ListField(child=serializers.CharField())
     role = serializers.CharField()
     attribute = serializers.CharField()
+    preselected = serializers.IntegerField(
+        allow_null=True, help_text="The variant K annotators chose: offered first, not yet in gold."
+    )
 
 
 class AdjudicationSerializer(serializers.Serializer):
@@ -235,7 +238,8 @@ class DocumentAdjudication(ProjectView):
             "conflicts": [
                 {**c.as_item(), "variants": [
                     {"index": i, "value": v.value, "annotators": list(v.annotators)} for i, v in enumerate(c.variants)
-                ], "abstained": list(c.abstained), "role": c.role, "attribute": c.attribute}
+                ], "abstained": list(c.abstained), "role": c.role, "attribute": c.attribute,
+                 "preselected": c.preselected}
                 for c in state.open
             ],
             "settled": state.settled,
@@ -259,7 +263,8 @@ class AdjudicationDecide(DocumentAdjudication):
     @extend_schema(
         request=DecisionRequestSerializer, responses={201: DecisionSerializer, 400: INVALID, 409: CONFLICT},
         description=(
-            "Settle one open conflict: accept a variant, accept it with another entity type (edit), or reject it."
+            "Settle one open conflict: accept a variant (replacing the others in gold), accept it with another"
+            " entity type (edit), reject it, or keep every variant of an entity conflict on purpose (keep)."
         ),
     )
     def post(self, request, slug: str, pk: int):

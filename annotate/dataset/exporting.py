@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from annotate.dataset import rows
 from annotate.dataset.native import item_builder
-from annotate.models import EventCluster, KBEntity, SetKind, Suggestion
+from annotate.models import AnnotationSet, EventCluster, KBEntity, SetKind, Suggestion
 from corpus.formats import WRITERS
 from corpus.formats._zipstream import stream_zip
 from corpus.formats.base import (
@@ -232,6 +232,44 @@ def check_options(options: ExportOptions) -> None:
         raise ValueError(_("a split is three percentages adding up to 100, e.g. 80,10,10"))
 
 
+# Formats that hold everything a set holds; every other writer may leave something out
+# (nested entities, events, relations, attribute values) and says so in its warnings.
+LOSSLESS_FORMATS = ("tawsim",)
+
+
+def may_lose(options: ExportOptions) -> bool:
+    return options.fmt not in LOSSLESS_FORMATS
+
+
+def nothing_to_export(project: Project, options: ExportOptions) -> str | None:
+    """Why the export would hold no document (a sentence for the user), or None: a file
+    of 0 bytes explains nothing."""
+    documents = Document.objects.filter(project=project)
+    if options.document_ids:
+        documents = documents.filter(pk__in=options.document_ids)
+    if options.include_empty:
+        return None if documents.exists() else _("This project has no documents yet.")
+    if options.sets == "suggestions":
+        if Suggestion.objects.filter(document__in=documents).exists():
+            return None
+        return _("No document has suggestions yet; pre-tag the documents first.")
+    sets = AnnotationSet.objects.filter(document__in=documents)
+    if options.sets == "gold":
+        sets = sets.filter(kind=SetKind.GOLD)
+    elif options.sets.startswith("annotator:"):
+        sets = sets.filter(kind=SetKind.ANNOTATOR, owner__username=options.sets.partition(":")[2])
+    if not sets.exists():
+        if options.sets == "gold":
+            return _("This project has no gold sets yet (nothing is adjudicated); choose an annotator's sets "
+                     "or all sets.")
+        if options.sets == "all":
+            return _("No document has an annotation set yet.")
+        return _("%(name)s has no annotation sets in this project.") % {"name": options.sets.partition(":")[2]}
+    if options.statuses and not sets.filter(status__in=options.statuses).exists():
+        return _("None of the chosen sets has the chosen status.")
+    return None
+
+
 def export(project: Project, options: ExportOptions, wopts: WriteOptions | None = None,
            on_record: Callable[[], None] | None = None) -> Iterator[bytes]:
     """The export file's bytes, streamed. With a split: a zip of one part per split."""
@@ -313,6 +351,9 @@ def export_job(job, progress) -> dict:
 
     warnings = export_to_path(project, options, path, on_record=on_record)
     progress(total, total)
-    return {"file": path.name, "name": name, "documents": counted["n"], "warnings": warnings[:200],
-            "warning_count": len(warnings)}
+    result = {"file": path.name, "name": name, "documents": counted["n"], "warnings": warnings[:200],
+              "warning_count": len(warnings)}
+    if not counted["n"]:  # the sets went between the request and the job: say why the file is empty
+        result["empty"] = nothing_to_export(project, options) or _("No document matched the chosen sets.")
+    return result
 

@@ -28,7 +28,7 @@ from django.utils.safestring import SafeString, mark_safe
 from corpus.text.offsets import valid_span
 
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
-_FALLBACK_COLOUR = "#999999"
+_FALLBACK_COLOUR = "#6b6b6b"  # corpus.models.DEFAULT_COLOUR
 SNIPPET_CHARS = 60
 
 
@@ -351,8 +351,8 @@ class EventView:
         return {
             "id": self.id, "type": self.type_key, "colour": css_colour(self.colour),
             "args": [
-                {"id": f.argument_id, "span": f.span_id, "role": slot.key, "label": slot.label}
-                for slot in self.slots for f in slot.fillers
+                {"id": f.argument_id, "span": f.span_id, "role": slot.key, "label": slot.label, "order": order}
+                for order, slot in enumerate(self.slots) for f in slot.fillers
             ],
         }
 

@@ -10,6 +10,12 @@ priority, then score. Event triggers (tagger "triggers") are compared with the g
 sets' events (type and trigger offsets). Only documents with a gold set count.
 The acceptance rate comes from the annotators' decisions, over the whole project.
 
+Options (`Options`): `types` scores only those types; `type_map` renames types on both
+sides before comparing ({"GPE": "LOC"} counts a GPE suggestion against a LOC gold span,
+{"DATE": None} drops the type); types the gold does not annotate at all (no span in any
+evaluated document) are left out and listed in `Evaluation.left_out`, so a tagger is not
+charged for finding what nobody marked; `per_document` adds each document's rows.
+
 Used by `manage.py evaluate_pretag` and the project's pre-tagging page.
 Mind: a CRF trained on the gold it is scored on here looks better than it is; its
 cross-validated figures (TaggerModel.metrics) are the honest ones.
@@ -19,11 +25,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import Count
+from django.db.models.functions import Coalesce
 
 from annotate.models import Event, Span, Suggestion, SuggestionDecision
 from annotate.pretagging.running import PRIORITY
 from annotate.pretagging.training import gold_sets
-from corpus.models import Project
+from corpus.models import Document, Project
 from corpus.pretag import merge
 from corpus.pretag.base import EntityProposal
 
@@ -88,17 +95,46 @@ class Acceptance:
 
 
 @dataclass
+class DocumentRows:
+    document: int
+    external_id: str
+    rows: list[Row]
+
+    def as_json(self) -> dict:
+        return {"document": self.document, "external_id": self.external_id, "rows": [r.as_json() for r in self.rows]}
+
+
+@dataclass
 class Evaluation:
     documents: int = 0
     rows: list[Row] = field(default_factory=list)
     acceptance: list[Acceptance] = field(default_factory=list)
+    left_out: list[str] = field(default_factory=list)  # suggested types the gold never annotates
+    per_document: list[DocumentRows] = field(default_factory=list)
 
     def as_json(self) -> dict:
         return {
-            "documents": self.documents, "rows": [r.as_json() for r in self.rows],
+            "documents": self.documents, "rows": [r.as_json() for r in self.rows], "left_out": self.left_out,
             "acceptance": [{"tagger": a.tagger, "accepted": a.accepted, "rejected": a.rejected, "rate": a.rate}
                            for a in self.acceptance],
+            "per_document": [d.as_json() for d in self.per_document],
         }
+
+
+@dataclass(frozen=True)
+class Options:
+    types: frozenset[str] | None = None  # score only these (after type_map)
+    type_map: dict[str, str | None] = field(default_factory=dict)  # type → type, or None to drop it
+    per_document: bool = False
+
+    def rename(self, items: list[tuple]) -> list[tuple]:
+        """Items whose last field is a type, renamed and filtered."""
+        out = []
+        for *rest, kind in items:
+            kind = self.type_map.get(kind, kind)
+            if kind is not None and (self.types is None or kind in self.types):
+                out.append((*rest, kind))
+        return out
 
 
 def compare(gold: list[Item], suggested: list[Item]) -> dict[str, Counts]:
@@ -116,24 +152,32 @@ def compare(gold: list[Item], suggested: list[Item]) -> dict[str, Counts]:
     return out
 
 
-def evaluate_project(project: Project) -> Evaluation:
+def _by_document(rows, options: Options) -> dict[int, list[Item]]:
+    out: dict[int, list[Item]] = {}
+    for doc, start, end, kind in options.rename(list(rows)):
+        out.setdefault(doc, []).append((start, end, kind))
+    return out
+
+
+def evaluate_project(project: Project, options: Options | None = None) -> Evaluation:
+    options = options or Options()
     set_ids = list(gold_sets(project).values_list("pk", flat=True))
-    gold_entities: dict[int, list[Item]] = {}
-    for doc, start, end, kind in Span.objects.filter(set__in=set_ids).values_list(
-            "set__document_id", "start", "end", "entity_type__key"):
-        gold_entities.setdefault(doc, []).append((start, end, kind))
-    gold_events: dict[int, list[Item]] = {}
-    for doc, start, end, kind in Event.objects.filter(set__in=set_ids).values_list(
-            "set__document_id", "trigger_start", "trigger_end", "event_type__key"):
-        gold_events.setdefault(doc, []).append((start, end, kind))
+    gold_entities = _by_document(Span.objects.filter(set__in=set_ids).values_list(
+        "set__document_id", "start", "end", "entity_type__key"), options)
+    gold_events = _by_document(Event.objects.filter(set__in=set_ids).values_list(
+        "set__document_id", "trigger_start", "trigger_end", "event_type__key"), options)
     documents = sorted(set(gold_sets(project).values_list("document_id", flat=True)))
+    annotated = {k for items in [*gold_entities.values(), *gold_events.values()] for _s, _e, k in items}
 
     suggested: dict[int, dict[str, list]] = {}
     rows = Suggestion.objects.filter(document_id__in=documents).values_list(
-        "document_id", "tagger", "kind", "entity_type__key", "event_type__key", "start", "end", "score")
-    for doc, tagger, kind, entity_key, event_key, start, end, score in rows:
-        suggested.setdefault(doc, {}).setdefault(tagger, []).append(
-            (kind, entity_key or event_key, start, end, score))
+        "document_id", "tagger", "kind", "start", "end", "score", Coalesce("entity_type__key", "event_type__key"))
+    left_out: set[str] = set()
+    for doc, tagger, kind, start, end, score, key in options.rename(list(rows)):
+        if key not in annotated:
+            left_out.add(key)
+            continue
+        suggested.setdefault(doc, {}).setdefault(tagger, []).append((kind, key, start, end, score))
 
     # Every tagger is scored on every gold document, also where it suggested nothing.
     entity_taggers = sorted({t for by in suggested.values() for t, items in by.items()
@@ -141,13 +185,18 @@ def evaluate_project(project: Project) -> Evaluation:
     event_taggers = sorted({t for by in suggested.values() for t, items in by.items()
                             if any(i[0] == Suggestion.Kind.EVENT for i in items)})
     totals: dict[tuple[str, str], Counts] = {}
-
-    def count(tagger: str, per_type: dict[str, Counts]) -> None:
-        for kind, counts in per_type.items():
-            totals.setdefault((tagger, kind), Counts()).add(counts)
-            totals.setdefault((tagger, ALL_TYPES), Counts()).add(counts)
+    external_ids = dict(Document.objects.filter(pk__in=documents).values_list("pk", "external_id"))
+    per_document: list[DocumentRows] = []
 
     for doc in documents:
+        mine: dict[tuple[str, str], Counts] = {}
+
+        def count(tagger: str, per_type: dict[str, Counts], mine=mine) -> None:
+            for kind, counts in per_type.items():
+                for key in ((tagger, kind), (tagger, ALL_TYPES)):
+                    totals.setdefault(key, Counts()).add(counts)
+                    mine.setdefault(key, Counts()).add(counts)
+
         by_tagger = suggested.get(doc, {})
         entity_gold, event_gold = gold_entities.get(doc, []), gold_events.get(doc, [])
         everyone: list[EntityProposal] = []
@@ -160,8 +209,14 @@ def evaluate_project(project: Project) -> Evaluation:
         for tagger in event_taggers:
             items = [i for i in by_tagger.get(tagger, []) if i[0] == Suggestion.Kind.EVENT]
             count(tagger, compare(event_gold, [(s, e, k) for _kind, k, s, e, _score in items]))
+        if options.per_document:
+            per_document.append(DocumentRows(doc, external_ids.get(doc, ""), _rows(mine)))
+    return Evaluation(len(documents), _rows(totals), acceptance(project), sorted(left_out), per_document)
+
+
+def _rows(totals: dict[tuple[str, str], Counts]) -> list[Row]:
     ordered = sorted(totals.items(), key=lambda kv: (kv[0][0] != MERGED, kv[0][0], kv[0][1] != ALL_TYPES, kv[0][1]))
-    return Evaluation(len(documents), [Row(t, k, c) for (t, k), c in ordered], acceptance(project))
+    return [Row(t, k, c) for (t, k), c in ordered]
 
 
 def acceptance(project: Project) -> list[Acceptance]:

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from annotate.pretagging.settings import EVENT_TAGGERS, PretagSettings
-from annotate.pretagging.training import event_specs, latest_model, project_entries
+from annotate.pretagging.training import event_specs, latest_model, learned_triggers, project_entries
 from corpus.models import Project
-from corpus.pretag import CamelNER, CRFTagger, DateTagger, Gazetteer, TriggerTagger
+from corpus.pretag import CamelNER, CRFTagger, CueTagger, DateTagger, Gazetteer, TriggerTagger
 
 
 class TaggerUnavailable(Exception):
@@ -27,6 +27,10 @@ def _build_dates(project: Project, options: PretagSettings):
 
 def _build_gazetteer(project: Project, options: PretagSettings):
     return Gazetteer(project_entries(project))
+
+
+def _build_cues(project: Project, options: PretagSettings):
+    return CueTagger()
 
 
 def _build_crf(project: Project, options: PretagSettings):
@@ -53,16 +57,19 @@ def _build_camel_ner(project: Project, options: PretagSettings):
 
 
 def _build_triggers(project: Project, options: PretagSettings):
-    specs = [spec for spec in event_specs(project) if spec.triggers]
-    if not specs:
+    """The schema's trigger words and those the project's annotated events taught."""
+    specs = event_specs(project)
+    learned = [(t.word, t.type, t.score) for t in learned_triggers(project)]
+    if not learned and not any(spec.triggers for spec in specs):
         raise TaggerUnavailable(_("no event type of this project has trigger words."))
-    return TriggerTagger(specs)
+    return TriggerTagger(specs, learned=learned)
 
 
 # Name → builder(project, settings) → tagger; tests register extra (failing) taggers here.
 BUILDERS: dict[str, Callable] = {
     "dates": _build_dates,
     "gazetteer": _build_gazetteer,
+    "cues": _build_cues,
     "crf": _build_crf,
     "camel_ner": _build_camel_ner,
     "triggers": _build_triggers,

@@ -1,8 +1,9 @@
 """The training data the project's annotators made: which sets count (gold_sets, or the
 latest submitted annotator set per document while there is no gold), the (text, spans)
 examples the CRF learns from (training_data), the gazetteer's names (project_entries),
-the schema's event types for the trigger tagger (event_specs), and the project's current
-trained model (latest_model).
+the schema's event types for the trigger tagger (event_specs) and the trigger words its
+annotators taught it (learned_triggers), and the project's current trained model
+(latest_model).
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from django.db.models.functions import Substr
 
 from annotate.models import (
     AnnotationSet,
+    Event,
     KBEntity,
     SetKind,
     SetStatus,
@@ -23,6 +25,7 @@ from annotate.pretagging.settings import CRF
 from corpus.models import Document, Project
 from corpus.pretag import Entry, EventTypeSpec, RoleSpec
 from corpus.pretag import crf as crf_module
+from corpus.pretag.trigger_learning import AnnotatedText, LearnedTrigger, learn_triggers
 from corpus.schema import ProjectSchema
 
 
@@ -100,6 +103,20 @@ def event_specs(project: Project) -> list[EventTypeSpec]:
         )
         for key, event in schema.event_types.items()
     ]
+
+
+def learned_triggers(project: Project) -> list[LearnedTrigger]:
+    """Trigger words learned from the training sets' events, in two queries. Only the
+    documents with events count: a set without any is no evidence that a word is not a
+    trigger (its annotators may have marked entities only)."""
+    set_ids, _source = training_sets(project)
+    events: dict[int, list[tuple[str, int, int]]] = {}
+    rows = Event.objects.filter(set__in=set_ids).values_list(
+        "set__document_id", "event_type__key", "trigger_start", "trigger_end")
+    for document_id, kind, start, end in rows:
+        events.setdefault(document_id, []).append((kind, start, end))
+    texts = Document.objects.filter(pk__in=list(events)).values_list("pk", "text").iterator(chunk_size=500)
+    return learn_triggers(AnnotatedText(text, events[pk]) for pk, text in texts)
 
 
 def latest_model(project: Project, tagger: str = CRF) -> TaggerModel | None:

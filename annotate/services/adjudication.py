@@ -4,7 +4,9 @@ its gold set.
 On first open (once enough sets are submitted) the gold set is created and the items
 K annotators agree on are pre-accepted (annotate.agreement.merge.merge does the pure
 part). Each remaining conflict is settled by a decision: accept a variant, accept it
-edited, or reject it. Every decision, the pre-acceptance, confirming and reopening
+edited, or reject it; a span conflict can also be settled by keeping every variant,
+the one deliberate way for gold to hold two types on the same words (accepting one
+variant replaces whatever gold holds in its place). Every decision, the pre-acceptance, confirming and reopening
 are AdjudicationDecision rows; the gold set itself is written through the ordinary
 span, event and relation services, so its history is recorded like any other set's.
 """
@@ -34,6 +36,7 @@ from annotate.services.base import (
     Invalid,
     bump_version,
     ensure_editable,
+    entity_types,
     gold_set,
     recorded,
 )
@@ -50,8 +53,8 @@ from corpus.models import Document
 
 log = logging.getLogger(__name__)
 
-ACCEPT, EDIT, REJECT = "accept", "edit", "reject"
-SETTLING = (ACCEPT, EDIT, REJECT)
+ACCEPT, EDIT, REJECT, KEEP = "accept", "edit", "reject", "keep"
+SETTLING = (ACCEPT, EDIT, REJECT, KEEP)
 PRE_ACCEPT, CONFIRM, REOPEN, DELETE = "pre_accept", "confirm", "reopen", "delete"
 
 
@@ -205,9 +208,11 @@ def decide(
     entity_type: str | None = None,
 ) -> AdjudicationDecision:
     """Settle one open conflict: accept variant number `variant` (0-based), accept it
-    with another entity type (`edit`, spans only), or reject every variant."""
+    with another entity type (`edit`, spans only), reject every variant, or keep every
+    variant (`keep`, spans only: the reviewer says on purpose that gold holds them all)."""
     if action not in SETTLING:
-        raise Invalid(_("Unknown action «%(action)s» (accept, edit or reject).") % {"action": action}, "action")
+        raise Invalid(_("Unknown action «%(action)s» (accept, edit, reject or keep).") % {"action": action},
+                      "action")
     state = state_of(document)
     if state.gold is None or not state.started:
         raise Invalid(_("Adjudication of this document has not started: open it first."), "conflict")
@@ -222,11 +227,18 @@ def decide(
         bump_version(gold, version)
         if gold.adjudication_decisions.filter(action__in=SETTLING, item__id=conflict_id).exists():
             raise Invalid(_("Conflict «%(id)s» was settled meanwhile.") % {"id": conflict_id}, "conflict")
-        if chosen is not None:
+        if action == KEEP:
+            for kept in conflict.variants:
+                add_span(gold, entity_type=kept.value["type"], start=kept.value["start"], end=kept.value["end"],
+                         snap_to_tokens=False, reuse=True)
+        elif chosen is not None:
             _apply(gold, user, state, conflict, chosen.value, entity_type if action == EDIT else None)
         recorded_variant = {} if chosen is None else {
             "index": variant, "value": chosen.value, "annotators": list(chosen.annotators),
         }
+        if action == KEEP:
+            recorded_variant = {"values": [v.value for v in conflict.variants],
+                                "annotators": sorted({a for v in conflict.variants for a in v.annotators})}
         if action == EDIT:
             recorded_variant["edited"] = {"type": entity_type}
         return AdjudicationDecision.objects.create(
@@ -236,6 +248,10 @@ def decide(
 
 def _chosen_variant(conflict: Conflict, action: str, variant: int | None, entity_type: str | None):
     if action == REJECT:
+        return None
+    if action == KEEP:
+        if conflict.kind != "span" or len(conflict.variants) < 2:
+            raise Invalid(_("Keeping every variant is for entity conflicts with several variants."), "action")
         return None
     if not isinstance(variant, int) or not 0 <= variant < len(conflict.variants):
         raise Invalid(
@@ -250,8 +266,9 @@ def _chosen_variant(conflict: Conflict, action: str, variant: int | None, entity
 
 def _apply(gold: AnnotationSet, user, state: State, conflict: Conflict, value: dict, new_type: str | None) -> None:
     if conflict.kind == "span":
-        add_span(gold, entity_type=new_type or value["type"], start=value["start"], end=value["end"],
-                 snap_to_tokens=False, reuse=True)
+        accepted = add_span(gold, entity_type=new_type or value["type"], start=value["start"], end=value["end"],
+                            snap_to_tokens=False, reuse=True)
+        _replace_alternatives(gold, conflict, accepted)
         return
     if conflict.kind == "relation":
         _add_relation(gold, value)
@@ -276,6 +293,33 @@ def _apply(gold: AnnotationSet, user, state: State, conflict: Conflict, value: d
             )
     elif conflict.kind == "attribute" and value["value"] is not None:
         set_event_attribute(event, user, key=conflict.attribute, value=value["value"], version=ANY_VERSION)
+
+
+def _replace_alternatives(gold: AnnotationSet, conflict: Conflict, accepted: Span) -> None:
+    """Accepting one variant replaces the others: take out of gold the conflict's other
+    variants and any other type on the accepted words (e.g. a filler an accepted event
+    brought in), so gold never holds two types on one extent by accident."""
+    others = {(v.value["type"], v.value["start"], v.value["end"]) for v in conflict.variants}
+    for span in Span.objects.filter(set=gold).exclude(pk=accepted.pk).select_related("entity_type"):
+        key = (span.entity_type.key, span.start, span.end)
+        if key in others or (span.start, span.end) == (accepted.start, accepted.end):
+            span.delete()
+
+
+def doubled_extents(gold: AnnotationSet) -> list[tuple[int, int, list[str]]]:
+    """Extents where gold holds more than one type that no "keep" decision allowed:
+    (start, end, type keys)."""
+    by_extent: dict = {}
+    for key, start, end in Span.objects.filter(set=gold).values_list("entity_type__key", "start", "end"):
+        by_extent.setdefault((start, end), []).append(key)
+    kept = [
+        (d.item.get("start", 0), d.item.get("end", 0))
+        for d in gold.adjudication_decisions.filter(action=KEEP)
+    ]
+    return [
+        (start, end, sorted(keys)) for (start, end), keys in sorted(by_extent.items())
+        if len(keys) > 1 and not any(s <= start and end <= e for s, e in kept)
+    ]
 
 
 def _gold_spans(gold: AnnotationSet) -> dict:
@@ -336,6 +380,18 @@ def confirm(document: Document, user, *, version: int | None) -> AnnotationSet:
             "conflict",
         )
     gold = state.gold
+    doubled = doubled_extents(gold)
+    if doubled:
+        text = document.text
+        labels = {t.key: t.label for t in entity_types(document.project)}
+        names = "، ".join(
+            f"«{text[start:end]}» ({' / '.join(labels.get(key, key) for key in keys)})" for start, end, keys in doubled
+        )
+        raise Invalid(
+            _("Cannot confirm yet: gold holds more than one type on %(spans)s. Remove all but one, or keep them"
+              " on purpose by settling their conflict with «Keep every variant».") % {"spans": names},
+            "spans",
+        )
     problems = set_problems(gold)
     if problems:
         raise Invalid(_("Cannot confirm yet: %(problems)s") % {"problems": " ".join(problems)}, "events")

@@ -4,20 +4,24 @@ download link. Downloads are found by the project in the URL and the job id toge
 and only for the project's admins: a job id alone never serves a file."""
 from __future__ import annotations
 
+from collections import Counter
+
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
+from django_htmx.http import reswap, retarget
 
 from annotate import dataset, jobs
 from annotate.access import get_project_for
-from annotate.models import SetStatus
+from annotate.models import AnnotationSet, SetKind, SetStatus, Suggestion
 from annotate.queries import EXPORT_KIND, job_file, latest_export_jobs, streamed
 from annotate.views.http import vary_on_htmx
 from corpus.formats import WRITERS
-from corpus.models import Project, Role
+from corpus.models import Membership, Project, Role
 
 FORMAT_LABELS = {
     "tawsim": _("Tawsim JSONL (lossless)"),
@@ -32,10 +36,35 @@ FORMAT_LABELS = {
 }
 
 
+def _documents(count: int) -> str:
+    return ngettext("%(count)d document", "%(count)d documents", count) % {"count": count}
+
+
+def sets_choices(project: Project) -> list:
+    """The sets an export can take, with how many documents each covers: gold, all,
+    suggestions, then each annotator of the project (members and anyone owning a set),
+    as the values the API takes (`annotator:NAME`)."""
+    counts = Counter()
+    for kind, owner in AnnotationSet.objects.filter(document__project=project).values_list("kind", "owner__username"):
+        counts["gold" if kind == SetKind.GOLD else f"annotator:{owner}"] += 1
+        counts["all"] += 1
+    suggested = Suggestion.objects.filter(document__project=project).values("document").distinct().count()
+    members = Membership.objects.filter(project=project, role=Role.ANNOTATOR)
+    names = set(members.values_list("user__username", flat=True))
+    names |= {key.partition(":")[2] for key in counts if key.startswith("annotator:")}
+    # U+2068/U+2069 isolate a name inside an <option>, which cannot hold a <bdi>.
+    annotators = [(f"annotator:{name}", f"\u2068{name}\u2069 · {_documents(counts[f'annotator:{name}'])}")
+                  for name in sorted(names)]
+    labels = {"gold": gettext("Gold sets (adjudicated)"), "all": gettext("All sets"),
+              "suggestions": gettext("Suggestions (pre-taggers)")}
+    counts["suggestions"] = suggested
+    choices = [(key, f"{label} · {_documents(counts[key])}") for key, label in labels.items()]
+    return choices + [(gettext("An annotator's sets"), annotators)] if annotators else choices
+
+
 class ExportForm(forms.Form):
     format = forms.ChoiceField(label=_("Format"), choices=[(k, FORMAT_LABELS.get(k, k)) for k in WRITERS])
-    sets = forms.CharField(label=_("Sets"), initial="gold", max_length=200,
-                           help_text=_("gold, all, suggestions or annotator:NAME"))
+    sets = forms.ChoiceField(label=_("Sets"), initial="gold")
     statuses = forms.MultipleChoiceField(label=_("Only sets with status"), required=False,
                                          choices=SetStatus.choices, widget=forms.CheckboxSelectMultiple)
     split = forms.CharField(label=_("Train/dev/test split"), required=False, max_length=20,
@@ -43,6 +72,11 @@ class ExportForm(forms.Form):
     seed = forms.IntegerField(label=_("Seed"), initial=0, required=False)
     with_meta = forms.BooleanField(label=_("Include document meta"), initial=True, required=False)
     include_empty = forms.BooleanField(label=_("Also documents without the chosen set"), required=False)
+
+    def __init__(self, *args, project: Project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.project = project
+        self.fields["sets"].choices = sets_choices(project)
 
     def clean_split(self):
         raw = self.cleaned_data["split"].strip()
@@ -67,6 +101,9 @@ class ExportForm(forms.Form):
                 dataset.check_options(self.options())
             except ValueError as error:
                 raise forms.ValidationError(str(error)) from None
+            empty = dataset.nothing_to_export(self.project, self.options())
+            if empty:
+                self.add_error("sets", empty)
         return cleaned
 
 
@@ -78,16 +115,26 @@ def _admin_project(request: HttpRequest, slug: str) -> Project:
 @require_http_methods(["GET", "POST"])
 def export_page(request: HttpRequest, slug: str) -> HttpResponse:
     project = _admin_project(request, slug)
-    form = ExportForm(request.POST) if request.method == "POST" else ExportForm()
+    form = ExportForm(request.POST or None, project=project)
+    prepared_instead = False
     if request.method == "POST" and form.is_valid():
-        if request.POST.get("action") == "job":
-            jobs.start(project, EXPORT_KIND, user=request.user, params=form.options().to_params())
-            if request.htmx:
-                context = {"project": project, "jobs": latest_export_jobs(project)}
-                return vary_on_htmx(render(request, "annotate/dataset/export.html#jobs", context))
+        options = form.options()
+        # A streamed file cannot carry the writer's warnings: a format that may leave
+        # something out is prepared here, its warnings listed beside the download link.
+        prepared_instead = request.POST.get("action") != "job" and dataset.may_lose(options)
+        if request.POST.get("action") != "job" and not prepared_instead:
+            return streamed(project, options)
+        jobs.start(project, EXPORT_KIND, user=request.user, params=options.to_params())
+        if request.htmx:
+            context = {"project": project, "jobs": latest_export_jobs(project)}
+            return vary_on_htmx(render(request, "annotate/dataset/export.html#jobs", context))
+        if not prepared_instead:
             return vary_on_htmx(redirect("dataset_export", slug=project.slug))
-        return streamed(project, form.options())
-    context = {"project": project, "form": form, "jobs": latest_export_jobs(project)}
+    context = {"project": project, "form": form, "jobs": latest_export_jobs(project),
+               "prepared_instead": prepared_instead}
+    if request.htmx and form.errors:  # the refusal goes where the form is, not into the jobs list
+        response = render(request, "annotate/dataset/export.html#form", context)
+        return vary_on_htmx(reswap(retarget(response, "#export-form-card"), "outerHTML"))
     return vary_on_htmx(render(request, "annotate/dataset/export.html", context))
 
 

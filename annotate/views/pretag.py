@@ -35,6 +35,7 @@ ADMIN = (Role.ADMIN,)
 TAGGER_LABELS = {
     "dates": gettext_lazy("Arabic dates"),
     "gazetteer": gettext_lazy("Gazetteer (dictionary)"),
+    "cues": gettext_lazy("Titles and organisation names (rules)"),
     "crf": gettext_lazy("CRF (learns from gold)"),
     "camel_ner": gettext_lazy("camel-tools NER (CAMeLBERT)"),
     "triggers": gettext_lazy("Event triggers"),

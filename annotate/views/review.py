@@ -181,6 +181,8 @@ def _conflict_view(conflict, number: int, text: str, types: dict, relation_types
             waiting = bool(missing_endpoints(variant.value, gold_keys))
         variants.append({
             "index": index, "annotators": variant.annotators, "waiting": waiting,
+            "type": variant.value.get("type", "") if conflict.kind == "span" else "",
+            "preselected": index == conflict.preselected,
             "text": _variant_text(conflict, variant.value, text, types, relation_types),
         })
     return {
@@ -188,7 +190,7 @@ def _conflict_view(conflict, number: int, text: str, types: dict, relation_types
         "ranges": sorted(ranges or {(conflict.start, conflict.end)}), "snippet": text[conflict.start:conflict.end],
         "variants": variants,
         "abstained": conflict.abstained, "role": conflict.role, "attribute": conflict.attribute,
-        "title": _conflict_title(conflict),
+        "title": _conflict_title(conflict), "preselected": conflict.preselected,
     }
 
 
@@ -220,8 +222,18 @@ def conflicts_html(conflicts: list[dict], *, decide_url: str, csrf: str, version
               f'<input type="hidden" name="version" value="{e(str(version))}">')
     form = (f'<form method="post" action="{e(decide_url)}" hx-post="{e(decide_url)}" hx-target="#adjudication"'
             f' hx-swap="outerHTML">{hidden}')
-    options = "".join(f'<option value="{e(t.key)}">{e(t.key)}</option>' for t in types)
+    def options(selected: str) -> str:
+        # Type names in the reader's language; the variant's own type first chosen.
+        return "".join(
+            f'<option value="{e(t.key)}"{" selected" if t.key == selected else ""}>{e(t.label)}</option>'
+            for t in types
+        )
+
     accept_title, edit_label = e(_("Accept this variant")), e(_("Accept as"))
+    majority = e(_("chosen by K annotators: pre-selected, not yet in gold (Enter accepts it)"))
+    keep = (f'<button type="submit" name="action" value="keep" class="keep"'
+            f' title="{e(_("Gold keeps every variant, on purpose (e.g. two types on the same words)"))}">'
+            f'{e(_("Keep every variant"))}</button>')
     waiting = f' <span class="who waiting">{e(_("(its spans are not in gold yet)"))}</span>'
     reject = (f'<button type="submit" name="action" value="reject" class="reject"'
               f' title="{e(_("Reject every variant (x)"))}"><kbd>x</kbd> {e(_("Reject"))}</button>')
@@ -232,16 +244,20 @@ def conflicts_html(conflicts: list[dict], *, decide_url: str, csrf: str, version
         for number, v in enumerate(c["variants"], start=1):
             edit = ""
             if c["kind"] == "span":
-                edit = (f'<select name="type" aria-label="{edit_label}">{options}</select> '
+                edit = (f'<select name="type" aria-label="{edit_label}">{options(v["type"])}</select> '
                         f'<button type="submit" name="action" value="edit" class="edit">{edit_label}</button>')
+            chosen = v["preselected"]
             items.append(
-                f'<li>{form}<input type="hidden" name="conflict" value="{cid}">'
+                f'<li{" class=preselected" if chosen else ""}>{form}'
+                f'<input type="hidden" name="conflict" value="{cid}">'
                 f'<input type="hidden" name="variant" value="{v["index"]}">'
                 f'<button type="submit" name="action" value="accept" class="accept" data-variant="{number}"'
-                f' title="{accept_title} ({number})">'
+                f'{" data-preselected" if chosen else ""} title="{accept_title} ({number})">'
                 f'<kbd>{number}</kbd> <bdi>{e(v["text"])}</bdi></button> {edit}</form> '
-                f'<span class="who">{e(", ".join(v["annotators"]))}</span>{waiting if v["waiting"] else ""}</li>'
+                f'<span class="who">{e(", ".join(v["annotators"]))}</span>{waiting if v["waiting"] else ""}'
+                f'{f" <span class=majority>{majority}</span>" if chosen else ""}</li>'
             )
+        keeps = keep if c["kind"] == "span" and len(c["variants"]) > 1 else ""
         abstained = ""
         if c["abstained"]:
             none_here = (_("Drew no link here: %(names)s") if c["kind"] == "relation"
@@ -253,7 +269,7 @@ def conflicts_html(conflicts: list[dict], *, decide_url: str, csrf: str, version
             f' tabindex="-1">'
             f'<strong>⚠ {c["number"]}</strong> {e(c["title"])} — <bdi dir="rtl" lang="ar">{e(snippet)}</bdi>'
             f'<ol class="variants">{"".join(items)}</ol>{abstained}'
-            f'{form}<input type="hidden" name="conflict" value="{cid}">{reject}</form></li>'
+            f'{form}<input type="hidden" name="conflict" value="{cid}">{reject} {keeps}</form></li>'
         )
     return mark_safe("".join(out))
 
@@ -359,7 +375,8 @@ def adjudicate_decide(request: HttpRequest, slug: str, document_id: int) -> Http
             version=_version(request),
         )
         return {"accept": _("Variant accepted into gold."), "edit": _("Edited variant accepted into gold."),
-                "reject": _("Conflict rejected: nothing added to gold.")}[action]
+                "reject": _("Conflict rejected: nothing added to gold."),
+                "keep": _("Every variant kept in gold, on purpose.")}[action]
 
     return _act(request, slug, document_id, change)
 

@@ -88,6 +88,9 @@ class DocumentRecord:
     status: str = ""
     # Problems a reader met but could recover from (e.g. UTF-16 offsets converted).
     warnings: list[str] = field(default_factory=list)
+    # The text was rebuilt from tokens (CoNLL): its spacing is the reader's, so the
+    # importer attaches it to a document of the project with the same words if one exists.
+    tokenised: bool = False
 
     @property
     def has_annotations(self) -> bool:

@@ -9,7 +9,9 @@ relations have no place in CoNLL and are counted too. Sentences end at a new lin
 after . ! ? ؟ … — never inside an entity.
 
 Reading: the text is rebuilt from the tokens (joined by spaces, sentences by new
-lines); offsets are code points into that text. Without any -DOCSTART- line, each
+lines); offsets are code points into that text. When the project already has a document
+with the same words (by external id, else by the words ignoring white space), the
+importer attaches the annotations to it instead (corpus.text.skeleton). Without any -DOCSTART- line, each
 sentence is a document. Columns are split on tabs (or spaces): the first is the token,
 the last the tag; B-/I-/O, plus E-/S- (BIOES), are understood. CRLF, a BOM and invisible
 marks (U+200E and other format characters) at token edges are tolerated and dropped.
@@ -106,7 +108,8 @@ class _Builder:
                               file=self.name, line=self.line)
         for number, span in enumerate(spans, 1):
             span.id = f"T{number}"
-        return DocumentRecord(text=text, external_id=self.external_id, source=self.name, line=self.line, entities=spans)
+        return DocumentRecord(text=text, external_id=self.external_id, source=self.name, line=self.line, entities=spans,
+                              tokenised=True)
 
 
 def _tagged(tag: str, start: int, end: int, open_span, spans: list, line: int, name: str):

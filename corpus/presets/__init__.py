@@ -8,7 +8,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.text import slugify
 
-from corpus.models import AttributeType, EntityType, EventType, Project, RelationType, RoleType
+from corpus.models import DEFAULT_COLOUR, AttributeType, EntityType, EventType, Project, RelationType, RoleType
 
 PRESETS_DIR = Path(__file__).resolve().parent
 
@@ -40,14 +40,14 @@ def apply_schema(project: Project, data: dict) -> None:
     for order, item in enumerate(data.get("entity_types", [])):
         entities[item["key"]] = EntityType.objects.create(
             project=project, order=order, key=item["key"], name_ar=item["name_ar"], name_en=item["name_en"],
-            colour=item.get("colour", "#999999"), shortcut=item.get("shortcut", ""),
+            colour=item.get("colour", DEFAULT_COLOUR), shortcut=item.get("shortcut", ""),
             description=item.get("description", ""),
         )
     event_types = {}
     for order, item in enumerate(data.get("event_types", [])):
         event_type = EventType.objects.create(
             project=project, order=order, key=item["key"], name_ar=item["name_ar"], name_en=item["name_en"],
-            colour=item.get("colour", "#999999"), shortcut=item.get("shortcut", ""),
+            colour=item.get("colour", DEFAULT_COLOUR), shortcut=item.get("shortcut", ""),
             triggers=item.get("triggers", []), description=item.get("description", ""),
         )
         event_types[item["key"]] = event_type

@@ -25,6 +25,7 @@ from corpus.pretag.base import (
 )
 from corpus.pretag.camel_ner import CamelNER, NERModelUnavailable
 from corpus.pretag.crf import CRFTagger
+from corpus.pretag.cues import CueTagger
 from corpus.pretag.dates import DateTagger
 from corpus.pretag.events import EventTypeSpec, RoleSpec, TriggerTagger
 from corpus.pretag.gazetteer import Entry, Gazetteer
@@ -33,16 +34,18 @@ TAGGERS: dict[str, type] = {
     DateTagger.name: DateTagger,
     Gazetteer.name: Gazetteer,
     CamelNER.name: CamelNER,
+    CueTagger.name: CueTagger,
     CRFTagger.name: CRFTagger,
 }
 EVENT_TAGGERS: dict[str, type] = {TriggerTagger.name: TriggerTagger}
 
 # Where suggestions overlap, the surer source wins: date patterns are exact, the
-# dictionary holds the project's own names, BERT beats a CRF trained on little gold.
-DEFAULT_PRIORITY = ("dates", "gazetteer", "camel_ner", "crf")
+# dictionary holds the project's own names, BERT beats a CRF trained on little gold,
+# and a name right after «الرئيس» or a «وزارة …» is surer than the CRF's guess.
+DEFAULT_PRIORITY = ("dates", "gazetteer", "camel_ner", "cues", "crf")
 
 __all__ = [
-    "ArgumentProposal", "CRFTagger", "CamelNER", "DEFAULT_PRIORITY", "DateTagger", "EVENT_TAGGERS",
+    "ArgumentProposal", "CRFTagger", "CamelNER", "CueTagger", "DEFAULT_PRIORITY", "DateTagger", "EVENT_TAGGERS",
     "EntityProposal", "Entry", "EventProposal", "EventTagger", "EventTypeSpec", "Gazetteer", "NERModelUnavailable",
     "PretagResult", "RoleSpec", "TAGGERS", "Tagger", "TaggerError", "TriggerTagger",
     "merge", "pretag_document", "run_taggers",

@@ -6,7 +6,10 @@ labelled `B-GPE^2`, i.e. "the entity starts 2 characters into this token". The m
 learns from the prefix features when to cut; decoding turns it back into offsets.
 
 Features: camel-tools-folded form, prefixes and suffixes, clitic-stripped forms, the
-article, word shape, gazetteer membership and the same for the neighbouring words.
+article, word shape, gazetteer membership and the same for the neighbouring words, and
+the cue rules' view (corpus.pretag.cues): "c-1=PER" on a word right after a title such
+as «الرئيس», "c=ORG" on an organisation head such as «وزارة», "c=B-PER" where the rules
+would start a person's name, so a model learns from little gold when to trust them.
 The gazetteer used for features defaults to the shipped one (not the project's gold
 names): a gold-derived dictionary would cover every training entity and teach the model
 to trust that one feature blindly.
@@ -22,6 +25,7 @@ from functools import cache, lru_cache
 
 from corpus.pretag._text import fold_with_offsets, sentences, stems
 from corpus.pretag.base import EntityProposal
+from corpus.pretag.cues import CueTagger
 from corpus.pretag.gazetteer import Gazetteer, shipped_gazetteer
 from corpus.text.arabic import Token, tokenize
 
@@ -79,6 +83,16 @@ def _gaz_features(label: str) -> tuple[str, str, str]:
     return f"g={label}", f"g-1={label}", f"g1={label}"
 
 
+@cache
+def _cue_features(mark: str) -> tuple[str, str, str]:
+    return f"c={mark}", f"c-1={mark}", f"c1={mark}"
+
+
+@cache
+def _cue_tagger() -> CueTagger:
+    return CueTagger()
+
+
 def _gazetteer_labels(tokens: Sequence[Token], gazetteer: Gazetteer | None) -> list[str]:
     labels = ["-"] * len(tokens)
     for match in gazetteer.matches(tokens) if gazetteer is not None else ():
@@ -89,26 +103,27 @@ def _gazetteer_labels(tokens: Sequence[Token], gazetteer: Gazetteer | None) -> l
     return labels
 
 
-def _sequence_features(tokens: Sequence[Token], gaz: Sequence[str]) -> list[list[str]]:
-    """Per token: its own features, then the neighbours' words and gazetteer labels.
+def _sequence_features(tokens: Sequence[Token], gaz: Sequence[str], cues: Sequence[str]) -> list[list[str]]:
+    """Per token: its own features, then the neighbours' words, gazetteer labels and cue marks.
 
     Written for speed (it runs on every token of every document): all strings that
     depend on one word only come from caches.
     """
     ctx = [_context_features(t.text) for t in tokens]
     gz = [_gaz_features(g) for g in gaz]
+    cue = [_cue_features(c) for c in cues]
     n = len(tokens)
     out = []
     for i, token in enumerate(tokens):
-        feats = ["b", *_word_features(token.text), gz[i][0]]
+        feats = ["b", *_word_features(token.text), gz[i][0], cue[i][0]]
         if i >= 2:
             feats.append(ctx[i - 2][1])
         if i >= 1:
-            feats += (ctx[i - 1][2], gz[i - 1][1], "bi-1=" + ctx[i - 1][0] + "|" + ctx[i][0])
+            feats += (ctx[i - 1][2], gz[i - 1][1], cue[i - 1][1], "bi-1=" + ctx[i - 1][0] + "|" + ctx[i][0])
         else:
             feats.append("edge-1")
         if i + 1 < n:
-            feats += (ctx[i + 1][3], gz[i + 1][2])
+            feats += (ctx[i + 1][3], gz[i + 1][2], cue[i + 1][2])
         else:
             feats.append("edge1")
         if i + 2 < n:
@@ -118,12 +133,14 @@ def _sequence_features(tokens: Sequence[Token], gaz: Sequence[str]) -> list[list
 
 
 def _documents(text: str, tokens: Sequence[Token], gazetteer: Gazetteer | None):
-    """(sentence tokens, features) pairs; gazetteer matches are found over the whole text."""
+    """(sentence tokens, features) pairs; gazetteer matches and cues are found over the whole text."""
     gaz = _gazetteer_labels(tokens, gazetteer)
+    cues = _cue_tagger().marks(tokens)
     at = {id(t): i for i, t in enumerate(tokens)}
     for sentence in sentences(text, tokens):
         first = at[id(sentence[0])]
-        yield sentence, _sequence_features(sentence, gaz[first:first + len(sentence)])
+        end = first + len(sentence)
+        yield sentence, _sequence_features(sentence, gaz[first:end], cues[first:end])
 
 
 # ---- labels ---------------------------------------------------------------------------

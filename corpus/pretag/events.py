@@ -1,4 +1,5 @@
-"""Event proposals: trigger words from the schema, arguments from nearby entity suggestions.
+"""Event proposals: trigger words from the schema and from annotated events
+(trigger_learning), arguments from nearby entity suggestions.
 
 For each trigger (EventType.triggers, matched like gazetteer names: normalisation- and
 clitic-aware) the entity suggestions of the same sentence are given roles by cue rules,
@@ -72,16 +73,24 @@ def _folded_set(words: Sequence[str]) -> frozenset[str]:
 
 
 class TriggerTagger:
+    """`learned`: (word, event type, score) from annotated events (trigger_learning),
+    surest first; they come before the schema's lexicon, whose words score TRIGGER_SCORE."""
+
     name = "triggers"
 
-    def __init__(self, event_types: Sequence[EventTypeSpec], cues: CueRoles = CueRoles()) -> None:
+    def __init__(self, event_types: Sequence[EventTypeSpec], cues: CueRoles = CueRoles(),
+                 learned: Sequence[tuple[str, str, float]] = ()) -> None:
         self.types = {t.key: t for t in event_types}
         self.cues = cues
-        self._matcher: PhraseMatcher[str] = PhraseMatcher()
+        self._matcher: PhraseMatcher[tuple[str, float]] = PhraseMatcher()
+        for word, kind, score in learned:
+            if kind in self.types:
+                for form in trigger_forms(word):
+                    self._matcher.add(form, (kind, score))
         for event_type in event_types:
             for trigger in event_type.triggers:
                 for form in trigger_forms(trigger):
-                    self._matcher.add(form, event_type.key)
+                    self._matcher.add(form, (event_type.key, TRIGGER_SCORE))
         self._mediator = _folded_set(MEDIATOR_CUES)
         self._source_verbs = _folded_set(SOURCE_VERBS)
         self._place = _folded_set(PLACE_CUES)
@@ -96,11 +105,10 @@ class TriggerTagger:
             lo, hi = sentence[0].start, sentence[-1].end
             inside = entities[bisect_right(starts, lo - 1):bisect_right(starts, hi - 1)]
             for match in self._matcher.find(sentence):
-                spec = self.types[match.payload]
+                kind, score = match.payload
+                spec = self.types[kind]
                 arguments = self._arguments(spec, text, sentence, match.start, inside)
-                out.append(
-                    EventProposal(spec.key, match.start, match.end, TRIGGER_SCORE, self.name, arguments)
-                )
+                out.append(EventProposal(spec.key, match.start, match.end, score, self.name, arguments))
         return out
 
     def _arguments(self, spec, text, sentence, trigger_start, entities) -> tuple[ArgumentProposal, ...]:

@@ -3,7 +3,9 @@
 The shipped part comes from CLDR through Babel (country and region names, time-zone
 exemplar cities, all in Arabic) plus a curated list in corpus/data/gazetteer_ar.tsv.
 The caller adds the project's own names (every gold entity, every KB alias) so the
-dictionary grows as annotators work; those win over the shipped entries.
+dictionary grows as annotators work; those win over the shipped entries. Names that are
+also common words (ترك "left", مسقط in «مسقط رأسه») are kept only in a context that says
+"place" (corpus.pretag.ambiguous, corpus/data/gazetteer_guard_ar.tsv).
 """
 from __future__ import annotations
 
@@ -12,6 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from corpus.pretag._text import fold_text
+from corpus.pretag.ambiguous import Rule, keep, shipped_guard
 from corpus.pretag.base import EntityProposal
 from corpus.pretag.phrases import PhraseMatch, PhraseMatcher
 from corpus.text.arabic import Token
@@ -72,12 +76,20 @@ def shipped_entries() -> tuple[Entry, ...]:
 
 
 class Gazetteer:
-    """`Gazetteer(entries)` matches those and the shipped names (unless `shipped=False`)."""
+    """`Gazetteer(entries)` matches those and the shipped names (unless `shipped=False`).
+
+    `guard` maps ambiguous names to the context rule that keeps them (default: the shipped
+    list; `{}` turns the check off)."""
 
     name = "gazetteer"
 
-    def __init__(self, entries: Iterable[Entry | tuple[str, str]] = (), *, shipped: bool = True) -> None:
+    def __init__(
+        self, entries: Iterable[Entry | tuple[str, str]] = (), *, shipped: bool = True,
+        guard: dict[tuple[str, ...], Rule] | None = None,
+    ) -> None:
         self._matcher: PhraseMatcher[tuple[str, float]] = PhraseMatcher()
+        self._guard = shipped_guard() if guard is None else guard
+        self._guard_first = {key[0] for key in self._guard}
         own = [e if isinstance(e, Entry) else Entry(e[0], e[1]) for e in entries]
         # The first entry for a name wins: project names, then curated, then CLDR.
         for entry in own + list(shipped_entries() if shipped else ()):
@@ -90,7 +102,16 @@ class Gazetteer:
         return name in self._matcher
 
     def matches(self, tokens: Sequence[Token]) -> list[PhraseMatch[tuple[str, float]]]:
-        return self._matcher.find(tokens)
+        return [m for m in self._matcher.find(tokens) if self._passes_guard(tokens, m)]
+
+    def _passes_guard(self, tokens: Sequence[Token], match: PhraseMatch) -> bool:
+        head = tokens[match.first_token]
+        first = fold_text(head.text[match.start - head.start:])
+        if first not in self._guard_first:
+            return True
+        key = (first, *(fold_text(t.text) for t in tokens[match.first_token + 1:match.last_token + 1]))
+        rule = self._guard.get(key)
+        return rule is None or keep(rule, tokens, match.first_token, match.last_token)
 
     def tag(self, text: str, tokens: Sequence[Token]) -> list[EntityProposal]:
         return [

@@ -5,13 +5,26 @@
    arc is a low curve above the text (it stays in the gap between lines); across lines
    it leaves the lower edge of the upper mark and enters the upper edge of the lower
    one. Each arc ends in an arrowhead at its target; a label (relations) sits at its
-   middle with a halo so it stays readable over text (argument roles are shown on the
-   marks themselves, so their arcs carry no label). Call draw() again after any
+   middle with a halo so it stays readable over text. An event's arguments differ by role:
+   each role of the event type has its own colour and dash pattern (ROLE_STYLES, by the
+   role's place in the type), and its name at the arc's middle in that colour, so two
+   arcs from one trigger are never mistaken for each other. Call draw() again after any
    change of layout (a swap, a resize, the font arriving). */
 import { byId } from "./dom.js";
 import { eventData, marksOf, state, textEl, triggerOf } from "./state.js";
 
 const NS = "http://www.w3.org/2000/svg";
+
+/* Argument arcs by role order: colours at least 3:1 on white (WCAG for graphics) and
+   apart in hue, with a dash pattern each, so they differ without colour vision too. */
+export const ROLE_STYLES = [
+  { colour: "#0b62a4", dash: "" },
+  { colour: "#b3401a", dash: "6 3" },
+  { colour: "#1d7a46", dash: "2 3" },
+  { colour: "#8a3fa0", dash: "8 3 2 3" },
+  { colour: "#8a6100", dash: "4 4" },
+  { colour: "#444444", dash: "1 3" },
+];
 
 function node(tag, attributes) {
   const el = document.createElementNS(NS, tag);
@@ -90,12 +103,13 @@ export function draw(svg, pane, arcs) {
   for (const item of placed) {
     const { arc, from, to } = item;
     const [p0, p1, p2, p3] = curve(from, to, origin, level.get(item) || 0);
-    const group = node("g", { class: "arc arc-" + (arc.kind || "argument"), "data-label": arc.label || "" });
+    const group = node("g", { class: "arc arc-" + (arc.kind || "argument"), "data-label": arc.label || "",
+                                 "data-role": arc.role || "", "data-to": arc.to_id || "" });
     group.style.setProperty("--c", arc.colour || "#555");
     const at = (p) => round(p[0]) + " " + round(p[1]);
     const d = "M" + at(p0) + " C" + at(p1) + ", " + at(p2) + ", " + at(p3);
     group.append(
-      node("path", { d, fill: "none" }),
+      node("path", arc.dash ? { d, fill: "none", "stroke-dasharray": arc.dash } : { d, fill: "none" }),
       node("circle", { cx: round(p0[0]), cy: round(p0[1]), r: 2.5 }),
       node("polygon", { points: arrowhead(p2, p3) }),
     );
@@ -105,6 +119,7 @@ export function draw(svg, pane, arcs) {
       const x = (p0[0] + 3 * p1[0] + 3 * p2[0] + p3[0]) / 8;
       const y = (p0[1] + 3 * p1[1] + 3 * p2[1] + p3[1]) / 8;
       const text = node("text", { x: round(x), y: round(y - 3), "text-anchor": "middle", class: "arc-label" });
+      if (arc.kind === "argument") text.style.setProperty("fill", arc.colour);
       text.textContent = arc.label;
       labels.append(text);
     }
@@ -123,8 +138,9 @@ export function drawArcs() {
   if (data) {
     const from = triggerOf(data.id);
     data.args.forEach((arg) => {
-      // The role is written on the argument's mark: no label on its arc.
-      arcs.push({ from, to: marksOf(arg.span), label: arg.label, showLabel: false, colour: data.colour, kind: "argument" });
+      const style = ROLE_STYLES[(arg.order || 0) % ROLE_STYLES.length];
+      arcs.push({ from, to: marksOf(arg.span), label: arg.label, colour: style.colour, dash: style.dash,
+                  kind: "argument", role: arg.role, to_id: arg.span });
     });
   } else if (state.selectedId) {
     const id = state.selectedId;

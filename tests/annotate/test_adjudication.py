@@ -38,8 +38,8 @@ def annotate(document, user, spans=(), events=()):
 
 @pytest.fixture
 def disputed(document, three):
-    """All three agree on «سمير داود» PER; two say «القاهرة» GPE, one LOC (K=2: GPE wins);
-    «الخارجية» ORG by one only: a conflict."""
+    """All three agree on «سمير داود» PER; two say «القاهرة» GPE, one LOC (K=2: GPE is
+    pre-selected in their conflict); «الخارجية» ORG by one only: a conflict."""
     a, b, c = three
     annotate(document, a, [("PER", "سمير داود"), ("GPE", "القاهرة"), ("ORG", "الخارجية")])
     annotate(document, b, [("PER", "سمير داود"), ("GPE", "القاهرة")])
@@ -58,13 +58,13 @@ def gold_spans(document):
 
 def test_first_open_pre_accepts_agreed_items_once_and_records_it(disputed, reviewer):
     state = adjudication.open_adjudication(disputed, reviewer)
-    assert gold_spans(disputed) == [("GPE", "القاهرة"), ("PER", "سمير داود")]
+    assert gold_spans(disputed) == [("PER", "سمير داود")]
     assert {c.id for c in state.open} and all(c.kind == "span" for c in state.open)
     ids_before = sorted(Span.objects.filter(set=gold_of(disputed)).values_list("pk", flat=True))
     adjudication.open_adjudication(disputed, reviewer)
     assert sorted(Span.objects.filter(set=gold_of(disputed)).values_list("pk", flat=True)) == ids_before
     [pre] = AdjudicationDecision.objects.filter(action="pre_accept")
-    assert pre.reviewer == reviewer and pre.item["spans"] == 2 and pre.variant["annotators"] == ["ann1", "ann2", "ann3"]
+    assert pre.reviewer == reviewer and pre.item["spans"] == 1 and pre.variant["annotators"] == ["ann1", "ann2", "ann3"]
 
 
 def test_pre_acceptance_waits_for_the_expected_sets_unless_forced(document, three, reviewer, project):
@@ -89,14 +89,14 @@ def test_accepting_a_variant_records_whose_it_was(disputed, reviewer):
 
 def test_edit_accepts_a_variant_with_another_type_and_reject_adds_nothing(disputed, reviewer):
     state = adjudication.open_adjudication(disputed, reviewer)
-    loc = next(c for c in state.open if c.variants[0].value["type"] == "LOC")
+    cairo = next(c for c in state.open if c.variants[-1].value["type"] == "LOC")
     org = next(c for c in state.open if c.variants[0].value["type"] == "ORG")
     adjudication.decide(disputed, reviewer, conflict_id=org.id, action="edit", variant=0, entity_type="FAC",
                         version=ANY_VERSION)
-    adjudication.decide(disputed, reviewer, conflict_id=loc.id, action="reject", version=ANY_VERSION)
-    assert gold_spans(disputed) == [("FAC", "الخارجية"), ("GPE", "القاهرة"), ("PER", "سمير داود")]
+    adjudication.decide(disputed, reviewer, conflict_id=cairo.id, action="reject", version=ANY_VERSION)
+    assert gold_spans(disputed) == [("FAC", "الخارجية"), ("PER", "سمير داود")]
     assert AdjudicationDecision.objects.get(action="edit").variant["edited"] == {"type": "FAC"}
-    assert AdjudicationDecision.objects.filter(action="reject", item__id=loc.id).exists()
+    assert AdjudicationDecision.objects.filter(action="reject", item__id=cairo.id).exists()
 
 
 def test_a_conflict_is_settled_only_once_and_stale_versions_are_refused(disputed, reviewer):
@@ -130,6 +130,70 @@ def test_confirm_is_refused_while_conflicts_remain_then_reopen_is_recorded(dispu
     assert gold_of(disputed).status == SetStatus.IN_PROGRESS
     actions = AdjudicationDecision.objects.filter(action__in=["confirm", "reopen"]).values_list("action", flat=True)
     assert list(actions) == ["confirm", "reopen"]
+
+
+def cairo_conflict(state):
+    return next(c for c in state.open if {v.value["type"] for v in c.variants} == {"GPE", "LOC"})
+
+
+def test_a_type_disagreement_is_one_conflict_showing_every_variant_with_the_majority_pre_selected(disputed, reviewer):
+    state = adjudication.open_adjudication(disputed, reviewer)
+    conflict = cairo_conflict(state)
+    assert [(v.value["type"], v.annotators) for v in conflict.variants] == [
+        ("GPE", ("ann1", "ann2")), ("LOC", ("ann3",))]
+    assert conflict.preselected == 0 and conflict.abstained == ()
+    assert ("GPE", "القاهرة") not in gold_spans(disputed)  # pre-selected, not applied
+
+
+def test_accepting_the_minority_type_leaves_one_type_on_the_words(disputed, reviewer):
+    state = adjudication.open_adjudication(disputed, reviewer)
+    adjudication.decide(disputed, reviewer, conflict_id=cairo_conflict(state).id, action="accept", variant=1,
+                        version=ANY_VERSION)
+    assert [s for s in gold_spans(disputed) if s[1] == "القاهرة"] == [("LOC", "القاهرة")]
+
+
+def test_accepting_a_variant_replaces_another_type_already_on_its_words(disputed, reviewer):
+    state = adjudication.open_adjudication(disputed, reviewer)
+    gold = gold_of(disputed)
+    start, end = where(disputed, "القاهرة")
+    with services.base.recorded(reviewer, "test", gold):  # e.g. an accepted event's filler brought it in
+        services.spans.add_span(gold, entity_type="FAC", start=start, end=end, snap_to_tokens=False)
+    adjudication.decide(disputed, reviewer, conflict_id=cairo_conflict(state).id, action="edit", variant=0,
+                        entity_type="GPE", version=ANY_VERSION)
+    assert [s for s in gold_spans(disputed) if s[1] == "القاهرة"] == [("GPE", "القاهرة")]
+
+
+def test_keeping_every_variant_is_the_deliberate_way_to_two_types(disputed, reviewer, monkeypatch):
+    import annotate.services.adjudication as module
+    monkeypatch.setattr(module, "_maybe_retrain", lambda p: None)
+    state = adjudication.open_adjudication(disputed, reviewer)
+    org = next(c for c in state.open if c.variants[0].value["type"] == "ORG")
+    with pytest.raises(services.Invalid) as refused:  # one variant: nothing to keep beside it
+        adjudication.decide(disputed, reviewer, conflict_id=org.id, action="keep", version=ANY_VERSION)
+    assert refused.value.field == "action"
+    adjudication.decide(disputed, reviewer, conflict_id=org.id, action="reject", version=ANY_VERSION)
+    adjudication.decide(disputed, reviewer, conflict_id=cairo_conflict(state).id, action="keep", version=ANY_VERSION)
+    assert [s for s in gold_spans(disputed) if s[1] == "القاهرة"] == [("GPE", "القاهرة"), ("LOC", "القاهرة")]
+    decision = AdjudicationDecision.objects.get(action="keep")
+    assert decision.variant["annotators"] == ["ann1", "ann2", "ann3"] and len(decision.variant["values"]) == 2
+    adjudication.confirm(disputed, reviewer, version=ANY_VERSION)
+    assert gold_of(disputed).status == SetStatus.ADJUDICATED
+
+
+def test_confirm_refuses_two_types_on_the_same_words_nobody_kept_on_purpose(disputed, reviewer):
+    state = adjudication.open_adjudication(disputed, reviewer)
+    for conflict in state.open:
+        adjudication.decide(disputed, reviewer, conflict_id=conflict.id, action="accept", variant=0,
+                            version=ANY_VERSION)
+    gold = gold_of(disputed)
+    start, end = where(disputed, "القاهرة")
+    with services.base.recorded(reviewer, "test", gold):  # legacy gold, or a span added around the rules
+        services.spans.add_span(gold, entity_type="LOC", start=start, end=end, snap_to_tokens=False)
+    with pytest.raises(services.Invalid) as refused:
+        adjudication.confirm(disputed, reviewer, version=ANY_VERSION)
+    names = dict(disputed.project.entity_types.values_list("key", "name_en"))
+    assert f"«القاهرة» ({names['GPE']} / {names['LOC']})" in refused.value.message
+    assert gold_of(disputed).status == SetStatus.IN_PROGRESS
 
 
 def test_events_enter_gold_role_by_role(document, three, reviewer):
@@ -175,6 +239,23 @@ def test_reviewer_adjudicates_through_the_page(client, disputed, reviewer):
     response = client.post(reverse("adjudicate_confirm", args=[disputed.project.slug, disputed.pk]),
                            {"version": gold_of(disputed).version}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200 and gold_of(disputed).status == SetStatus.ADJUDICATED
+
+
+def test_the_page_shows_every_variant_with_who_chose_it_and_accept_as_defaults_to_its_type(
+        client, disputed, reviewer):
+    client.force_login(reviewer)
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("adjudicate", args=[disputed.project.slug, disputed.pk])).content.decode()
+    start, end = where(disputed, "القاهرة")
+    cairo = html[html.index(f'data-conflict="span:{start}-{end}"'):]
+    cairo = cairo[:cairo.index('class="conflict"')] if 'class="conflict"' in cairo else cairo
+    assert "ann1, ann2" in cairo and "ann3" in cairo and "Marked nothing here" not in cairo
+    assert cairo.count("data-preselected") == 1 and "pre-selected" in cairo
+    types = {t.key: t for t in disputed.project.entity_types.all()}
+    # Each variant's "accept as" list starts at its own type, and names types, not keys.
+    assert f'<option value="GPE" selected>{types["GPE"].name_en}</option>' in cairo
+    assert f'<option value="LOC" selected>{types["LOC"].name_en}</option>' in cairo
+    assert 'value="keep"' in cairo
 
 
 def test_confirm_through_the_page_while_conflicts_remain_says_why(client, disputed, reviewer):

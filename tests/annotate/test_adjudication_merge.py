@@ -46,11 +46,51 @@ def test_extent_conflict_groups_overlapping_variants_and_keeps_apart_distant_one
     assert len({c.id for c in result.conflicts}) == 3
 
 
-def test_a_majority_type_wins_over_a_minority_one():
-    result = merge(sets(a=[("PER", 0, 5)], b=[("PER", 0, 5)], c=[("ORG", 0, 5)]))
-    assert result.spans == [("PER", 0, 5)]
-    [minority] = result.conflicts
-    assert minority.variants[0].value["type"] == "ORG" and minority.variants[0].annotators == ("c",)
+def test_a_majority_type_is_pre_selected_beside_the_minority_not_applied():
+    result = merge(sets(a=[("FAC", 0, 5)], b=[("FAC", 0, 5)], c=[("LOC", 0, 5)]))
+    assert result.spans == []  # nothing on these words enters gold before the reviewer decides
+    [conflict] = result.conflicts
+    assert [(v.value["type"], v.annotators) for v in conflict.variants] == [("FAC", ("a", "b")), ("LOC", ("c",))]
+    assert conflict.preselected == 0 and conflict.abstained == ()
+
+
+def test_overlapping_extents_are_one_conflict_even_when_one_reached_k():
+    # «صحيفة The Daily Post» by two, «The Daily Post» by one.
+    result = merge(sets(a=[("ORG", 0, 20)], b=[("ORG", 0, 20)], c=[("ORG", 6, 20)]))
+    assert result.spans == []
+    [conflict] = result.conflicts
+    assert [(v.value["start"], v.annotators) for v in conflict.variants] == [(0, ("a", "b")), (6, ("c",))]
+    assert conflict.preselected == 0 and (conflict.start, conflict.end) == (0, 20)
+
+
+def test_a_tie_pre_selects_nothing():
+    result = merge(sets(a=[("FAC", 0, 5)], b=[("LOC", 0, 5)], c=[("FAC", 0, 5)], d=[("LOC", 0, 5)]), k=2)
+    [conflict] = result.conflicts
+    assert conflict.preselected is None and len(conflict.variants) == 2
+
+
+def test_nested_names_everyone_marks_stay_agreed_beside_a_type_conflict_inside():
+    # Everyone marks the organisation and the city inside it; they differ on the city's type.
+    result = merge(sets(a=[("ORG", 0, 12), ("GPE", 6, 12)], b=[("ORG", 0, 12), ("GPE", 6, 12)],
+                        c=[("ORG", 0, 12), ("LOC", 6, 12)]))
+    assert result.spans == [("ORG", 0, 12)]
+    [conflict] = result.conflicts
+    assert {v.value["type"] for v in conflict.variants} == {"GPE", "LOC"} and conflict.preselected == 0
+
+
+def test_two_types_one_annotator_put_on_the_same_words_are_alternatives():
+    result = merge(sets(a=[("PER", 0, 5), ("ORG", 0, 5)], b=[("PER", 0, 5)]))
+    [conflict] = result.conflicts
+    assert {v.value["type"] for v in conflict.variants} == {"PER", "ORG"}
+    assert result.spans == []
+
+
+def test_event_triggers_of_different_types_on_the_same_word_are_one_conflict():
+    result = merge([SetInput("a", [], [EventInput("MEET", 0, 5)]), SetInput("b", [], [EventInput("MEET", 0, 5)]),
+                    SetInput("c", [], [EventInput("ATTACK", 0, 5)])])
+    assert result.events == []
+    [conflict] = [c for c in result.conflicts if c.kind == "event"]
+    assert [v.value["type"] for v in conflict.variants] == ["MEET", "ATTACK"] and conflict.preselected == 0
 
 
 def meet(*arguments, factuality="ASSERTED"):

@@ -17,12 +17,12 @@ from corpus import importing
 NEWSFANE = Path(__file__).resolve().parents[3] / "shared" / "data" / "newsfane_gold" / "NewsFANE_Gold_2014_170K.txt"
 MAPPING = {
     "PER": "Politician Athlete Artist Other_PER Religious_PER Scientist Businessperson Lawyer Engineer",
-    "ORG": "Non-Governmental Sports Group Government Media Commercial Educational Police Medical-Science "
+    "ORG": "Non-Governmental Sports Government Media Commercial Educational Police Medical-Science "
            "Entertainment Religious_ORG",
     "GPE": "Nation Population-Center State-or-Province GPE-Cluster County-or-District",
     "LOC": "Water-Body Land Continent Land-Region-Natural Celestial",
     "FAC": "Building-Grounds Airport Path Subarea-Facility",
-    "": "Book Movie Software Hardware Air Projectile Shooting Food Water Drug Plant",
+    "": "Group Book Movie Software Hardware Air Projectile Shooting Food Water Drug Plant",
 }
 
 pytestmark = pytest.mark.skipif(not NEWSFANE.exists(), reason="../shared/data is not available")

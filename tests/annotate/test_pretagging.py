@@ -170,8 +170,10 @@ def test_after_gold_is_added_retraining_finds_names_it_did_not_find_before(proje
     docs = add_docs(project, [text for text, _spans in examples])
     target = add_docs(project, [UNSEEN], prefix="new")[0]
     pretagging.pretag_documents(project, [target.pk])
-    before = {t for _tagger, _k, t in texts_of(target)}
-    assert "جميل سليمان" not in before and "فادي عيسى" not in before
+    before = texts_of(target)
+    assert not [found for found in before if found[0] == "crf"]  # no model yet
+    # Before any gold, the default taggers already find a name after a title (the cue rules).
+    assert ("cues", "PER", "جميل سليمان") in before and ("cues", "PER", "فادي عيسى") in before
 
     options = pretagging.PretagSettings.of(project)
     options.crf_retrain_every = 10
@@ -193,6 +195,24 @@ def test_after_gold_is_added_retraining_finds_names_it_did_not_find_before(proje
     pretagging.pretag_documents(project, [target.pk])
     after = texts_of(target)
     assert ("crf", "PER", "جميل سليمان") in after and ("crf", "PER", "فادي عيسى") in after
+
+
+def test_triggers_learn_from_adjudicated_events(project, reviewer):
+    # «بحث» is not in the news-ar lexicon; reviewers mark it as a meeting in two documents.
+    taught = add_docs(project, ["بحث سمير داود مع نادر منصور خطة المعابر.", "وبحث الوزيران ملف المياه في حلب."])
+    target = add_docs(project, ["بحث رامي حداد مع وفد الشركة الأزمة."], prefix="new")[0]
+    pretagging.pretag_documents(project, [target.pk], taggers=["triggers"])
+    assert not Suggestion.objects.filter(document=target, kind="event").exists()
+    for document in taught:
+        gold_set = services.gold_set(document)
+        start = document.text.index("بحث")
+        services.create_event(gold_set, reviewer, event_type="MEET", trigger_start=start, trigger_end=start + 3,
+                              version=gold_set.version)
+        gold_set.__class__.objects.filter(pk=gold_set.pk).update(status=SetStatus.ADJUDICATED)
+    pretagging.pretag_documents(project, [target.pk], taggers=["triggers"])
+    meeting = Suggestion.objects.get(document=target, kind="event")
+    assert (meeting.event_type.key, target.text[meeting.start:meeting.end]) == ("MEET", "بحث")
+    assert meeting.score > 0.6  # surer than a lexicon word: marked in every place it occurs
 
 
 def test_training_falls_back_to_submitted_sets_without_gold(project, annotator):

@@ -1,12 +1,14 @@
 """Evaluation of stored suggestions against a small hand-made gold set; figures computed by hand."""
 from __future__ import annotations
 
+import json
+
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from annotate import services
 from annotate.models import Span, Suggestion, SuggestionDecision
-from annotate.pretagging.evaluation import ALL_TYPES, MERGED, evaluate_project
+from annotate.pretagging.evaluation import ALL_TYPES, MERGED, Options, evaluate_project
 from corpus.formats.base import DocumentRecord
 from corpus.importing import add_documents
 
@@ -89,3 +91,73 @@ def test_the_command_prints_the_same_figures(scene, capsys):
 def test_a_project_without_gold_evaluates_to_nothing(project):
     evaluation = evaluate_project(project)
     assert (evaluation.documents, evaluation.rows) == (0, [])
+
+
+@pytest.fixture
+def with_dates(scene):
+    """The crf also suggests a DATE, a type the gold never annotates."""
+    document = scene.documents.get(external_id="e1")
+    Suggestion.objects.create(document=document, tagger="crf", entity_type=scene.entity_types.get(key="DATE"),
+                              start=50, end=55, score=0.9)
+    return scene
+
+
+def test_types_the_gold_does_not_annotate_are_left_out_and_named(with_dates):
+    evaluation = evaluate_project(with_dates)
+    assert evaluation.left_out == ["DATE"]
+    assert not [r for r in evaluation.rows if r.type == "DATE"]
+    # The crf's figures are those of the scene, as if it had not suggested the date.
+    assert row(evaluation, "crf").exact == (0.3333, 0.3333, 0.3333)
+
+
+def test_types_option_scores_only_the_named_types(scene):
+    evaluation = evaluate_project(scene, Options(types=frozenset({"PER"})))
+    assert {r.type for r in evaluation.rows} == {"PER", ALL_TYPES}
+    # crf PER: 0-5 exact, 40-45 wrong; one gold PER → P 1/2, R 1.
+    assert row(evaluation, "crf").exact == (0.5, 1.0, 0.6667)
+
+
+def test_map_renames_types_on_both_sides_and_an_empty_target_drops_one(scene):
+    # ORG counted as PER: gold PER 0-5 and 20-30; crf PER 0-5, 22-30 (overlap), 40-45.
+    evaluation = evaluate_project(scene, Options(type_map={"ORG": "PER", "GPE": None}))
+    crf = row(evaluation, "crf", "PER")
+    assert (crf.counts.gold, crf.counts.suggested, crf.counts.exact) == (2, 3, 1)
+    assert not [r for r in evaluation.rows if r.type in ("GPE", "ORG")]
+
+
+def test_per_document_rows_add_up_to_the_totals(scene, project):
+    add_documents(project, [DocumentRecord(external_id="e2", text="ب" * 60)])
+    second = project.documents.get(external_id="e2")
+    Span.objects.create(set=services.gold_set(second), entity_type=project.entity_types.get(key="PER"), start=0, end=5)
+    evaluation = evaluate_project(scene, Options(per_document=True))
+    assert [d.external_id for d in evaluation.per_document] == ["e1", "e2"]
+    first, other = ({r.tagger + r.type: r.counts for r in d.rows} for d in evaluation.per_document)
+    assert (first["crf*"].gold, first["crf*"].exact) == (3, 1)
+    assert (other["crf*"].gold, other["crf*"].suggested) == (1, 0)  # scored where it suggested nothing
+    assert row(evaluation, "crf").counts.gold == 4
+
+
+def test_the_command_takes_types_map_per_document_and_json(with_dates, capsys):
+    call_command("evaluate_pretag", with_dates.slug, "--types", "PER", "ORG", "--map", "ORG=PER",
+                 "--per-document", "--json")
+    data = json.loads(capsys.readouterr().out)
+    assert data["documents"] == 1 and data["left_out"] == []  # DATE is not among --types
+    assert {r["type"] for r in data["rows"]} == {"PER", "*"}
+    crf = next(r for r in data["rows"] if r["tagger"] == "crf" and r["type"] == "PER")
+    assert (crf["gold"], crf["suggested"]) == (2, 3)
+    assert data["per_document"][0]["external_id"] == "e1"
+    call_command("evaluate_pretag", with_dates.slug, "--per-document")
+    out = capsys.readouterr().out
+    assert "left out (no gold annotation of these types): DATE" in out and "document " in out
+
+
+@pytest.mark.parametrize(
+    "arguments, message",
+    [
+        (["--map", "ORG"], "--map 'ORG': expected SRC=TYPE"),
+        (["--types", "PLANET"], "--types: PLANET are not types of"),
+    ],
+)
+def test_the_command_refuses_bad_options_with_a_clear_message(scene, arguments, message):
+    with pytest.raises(CommandError, match=message):
+        call_command("evaluate_pretag", scene.slug, *arguments)

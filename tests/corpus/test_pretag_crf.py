@@ -110,3 +110,26 @@ def test_crf_bootstrapped_on_newsfane_gold_tags_held_out_segments():
     scores = evaluate([spans for _, spans in held], predicted)
     print(f"\nNewsFANE bootstrap: {scores} in {time.perf_counter() - started:.1f}s")
     assert scores.f1 > 0.5 and scores.per_type["GPE"][2] > 0.7
+
+
+def test_newsfane_group_is_a_people_and_not_mapped_to_an_organisation(tmp_path):
+    from corpus.pretag.bootstrap import NEWSFANE_CLASSES, read_bio
+
+    assert "Group" not in NEWSFANE_CLASSES and NEWSFANE_CLASSES["Government"] == "ORG"
+    path = tmp_path / "bio.txt"
+    path.write_text("قال\tO\nالعرب\tB-Group\nو\tO\nالحكومة\tB-Government\n", encoding="utf-8")
+    [(text, spans)] = read_bio(path, NEWSFANE_CLASSES)
+    assert [(text[s:e], kind) for s, e, kind in spans] == [("الحكومة", "ORG")]
+
+
+def test_crf_features_say_a_word_follows_a_title_or_is_an_organisation_head():
+    from corpus.pretag.crf import _documents
+    from corpus.pretag.gazetteer import shipped_gazetteer
+
+    text = "قال الرئيس سمير داود إن وزارة الصحة مستعدة"
+    [(sentence, features)] = list(_documents(text, tokenize(text), shipped_gazetteer()))
+    by_word = dict(zip([t.text for t in sentence], features, strict=True))
+    assert "c=PER" in by_word["الرئيس"] and "c-1=PER" in by_word["سمير"]  # preceded by a title
+    assert "c=B-PER" in by_word["سمير"] and "c=I-PER" in by_word["داود"]
+    assert "c=B-ORG" in by_word["وزارة"] and "c1=B-ORG" in by_word["إن"]
+    assert not [f for f in by_word["مستعدة"] if f.startswith("c=") and f != "c=-"]

@@ -61,3 +61,36 @@ def test_curated_file_errors_name_the_file_and_line(tmp_path):
     bad.write_text("# comment\nGPE\tحلب\nبلا نوع\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"g\.tsv, line 3: expected TYPE<TAB>name"):
         read_curated(bad)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("ترك الوزير منصبه أمس", []),  # the verb "left"
+        ("وتركت الحرب آثارها", []),
+        ("سافر الوفد إلى ترك", [("GPE", "ترك")]),  # only-after «إلى»
+        ("وعاد إلى مسقط رأسه", []),  # "his birthplace"
+        ("ولدت في مسقط رأسها", []),
+        ("وصل الوفد إلى مسقط أمس", [("GPE", "مسقط")]),
+        ("قدمت الحكومة دعم مالي للمزارعين", []),  # "financial"
+        ("وصل الجنود وفي مالي اشتباكات", [("GPE", "مالي")]),  # «وفي»: the و is looked through
+        ("نشرت صحيفة ديلي تلغراف الخبر", []),
+    ],
+)
+def test_names_that_are_common_words_need_a_place_context(text, expected):
+    assert found(Gazetteer(), text) == expected
+
+
+def test_the_guard_applies_to_project_names_too_and_can_be_turned_off():
+    text = "عاد إلى مسقط رأسه"
+    assert found(Gazetteer([("مسقط", "GPE")]), text) == []
+    assert found(Gazetteer([("مسقط", "GPE")], guard={}), text) == [("GPE", "مسقط")]
+
+
+def test_guard_file_errors_name_the_file_and_line(tmp_path):
+    from corpus.pretag.ambiguous import read_guard
+
+    path = tmp_path / "guard.tsv"
+    path.write_text("# ok\nترك\tonly-after\tفي\nمسقط\tsometimes\tرأس\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"guard\.tsv, line 3: expected name<TAB>only-after\|not-before"):
+        read_guard(path)

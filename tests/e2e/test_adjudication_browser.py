@@ -73,3 +73,58 @@ def test_reviewer_adjudicates_a_document(page, live_server, disputed, reviewer, 
     actions = list(AdjudicationDecision.objects.filter(gold_set=gold).values_list("action", flat=True))
     assert actions == ["pre_accept", "accept", "reject", "confirm"]
     page.screenshot(path="/tmp/adjudication.png", full_page=True)
+
+
+AIRPORT_TEXT = "هبطت الطائرة في مطار رفيق الحريري صباحا، ونقلت صحيفة The Daily Post الخبر."
+
+
+@pytest.fixture
+def typed_apart(project, reviewer):
+    """Two annotators call «مطار رفيق الحريري» FAC, one LOC; two mark «صحيفة The Daily Post»,
+    one only «The Daily Post»."""
+    add_documents(project, [DocumentRecord(external_id="adj-2", title="مطار", text=AIRPORT_TEXT)])
+    document = project.documents.get(external_id="adj-2")
+    for name, airport, paper in (("ann1", "FAC", "صحيفة The Daily Post"), ("ann2", "FAC", "صحيفة The Daily Post"),
+                                 ("ann3", "LOC", "The Daily Post")):
+        user = get_user_model().objects.create_user(username=name, password="pass-" + name)
+        Membership.objects.create(project=project, user=user, role=Role.ANNOTATOR)
+        annotation_set = services.own_set(document, user)
+        for key, words in ((airport, "مطار رفيق الحريري"), ("ORG", paper)):
+            start = AIRPORT_TEXT.index(words)
+            services.create_span(annotation_set, user, entity_type=key, start=start, end=start + len(words),
+                                 version=ANY_VERSION, snap_to_tokens=False)
+        services.submit_set(annotation_set, user, version=ANY_VERSION)
+    return document
+
+
+def test_disagreements_show_every_variant_and_gold_takes_one(page, live_server, typed_apart, reviewer, log_in):
+    log_in("reviewer1", "pass-reviewer1")
+    page.goto(live_server.url + reverse("adjudicate", args=[typed_apart.project.slug, typed_apart.pk]))
+
+    # Nothing was applied behind the reviewer's back: both disagreements are open, whole.
+    expect(page.locator("#conflict-count")).to_have_text("2")
+    assert page.locator("#gold-list li").count() == 0
+    airport, paper = page.locator("#conflicts .conflict").all()
+    assert airport.locator(".variants > li").count() == 2 and paper.locator(".variants > li").count() == 2
+    first, second = airport.locator(".variants > li").all()
+    assert "منشأة" in first.inner_text() and "ann1, ann2" in first.inner_text()  # FAC by two
+    assert "موقع" in second.inner_text() and "ann3" in second.inner_text()  # LOC by one
+    assert airport.locator("p.who").count() == 0  # nobody "marked nothing here"
+    # The majority variant is pre-selected; each "accept as" list starts at its own type, by name.
+    assert airport.locator("button.accept[data-preselected]").get_attribute("data-variant") == "1"
+    assert first.locator("select").input_value() == "FAC" and second.locator("select").input_value() == "LOC"
+    assert second.locator("select option:checked").inner_text() == "موقع"
+
+    # The minority type wins: gold holds LOC alone on the airport.
+    second.locator("button.accept").click()
+    expect(page.locator("#conflict-count")).to_have_text("1")
+    # Enter accepts the pre-selected variant of the current conflict: the longer newspaper name.
+    page.locator("#doc-text").click()
+    page.keyboard.press("Enter")
+    page.locator("#no-conflicts").wait_for()
+    page.locator("#confirm-button").click()
+    page.locator("#reopen-button").wait_for()
+
+    gold = AnnotationSet.objects.get(document=typed_apart, kind=SetKind.GOLD)
+    spans = sorted((s.entity_type.key, AIRPORT_TEXT[s.start:s.end]) for s in gold.spans.select_related("entity_type"))
+    assert spans == [("LOC", "مطار رفيق الحريري"), ("ORG", "صحيفة The Daily Post")]

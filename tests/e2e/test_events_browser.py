@@ -29,7 +29,18 @@ def live_document(project, annotator):
 
 def drag_select(page, word: str) -> None:
     """Select `word` with a real mouse drag: press at its start (its right edge, the text
-    reads right to left), move to its end (left edge), release."""
+    reads right to left), move to its end (left edge), release. A panel that loads after
+    the last write can still move the text; a person would see it and drag again, so a
+    drag that did not take the word is made once more from fresh coordinates."""
+    for _attempt in range(2):
+        _drag_over(page, word)
+        if page.evaluate("() => window.getSelection().toString().trim()") == word:
+            return
+        page.evaluate("() => window.getSelection().removeAllRanges()")
+    raise AssertionError(f"a mouse drag did not select «{word}»")
+
+
+def _drag_over(page, word: str) -> None:
     box = page.evaluate(
         """(word) => {
             const walker = document.createTreeWalker(document.getElementById("doc-text"), NodeFilter.SHOW_TEXT);
@@ -57,9 +68,11 @@ def drag_select(page, word: str) -> None:
 
 def press(page, key: str) -> None:
     """Press a key that sends a change, and wait until its answer has been swapped in."""
-    with page.expect_response(lambda r: r.request.method == "POST"):
+    with page.expect_response(lambda r: r.request.method == "POST") as answer:
         page.keyboard.press(key)
     page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-settling, .htmx-swapping')")
+    refused = answer.value.status >= 400
+    assert not refused, f"{key!r} was refused: {page.locator('#editor-messages').inner_text()}"
 
 
 def slot_texts(page, role: str) -> list[str]:
@@ -120,6 +133,21 @@ def test_annotator_builds_a_meeting_with_mouse_and_keys(
     arcs = page.locator("#arcs g.arc-argument")
     assert arcs.count() == 4
     labels = arcs.evaluate_all("gs => gs.map(g => g.dataset.label)")
+    # Each role's arcs look their own (colour and dash), and each arc ends on its argument's mark.
+    looks = arcs.evaluate_all("""gs => gs.map(g => [g.dataset.role, getComputedStyle(g.querySelector('path')).stroke,
+                                                 g.querySelector('path').getAttribute('stroke-dasharray') || ''])""")
+    by_role = {role: (stroke, dash) for role, stroke, dash in looks}
+    assert set(by_role) == {"Participant", "Place", "Time"} and len(set(by_role.values())) == 3
+    assert len({stroke for stroke, _dash in by_role.values()}) == 3
+    ends = arcs.evaluate_all("""gs => gs.map(g => {
+        const path = g.querySelector('path'), svg = path.ownerSVGElement.getBoundingClientRect();
+        const end = path.getPointAtLength(path.getTotalLength());
+        const x = svg.left + end.x, y = svg.top + end.y;
+        const marks = [...document.querySelectorAll('#doc-text mark[data-id="' + g.dataset.to + '"]')];
+        return marks.some(m => [...m.getClientRects()].some(r =>
+            x >= r.left - 2 && x <= r.right + 2 && y >= r.top - 2 && y <= r.bottom + 2));
+    })""")
+    assert ends == [True] * 4
     assert sorted(labels) == sorted(["مشارك", "مشارك", "المكان", "الزمان"])
     for d in arcs.evaluate_all("gs => gs.map(g => g.querySelector('path').getAttribute('d'))"):
         assert d.startswith("M") and "NaN" not in d

@@ -90,7 +90,7 @@ def test_annotator_goes_through_suggestions_with_keys_and_the_accept_all_button(
     # Dashed, in the type's colour, with the tagger and score as tooltip.
     samir = page.locator(f'#doc-text mark[data-sug="{suggestions["samir"].pk}"]')
     assert samir.evaluate("m => getComputedStyle(m).outlineStyle") == "dashed"
-    assert samir.evaluate("m => getComputedStyle(m).outlineColor") == "rgb(228, 87, 46)"  # PER's #e4572e
+    assert samir.evaluate("m => getComputedStyle(m).outlineColor") == "rgb(194, 65, 12)"  # PER's #c2410c
     assert "0.91" in samir.get_attribute("title")
 
     # "." focuses the first suggestion in reading order: the meeting, with its proposed arguments.

@@ -1,16 +1,31 @@
 """Compare a project's stored suggestions with its gold sets:
 
-    python manage.py evaluate_pretag PROJECT
+    python manage.py evaluate_pretag PROJECT [--types PER ORG] [--map GPE=LOC --map DATE=]
+                                             [--per-document] [--json]
 
 Precision, recall and F1 per tagger and type, exact and overlap match, then the
-acceptance rate from annotators' decisions (annotate.pretagging.evaluation).
+acceptance rate from annotators' decisions (annotate.pretagging.evaluation). Types the
+gold never annotates are left out and named. `--map SRC=TYPE` renames a type on both
+sides before comparing (`SRC=` drops it); `--json` prints the same figures as JSON.
 """
 from __future__ import annotations
 
+import json
+
 from django.core.management.base import BaseCommand, CommandError, no_translations
 
-from annotate.pretagging.evaluation import evaluate_project
+from annotate.pretagging.evaluation import Evaluation, Options, Row, evaluate_project
 from corpus.models import Project
+
+
+def parse_map(pairs: list[str]) -> dict[str, str | None]:
+    out: dict[str, str | None] = {}
+    for pair in pairs:
+        source, sep, kind = pair.partition("=")
+        if not sep or not source.strip():
+            raise CommandError(f"--map {pair!r}: expected SRC=TYPE (or SRC= to leave SRC out), e.g. GPE=LOC")
+        out[source.strip()] = kind.strip() or None
+    return out
 
 
 class Command(BaseCommand):
@@ -18,21 +33,52 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("project", help="the project's slug")
+        parser.add_argument("--types", nargs="+", metavar="TYPE", help="score only these types (after --map)")
+        parser.add_argument("--map", action="append", default=[], metavar="SRC=TYPE", dest="type_map",
+                            help="rename a type on both sides before comparing (SRC= leaves it out); repeat it")
+        parser.add_argument("--per-document", action="store_true", help="also print each gold document's figures")
+        parser.add_argument("--json", action="store_true", dest="as_json", help="print the figures as JSON")
 
     @no_translations
-    def handle(self, *args, project: str, **options) -> None:
+    def handle(self, *args, project: str, types, type_map, per_document: bool, as_json: bool, **options) -> None:
         target = Project.objects.filter(slug=project).first()
         if target is None:
             raise CommandError(f"evaluate_pretag: no project with slug {project!r}")
-        evaluation = evaluate_project(target)
+        mapping = parse_map(type_map)
+        known = set(target.entity_types.values_list("key", flat=True)) | set(
+            target.event_types.values_list("key", flat=True))
+        unknown = sorted(set(types or ()) - known - {k for k in mapping.values() if k})
+        if unknown:
+            raise CommandError(f"--types: {', '.join(unknown)} are not types of {target.slug} "
+                               f"(its types: {', '.join(sorted(known))})")
+        evaluation = evaluate_project(target, Options(
+            frozenset(types) if types else None, mapping, per_document))
+        if as_json:
+            self.stdout.write(_dumps(evaluation.as_json()))
+        else:
+            self._table(evaluation)
+
+    def _table(self, evaluation: Evaluation) -> None:
         self.stdout.write(f"{evaluation.documents} gold document(s)\n")
-        self.stdout.write(f"{'tagger':<12}{'type':<8}{'gold':>6}{'sugg':>6}  "
-                          f"{'exact P':>8}{'R':>7}{'F1':>7}  {'overlap P':>10}{'R':>7}{'F1':>7}")
-        for row in evaluation.rows:
-            (ep, er, ef), (op, orr, of) = row.exact, row.overlap
-            self.stdout.write(f"{row.tagger:<12}{row.type:<8}{row.counts.gold:>6}{row.counts.suggested:>6}  "
-                              f"{ep:>8.3f}{er:>7.3f}{ef:>7.3f}  {op:>10.3f}{orr:>7.3f}{of:>7.3f}")
+        if evaluation.left_out:
+            self.stdout.write(f"left out (no gold annotation of these types): {', '.join(evaluation.left_out)}\n")
+        self._rows(evaluation.rows)
+        for document in evaluation.per_document:
+            self.stdout.write(f"\ndocument {document.document} {document.external_id}".rstrip())
+            self._rows(document.rows)
         self.stdout.write(f"\n{'tagger':<12}{'accepted':>9}{'rejected':>9}{'rate':>7}")
         for entry in evaluation.acceptance:
             rate = "-" if entry.rate is None else f"{entry.rate:.3f}"
             self.stdout.write(f"{entry.tagger:<12}{entry.accepted:>9}{entry.rejected:>9}{rate:>7}")
+
+    def _rows(self, rows: list[Row]) -> None:
+        self.stdout.write(f"{'tagger':<12}{'type':<8}{'gold':>6}{'sugg':>6}  "
+                          f"{'exact P':>8}{'R':>7}{'F1':>7}  {'overlap P':>10}{'R':>7}{'F1':>7}")
+        for row in rows:
+            (ep, er, ef), (op, orr, of) = row.exact, row.overlap
+            self.stdout.write(f"{row.tagger:<12}{row.type:<8}{row.counts.gold:>6}{row.counts.suggested:>6}  "
+                              f"{ep:>8.3f}{er:>7.3f}{ef:>7.3f}  {op:>10.3f}{orr:>7.3f}{of:>7.3f}")
+
+
+def _dumps(data: dict) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2)

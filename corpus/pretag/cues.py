@@ -1,0 +1,218 @@
+"""Persons and organisations from the words Arabic news puts around them, no model needed.
+
+Arabic news names a person after their title or office and an organisation after the
+noun that heads its name. The cue lists are data (corpus/data/cues_ar.tsv: PER titles,
+ORG heads, STOP words that end a name); the rules:
+
+* **Person**: after a title, skip what qualifies the office (definite words such as
+  «الخارجية الأمريكي», a known place «مصر», an organisation «وزارة الخارجية»), then take
+  1–3 name words, stopping at a STOP word, punctuation, another cue or a known place.
+  The first name word carries no article: «الرئيس الفلسطيني محمود عباس» → «محمود عباس»,
+  «قال الرئيس إن» → nothing. «بن», «بنت», «آل» join a name without counting.
+* **Organisation**: the head, then up to 3 name words without the article («صحيفة
+  نيويورك تايمز», «هيئة تحرير الشام»), then up to 3 definite words («وزارة الخارجية
+  الأمريكية»). A head that carries the article itself («الجيش») takes definite words
+  only («الجيش الإسرائيلي»). A bare head («الوزارة», «شركة كبيرة») is no name.
+
+Cues match after glued proclitics («والرئيس», «لوزارة»), and the span starts after them.
+`CueTagger.marks` gives the CRF the same knowledge as features (corpus.pretag.crf).
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from corpus.pretag._text import fold_text, stems
+from corpus.pretag.base import EntityProposal
+from corpus.pretag.gazetteer import Gazetteer, shipped_gazetteer
+from corpus.pretag.phrases import PhraseMatch, PhraseMatcher
+from corpus.text.arabic import Token
+
+CUES_PATH = Path(__file__).resolve().parent.parent / "data" / "cues_ar.tsv"
+KINDS = ("PER", "ORG", "STOP")
+SCORES = {"PER": 0.6, "ORG": 0.55}
+MAX_NAME_WORDS = 3
+MAX_QUALIFIERS = 5  # words between a title and the name («وزير الخارجية الأمريكي الأسبق»)
+JOINERS = frozenset({"بن", "بنت", "ابن", "ال"})  # folded; «آل» folds to «ال»
+COMPOUND_FIRST = frozenset({"عبد", "ابو", "ابي", "ام"})  # «عبد الفتاح»، «أبو محمد»
+# A preposition or و glued to «ال» ends a person's name; in an organisation's name only
+# «لل» may continue it («شركة النور للاتصالات», but not «… بالاتفاق»).
+GLUED_OTHER = ("بال", "وال", "فال", "كال")
+GLUED_ARTICLE = ("لل", *GLUED_OTHER)
+PLACE_TYPES = frozenset({"GPE", "LOC"})
+Found = tuple[str, int, int, int]  # type, start offset (after a proclitic), first token, last token
+
+
+@dataclass(frozen=True)
+class CueLists:
+    titles: tuple[str, ...]
+    heads: tuple[str, ...]
+    stop: frozenset[str]  # folded
+
+
+def read_cues(path: Path = CUES_PATH) -> CueLists:
+    """The cue lists; a malformed line raises naming the file and line."""
+    found: dict[str, list[str]] = {kind: [] for kind in KINDS}
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        kind, sep, phrase = line.partition("\t")
+        if not sep or kind not in KINDS or not phrase.strip():
+            raise ValueError(f"{path}, line {number}: expected {'|'.join(KINDS)}<TAB>phrase, got {raw!r}")
+        found[kind].append(phrase.strip())
+    return CueLists(tuple(found["PER"]), tuple(found["ORG"]), frozenset(fold_text(w) for w in found["STOP"]))
+
+
+@lru_cache(maxsize=1)
+def shipped_cues() -> CueLists:
+    return read_cues()
+
+
+def _definite(word: str) -> bool:
+    """Carries the article, also behind a proclitic («للأمم» → «الامم»)."""
+    return any(form.startswith("ال") and len(form) > 3 for form, _ in stems(word))
+
+
+def _nisba(word: str) -> bool:
+    """Looks like a feminine adjective of relation («فرنسية», folded «فرنسيه»), not «حماية»."""
+    return word.endswith("يه") and len(word) > 3 and word[-3] != "ا"
+
+
+def _letters(word: str) -> bool:
+    return any(c.isalpha() for c in word)
+
+
+class CueTagger:
+    name = "cues"
+
+    def __init__(self, cues: CueLists | None = None, *, gazetteer: Gazetteer | None = None) -> None:
+        self.cues = shipped_cues() if cues is None else cues
+        self.gazetteer = shipped_gazetteer() if gazetteer is None else gazetteer
+        self._matcher: PhraseMatcher[str] = PhraseMatcher()
+        for phrase in self.cues.titles:
+            self._matcher.add(phrase, "PER")
+        for phrase in self.cues.heads:
+            self._matcher.add(phrase, "ORG")
+
+    def tag(self, text: str, tokens: Sequence[Token]) -> list[EntityProposal]:
+        return [
+            EntityProposal(kind, start, tokens[last].end, SCORES[kind], self.name)
+            for kind, start, first, last in self._spans(tokens)[0]
+        ]
+
+    def marks(self, tokens: Sequence[Token]) -> list[str]:
+        """Per token, for the CRF: "PER" on a title's words, "ORG" on a head's, "B-PER",
+        "I-ORG" … on the words the rules propose (a head inside its name too), "-" elsewhere."""
+        spans, cues = self._spans(tokens)
+        out = ["-"] * len(tokens)
+        for match in cues:
+            for k in range(match.first_token, match.last_token + 1):
+                out[k] = match.payload
+        for kind, _start, first, last in spans:
+            out[first] = f"B-{kind}"
+            for k in range(first + 1, last + 1):
+                out[k] = f"I-{kind}"
+        return out
+
+    # ---- the rules ----------------------------------------------------------------------
+
+    def _spans(self, tokens: Sequence[Token]) -> tuple[list[Found], list[PhraseMatch[str]]]:
+        cues = self._matcher.find(tokens)
+        words = _Words(tokens, self.cues.stop, self._places(tokens), {m.first_token: m for m in cues})
+        spans: list[Found] = []
+        for match in cues:
+            found = (self._person if match.payload == "PER" else self._organisation)(words, match)
+            if found is not None:
+                spans.append(found)
+        return _disjoint(spans), cues
+
+    def _places(self, tokens: Sequence[Token]) -> dict[int, int]:
+        """First token → last token of each known place."""
+        return {m.first_token: m.last_token for m in self.gazetteer.matches(tokens) if m.payload[0] in PLACE_TYPES}
+
+    def _person(self, words: _Words, cue: PhraseMatch[str]) -> Found | None:
+        i = words.skip_qualifiers(cue.last_token + 1)
+        if i is None or not words.name_word(i) or _definite(words.folded[i]):
+            return None
+        first, counted, last = i, 0, i
+        while i < len(words) and counted < MAX_NAME_WORDS and words.name_word(i):
+            word = words.folded[i]
+            if i > first and (i in words.places or word.startswith(GLUED_ARTICLE)):
+                break
+            # A third word must look like a family name («السيسي») unless the name is
+            # compound («عبد الفتاح السيسي»): it is too often a verb («خالد حسن قتل»).
+            if counted == 2 and word not in JOINERS and not _definite(word) \
+                    and words.folded[first] not in COMPOUND_FIRST and words.folded[i - 1] not in JOINERS:
+                break
+            if word not in JOINERS:
+                counted += 1
+                last = i
+            i += 1
+        return ("PER", words.tokens[first].start, first, last) if counted else None
+
+    def _organisation(self, words: _Words, head: PhraseMatch[str]) -> Found | None:
+        last = words.organisation_end(head)
+        return ("ORG", head.start, head.first_token, last) if last is not None else None
+
+
+class _Words:
+    """The tokens of one text with what the rules ask about them."""
+
+    def __init__(self, tokens: Sequence[Token], stop: frozenset[str], places: dict[int, int], cues: dict) -> None:
+        self.tokens, self.stop, self.places, self.cues = tokens, stop, places, cues
+        self.folded = [fold_text(t.text) for t in tokens]
+
+    def __len__(self) -> int:
+        return len(self.tokens)
+
+    def stopword(self, i: int) -> bool:
+        word = self.folded[i]
+        return word in self.stop or (word[:1] in ("و", "ف") and word[1:] in self.stop)
+
+    def name_word(self, i: int) -> bool:
+        """A word that may be part of a name: letters, no STOP word, no cue."""
+        return i < len(self.tokens) and _letters(self.folded[i]) and not self.stopword(i) and i not in self.cues
+
+    def skip_qualifiers(self, i: int) -> int | None:
+        """The first word after what qualifies a title (definite words, places, organisations)."""
+        skipped = 0
+        while i < len(self.tokens) and skipped < MAX_QUALIFIERS:
+            cue = self.cues.get(i)
+            if cue is not None and cue.payload == "ORG":
+                end = self.organisation_end(cue)
+                i = (cue.last_token if end is None else end) + 1
+            elif i in self.places:
+                i = self.places[i] + 1
+            elif self.name_word(i) and _definite(self.folded[i]):
+                i += 1
+            else:
+                return i
+            skipped += 1
+        return i if i < len(self.tokens) and skipped < MAX_QUALIFIERS else None
+
+    def organisation_end(self, head: PhraseMatch[str]) -> int | None:
+        """The last word of the organisation name a head starts, or None for a bare head."""
+        i, last = head.last_token + 1, None
+        if not _definite(self.folded[head.first_token]):
+            taken = 0
+            # An indefinite adjective of relation ends it: «صحيفة فرنسية» is no name.
+            while taken < MAX_NAME_WORDS and self.name_word(i) and not _definite(self.folded[i]) \
+                    and not (_nisba(self.folded[i]) and i not in self.places):
+                last, i, taken = self.places.get(i, i), self.places.get(i, i) + 1, taken + 1
+        taken = 0
+        while taken < MAX_NAME_WORDS and self.name_word(i) and _definite(self.folded[i]) \
+                and not self.folded[i].startswith(GLUED_OTHER):
+            last, i, taken = self.places.get(i, i), self.places.get(i, i) + 1, taken + 1
+        return last
+
+
+def _disjoint(spans: list[Found]) -> list[Found]:
+    """Text order, the earlier (then longer) span winning where two overlap."""
+    out: list[Found] = []
+    for span in sorted(spans, key=lambda s: (s[2], -s[3])):
+        if not out or span[2] > out[-1][3]:
+            out.append(span)
+    return out
