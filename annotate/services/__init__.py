@@ -53,6 +53,7 @@ from annotate.services.spans import add_span, change_span_type, create_span, del
 from annotate.services.suggestions import (  # noqa: F401
     accept_all_suggestions,
     accept_suggestion,
+    accept_suggestion_into_role,
     pending_suggestions,
     reject_suggestion,
 )

@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from annotate.models import AnnotationSet, SetKind, SetStatus, Span
+from annotate.models import AnnotationSet, KBEntity, SetKind, SetStatus, Span
 from corpus import projects
 from corpus.models import Document, EntityType
 from corpus.schema import SchemaError
@@ -187,20 +187,26 @@ def check_offsets(text: str, start, end, field: str = "start") -> tuple[int, int
 
 
 def snapped(document: Document, start: int, end: int, known_names=None) -> tuple[int, int]:
-    """Snap to words; names already marked in this document (by anyone) count as
-    evidence that a glued proclitic may be cut off («وبحلب» → «حلب»). A caller snapping
-    many spans passes `known_names` (see marked_names) to look them up once."""
+    """Snap to words; names already marked in this document (by anyone) and the names
+    of the project's knowledge base count as evidence that a glued proclitic may be cut
+    off («وبحلب» → «حلب»). A caller snapping many spans passes `known_names` (see
+    names_known_to) to look them up once."""
     text = document.text
     if known_names is None:
-        known_names = partial(marked_names, document)
+        known_names = partial(names_known_to, document)
     try:
         return snap(text, start, end, known_names=known_names)
     except SnapError as error:
         raise Invalid(str(error), "start") from None
 
 
-def marked_names(document: Document) -> frozenset[str]:
-    """The texts marked as spans in this document, in any set."""
+def names_known_to(document: Document) -> frozenset[str]:
+    """The texts marked as spans in this document, in any set, and the names and aliases
+    of its project's knowledge base."""
     text = document.text
     marked = Span.objects.filter(set__document=document).values_list("start", "end").distinct()
-    return frozenset(text[s:e] for s, e in marked)
+    names = {text[s:e] for s, e in marked}
+    for name, aliases in KBEntity.objects.filter(project_id=document.project_id).values_list("name", "aliases"):
+        names.add(name)
+        names.update(alias for alias in aliases or () if isinstance(alias, str))
+    return frozenset(names)

@@ -14,7 +14,7 @@ from django.db.models import Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from annotate.models import AnnotationSet, Event, Span, Suggestion, SuggestionDecision
+from annotate.models import AnnotationSet, Argument, Event, Span, Suggestion, SuggestionDecision
 from annotate.services.base import (
     ANY_VERSION,
     Invalid,
@@ -22,11 +22,11 @@ from annotate.services.base import (
     check_offsets,
     ensure_editable,
     entity_type_for,
-    marked_names,
+    names_known_to,
     recorded,
     snapped,
 )
-from annotate.services.events import add_argument_from_selection, create_event
+from annotate.services.events import add_argument, add_argument_from_selection, create_event
 from annotate.services.spans import add_span, insert_spans
 from corpus.pretag import DEFAULT_PRIORITY, merge
 from corpus.pretag.base import EntityProposal
@@ -120,6 +120,26 @@ def accept_suggestion(suggestion: Suggestion, user, annotation_set: AnnotationSe
         return span
 
 
+def accept_suggestion_into_role(suggestion: Suggestion, user, event: Event, *, role: str,
+                                version: int | None) -> Argument:
+    """Accept an entity suggestion and fill the open event's `role` with it, in one step
+    and one version: what a click on a suggestion does while a role is active, as a
+    click on a mark does."""
+    annotation_set = event.set
+    _check(suggestion, user, annotation_set)
+    if suggestion.kind != Suggestion.Kind.ENTITY:
+        raise Invalid(_("Only a suggested entity can fill a role."), "suggestion")
+    with recorded(user, "accept_suggestion", annotation_set):
+        ensure_editable(annotation_set)
+        span = add_span(
+            annotation_set, entity_type=suggestion.entity_type, start=suggestion.start, end=suggestion.end,
+            origin=_origin(suggestion), reuse=True,
+        )
+        argument = add_argument(event, user, role=role, span=span, version=version)
+        SuggestionDecision.objects.create(suggestion=suggestion, user=user, decision=Decision.ACCEPTED, span=span)
+        return argument
+
+
 def _accept_event(suggestion: Suggestion, user, annotation_set: AnnotationSet, version: int | None) -> Event:
     event = create_event(
         annotation_set, user, event_type=suggestion.event_type.key, trigger_start=suggestion.start,
@@ -176,8 +196,8 @@ def accept_all_suggestions(annotation_set: AnnotationSet, user, *, entity_type: 
 
 
 class _KnownNames:
-    """The names snapping may look up, for many snaps in a row: the document's marked
-    names fetched once (only if a snap needs them), plus those this action marks as it
+    """The names snapping may look up, for many snaps in a row: the names known to the
+    document fetched once (only if a snap needs them), plus those this action marks as it
     goes, which one add_span after another would have found in the table."""
 
     def __init__(self, document):
@@ -185,7 +205,7 @@ class _KnownNames:
 
     def __call__(self) -> frozenset[str]:
         if self.found is None:
-            self.found = marked_names(self.document)
+            self.found = names_known_to(self.document)
         return self.found | self.added
 
 

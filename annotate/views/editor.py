@@ -77,6 +77,12 @@ def _type_field(request: HttpRequest, kind: str | None = None) -> str:
     return key
 
 
+def snap_requested(request: HttpRequest) -> bool:
+    """A selection is snapped to words unless it was drawn with Alt held (`exact=1`):
+    then it is taken exactly as drawn."""
+    return request.POST.get("exact") != "1"
+
+
 def _respond(
     request: HttpRequest, annotation_set: AnnotationSet, change: Callable[[], tuple[str, int | None]]
 ) -> HttpResponse:
@@ -157,7 +163,7 @@ def span_create(request: HttpRequest, set_id: int) -> HttpResponse:
         span = services.create_span(
             annotation_set, request.user, entity_type=_type_field(request),
             start=int_field(request, "start"), end=int_field(request, "end"),
-            version=int_field(request, "version"),
+            version=int_field(request, "version"), snap_to_tokens=snap_requested(request),
         )
         text = span.text
         message = _("Marked «%(text)s» as %(type)s.") % {"text": text, "type": span.entity_type.label}

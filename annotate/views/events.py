@@ -22,9 +22,9 @@ from annotate.access import (
     get_span_for,
 )
 from annotate.editor.context import editor_url
-from annotate.models import Event, Relation, Span
+from annotate.models import Event, Relation, Span, Suggestion
 from annotate.services import history
-from annotate.views.editor import _respond, _type_field
+from annotate.views.editor import _respond, _type_field, snap_requested
 from annotate.views.http import BadInput, int_field, vary_on_htmx
 from corpus.models import localised_name
 from corpus.schema import ProjectSchema
@@ -44,7 +44,7 @@ def event_create(request: HttpRequest, set_id: int) -> HttpResponse:
         event = services.create_event(
             annotation_set, request.user, event_type=_type_field(request, _("an event type")),
             trigger_start=int_field(request, "start"), trigger_end=int_field(request, "end"),
-            version=int_field(request, "version"),
+            version=int_field(request, "version"), snap_to_tokens=snap_requested(request),
         )
         message = _("New %(type)s event «%(text)s»: fill its roles.") % _event_message(event)
         return message, None, event.pk
@@ -118,8 +118,9 @@ def event_attribute(request: HttpRequest, event_id: int) -> HttpResponse:
 @require_POST
 @login_required
 def argument_add(request: HttpRequest, event_id: int) -> HttpResponse:
-    """Fill a role with a clicked span (`span`), or with the selected text (`type`,
-    `start`, `end`), which becomes an entity span in the same step."""
+    """Fill a role with a clicked span (`span`), a clicked suggestion (`suggestion`,
+    accepted in the same step), or the selected text (`type`, `start`, `end`), which
+    becomes an entity span in the same step."""
     event = get_event_for(request.user, event_id, write=True)
     annotation_set = event.set
 
@@ -134,10 +135,19 @@ def argument_add(request: HttpRequest, event_id: int) -> HttpResponse:
             if span is None:
                 raise services.Invalid(_("That mark is not in this annotation set."), "span")
             argument = services.add_argument(event, request.user, role=role, span=span, version=version)
+        elif request.POST.get("suggestion"):
+            suggestion = Suggestion.objects.filter(
+                pk=int_field(request, "suggestion"), document_id=annotation_set.document_id
+            ).select_related("entity_type").first()
+            if suggestion is None:
+                raise services.Invalid(_("This suggestion belongs to another document."), "suggestion")
+            argument = services.accept_suggestion_into_role(
+                suggestion, request.user, event, role=role, version=version
+            )
         else:
             argument = services.add_argument_from_selection(
                 event, request.user, role=role, entity_type=_type_field(request), start=int_field(request, "start"),
-                end=int_field(request, "end"), version=version,
+                end=int_field(request, "end"), version=version, snap_to_tokens=snap_requested(request),
             )
         text = annotation_set.document.text[argument.span.start:argument.span.end]
         return _("«%(text)s» is the %(role)s.") % {"text": text, "role": argument.role.label}, None, event.pk

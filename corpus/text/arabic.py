@@ -13,9 +13,14 @@ Snapping a selection [start, end):
   of the last one. Punctuation and words between them stay in.
 * One exception at the start: the first word may be entered after a glued proclitic
   (و ف ب ل ك and chains such as وب، فل), so «وبحلب» gives «حلب» and «وبالمدينة» gives
-  «المدينة». Whether that cut exists is decided from the word and the text alone, never
-  from where inside the word the selection began, so a name such as «وليد» or «بغداد»
-  is never cut, however it is selected. The rules are in :mod:`corpus.text.clitics`.
+  «المدينة». Whether that cut exists is decided from the word, the text and the known
+  names, so a name such as «وليد» or «بغداد» is not cut by a selection begun anywhere
+  inside it. One exception: a precise selection, one that starts exactly after a
+  proclitic and ends at the end of a word, keeps that start when nothing known says
+  where the word is cut («حقان فيدان» drawn inside «وحقان فيدان» stays «حقان فيدان»).
+  A known name of several words counts for its first word where its other words follow
+  in the text («حقان فيدان» known: «وحقان فيدان» gives «حقان فيدان»). The rules are in
+  :mod:`corpus.text.clitics`.
 * The end is never cut (enclitic pronouns stay attached).
 
 Snapping is idempotent: snapping a snapped selection returns it unchanged.
@@ -68,8 +73,11 @@ def snap(
             _("The selection %(start)s–%(end)s («%(quote)s») holds no word: select at least one letter or digit.")
             % {"start": start, "end": end, "quote": _quote(text[start:end])}
         )
-    first = words[0]
-    return first.start + _first_word_offset(text, first, known_names), words[-1].end
+    first, last = words[0], words[-1]
+    # A precise selection ends at the end of a word; one ending inside a word is being
+    # completed, and so is its start (see the module docstring).
+    drawn = start - first.start if end >= last.end else None
+    return first.start + _first_word_offset(text, first, known_names, drawn), last.end
 
 
 def tokens_in(text: str, start: int, end: int) -> list[Token]:
@@ -77,11 +85,22 @@ def tokens_in(text: str, start: int, end: int) -> list[Token]:
     return [t for t in _Analysis.of(text).tokens if t.start < end and t.end > start]
 
 
-def _first_word_offset(text: str, word: Token, known_names) -> int:
+def _first_word_offset(text: str, word: Token, known_names, drawn: int | None) -> int:
     if not clitic_boundaries(word.text):
         return 0  # most words: no need to build the vocabulary (or to look up names)
     names = known_names() if callable(known_names) else known_names
-    return stem_offset(word.text, _Analysis.of(text).vocabulary, _normalised(frozenset(names)))
+    analysis = _Analysis.of(text)
+    known = _normalised(frozenset(names))
+    known = known | _first_words_followed(known, analysis.following(word))
+    return stem_offset(word.text, analysis.vocabulary, known, drawn)
+
+
+def _first_words_followed(known: frozenset[str], following: tuple[str, ...]) -> frozenset[str]:
+    """First words of the known names of several words whose other words follow in the
+    text (``following``: the normalised words after the one being cut)."""
+    return frozenset(
+        parts[0] for parts in _split_names(known) if len(parts) > 1 and following[:len(parts) - 1] == parts[1:]
+    )
 
 
 def _check_offsets(text: str, start: int, end: int) -> None:
@@ -100,6 +119,11 @@ def _quote(selected: str) -> str:
 @lru_cache(maxsize=64)
 def _normalised(names: frozenset[str]) -> frozenset[str]:
     return frozenset(normalise(name) for name in names)
+
+
+@lru_cache(maxsize=64)
+def _split_names(known: frozenset[str]) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(name.split()) for name in known)
 
 
 class _Analysis:
@@ -121,6 +145,11 @@ class _Analysis:
             found.append(self.words[index])
             index += 1
         return found
+
+    def following(self, word: Token, limit: int = 6) -> tuple[str, ...]:
+        """The normalised forms of up to ``limit`` words after ``word``."""
+        index = bisect_right(self._word_ends, word.start)
+        return tuple(normalise(w.text) for w in self.words[index + 1:index + 1 + limit])
 
     @cached_property
     def vocabulary(self) -> frozenset[str]:

@@ -24,6 +24,12 @@ word stays whole. The rules:
    A two-letter chain on its own (وب، فل، وك...) is deliberately not evidence: it would
    turn «وبغداد» into «غداد», «ولبنان» into «بنان», «فلسطين» into «سطين» and the trigger
    «وكشفت» into «شفت».
+4. A precise selection: when no candidate has evidence and the selection was drawn to
+   start exactly at a candidate boundary (``drawn``), that boundary is kept («حقان»
+   drawn inside «وحقان» stays «حقان»): snapping never widens what the annotator drew
+   so carefully. Evidence still decides where there is some («بحلب» drawn inside
+   «وبحلب» gives «حلب» when «حلب» is attested; «غداد» drawn inside «وبغداد» gives
+   «بغداد» when «بغداد» is), and rule 2 still vetoes (a known name is never cut).
 
 Known limitation: a name whose tail after a clitic-looking letter is itself a word of the
 text («كمال» with «مال» standing alone nearby) is cut by rule 3b; passing the name in
@@ -74,8 +80,12 @@ def clitic_boundaries(word: str) -> list[int]:
     return [p.offset for p in proclitics(word)]
 
 
-def stem_offset(word: str, vocabulary: Collection[str], known_names: Collection[str]) -> int:
-    """Where the selectable part of ``word`` starts: 0, or after a proclitic with evidence.
+def stem_offset(
+    word: str, vocabulary: Collection[str], known_names: Collection[str], drawn: int | None = None
+) -> int:
+    """Where the selectable part of ``word`` starts: 0, after a proclitic with evidence,
+    or else at ``drawn`` (where a precise selection began inside the word) if that is a
+    candidate.
 
     ``vocabulary`` and ``known_names`` hold normalised forms.
     """
@@ -89,7 +99,7 @@ def stem_offset(word: str, vocabulary: Collection[str], known_names: Collection[
         rest = normalise(word[candidate.offset:])
         if _has_article(rest, candidate.conjunction_only) or _attested(rest, vocabulary, known_names):
             return candidate.offset
-    return 0
+    return drawn if drawn in {c.offset for c in candidates} else 0  # rule 4
 
 
 def _has_article(rest: str, conjunction_only: bool) -> bool:

@@ -1,10 +1,10 @@
 /* Clicks, by the clicked element's data-action: one table instead of a chain of checks.
    A click in the text (on a mark, or beside the marks) is handled by activateInText,
    which Enter on a focused mark calls too. */
-import { deleteEvent, fillRole, openEvent, pickRole, removeArgument, selectEvent, setAttribute, applyEventType } from "./events.js";
+import { deleteEvent, fillRole, fillRoleWithSuggestion, openEvent, pickRole, removeArgument, selectEvent, setAttribute, applyEventType } from "./events.js";
 import { createLink, deleteLink, pickLinkTarget, startLink } from "./links.js";
 import { applyType, deleteSelected, history, selectSpan } from "./spans.js";
-import { marksOf, state } from "./state.js";
+import { marksOf, state, sugData } from "./state.js";
 import { acceptAll, decideSuggestion, focusSuggestion, setSuggestionsHidden, stepSuggestion } from "./suggestions.js";
 
 const ACTIONS = {
@@ -60,7 +60,12 @@ function openMark(id) {
 export function activateInText(target) {
   const suggestion = state.hideSuggestions ? null : target.closest("mark[data-sug]");
   const human = target.closest("mark[data-id]");
-  if (suggestion && !state.linking && !(state.selectedEvent && human)) return focusSuggestion(suggestion.dataset.sug, false);
+  if (suggestion && !state.linking && !(state.selectedEvent && human)) {
+    // With an event's role active, a suggested entity fills it (accepted on the way), as a mark would.
+    const data = sugData(suggestion.dataset.sug);
+    if (state.selectedEvent && state.activeRole && data && data.kind === "entity") return fillRoleWithSuggestion(data.id);
+    return focusSuggestion(suggestion.dataset.sug, false);
+  }
   const mark = target.closest("mark[data-id], mark[data-ev]");
   if (mark && mark.dataset.ev) return selectEvent(mark.dataset.ev);
   if (state.linking && human) return pickLinkTarget(human.dataset.id);

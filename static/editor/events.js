@@ -10,8 +10,8 @@ import { byId } from "./dom.js";
 import { gettext } from "./i18n.js";
 import { showInfo } from "./panel.js";
 import { later, refresh, say, send, urlFor } from "./requests.js";
-import { selectSpan, takeSelection } from "./spans.js";
-import { eventData, marksOf, root, state, triggerOf } from "./state.js";
+import { selectSpan, selectionValues, takeSelection } from "./spans.js";
+import { eventData, marksOf, root, state, sugData, triggerOf } from "./state.js";
 import { unfocusSuggestion } from "./suggestions.js";
 
 export function slots() {
@@ -131,9 +131,10 @@ export function applyEventType(type) {
   const pending = takeSelection();
   if (pending) {
     state.activeRole = null;
-    send(root.dataset.eventCreateUrl, { type, start: pending.start, end: pending.end });
+    send(root.dataset.eventCreateUrl, { type, ...selectionValues(pending) }, () => true);
   } else if (state.selectedEvent) {
-    send(urlFor(root.dataset.eventTypeUrl, state.selectedEvent), { type });
+    const event = state.selectedEvent;
+    send(urlFor(root.dataset.eventTypeUrl, event), { type }, () => Boolean(eventData(event)));
   } else {
     say(gettext("Select the trigger word first, then choose an event type."), "info");
   }
@@ -142,7 +143,18 @@ export function applyEventType(type) {
 export function fillRole(spanId) {
   if (later(() => fillRole(spanId))) return;
   if (!state.activeRole) return say(gettext("This event type has no roles."), "info");
-  send(urlFor(root.dataset.argumentUrl, state.selectedEvent), { role: state.activeRole, span: spanId });
+  const event = state.selectedEvent;
+  send(urlFor(root.dataset.argumentUrl, event), { role: state.activeRole, span: spanId },
+    () => Boolean(eventData(event)) && marksOf(spanId).length > 0);
+}
+
+/* A suggested entity clicked while a role is active: accepted and put in the role. */
+export function fillRoleWithSuggestion(suggestionId) {
+  if (later(() => fillRoleWithSuggestion(suggestionId))) return;
+  if (!state.activeRole) return say(gettext("This event type has no roles."), "info");
+  const event = state.selectedEvent;
+  send(urlFor(root.dataset.argumentUrl, event), { role: state.activeRole, suggestion: suggestionId },
+    () => Boolean(eventData(event) && sugData(suggestionId)));
 }
 
 export function clearRole() {
@@ -150,20 +162,27 @@ export function clearRole() {
   const slot = slots().find((s) => s.dataset.role === state.activeRole);
   const fillers = slot ? slot.querySelectorAll(".filler[data-arg]") : [];
   if (!fillers.length) return say(gettext("This role is empty."), "info");
-  send(urlFor(root.dataset.argumentDeleteUrl, fillers[fillers.length - 1].dataset.arg), {});
+  const argumentId = fillers[fillers.length - 1].dataset.arg;
+  send(urlFor(root.dataset.argumentDeleteUrl, argumentId), {}, () => argumentShown(argumentId));
 }
 
 export function removeArgument(argumentId) {
   if (later(() => removeArgument(argumentId))) return;
-  send(urlFor(root.dataset.argumentDeleteUrl, argumentId), {});
+  send(urlFor(root.dataset.argumentDeleteUrl, argumentId), {}, () => argumentShown(argumentId));
+}
+
+function argumentShown(argumentId) {
+  return Boolean(document.querySelector('#event-panel .filler[data-arg="' + CSS.escape(String(argumentId)) + '"]'));
 }
 
 export function setAttribute(key, value) {
   if (later(() => setAttribute(key, value))) return;
-  if (state.selectedEvent) send(urlFor(root.dataset.eventAttributeUrl, state.selectedEvent), { key, value });
+  const event = state.selectedEvent;
+  if (event) send(urlFor(root.dataset.eventAttributeUrl, event), { key, value }, () => Boolean(eventData(event)));
 }
 
 export function deleteEvent() {
   if (later(deleteEvent)) return;
-  if (state.selectedEvent) send(urlFor(root.dataset.eventDeleteUrl, state.selectedEvent), {});
+  const event = state.selectedEvent;
+  if (event) send(urlFor(root.dataset.eventDeleteUrl, event), {}, () => Boolean(eventData(event)));
 }

@@ -70,10 +70,11 @@ export function createLink(type) {
   if (!state.linking || !state.linking.target) return;
   const { source, target } = state.linking;
   state.linking = null;
-  send(root.dataset.relationUrl, { type, source, target });
+  send(root.dataset.relationUrl, { type, source, target }, () => marksOf(source).length > 0 && marksOf(target).length > 0);
 }
 
 export function deleteLink(relationId) {
   if (later(() => deleteLink(relationId))) return;
-  send(urlFor(root.dataset.relationDeleteUrl, relationId), {});
+  send(urlFor(root.dataset.relationDeleteUrl, relationId), {},
+    () => state.annotations.relations.some((r) => String(r.id) === String(relationId)));
 }

@@ -23,7 +23,7 @@ import { restoreFocus, trackFocus } from "./focus.js";
 import { listenForKeys } from "./keys.js";
 import { readSelection } from "./offsets.js";
 import { showInfo } from "./panel.js";
-import { configureEditorHtmx, handleRefusals, refresh, sendSetVersionFromPanels, setVersion } from "./requests.js";
+import { configureEditorHtmx, handleRefusals, reapplyLastWrite, refresh, sendSetVersionFromPanels, setVersion } from "./requests.js";
 import { selectSpan } from "./spans.js";
 import { readAnnotations, root, state, textEl } from "./state.js";
 import { resumeSuggestions, showSuggestionVisibility, unfocusSuggestion } from "./suggestions.js";
@@ -38,6 +38,7 @@ function openEventFromPanel() {
 function settle(select, whole) {
   window.getSelection().removeAllRanges();
   state.pending = null;
+  state.lastWrite = null; // it was applied: nothing left to re-apply
   if (whole) {
     readAnnotations();
     openEventFromPanel();
@@ -60,9 +61,13 @@ function settle(select, whole) {
 }
 
 function listenForSelection() {
+  // Alt held while drawing: the selection is taken exactly as drawn (no snapping to words).
+  document.addEventListener("mousedown", (event) => { state.drawnExactly = event.altKey; });
+  document.addEventListener("mouseup", (event) => { if (event.altKey) state.drawnExactly = true; });
   document.addEventListener("selectionchange", () => {
     const next = readSelection(textEl());
     if (next) {
+      next.exact = state.drawnExactly;
       state.pending = next;
       unfocusSuggestion();
       if (state.selectedId) selectSpan(null); else showInfo();
@@ -91,6 +96,12 @@ function listenForAnswers() {
       state.resumeAt = null;
     },
     reload: () => { if (!state.busy) refresh(); },
+    reapply: reapplyLastWrite,
+  });
+  // A post from elsewhere in the page (a side panel, Submit): its refusal is not about the last change sent.
+  document.body.addEventListener("htmx:beforeRequest", (event) => {
+    const config = event.detail.requestConfig || {};
+    if (event.detail.elt !== root && config.verb === "post") state.lastWrite = null;
   });
   // Suggestion decisions ask for a refresh.
   document.body.addEventListener("tawsim:refresh", () => {
@@ -101,7 +112,18 @@ function listenForAnswers() {
   });
 }
 
+/* The sticky header's height, for the side column's top and for scrolling marks into
+   view below it (editor.css reads --editor-top-h). */
+function measureStickyTop() {
+  const top = byId("editor-top");
+  if (!top || !window.ResizeObserver) return;
+  const measure = () => document.documentElement.style.setProperty("--editor-top-h", top.offsetHeight + "px");
+  new ResizeObserver(measure).observe(top);
+  measure();
+}
+
 function listenForLayout() {
+  measureStickyTop();
   let resizeTimer = null;
   window.addEventListener("resize", () => {
     clearTimeout(resizeTimer);

@@ -32,6 +32,7 @@ export function showInfo() {
     info.append(element("p", "hint", gettext("Press a type key to change its type, l to link it to another mark, Esc to deselect.")));
   } else if (state.pending) {
     line.append(arabic("«" + state.pending.text + "»"));
+    if (state.pending.exact) line.append(element("span", "hint exact", " " + gettext("(exactly as drawn: Alt)")));
     const hint = state.selectedEvent && state.activeRole
       ? interpolate(gettext("Press an entity type key to fill %s with this text, or an event type key for a new event."), [activeRoleLabel()])
       : gettext("Press a type key or click a type to mark this text; an event type key makes it an event trigger.");

@@ -35,18 +35,36 @@ function carriesRefusal(xhr) {
   return /tawsim:refused/.test(xhr.getResponseHeader("HX-Trigger") || "");
 }
 
+/* A stale-version refusal's way out: re-apply the change on the latest version when
+   `reapply()` offers a function for it (the change's target still exists), else reload. */
+function offerConflictChoice(box, reload, reapply) {
+  box.querySelectorAll(".reload").forEach((el) => {
+    if (el.previousSibling && el.previousSibling.nodeType === Node.TEXT_NODE) el.previousSibling.remove();
+    el.remove();
+  });
+  const again = reapply ? reapply() : null;
+  const button = again
+    ? makeButton("link-button reload reapply", gettext("Re-apply my change"))
+    : makeButton("link-button reload", gettext("Reload the latest version"));
+  button.addEventListener("click", again || reload);
+  box.append(" ", button);
+}
+
 /* Show refusals in the message box `boxId`. `onRefused(detail)` forgets what the page
-   was about to do; `reload()` fetches the latest version (offered on a 409). */
-export function handleRefusals({ boxId, onRefused, reload }) {
+   was about to do; `reload()` fetches the latest version (offered on a 409), or
+   `reapply()`, if given, returns a function that re-applies the refused change on it. */
+export function handleRefusals({ boxId, onRefused, reload, reapply = null }) {
   document.body.addEventListener("tawsim:refused", (event) => {
     const detail = event.detail || {};
     onRefused(detail);
     const box = say(detail.message || gettext("The change was refused."), "error", boxId);
-    if (box && Number(detail.status) === 409) {
-      const button = makeButton("link-button reload", gettext("Reload the latest version"));
-      button.addEventListener("click", reload);
-      box.append(" ", button);
-    }
+    if (box && Number(detail.status) === 409) offerConflictChoice(box, reload, reapply);
+  });
+  // The editor's refusal answer is its message box, swapped in after the event above
+  // (htmx handles HX-Trigger first): offer the same choice in the box the server drew.
+  document.body.addEventListener("htmx:afterSwap", () => {
+    const box = byId(boxId);
+    if (box && box.querySelector("a.reload")) offerConflictChoice(box, reload, reapply);
   });
   document.body.addEventListener("htmx:responseError", (event) => {
     const xhr = event.detail.xhr;
@@ -82,9 +100,13 @@ export function later(action) {
   return true;
 }
 
-/* POST a change; the answer replaces the editor's partials (or a span write's parts). */
-export function send(url, values) {
+/* POST a change; the answer replaces the editor's partials (or a span write's parts).
+   `stillThere()`, when given, says whether what the change is about still exists: if
+   the change is refused as stale (409), it can then be re-applied on the latest version. */
+export function send(url, values, stillThere = null) {
   if (state.busy || lockedSay()) return;
+  const asked = { ...values };
+  state.lastWrite = stillThere ? { again: () => send(url, { ...asked }, stillThere), stillThere } : null;
   state.busy = true;
   values.version = setStateEl().dataset.version;
   values.event = state.selectedEvent || "";
@@ -101,8 +123,10 @@ export function send(url, values) {
 
 /* POST a suggestion decision. The answer is 204 + tawsim:refresh (then the partials are
    fetched again and the next suggestion focused) or a refusal (tawsim:refused). */
-export function decide(url, values, resume) {
+export function decide(url, values, resume, stillThere = null) {
   if (lockedSay()) return;
+  const asked = { ...values };
+  state.lastWrite = stillThere ? { again: () => decide(url, { ...asked }, resume, stillThere), stillThere } : null;
   state.busy = true;
   state.resumeAt = resume;
   values.version = setStateEl().dataset.version;
@@ -123,6 +147,21 @@ export function refresh(eventId = state.selectedEvent) {
   return htmx
     .ajax("GET", root.dataset.editorUrl + query, { source: root, target: "#doc-text", swap: "outerHTML" })
     .finally(() => { state.busy = false; });
+}
+
+/* After a stale-version refusal: the function that fetches the latest version and
+   sends the refused change again if its target is still there, or null. */
+export function reapplyLastWrite() {
+  const write = state.lastWrite;
+  if (!write) return null;
+  return () => {
+    state.lastWrite = null;
+    state.queued = () => {
+      if (write.stillThere()) write.again();
+      else say(gettext("What your change was about is gone from the latest version: nothing was re-applied."), "error");
+    };
+    refresh();
+  };
 }
 
 /* The set's version moved on elsewhere (a knowledge-base or cluster panel). */

@@ -4,7 +4,7 @@ import { byId } from "./dom.js";
 import { gettext } from "./i18n.js";
 import { showInfo } from "./panel.js";
 import { later, say, send, urlFor } from "./requests.js";
-import { marksOf, root, state, textEl } from "./state.js";
+import { eventData, marksOf, root, state, textEl } from "./state.js";
 import { readSelection } from "./offsets.js";
 import { unfocusSuggestion } from "./suggestions.js";
 
@@ -47,19 +47,28 @@ export function clearAll() {
 
 /* Read the selection now: selectionchange is asynchronous and may not have fired yet. */
 export function takeSelection() {
-  state.pending = readSelection(textEl()) || state.pending;
+  const now = readSelection(textEl());
+  if (now) now.exact = state.drawnExactly;
+  state.pending = now || state.pending;
   return state.pending;
+}
+
+/* What a write sends of a selection: its offsets, and exact=1 if drawn with Alt held. */
+export function selectionValues(pending) {
+  return { start: pending.start, end: pending.end, exact: pending.exact ? "1" : "" };
 }
 
 export function applyType(type) {
   if (later(() => applyType(type))) return;
   const pending = takeSelection();
   if (state.selectedEvent && state.activeRole && pending) {
-    send(urlFor(root.dataset.argumentUrl, state.selectedEvent), { role: state.activeRole, type, start: pending.start, end: pending.end });
+    const event = state.selectedEvent;
+    send(urlFor(root.dataset.argumentUrl, event), { role: state.activeRole, type, ...selectionValues(pending) }, () => Boolean(eventData(event)));
   } else if (pending) {
-    send(root.dataset.createUrl, { type, start: pending.start, end: pending.end });
+    send(root.dataset.createUrl, { type, ...selectionValues(pending) }, () => true);
   } else if (state.selectedId) {
-    send(urlFor(root.dataset.typeUrl, state.selectedId), { type });
+    const id = state.selectedId;
+    send(urlFor(root.dataset.typeUrl, id), { type }, () => marksOf(id).length > 0);
   } else if (state.selectedEvent) {
     say(gettext("Select the text that fills the role first, or click a mark."), "info");
   } else {
@@ -69,7 +78,8 @@ export function applyType(type) {
 
 export function deleteSelected() {
   if (later(deleteSelected)) return;
-  if (state.selectedId) send(urlFor(root.dataset.deleteUrl, state.selectedId), {});
+  const id = state.selectedId;
+  if (id) send(urlFor(root.dataset.deleteUrl, id), {}, () => marksOf(id).length > 0);
 }
 
 export function history(redo) {

@@ -5,7 +5,8 @@ import { byId } from "./dom.js";
 export const root = byId("editor");
 
 export const state = {
-  pending: null, // {start, end, text}: the current selection inside the text
+  pending: null, // {start, end, text, exact}: the current selection inside the text
+  drawnExactly: false, // Alt was held while the selection was drawn: no snapping
   selectedId: null, // the selected mark's span id (a string)
   selectedEvent: null, // the event whose panel is open (its id, a string)
   activeRole: null, // the role slot of the selected event that clicks and keys fill
@@ -13,6 +14,7 @@ export const state = {
   annotations: { events: [], relations: [], suggestions: [] },
   busy: false, // one request at a time: a second one would carry a stale version
   queued: null, // an action asked for while busy: run once the answer has settled
+  lastWrite: null, // the last change sent: {again, stillThere}, to re-apply it after a 409
   focusedSug: null, // the focused suggestion's id (a string)
   resumeAt: null, // after a decision: where to look for the next suggestion, what to say
   refreshWanted: false, // a tawsim:refresh arrived while a request was in flight

@@ -107,7 +107,8 @@ export function decideSuggestion(accept) {
   const message = accept
     ? interpolate(gettext("Accepted «%s» as %s."), [s.text, s.label])
     : interpolate(gettext("Rejected the suggestion «%s»."), [s.text]);
-  decide(urlFor(accept ? root.dataset.sugAcceptUrl : root.dataset.sugRejectUrl, s.id), {}, { start: s.start, end: s.end, message });
+  decide(urlFor(accept ? root.dataset.sugAcceptUrl : root.dataset.sugRejectUrl, s.id), {}, { start: s.start, end: s.end, message },
+    () => Boolean(sugData(s.id)));
 }
 
 export function acceptAll(type) {
@@ -115,7 +116,7 @@ export function acceptAll(type) {
   const s = state.focusedSug && sugData(state.focusedSug);
   const before = state.annotations.suggestions.filter((o) => o.kind === "entity" && o.type === type).length;
   const label = s ? s.label : type;
-  decide(root.dataset.sugAcceptAllUrl, { type }, { start: s ? s.start : 0, end: s ? s.end : 0, type, before, label });
+  decide(root.dataset.sugAcceptAllUrl, { type }, { start: s ? s.start : 0, end: s ? s.end : 0, type, before, label }, () => true);
 }
 
 /* After the partials came back: focus the suggestion after the one just decided. */

@@ -45,7 +45,50 @@ def test_known_names_are_compared_after_normalisation():
 def test_without_any_evidence_a_glued_word_stays_whole_rather_than_risk_cutting_a_name():
     text = "عاد الوفد وبحلب التقى سمير."
     assert selected(text, "وبحلب") == "وبحلب"
-    assert selected(text, "وبحلب", inner=(2, 5)) == "وبحلب"
+    assert selected(text, "وبحلب", inner=(3, 5)) == "وبحلب"  # begun inside the stem: completed
+
+
+# A precise selection (drawn to start right after a proclitic) -----------------------------
+
+PRECISE = "قال وحقان فيدان إن الوفد وصل، ثم تحدث فبسمير داود."
+
+
+def test_a_selection_starting_right_after_a_proclitic_keeps_that_start():
+    name = "حقان فيدان"
+    assert selected(PRECISE, "و" + name, inner=(1, 1 + len(name))) == name
+
+
+@pytest.mark.parametrize("chain", ["و", "ف", "ب", "ل", "ك", "وب", "فل", "وك"])
+def test_every_proclitic_and_chain_keeps_a_precise_start(chain):
+    text = f"قال الوفد {chain}حقان فيدان أمس"
+    glued = chain + "حقان"
+    assert selected(text, glued, inner=(len(chain), len(glued))) == "حقان"
+    assert selected(text, glued, inner=(len(chain), len(glued) + 6)) == "حقان فيدان"
+
+
+def test_a_precise_start_after_the_first_letter_of_a_chain_keeps_it_unless_a_deeper_cut_has_evidence():
+    text = "قال الوفد وبحقان أمس"
+    assert selected(text, "وبحقان", inner=(1, 6)) == "بحقان"  # no evidence for «حقان»: as drawn
+    assert selected(text + " وحقان", "وبحقان", inner=(1, 6), known_names={"حقان"}) == "حقان"
+
+
+def test_snapping_still_completes_a_partial_word_begun_elsewhere_than_after_a_proclitic():
+    assert selected(PRECISE, "وحقان", inner=(3, 5)) == "وحقان"
+    assert selected(PRECISE, "فيدان", inner=(1, 3)) == "فيدان"
+    assert selected(PRECISE, "فبسمير", inner=(4, 6)) == "فبسمير"
+
+
+def test_a_known_name_still_vetoes_a_cut_even_from_a_precise_start():
+    text = "قال وليد إن الوفد وصل"
+    assert selected(text, "وليد", inner=(1, 4), known_names={"وليد"}) == "وليد"
+    assert selected(text, "وليد", inner=(1, 4)) == "ليد"  # drawn so, and nothing says otherwise
+
+
+def test_a_known_name_of_several_words_is_evidence_for_its_first_word():
+    assert selected(PRECISE, "وحقان فيدان", known_names={"حقان فيدان"}) == "حقان فيدان"
+    assert selected(PRECISE, "وحقان", known_names={"حَقان فيدان"}) == "حقان"
+    # ...only where its other words follow: «فيدان» is not after this «وحقان».
+    assert selected("قال وحقان أمس", "وحقان", known_names={"حقان فيدان"}) == "وحقان"
 
 
 def test_the_article_stays_in_and_is_evidence_by_itself():
@@ -68,12 +111,15 @@ def test_diacritics_and_tatweel_stay_with_the_proclitic_they_follow():
 
 
 @pytest.mark.parametrize("name", ["وليد", "كريم", "فاطمة", "بغداد", "لبنان", "فلسطين", "فراس", "بيروت"])
-def test_names_that_begin_with_a_proclitic_letter_are_never_cut(name):
+def test_names_that_begin_with_a_proclitic_letter_are_never_cut_unless_drawn_so(name):
     text = f"قال {name} إن الوفد وصل. ثم زار {name} المدينة."
     assert selected(text, name) == name
+    drawn_cuts = set(clitic_boundaries(name))
     for a in range(len(name)):
         for b in range(a + 1, len(name) + 1):
-            assert selected(text, name, inner=(a, b)) == name
+            expected = name[a:] if a in drawn_cuts and b == len(name) else name
+            assert selected(text, name, inner=(a, b)) == expected
+            assert selected(text, name, inner=(a, b), known_names={name}) == name
 
 
 @pytest.mark.parametrize(
@@ -238,7 +284,9 @@ def test_snapping_never_cuts_a_letter_from_a_name(case):
         return
     for token_start, name_start, token_end in names:
         if token_start < new_end and new_start < token_end:
-            assert token_start <= new_start <= name_start or new_start < token_start, text
+            # A precise selection (drawn to start after a proclitic) keeps its start.
+            drawn = new_start == start and new_start - token_start in clitic_boundaries(text[token_start:token_end])
+            assert token_start <= new_start <= name_start or new_start < token_start or drawn, text
             assert new_end >= token_end, text
 
 
@@ -250,9 +298,11 @@ def test_a_name_after_its_proclitic_comes_back_whole_when_the_name_also_stands_a
     token_start, name_start, token_end = data.draw(st.sampled_from(names))
     text = text + " " + text[name_start:token_end]  # the name alone is evidence for the cut
     inner_start = data.draw(st.integers(name_start, token_end - 1))
+    boundaries = clitic_boundaries(text[token_start:token_end])
+    assume(inner_start == name_start or inner_start - token_start not in boundaries)  # precise: tested above
     start, end = snap(text, inner_start, token_end)
     assert end == token_end
-    if name_start - token_start in [0, *clitic_boundaries(text[token_start:token_end])]:
+    if name_start - token_start in [0, *boundaries]:
         assert start == name_start, text
     else:  # «ل» + «ليلى»: no boundary inside «لل», so only the word's own start is allowed
         assert token_start <= start < name_start, text

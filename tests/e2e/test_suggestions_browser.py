@@ -177,11 +177,9 @@ def test_a_stale_decision_shows_the_reason_and_changes_nothing(
         page.keyboard.press("Enter")
     page.wait_for_selector("#editor-messages.error .reload")
     assert not SuggestionDecision.objects.exists()
-    # Reloading brings the current version; the accept then goes through.
-    page.locator("#editor-messages .reload").click()
+    # The suggestion is still there: re-applying loads the current version and sends the
+    # accept again, and it goes through.
+    decide_with(page, page.locator("#editor-messages button.reapply").click, [suggestions["cairo"].pk])
     page.wait_for_function(
-        f"() => document.getElementById('set-state').dataset.version === '{annotation_set.version + 5}'")
-    settled(page)
-    page.locator(f'#doc-text mark[data-sug="{suggestions["cairo"].pk}"]').click()
-    decide_with(page, lambda: page.keyboard.press("Enter"), [suggestions["cairo"].pk])
+        f"() => document.getElementById('set-state').dataset.version === '{annotation_set.version + 6}'")
     assert SuggestionDecision.objects.get().decision == "accepted"
