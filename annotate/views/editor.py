@@ -23,6 +23,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import reswap, retarget
 
@@ -206,13 +207,30 @@ def span_delete(request: HttpRequest, span_id: int) -> HttpResponse:
     return _respond_to_span_write(request, span.set, change)
 
 
+UNDECIDED_KEEP, UNDECIDED_REJECT = "keep", "reject"
+
+
 @require_POST
 @login_required
 def set_submit(request: HttpRequest, set_id: int) -> HttpResponse:
     annotation_set = get_set_for(request.user, set_id, write=True)
 
     def change():
-        services.submit_set(annotation_set, request.user, version=int_field(request, "version"))
+        version = int_field(request, "version")
+        # Undecided suggestions: the annotator says what becomes of them (the editor's dialog
+        # answers this refusal); the count is the server's, whatever the page last saw.
+        undecided = request.POST.get("undecided", "")
+        if undecided not in ("", UNDECIDED_KEEP, UNDECIDED_REJECT):
+            raise BadInput(_("«undecided» is «keep» or «reject», not «%(value)s».") % {"value": undecided[:20]},
+                           "undecided")
+        if not undecided and annotation_set.status not in services.LOCKED_STATUSES:
+            count = len(services.pending_suggestions(annotation_set, request.user))
+            if count:
+                raise services.Invalid(ngettext(
+                    "%(count)s suggestion is still undecided.", "%(count)s suggestions are still undecided.", count,
+                ) % {"count": count}, "undecided")
+        services.submit_set(annotation_set, request.user, version=version,
+                            reject_suggestions=undecided == UNDECIDED_REJECT)
         return _("Submitted. This document is now read-only; reopen it to make changes."), None
 
     return _respond(request, annotation_set, change)
