@@ -40,6 +40,7 @@ from annotate.set_refs import set_ref
 from annotate.views.pages import progress_for
 from annotate.views.pretag import TAGGER_LABELS
 from corpus.models import Document, Project, RoleType, localised_name
+from corpus.pretag.string_match import NAME as STRING_MATCH
 from corpus.schema import ProjectSchema
 from corpus.text.offsets import valid_span
 
@@ -275,6 +276,7 @@ class SpanWrite:
     type_before: int | None
     type_after: int | None
     reaches_links: bool = False
+    offered: int = 0  # suggestions it added at the name's other occurrences (the whole editor is redrawn)
 
     @property
     def selected(self) -> int | None:
@@ -374,10 +376,12 @@ def _suggestions_if_unmoved(annotation_set: AnnotationSet, write: SpanWrite, ent
     """The pending suggestions of a document that has some, or None when the write
     changes which are pending.
 
-    Only a suggestion of the same type and place as the span is hidden by it (or shown
-    again without it); merging then decides anew among every suggestion overlapping
+    Only a suggestion of the same type and place as the span (or a string-matcher one at
+    its place) is hidden by it (or shown again without it); merging then decides anew among every suggestion overlapping
     that one, possibly far from the span. So none there means nothing moved."""
-    place = Q(kind=Suggestion.Kind.ENTITY, start=write.start, end=write.end, entity_type_id__in=write.type_ids)
+    # A string-matcher suggestion is hidden by a span of any type at its place.
+    place = Q(kind=Suggestion.Kind.ENTITY, start=write.start, end=write.end) & (
+        Q(entity_type_id__in=write.type_ids) | Q(tagger=STRING_MATCH))
     if Suggestion.objects.filter(place, document_id=annotation_set.document_id).exists():
         return None
     return pending_suggestion_views(annotation_set, entity_types)

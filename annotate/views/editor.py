@@ -8,8 +8,9 @@ and the message area out of band. Plain form posts are redirected back to the ed
 The span endpoints (create, change type, delete) answer with less: the blocks of text
 the span touches, its item in the span list, the count, the set's state and the
 message, all out of band (annotate.editor.context.SpanWrite). Only when the write reaches
-further (the span filled a role or ended a link, or a suggestion at its place is hidden
-or shown again) is the whole editor redrawn, as for every other change.
+further (the span filled a role or ended a link, a suggestion at its place is hidden or
+shown again, or its name was suggested at its other occurrences: annotate.services.
+other_occurrences) is the whole editor redrawn, as for every other change.
 
 The page also shows the set's pending suggestions (dashed marks, their data in the
 annotations JSON); deciding on one goes through annotate.views.pretag's endpoints,
@@ -146,7 +147,7 @@ def _respond_to_span_write(
         return _refusal(request, annotation_set, error)
     if not request.htmx:
         return _back_to_editor(request, annotation_set, message)
-    context = None if write.reaches_links else span_write_context(annotation_set, write)
+    context = None if write.reaches_links or write.offered else span_write_context(annotation_set, write)
     if context is None:
         return _full_update(request, annotation_set, message, write.selected, _selected_event(request))
     context.update(message=message, message_level="success", editor_url=editor_url(annotation_set.document))
@@ -166,9 +167,14 @@ def span_create(request: HttpRequest, set_id: int) -> HttpResponse:
             start=int_field(request, "start"), end=int_field(request, "end"),
             version=int_field(request, "version"), snap_to_tokens=snap_requested(request),
         )
+        offered = services.offer_other_occurrences(annotation_set, span)
         text = span.text
         message = _("Marked «%(text)s» as %(type)s.") % {"text": text, "type": span.entity_type.label}
-        return message, SpanWrite(span.pk, span.start, span.end, None, span.entity_type_id)
+        if offered:
+            message += " " + ngettext(
+                "Suggested at %(count)d other occurrence in this document.",
+                "Suggested at %(count)d other occurrences in this document.", offered) % {"count": offered}
+        return message, SpanWrite(span.pk, span.start, span.end, None, span.entity_type_id, offered=offered)
 
     return _respond_to_span_write(request, annotation_set, change)
 

@@ -83,9 +83,10 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # Annotators see the documents given to them; reviewers and admins every document.
     # Keyset pages on the import order (corpus.listing): as fast on page 10,000 as on page 1.
     query = request.GET.get("q", "").strip()
-    documents = listing.search(documents_for(request.user, project), query).only("id", "external_id", "title", "order")
+    documents = documents_for(request.user, project).only("id", "external_id", "title", "order")
     page = listing.keyset_page(
-        documents, after=request.GET.get("after"), before=request.GET.get("before"), size=DOCUMENTS_PER_PAGE
+        listing.matches(documents, query), after=request.GET.get("after"), before=request.GET.get("before"),
+        size=DOCUMENTS_PER_PAGE,
     )
     statuses = dict(
         AnnotationSet.objects.filter(
