@@ -7,14 +7,15 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Greatest, Substr
 from django.http import Http404, StreamingHttpResponse
 
 from annotate import dataset, jobs
 from annotate.access import REVIEW_ROLES, role_in
-from annotate.models import Argument, Event, Job, SetKind
-from corpus.models import Project
+from annotate.models import AnnotationSet, Argument, Event, Job, SetKind
+from annotate.services.base import LOCKED_STATUSES
+from corpus.models import Document, Project
 
 SNIPPET = 40  # characters of context on each side of a mention
 EXPORT_KIND = jobs.EXPORT
@@ -115,3 +116,11 @@ def archive_file(project: Project, job_id: int) -> tuple[Job, Path]:
     if not name or Path(name).name != name or not path.is_file():
         raise Http404("no such archive")
     return job, path
+
+
+def awaiting_adjudication(project: Project) -> int:
+    """Documents with at least one submitted annotator set and no finished gold set."""
+    submitted = AnnotationSet.objects.filter(document=OuterRef("pk"), kind=SetKind.ANNOTATOR,
+                                             status__in=LOCKED_STATUSES)
+    gold_done = AnnotationSet.objects.filter(document=OuterRef("pk"), kind=SetKind.GOLD, status__in=LOCKED_STATUSES)
+    return Document.objects.filter(project=project).filter(Exists(submitted)).exclude(Exists(gold_done)).count()

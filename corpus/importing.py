@@ -48,10 +48,24 @@ normalise_text = normalise_newlines
 T = TypeVar("T")
 
 
+# Skipped duplicates named one by one in a file's report; past this, only counted.
+DUPLICATES_NAMED = 20
+
+
+@dataclass
+class Duplicate:
+    """A skipped record and the project's document that already has its text."""
+    record: str  # the record's id or title in the file ("" when it has neither)
+    document_id: int
+    title: str = ""  # the document's title, or its id when it has none
+
+
 @dataclass
 class AddResult:
     imported: int = 0
     duplicates: int = 0
+    document_ids: list[int] = field(default_factory=list)  # the new documents
+    duplicate_of: list[Duplicate] = field(default_factory=list)  # the first DUPLICATES_NAMED
     attached: int = 0  # token files' documents matched to stored ones (corpus.attaching)
     warnings: list[str] = field(default_factory=list)
 
@@ -93,6 +107,8 @@ class FileReport:
     name: str
     imported: int = 0
     duplicates: int = 0
+    document_ids: list[int] = field(default_factory=list)
+    duplicate_of: list[Duplicate] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     # Annotations stored with the documents, by kind (spans, events, ...), when any.
@@ -101,6 +117,11 @@ class FileReport:
     @property
     def failed(self) -> bool:
         return bool(self.errors)
+
+    @property
+    def duplicates_unnamed(self) -> int:
+        """Skipped duplicates beyond those named in `duplicate_of`."""
+        return self.duplicates - len(self.duplicate_of)
 
 
 @dataclass
@@ -114,6 +135,10 @@ class ImportReport:
     @property
     def duplicates(self) -> int:
         return sum(f.duplicates for f in self.files)
+
+    @property
+    def document_ids(self) -> list[int]:
+        return [pk for f in self.files for pk in f.document_ids]
 
     @property
     def failed(self) -> int:
@@ -149,8 +174,11 @@ def add_documents(project: Project, records: Iterable[DocumentRecord], sink: Sin
         result = inserter.add(records)
         if sink is not None:
             sink.close()
+        inserter.name_duplicates()
         if result.imported:
-            new_ids = list(project.documents.filter(order__gt=inserter.first_order).values_list("pk", flat=True))
+            new_ids = list(project.documents.filter(order__gt=inserter.first_order).order_by("order")
+                           .values_list("pk", flat=True))
+            result.document_ids = new_ids
             transaction.on_commit(
                 lambda: documents_imported.send(sender=Document, project=project, document_ids=new_ids))
         if result.imported >= ANALYZE_AFTER_ROWS:
@@ -192,6 +220,7 @@ def import_stream(
         report.errors.append(_("%(file)s: the database refused the file: %(error)s") % {"file": name, "error": error})
     else:
         report.imported, report.duplicates = result.imported, result.duplicates
+        report.document_ids, report.duplicate_of = result.document_ids, result.duplicate_of
         report.warnings.extend(skipped + result.warnings)
     if sink is not None:
         sink.fill(report)
@@ -283,6 +312,7 @@ class _Inserter:
         Project.objects.select_for_update().filter(pk=project.pk).values_list("pk", flat=True).first()
         self.order = self.first_order = project.documents.aggregate(m=Max("order"))["m"] or 0
         self.now = timezone.now()
+        self.duplicate_digests: list[tuple[str, str]] = []  # (record, digest), the first DUPLICATES_NAMED
 
     def add(self, records: Iterable[DocumentRecord]) -> AddResult:
         prepare = getattr(self.sink, "prepare", None)
@@ -307,6 +337,8 @@ class _Inserter:
         for text, digest, record, _prepared in batch:
             if digest in seen:
                 self.result.duplicates += 1
+                if len(self.duplicate_digests) < DUPLICATES_NAMED:
+                    self.duplicate_digests.append((record.external_id or record.title, digest))
                 continue
             seen.add(digest)
             self.order += 1
@@ -316,6 +348,17 @@ class _Inserter:
         if self.sink is not None:
             ids = self._stored(digests)
             self.sink.add([(ids[digest], text, record, prepared) for text, digest, record, prepared in batch])
+
+    def name_duplicates(self) -> None:
+        """Which document each named duplicate repeats (one query, once the file is stored)."""
+        if not self.duplicate_digests:
+            return
+        digests = list({digest for _record, digest in self.duplicate_digests})
+        rows = fetch("SELECT sha256, id, COALESCE(NULLIF(title, ''), external_id) FROM corpus_document"
+                     " WHERE project_id = %s AND sha256 = ANY(%s::varchar[])", [self.project.pk, digests])
+        found = {digest: (pk, title) for digest, pk, title in rows}
+        self.result.duplicate_of = [Duplicate(record, *found[digest])
+                                    for record, digest in self.duplicate_digests if digest in found]
 
     def _stored(self, digests: list[str]) -> dict[str, int]:
         """digest -> id of the project's documents with these texts."""

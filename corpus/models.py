@@ -146,6 +146,8 @@ class EntityType(SchemaItem):
     colour = models.CharField(max_length=7, validators=[COLOUR], default=DEFAULT_COLOUR)
     shortcut = models.CharField(max_length=1, blank=True)
     description = models.TextField(blank=True)
+    # Whether its mentions link to knowledge-base entries: names do, dates do not.
+    kb_linkable = models.BooleanField(default=True)
 
     class Meta(SchemaItem.Meta):
         constraints = [

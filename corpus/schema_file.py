@@ -42,6 +42,9 @@ def check_schema(data) -> list[str]:
         return ["the schema is a JSON object with entity_types, event_types, attribute_types, relation_types"]
     problems: list[str] = []
     entities = _check_items(data, "entity_types", problems, colour=True)
+    for where, item in entities.items():
+        if not isinstance(item.get("kb_linkable", True), bool):
+            problems.append(f"{where}.kb_linkable: true or false")
     events = _check_items(data, "event_types", problems, colour=True)
     for where, item in events.items():
         roles = _check_items(item, "roles", problems, prefix=where + ".")

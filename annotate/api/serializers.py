@@ -28,7 +28,7 @@ def _keys(**kwargs) -> serializers.SlugRelatedField:
 class EntityTypeSerializer(serializers.ModelSerializer):
     class Meta:
         model = EntityType
-        fields = ["key", "name_ar", "name_en", "colour", "shortcut", "description"]
+        fields = ["key", "name_ar", "name_en", "colour", "shortcut", "description", "kb_linkable"]
 
 
 class RoleTypeSerializer(serializers.ModelSerializer):

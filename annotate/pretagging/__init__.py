@@ -43,6 +43,7 @@ from annotate.pretagging.pipeline import (
     Pipeline,
     TaggerUnavailable,
     build_pipeline,
+    ner_installed,
     ner_tagger,
 )
 from annotate.pretagging.pretag_jobs import (
@@ -113,6 +114,7 @@ __all__ = [
     "gold_sets",
     "latest_model",
     "maybe_retrain",
+    "ner_installed",
     "ner_tagger",
     "pretag_after_import",
     "pretag_documents",

@@ -21,6 +21,16 @@ class TaggerUnavailable(Exception):
     """A tagger that cannot run for this project now (no model yet); the message says why."""
 
 
+class TaggerNotInstalled(TaggerUnavailable):
+    """A tagger whose software or model is not on this server: a fact of the installation,
+    shown once on the settings page, not an error of every run."""
+
+
+def ner_installed(project: Project, options: PretagSettings | None = None) -> bool:
+    """Whether the configured camel-tools NER model is there (a file check only)."""
+    return ner_tagger(project, options).status() is None
+
+
 def _build_dates(project: Project, options: PretagSettings):
     return DateTagger()
 
@@ -52,7 +62,7 @@ def _build_camel_ner(project: Project, options: PretagSettings):
     tagger = ner_tagger(project, options)
     problem = tagger.status()  # a file check only: never imports camel_tools.ner
     if problem:
-        raise TaggerUnavailable(problem)
+        raise TaggerNotInstalled(problem)
     return tagger
 
 
@@ -85,7 +95,9 @@ class Pipeline:
 
 def build_pipeline(project: Project, names: Sequence[str] | None = None) -> Pipeline:
     """The enabled (or named) taggers, built from the project's data; a tagger that
-    cannot run is listed in `skipped` with its reason instead of failing the run."""
+    cannot run is listed in `skipped` with its reason instead of failing the run. An
+    enabled tagger that is not installed is left out quietly (the settings page says
+    so); one named explicitly is reported."""
     options = PretagSettings.of(project)
     pipeline = Pipeline()
     for name in names if names is not None else options.taggers:
@@ -95,6 +107,10 @@ def build_pipeline(project: Project, names: Sequence[str] | None = None) -> Pipe
             continue
         try:
             tagger = builder(project, options)
+        except TaggerNotInstalled as reason:
+            if names is not None:
+                pipeline.skipped[name] = str(reason)
+            continue
         except TaggerUnavailable as reason:
             pipeline.skipped[name] = str(reason)
             continue

@@ -21,11 +21,14 @@ def tagger_states(project: Project) -> list[dict]:
         problem = ""
         if name == "crf" and latest_model(project) is None:
             problem = _("not trained yet")
-        elif name == "camel_ner":
-            problem = ner_tagger(project, options).status() or ""
+        elif name == "camel_ner" and (missing := ner_tagger(project, options).status()):
+            # One line for the table; where it looked and how to install, on request.
+            states.append({"name": name, "enabled": False, "installed": False, "detail": missing,
+                           "problem": _("not installed: no NER model on this server (see below how to install it)")})
+            continue
         elif name == "triggers" and not any(spec.triggers for spec in event_specs(project)):
             problem = _("no trigger words in the schema")
-        states.append({"name": name, "enabled": name in options.taggers, "problem": problem})
+        states.append({"name": name, "enabled": name in options.taggers, "installed": True, "problem": problem})
     return states
 
 

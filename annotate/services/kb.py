@@ -187,7 +187,16 @@ def delete_entity(entity: KBEntity, user) -> int:
 
 # --- links ---------------------------------------------------------------------------
 
+def check_type_linkable(entity_type) -> None:
+    """Only types whose mentions name entries link (the schema's `kb_linkable`: not DATE)."""
+    if not entity_type.kb_linkable:
+        raise Invalid(
+            _("%(type)s marks do not link to the knowledge base.") % {"type": entity_type.label}, "entity"
+        )
+
+
 def _check_linkable(span: Span, entity: KBEntity) -> None:
+    check_type_linkable(span.entity_type)
     if entity.project_id != span.set.document.project_id:
         raise Invalid(_("That entity belongs to another project."), "entity")
     if entity.entity_type_id != span.entity_type_id:
@@ -209,7 +218,17 @@ def link_span(span: Span, user, *, entity: KBEntity, version: int | None) -> Spa
         bump_version(span.set, version)
         span.kb_entity = entity
         span.save(update_fields=["kb_entity"])
+        _learn_spelling(entity, span.text)
     return span
+
+
+def _learn_spelling(entity: KBEntity, text: str) -> None:
+    """A mention spelled in a way the entry does not know yet becomes one of its aliases,
+    so the next mention spelled so is found (recorded in the caller's history context)."""
+    aliases = clean_aliases([*entity.aliases, text], entity.name)
+    if len(aliases) > len(entity.aliases):
+        entity.aliases = aliases
+        entity.save(update_fields=["aliases"])
 
 
 def unlink_span(span: Span, user, *, version: int | None) -> Span:
@@ -227,8 +246,9 @@ def create_entity_from_span(span: Span, user, *, version: int | None, name: str 
     the span: one action, one version."""
     annotation_set = span.set
     project = annotation_set.document.project
+    check_type_linkable(span.entity_type)
     name = clean_name(name if name is not None else span.text)
-    aliases = clean_aliases(aliases, name)
+    aliases = clean_aliases([*clean_aliases(aliases, name), span.text], name)
     with recorded(user, "kb_create_from_span", annotation_set):
         ensure_editable(annotation_set)
         _check_name_free(project, span.entity_type, name)

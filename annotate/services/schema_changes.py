@@ -160,7 +160,7 @@ def check_shortcut(project: Project, shortcut: str, instance=None) -> str:
 
 @transaction.atomic
 def save_entity_type(project: Project, instance: EntityType | None = None, *, key: str, name_ar: str, name_en: str,
-                     colour: str, shortcut: str = "", description: str = "") -> EntityType:
+                     colour: str, shortcut: str = "", description: str = "", kb_linkable: bool = True) -> EntityType:
     _check_common(EntityType, project, instance, key, name_ar, name_en, {"project": project})
     colour = check_colour(colour, instance.colour if instance else None)
     shortcut = check_shortcut(project, shortcut, instance)
@@ -168,6 +168,7 @@ def save_entity_type(project: Project, instance: EntityType | None = None, *, ke
         instance = EntityType(project=project, order=_next_order(project.entity_types))
     instance.key, instance.name_ar, instance.name_en = key, name_ar.strip(), name_en.strip()
     instance.colour, instance.shortcut, instance.description = colour, shortcut, description.strip()
+    instance.kb_linkable = kb_linkable
     instance.save()
     return instance
 
@@ -598,7 +599,8 @@ def replace_schema(project: Project, data: dict) -> None:
         entities[item["key"]] = save_entity_type(
             project, existing, key=item["key"], name_ar=item["name_ar"], name_en=item["name_en"],
             colour=item.get("colour", existing.colour if existing else "#5c6b73"), shortcut=item.get("shortcut", ""),
-            description=item.get("description", ""))
+            description=item.get("description", ""),
+            kb_linkable=item.get("kb_linkable", existing.kb_linkable if existing else True))
     events = {e.key: e for e in project.event_types.all()}
     for item in data.get("event_types", []):
         existing = events.get(item["key"])

@@ -32,6 +32,11 @@ def _pair(row: dict) -> str:
     return f"{row['a']} · {row['b']}"
 
 
+def _chart(bars: list[Bar], title: str) -> dict:
+    """A chart and its title, which the page shows as the figure's caption."""
+    return {"title": title, "svg": bar_chart(bars, title)}
+
+
 def figures(project: Project, report: dict) -> dict:
     """What the report template shows: charts (SVG) and table rows."""
     styles = _type_styles(project)
@@ -44,11 +49,11 @@ def figures(project: Project, report: dict) -> dict:
     confusion = report["confusion"]
     return {
         "charts": [
-            bar_chart(type_bars(spans["exact"]["by_type"], "f1"), _("Span F1 per type (exact match)")),
-            bar_chart(type_bars(spans["overlap"]["by_type"], "f1"), _("Span F1 per type (overlap match)")),
-            bar_chart(type_bars(report["unitizing"]["by_type"], "alpha"), _("Unitizing alpha per type")),
-            bar_chart([Bar(_pair(p), p["f1"]) for p in spans["exact"]["pairs"]], _("Span F1 per pair (exact match)")),
-            bar_chart([Bar(_pair(p), p["kappa"]) for p in tokens["pairs"]], _("Token Cohen's kappa per pair")),
+            _chart(type_bars(spans["exact"]["by_type"], "f1"), _("Span F1 per type (exact match)")),
+            _chart(type_bars(spans["overlap"]["by_type"], "f1"), _("Span F1 per type (overlap match)")),
+            _chart(type_bars(report["unitizing"]["by_type"], "alpha"), _("Unitizing alpha per type")),
+            _chart([Bar(_pair(p), p["f1"]) for p in spans["exact"]["pairs"]], _("Span F1 per pair (exact match)")),
+            _chart([Bar(_pair(p), p["kappa"]) for p in tokens["pairs"]], _("Token Cohen's kappa per pair")),
         ],
         "type_rows": [
             {"key": key, "label": styles.get(key, (key, ""))[0], "exact": exact,

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from annotate import dataset
+from annotate.pretagging import PretagSettings
 from annotate.views.http import vary_on_htmx
 from corpus.access import get_project_for
 from corpus.forms import ImportForm
@@ -29,7 +30,9 @@ def import_documents(request: HttpRequest, slug: str) -> HttpResponse:
                                     text_column=data["text_column"], sinks=sinks)
     # An htmx post swaps in just the report; a plain post gets the whole page.
     template = "corpus/import.html#report" if request.htmx else "corpus/import.html"
-    return vary_on_htmx(render(request, template, {"project": project, "form": form, "report": report}))
+    context = {"project": project, "form": form, "report": report,
+               "pretag_on_import": PretagSettings.of(project).pretag_on_import}
+    return vary_on_htmx(render(request, template, context))
 
 
 def _annotation_sinks(project, user, data: dict, form: ImportForm):

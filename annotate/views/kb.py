@@ -225,6 +225,7 @@ def _panel_context(request: HttpRequest, span: Span, query: str | None, *, messa
         "entity": entity,
         "q": query,
         "candidates": [(e, m) for e, m in found if entity is None or e.pk != entity.pk],
+        "nothing_close": not found,
         "exact_exists": any(m.exact and name_key(e.name) == name_key(text) for e, m in found),
         "identical": len(kb.identical_mentions(span)) if entity is not None and writable else 0,
         "writable": writable,

@@ -11,6 +11,7 @@ from markdown_it import MarkdownIt
 
 from annotate.access import REVIEW_ROLES, documents_for, get_project_for, role_in
 from annotate.models import AnnotationSet, SetKind, SetStatus
+from annotate.queries import awaiting_adjudication
 from annotate.services import LOCKED_STATUSES, assignment
 from corpus import listing
 from corpus.models import Document, Membership, Role
@@ -48,16 +49,19 @@ def continue_document(project, user) -> Document | None:
 
 
 def _project_row(membership, user) -> dict:
+    """What the home page shows for one project, by the user's role in it: an annotator
+    their queue and progress, a reviewer the documents waiting for adjudication, an admin
+    that and the links to set the project up, import and export."""
     project = membership.project
-    done, assigned = progress_for(user, project)
-    return {
-        "project": project,
-        "role": membership.get_role_display(),
-        "is_annotator": membership.role == Role.ANNOTATOR,
-        "done": done,
-        "assigned": assigned,
-        "continue": continue_document(project, user) if done < assigned else None,
-    }
+    row = {"project": project, "role": membership.get_role_display(), "is_annotator": membership.role == Role.ANNOTATOR,
+           "is_admin": membership.role == Role.ADMIN}
+    if row["is_annotator"]:
+        done, assigned = progress_for(user, project)
+        row.update({"done": done, "assigned": assigned,
+                    "continue": continue_document(project, user) if done < assigned else None})
+    else:
+        row["to_adjudicate"] = awaiting_adjudication(project)
+    return row
 
 
 @login_required

@@ -64,11 +64,26 @@ def format_label_map(mapping: dict) -> str:
     return "\n".join(f"{label}={kind or ''}" for label, kind in mapping.items())
 
 
+class TaggerChoices(forms.CheckboxSelectMultiple):
+    """The taggers' checkboxes; those not installed are shown disabled."""
+
+    def __init__(self, *args, **kwargs):
+        self.not_installed: set[str] = set()
+        super().__init__(*args, **kwargs)
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if value in self.not_installed:
+            option["attrs"]["disabled"] = True
+            option["label"] = _("%(tagger)s (not installed)") % {"tagger": label}
+        return option
+
+
 class PretagSettingsForm(forms.Form):
     pretag_on_import = forms.BooleanField(label=gettext_lazy("Pre-tag documents when they are imported"),
                                           required=False)
     taggers = forms.MultipleChoiceField(
-        label=gettext_lazy("Enabled taggers"), required=False, widget=forms.CheckboxSelectMultiple,
+        label=gettext_lazy("Enabled taggers"), required=False, widget=TaggerChoices,
         choices=[(name, TAGGER_LABELS[name]) for name in pretagging.ALL_TAGGERS])
     ner_label_map = forms.CharField(
         label=gettext_lazy("NER labels → project types"), required=False,
@@ -84,12 +99,18 @@ class PretagSettingsForm(forms.Form):
     def __init__(self, project: Project, *args, **kwargs):
         self.project = project
         super().__init__(*args, **kwargs)
+        if not pretagging.ner_installed(project):
+            self.fields["taggers"].widget.not_installed = {"camel_ner"}
 
     @classmethod
     def for_project(cls, project: Project) -> PretagSettingsForm:
         options = pretagging.PretagSettings.of(project)
         initial = {**options.as_json(), "ner_label_map": format_label_map(options.ner_label_map)}
-        return cls(project, initial=initial)
+        form = cls(project, initial=initial)
+        # A tagger that is not installed is shown unticked, whatever the settings hold.
+        not_installed = form.fields["taggers"].widget.not_installed
+        form.initial["taggers"] = [name for name in options.taggers if name not in not_installed]
+        return form
 
     def clean_ner_label_map(self) -> dict:
         return parse_label_map(self.cleaned_data["ner_label_map"])
@@ -165,8 +186,16 @@ def _job_response(request: HttpRequest, project: Project, job: Job) -> HttpRespo
 @login_required
 @require_POST
 def pretag_start(request: HttpRequest, slug: str) -> HttpResponse:
+    """Pre-tag every document, or those named in `documents` (comma-separated ids, as the
+    import report offers for the documents just imported)."""
     project = get_project_for(request.user, slug, roles=ADMIN)
-    return _job_response(request, project, pretagging.start_pretag(project, user=request.user))
+    documents = None
+    if request.POST.get("documents"):
+        wanted = [int(part) for part in request.POST["documents"].split(",") if part.strip().isdigit()]
+        documents = list(project.documents.filter(pk__in=wanted).values_list("pk", flat=True))
+        if not documents:
+            raise Http404("no such documents")
+    return _job_response(request, project, pretagging.start_pretag(project, user=request.user, documents=documents))
 
 
 @login_required

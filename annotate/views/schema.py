@@ -234,7 +234,8 @@ def _save(project, request, kind: str, item):
               "name_en": post.get("name_en", "")}
     if kind == "entity":
         return changes.save_entity_type(project, item, **common, colour=post.get("colour", ""),
-                                        shortcut=post.get("shortcut", ""), description=post.get("description", ""))
+                                        shortcut=post.get("shortcut", ""), description=post.get("description", ""),
+                                        kb_linkable=post.get("kb_linkable") == "on")
     if kind == "event":
         return changes.save_event_type(project, item, **common, colour=post.get("colour", ""),
                                        shortcut=post.get("shortcut", ""), triggers=_lines(post.get("triggers", "")))

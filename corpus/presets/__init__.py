@@ -41,7 +41,7 @@ def apply_schema(project: Project, data: dict) -> None:
         entities[item["key"]] = EntityType.objects.create(
             project=project, order=order, key=item["key"], name_ar=item["name_ar"], name_en=item["name_en"],
             colour=item.get("colour", DEFAULT_COLOUR), shortcut=item.get("shortcut", ""),
-            description=item.get("description", ""),
+            description=item.get("description", ""), kb_linkable=item.get("kb_linkable", True),
         )
     event_types = {}
     for order, item in enumerate(data.get("event_types", [])):
@@ -84,7 +84,8 @@ def schema_of(project: Project) -> dict:
     event_types = project.event_types.order_by("order", "key")  # a one-off copy: a few queries are fine
     return {
         "entity_types": [
-            {**names(t), "colour": t.colour, "shortcut": t.shortcut, "description": t.description}
+            {**names(t), "colour": t.colour, "shortcut": t.shortcut, "description": t.description,
+             "kb_linkable": t.kb_linkable}
             for t in project.entity_types.order_by("order", "key")
         ],
         "event_types": [

@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
 from django.core.management import call_command
@@ -54,6 +55,16 @@ def test_project_page_shows_the_figures_and_charts(client, reviewer, two_sets):
     html = response.content.decode()
     assert html.count("<svg") == 5 and 'id="agreement-confusion"' in html
     assert reverse("agreement_document", args=[two_sets.project.slug, two_sets.pk]) in html
+
+
+def test_each_chart_has_a_visible_translated_caption_naming_it(client, reviewer, two_sets):
+    client.force_login(reviewer)
+    client.cookies["django_language"] = "ar"
+    html = client.get(reverse("agreement", args=[two_sets.project.slug])).content.decode()
+    captions = re.findall(r'<figure aria-labelledby="(chart-\d+)"><figcaption id="\1">([^<]+)</figcaption><svg', html)
+    assert len(captions) == 5
+    assert captions[0][1] == "F1 للمقاطع حسب النوع (تطابق تام)"
+    assert captions[4][1] == "كابا كوهين على الكلمات لكل زوج"
 
 
 def test_document_page_and_csv(client, reviewer, two_sets):

@@ -235,3 +235,41 @@ def test_panel_text_is_escaped(project, reviewer, annotator):
     kb.create_entity(project, reviewer, entity_type="PER", name="سمير <script>x</script>")
     body = client_for(annotator).get(_panel(span)).content.decode()
     assert "<script>x</script>" not in body and "&lt;script&gt;" in body
+
+
+def test_panel_after_a_link_shows_the_entry_not_none_close(fidan, own, annotator):
+    span = mark(own, annotator, "حقان فيدان")
+    response = client_for(annotator).post(_panel(span), {"action": "link", "entity": fidan.pk,
+                                                         "version": version_of(own)})
+    body = response.content.decode()
+    assert 'id="kb-linked-entity"' in body and "هاكان فيدان" in body
+    assert "is close to" not in body
+
+
+def test_linking_a_new_spelling_adds_it_as_an_alias_in_the_history(fidan, own, annotator):
+    span = mark(own, annotator, "حقان فيدان")
+    client_for(annotator).post(_panel(span), {"action": "link", "entity": fidan.pk, "version": version_of(own)})
+    fidan.refresh_from_db()
+    assert fidan.aliases == ["ه. فيدان", "حقان فيدان"]
+    changed = fidan.history.order_by("pgh_id").last()
+    assert changed.pgh_context.metadata["action"] == "kb_link"
+    assert changed.pgh_context.metadata["user"] == annotator.pk
+    # A spelling the entry already knows (its name, up to normalisation) is not added twice.
+    again = mark(own, annotator, "هاكان فيدان")
+    kb.link_span(again, annotator, entity=fidan, version=version_of(own))
+    fidan.refresh_from_db()
+    assert fidan.aliases == ["ه. فيدان", "حقان فيدان"]
+
+
+def test_date_marks_get_no_knowledge_base_panel_and_cannot_link(project, reviewer, own, annotator):
+    span = mark(own, annotator, "دمشق", entity_type="DATE")
+    detail = client_for(annotator).get(reverse("span_panel", args=[span.pk])).content.decode()
+    assert 'id="kb-panel"' not in detail
+    person = mark(own, annotator, "أحمد سامي")
+    assert 'id="kb-panel"' in client_for(annotator).get(reverse("span_panel", args=[person.pk])).content.decode()
+    day = kb.create_entity(project, reviewer, entity_type="DATE", name="دمشق")
+    response = client_for(annotator).post(_panel(span), {"action": "link", "entity": day.pk,
+                                                         "version": version_of(own)})
+    assert response.status_code == 422 and "do not link to the knowledge base" in response.content.decode()
+    assert client_for(annotator).post(_panel(span), {"action": "create", "version": version_of(own)}).status_code == 422
+    assert Span.objects.get(pk=span.pk).kb_entity_id is None

@@ -39,6 +39,43 @@ def test_home_lists_only_my_projects_with_role_and_progress(client, project, thr
     assert 'value="1" max="3"' in html
 
 
+def _home_row(html: str, slug: str) -> str:
+    row = html[html.index(f'<tr data-project="{slug}">'):]
+    return row[:row.index("</tr>")]
+
+
+def test_home_shows_each_project_what_the_user_does_in_it(client, project, three_documents, annotator,
+                                                          other_annotator):
+    from corpus.models import Membership, Role
+
+    reviewing = create_project_from_preset("مشروع المراجعة", slug="reviewing", preset="news-ar")
+    running = create_project_from_preset("مشروع الإدارة", slug="running", preset="news-ar")
+    Membership.objects.create(project=reviewing, user=annotator, role=Role.REVIEWER)
+    Membership.objects.create(project=running, user=annotator, role=Role.ADMIN)
+    add_documents(reviewing, [DocumentRecord(external_id=f"r{i}", text=f"خبر للمراجعة رقم {i}.") for i in range(3)])
+    for document in reviewing.documents.all()[:2]:
+        Membership.objects.get_or_create(project=reviewing, user=other_annotator, role=Role.ANNOTATOR)
+        submit(document, other_annotator)
+    client.force_login(annotator)
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("home")).content.decode()
+
+    annotating = _home_row(html, project.slug)
+    assert "<progress" in annotating and reverse("pull_next", args=[project.slug]) in annotating
+    assert "to adjudicate" not in annotating and reverse("import_documents", args=[project.slug]) not in annotating
+
+    review = _home_row(html, "reviewing")
+    assert "<progress" not in review and "pull-next" not in review and "Continue where" not in review
+    assert "2 documents to adjudicate" in review and reverse("review_list", args=["reviewing"]) in review
+    assert reverse("import_documents", args=["reviewing"]) not in review
+
+    admin = _home_row(html, "running")
+    assert "<progress" not in admin and "pull-next" not in admin
+    assert "Nothing to adjudicate yet." in admin
+    for name in ("import_documents", "members", "schema_editor", "pretag_page", "dataset_export"):
+        assert reverse(name, args=["running"]) in admin
+
+
 def test_project_page_lists_documents_in_import_order_with_my_status(client, project, three_documents, annotator,
                                                                      other_annotator):
     submit(three_documents[1], annotator)

@@ -31,6 +31,21 @@ def test_admin_page_shows_taggers_and_how_to_install_the_ner_model(client, admin
     assert reverse("pretag_evaluation", args=[project.slug]) in html
 
 
+def test_a_ner_without_its_model_is_shown_not_installed_unticked_and_disabled(client, admin_user, project,
+                                                                              tmp_path, monkeypatch):
+    monkeypatch.setenv("CAMELTOOLS_DATA", str(tmp_path / "empty"))
+    assert "camel_ner" in pretagging.PretagSettings.of(project).taggers  # enabled by default
+    client.force_login(admin_user)
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("pretag_page", args=[project.slug])).content.decode()
+    box = re.search(r'<input type="checkbox" name="taggers" value="camel_ner"[^>]*>', html).group(0)
+    assert "disabled" in box and "checked" not in box
+    assert "checked" in re.search(r'<input type="checkbox" name="taggers" value="dates"[^>]*>', html).group(0)
+    row = html[html.index('id="tagger-camel_ner"'):]
+    row = row[:row.index("</tr>")]
+    assert "not installed: no NER model on this server" in row and "<td>no</td>" in row
+
+
 @pytest.mark.parametrize("who", ["annotator", "reviewer", "outsider"])
 def test_only_admins_see_the_page(client, project, who, request):
     client.force_login(request.getfixturevalue(who))

@@ -134,6 +134,14 @@ def test_the_job_reports_progress_while_it_runs(project, monkeypatch):
     assert (job.status, job.done, job.total) == ("done", 7, 7)
 
 
+def test_an_enabled_ner_without_its_model_is_no_error_of_every_run(document, tmp_path, monkeypatch):
+    monkeypatch.setenv("CAMELTOOLS_DATA", str(tmp_path / "empty"))
+    assert "camel_ner" in pretagging.PretagSettings.of(document.project).taggers  # the default settings
+    job = jobs.run_now(document.project, pretagging.PRETAG_JOB)
+    assert job.status == "done" and "camel_ner" not in job.result["skipped"]
+    assert not any("camel" in message for message in job.messages)
+
+
 def test_a_tagger_that_cannot_run_is_named_with_the_reason(document, tmp_path, settings):
     settings.TAWSIM_MODEL_DIRS = [str(tmp_path)]
     project = document.project

@@ -48,4 +48,5 @@ def test_a_label_mapped_to_nothing_is_not_suggested(document, tmp_path, no_downl
 def test_without_a_model_the_state_says_how_to_install_it(document, tmp_path, no_download):
     configure(document.project, tmp_path / "missing", {"LOC": "GPE"})
     state = next(s for s in pretagging.tagger_states(document.project) if s["name"] == "camel_ner")
-    assert "camel_data -i ner-arabert" in state["problem"]
+    assert not state["installed"] and not state["enabled"]
+    assert "camel_data -i ner-arabert" in state["detail"]

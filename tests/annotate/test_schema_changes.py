@@ -213,3 +213,16 @@ def test_an_attribute_value_in_use_is_merged_then_removable(project, marked, adm
     changes.save_attribute_type(project, attribute, key="factuality", name_ar="الواقعية", name_en="Factuality",
                                 kind="enum", values=values, default="REPORTED")
     assert [v["key"] for v in attribute.values][0] == "REPORTED"
+
+
+def test_a_schema_file_without_kb_linkable_keeps_each_types_setting(project):
+    from corpus.presets import schema_of
+
+    data = schema_of(project)
+    for item in data["entity_types"]:
+        item.pop("kb_linkable")
+    changes.replace_schema(project, data)
+    assert not project.entity_types.get(key="DATE").kb_linkable and project.entity_types.get(key="PER").kb_linkable
+    data["entity_types"][-1]["kb_linkable"] = True  # DATE, said on purpose
+    changes.replace_schema(project, data)
+    assert project.entity_types.get(key="DATE").kb_linkable

@@ -51,6 +51,18 @@ def test_admin_adds_an_entity_type_and_a_refusal_is_shown(client, project, admin
     assert "contrast" in answer.content.decode()
 
 
+def test_the_entity_form_says_whether_mentions_link_to_the_knowledge_base(client, project, admin_user):
+    client.force_login(admin_user)
+    page = client.get(_url(project)).content.decode()
+    assert 'name="kb_linkable"' in page
+    date = EntityType.objects.get(project=project, key="DATE")
+    fields = {"key": "DATE", "name_ar": "تاريخ", "name_en": "Date", "colour": date.colour, "shortcut": "6"}
+    client.post(_url(project, f"entity/{date.pk}/"), {**fields, "kb_linkable": "on"})
+    assert EntityType.objects.get(pk=date.pk).kb_linkable
+    client.post(_url(project, f"entity/{date.pk}/"), fields)  # the box unticked
+    assert not EntityType.objects.get(pk=date.pk).kb_linkable
+
+
 def test_delete_in_use_refused_then_merge_then_undo(client, project, admin_user, person_span):
     client.force_login(admin_user)
     person = EntityType.objects.get(project=project, key="PER")

@@ -65,7 +65,7 @@ def test_htmx_post_returns_only_the_report(client, project, admin_user):
     assert response.status_code == 200
     fragment = response.content.decode().strip()
     assert fragment.startswith('<section id="import-report"') and fragment.endswith("</section>")
-    assert "<html" not in fragment and "<form" not in fragment
+    assert "<html" not in fragment and 'id="import-form"' not in fragment
     assert "1 document imported" in fragment and "1 duplicate skipped" in fragment
     assert "HX-Request" in response["Vary"]
 
@@ -98,3 +98,46 @@ def test_unknown_format_is_a_form_error(client, project, admin_user):
     response = post(client, project, [upload("a.txt", "نص")], format="docx")
     assert "Select a valid choice" in response.content.decode()
     assert not project.documents.exists()
+
+
+def test_duplicates_are_reported_as_skipped_naming_the_document_they_repeat(client, project, admin_user):
+    client.force_login(admin_user)
+    post(client, project, [upload("first.txt", "خبر أول عن حلب")])
+    original = project.documents.get()
+    response = post(client, project, [upload("again.txt", "خبر أول عن حلب"), upload("new.txt", "خبر ثان عن حمص")])
+    page = response.content.decode()
+    row = page[page.index("again.txt"):page.index("new.txt")]
+    editor = reverse("editor", args=[project.slug, original.pk])
+    assert "Skipped" in row and "Imported" not in row.split("<td>")[-1]
+    assert f'skipped (duplicate of <a href="{editor}"><bdi>first</bdi></a>)' in row
+    assert "1 document imported" in page and "1 duplicate skipped" in page
+
+
+def test_duplicate_counts_use_arabic_plurals(client, project, admin_user):
+    client.force_login(admin_user)
+    post(client, project, [upload("a.txt", "نص للتكرار")])
+    client.cookies["django_language"] = "ar"
+    again = [upload(f"{n}.txt", "نص للتكرار") for n in range(3)]
+    page = client.post(url(project), {"files": again}).content.decode()
+    assert "تُخطّيت 3 تكرارات" in page and "لم تُستورد أي وثيقة" in page
+    assert page.count("تُخطّي (تكرار لـ<a href=") == 3
+
+
+def test_the_report_offers_to_open_and_pretag_the_new_documents(client, project, admin_user):
+    from annotate.models import Job
+
+    client.force_login(admin_user)
+    post(client, project, [upload("old.txt", "خبر قديم")])
+    page = post(client, project, [upload("a.txt", "خبر جديد"), upload("b.txt", "خبر آخر")]).content.decode()
+    new = list(project.documents.filter(external_id__in=["a", "b"]).order_by("order").values_list("pk", flat=True))
+    assert reverse("editor", args=[project.slug, new[0]]) in page
+    assert f'name="documents" value="{new[0]},{new[1]}"' in page and "Pre-tag the 2 new documents" in page
+    response = client.post(reverse("pretag_start", args=[project.slug]), {"documents": f"{new[0]},{new[1]}"})
+    assert response.status_code == 302
+    assert Job.objects.get(kind="pretag").params["documents"] == new
+
+
+def test_pretagging_named_documents_of_another_project_is_404(client, project, admin_user):
+    client.force_login(admin_user)
+    response = client.post(reverse("pretag_start", args=[project.slug]), {"documents": "999999"})
+    assert response.status_code == 404

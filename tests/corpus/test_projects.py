@@ -15,6 +15,7 @@ from corpus.projects import (
     suggest_slug,
     update_project,
 )
+from corpus.schema_file import check_schema
 
 
 def test_the_creator_becomes_the_projects_admin(db, django_user_model):
@@ -34,6 +35,13 @@ def test_copying_a_projects_schema_gives_the_same_schema(project):
     copy = create_project("نسخة", slug="copy", schema_from=project)
     assert schema_of(copy) == schema_of(project)
     assert copy.entity_types.first().project == copy  # copied, not shared
+
+
+def test_the_schema_says_which_types_link_to_the_knowledge_base(project):
+    linkable = {t["key"]: t["kb_linkable"] for t in schema_of(project)["entity_types"]}
+    assert linkable == {"PER": True, "ORG": True, "GPE": True, "LOC": True, "FAC": True, "DATE": False}
+    broken = {"entity_types": [{"key": "PER", "name_ar": "شخص", "name_en": "Person", "kb_linkable": "yes"}]}
+    assert check_schema(broken) == ["entity_types[0] (PER).kb_linkable: true or false"]
 
 
 def test_slug_is_suggested_from_the_name_and_numbered_when_taken(db):
