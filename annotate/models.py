@@ -263,9 +263,9 @@ class Relation(models.Model):
 
 
 class Suggestion(models.Model):
-    """Machine output for a document, kept apart from every human set. An entity
-    suggestion has a type and offsets; an event suggestion has an event type, its
-    trigger offsets, and proposed arguments
+    """Machine output for a document, kept apart from every human set (shown to
+    everyone, or to `user` alone). An entity suggestion has a type and offsets; an
+    event suggestion has an event type, its trigger offsets, and proposed arguments
     [{"role": key, "type": entity key, "start": s, "end": e}, ...]."""
 
     class Kind(models.TextChoices):
@@ -282,6 +282,12 @@ class Suggestion(models.Model):
     score = models.FloatField(default=1.0)
     value = models.CharField(max_length=100, blank=True, help_text="normalised value, e.g. an ISO date")
     arguments = models.JSONField(default=list, blank=True)
+    # The knowledge-base entity the proposed name links to (the string matcher carries the
+    # link of the name it found), set on the span when the suggestion is accepted.
+    kb_entity = models.ForeignKey(KBEntity, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # Meant for this user alone (a name only they have marked so far); None: for everyone.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True,
+                             related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -18,6 +18,7 @@ from annotate.models import Event, Job, Suggestion
 from annotate.services.suggestions import (
     accept_all_suggestions,
     accept_suggestion,
+    offered_to,
     pending_suggestions,
     reject_suggestion,
 )
@@ -34,7 +35,8 @@ class SuggestionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Suggestion
-        fields = ["id", "document", "kind", "tagger", "type", "start", "end", "text", "score", "value", "arguments"]
+        fields = ["id", "document", "kind", "tagger", "type", "start", "end", "text", "score", "value", "arguments",
+                  "kb_entity"]
 
     def get_type(self, suggestion: Suggestion) -> str:
         return (suggestion.entity_type or suggestion.event_type).key
@@ -80,7 +82,8 @@ class SuggestionScoped(SetScoped):
 
     def suggestion(self) -> Suggestion:
         found = (Suggestion.objects.select_related("entity_type", "event_type")
-                 .filter(pk=self.kwargs["suggestion_id"], document_id=self.annotation_set.document_id).first())
+                 .filter(offered_to(self.annotation_set.owner_id), pk=self.kwargs["suggestion_id"],
+                         document_id=self.annotation_set.document_id).first())
         if found is None:
             raise Http404("no such suggestion")
         return found

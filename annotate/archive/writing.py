@@ -56,6 +56,7 @@ def members(project: Project) -> Iterator[tuple[str, Iterator[dict]]]:
         | Q(pk__in=sets.values("owner"))
         | Q(pk__in=Assignment.objects.filter(document__project=project).values("user"))
         | Q(pk__in=SuggestionDecision.objects.filter(suggestion__document__project=project).values("user"))
+        | Q(pk__in=Suggestion.objects.filter(document__project=project, user__isnull=False).values("user"))
         | Q(pk__in=AdjudicationDecision.objects.filter(gold_set__document__project=project).values("reviewer"))
     )
     yield "users.jsonl", _rows(users, ("username", "email", "first_name", "last_name"))
@@ -69,7 +70,8 @@ def members(project: Project) -> Iterator[tuple[str, Iterator[dict]]]:
     yield "suggestions.jsonl", _rows(
         Suggestion.objects.filter(document__project=project),
         ("id", "document=document_id", "kind", "tagger", "entity_type=entity_type__key",
-         "event_type=event_type__key", "start", "end", "score", "value", "arguments", "created_at"))
+         "event_type=event_type__key", "start", "end", "score", "value", "arguments", "kb=kb_entity_id",
+         "user=user__username", "created_at"))
     yield "sets.jsonl", _rows(sets, ("id", "document=document_id", "kind", "owner=owner__username", "status",
                                      "version", "updated_at"))
     yield "spans.jsonl", _rows(Span.objects.filter(set__in=sets),

@@ -159,8 +159,10 @@ def _build_record(doc: tuple, annotator: str, status: str, spans: Iterable, even
 
 
 def _suggestion_records(document_ids: list[int], docs: dict, names: _Names) -> Iterator[DocumentRecord]:
-    """Pre-taggers' output with tagger and score; an event suggestion's arguments become
-    entities too (with the event's tagger) when no entity suggestion has their offsets."""
+    """Pre-taggers' output with tagger and score, every tagger's proposal kept (two taggers
+    proposing one span give two entities, so each can be scored); an event suggestion's
+    arguments become entities too (with the event's tagger) when no entity suggestion has
+    their offsets."""
     found = defaultdict(list)
     for row in Suggestion.objects.filter(document_id__in=document_ids).order_by("pk").values_list(
             "document_id", "kind", "tagger", "entity_type_id", "event_type_id", "start", "end", "score", "arguments"):
@@ -169,26 +171,42 @@ def _suggestion_records(document_ids: list[int], docs: dict, names: _Names) -> I
         if not found.get(pk):
             continue
         record = _record(docs[pk], "", "")
-        spans: dict[tuple, SpanRecord] = {}  # (type, start, end) -> the span; its id is its place here
+        entities = _SuggestedEntities()
         events = []
         for _doc, kind, tagger, etype, evtype, start, end, score, args in found[pk]:
             if kind == Suggestion.Kind.ENTITY:
-                key = (names.entity[etype], start, end)
-                spans.setdefault(key, SpanRecord(*key, str(len(spans)), "", tagger, score))
+                entities.add((names.entity[etype], start, end), tagger, score)
             else:
                 events.append((names.event[evtype], start, end, tagger, score, args))
         for _type, _start, _end, tagger, _score, args in events:
             for arg in args:
                 key = (arg["type"], arg["start"], arg["end"])
-                spans.setdefault(key, SpanRecord(*key, str(len(spans)), "", tagger, None))
-        record.entities = list(spans.values())
+                if key not in entities.at:
+                    entities.add(key, tagger, None)
+        record.entities = list(entities.by_tagger.values())
+        at = entities.at
         record.events = [
             EventRecord(etype, start, end,
-                        [ArgumentRecord(a["role"], spans[(a["type"], a["start"], a["end"])].id) for a in args],
+                        [ArgumentRecord(a["role"], at[(a["type"], a["start"], a["end"])].id) for a in args],
                         {}, "", "", tagger, score)
             for etype, start, end, tagger, score, args in events
         ]
         yield canonical(record)
+
+
+class _SuggestedEntities:
+    """One document's suggested entities: one per (type, start, end, tagger), numbered in
+    the order they come; `at` finds the first one at a place (what arguments point at)."""
+
+    def __init__(self):
+        self.by_tagger: dict[tuple, SpanRecord] = {}
+        self.at: dict[tuple, SpanRecord] = {}
+
+    def add(self, key: tuple, tagger: str, score: float | None) -> None:
+        if (*key, tagger) not in self.by_tagger:
+            span = SpanRecord(*key, str(len(self.by_tagger)), "", tagger, score)
+            self.by_tagger[(*key, tagger)] = span
+            self.at.setdefault(key, span)
 
 
 # --- export: files ---------------------------------------------------------------------

@@ -22,7 +22,7 @@ Entry points
 Modules
     settings      PretagSettings, the tagger names, check_settings / save_settings
     training      which sets count as training data, training_data, project_entries,
-                  event_specs, latest_model
+                  names_marked (the string matcher's), event_specs, latest_model
     pipeline      the tagger builders (BUILDERS), Pipeline, build_pipeline
     running       tag_text, pretag_documents and their results (CHUNK is read here), and
                   _Store: replacing undecided Suggestions with new ones
@@ -84,6 +84,7 @@ from annotate.pretagging.training import (
     event_specs,
     gold_sets,
     latest_model,
+    names_marked,
     project_entries,
     training_data,
     training_sets,
@@ -114,6 +115,7 @@ __all__ = [
     "gold_sets",
     "latest_model",
     "maybe_retrain",
+    "names_marked",
     "ner_installed",
     "ner_tagger",
     "pretag_after_import",

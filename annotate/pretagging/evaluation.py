@@ -170,7 +170,8 @@ def evaluate_project(project: Project, options: Options | None = None) -> Evalua
     annotated = {k for items in [*gold_entities.values(), *gold_events.values()] for _s, _e, k in items}
 
     suggested: dict[int, dict[str, list]] = {}
-    rows = Suggestion.objects.filter(document_id__in=documents).values_list(
+    # Suggestions meant for one annotator (their own names) are not what everyone is shown.
+    rows = Suggestion.objects.filter(document_id__in=documents, user__isnull=True).values_list(
         "document_id", "tagger", "kind", "start", "end", "score", Coalesce("entity_type__key", "event_type__key"))
     left_out: set[str] = set()
     for doc, tagger, kind, start, end, score, key in options.rename(list(rows)):

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from annotate.pretagging.settings import EVENT_TAGGERS, PretagSettings
-from annotate.pretagging.training import event_specs, latest_model, learned_triggers, project_entries
+from annotate.pretagging.training import event_specs, latest_model, learned_triggers, names_marked, project_entries
 from corpus.models import Project
-from corpus.pretag import CamelNER, CRFTagger, CueTagger, DateTagger, Gazetteer, TriggerTagger
+from corpus.pretag import CamelNER, CRFTagger, CueTagger, DateTagger, Gazetteer, StringMatcher, TriggerTagger
 
 
 class TaggerUnavailable(Exception):
@@ -37,6 +37,13 @@ def _build_dates(project: Project, options: PretagSettings):
 
 def _build_gazetteer(project: Project, options: PretagSettings):
     return Gazetteer(project_entries(project))
+
+
+def _build_string_match(project: Project, options: PretagSettings):
+    shared, own = names_marked(project)
+    if not shared and not own:
+        raise TaggerUnavailable(_("no names are marked in this project yet."))
+    return StringMatcher(shared, own)
 
 
 def _build_cues(project: Project, options: PretagSettings):
@@ -78,6 +85,7 @@ def _build_triggers(project: Project, options: PretagSettings):
 # Name → builder(project, settings) → tagger; tests register extra (failing) taggers here.
 BUILDERS: dict[str, Callable] = {
     "dates": _build_dates,
+    "string_match": _build_string_match,
     "gazetteer": _build_gazetteer,
     "cues": _build_cues,
     "crf": _build_crf,

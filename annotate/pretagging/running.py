@@ -69,7 +69,7 @@ def tag_text(text: str, pipeline: Pipeline, document_id: int = 0) -> DocumentRes
     tokens = tokenize(text)
     raw, errors = run_taggers(text, pipeline.taggers, tokens)
     events: list[EventProposal] = []
-    merged = merge(raw, PRIORITY)
+    merged = merge([s for s in raw if s.audience is None], PRIORITY)  # what everyone is shown
     for tagger in pipeline.event_taggers:
         try:
             events.extend(tagger.tag_events(text, tokens, merged))
@@ -157,14 +157,14 @@ class _Store:
     def _decided_keys(document_ids: list[int]) -> set[tuple]:
         return set(
             Suggestion.objects.filter(document_id__in=document_ids).values_list(
-                "document_id", "tagger", "kind", "entity_type_id", "event_type_id", "start", "end")
+                "document_id", "tagger", "kind", "entity_type_id", "event_type_id", "start", "end", "user_id")
         )
 
     def _rows(self, result: DocumentResult, kept: set[tuple], report: PretagReport) -> list[Suggestion]:
         rows = []
         for s in result.suggestions:
             type_id = self.entity_types.get(s.type)
-            key = (result.document_id, s.tagger, Suggestion.Kind.ENTITY, type_id, None, s.start, s.end)
+            key = (result.document_id, s.tagger, Suggestion.Kind.ENTITY, type_id, None, s.start, s.end, s.audience)
             if s.tagger not in result.ran or key in kept:
                 continue
             if type_id is None:
@@ -173,7 +173,8 @@ class _Store:
             kept.add(key)
             rows.append(Suggestion(
                 document_id=result.document_id, kind=Suggestion.Kind.ENTITY, tagger=s.tagger,
-                entity_type_id=type_id, start=s.start, end=s.end, score=s.score, value=(s.value or "")[:100]))
+                entity_type_id=type_id, start=s.start, end=s.end, score=s.score, value=(s.value or "")[:100],
+                kb_entity_id=s.kb_entity, user_id=s.audience))
         report.suggestions += len(rows)
         events = self._event_rows(result, kept, report)
         report.events += len(events)
@@ -183,7 +184,8 @@ class _Store:
         rows = []
         for e in result.events:
             type_id = self.event_types.get(e.type)
-            key = (result.document_id, e.tagger, Suggestion.Kind.EVENT, None, type_id, e.trigger_start, e.trigger_end)
+            key = (result.document_id, e.tagger, Suggestion.Kind.EVENT, None, type_id, e.trigger_start, e.trigger_end,
+                   None)
             if e.tagger not in result.ran or key in kept or type_id is None:
                 continue
             kept.add(key)

@@ -1,9 +1,9 @@
 """The training data the project's annotators made: which sets count (gold_sets, or the
 latest submitted annotator set per document while there is no gold), the (text, spans)
-examples the CRF learns from (training_data), the gazetteer's names (project_entries),
-the schema's event types for the trigger tagger (event_specs) and the trigger words its
-annotators taught it (learned_triggers), and the project's current trained model
-(latest_model).
+examples the CRF learns from (training_data), the gazetteer's names (project_entries), the
+string matcher's (names_marked), the schema's event types for the trigger tagger
+(event_specs) and the trigger words its annotators taught it (learned_triggers), and the
+project's current trained model (latest_model).
 """
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from annotate.models import (
 )
 from annotate.pretagging.settings import CRF
 from corpus.models import Document, Project
-from corpus.pretag import Entry, EventTypeSpec, RoleSpec
+from corpus.pretag import Entry, EventTypeSpec, MarkedName, RoleSpec
 from corpus.pretag import crf as crf_module
 from corpus.pretag.trigger_learning import AnnotatedText, LearnedTrigger, learn_triggers
 from corpus.schema import ProjectSchema
@@ -91,6 +91,32 @@ def project_entries(project: Project) -> list[Entry]:
         names = [name, *(aliases or [])]
         entries += [Entry(alias.strip(), kind) for alias in names if isinstance(alias, str) and alias.strip()]
     return entries
+
+
+def names_marked(project: Project) -> tuple[list[MarkedName], dict[int, list[MarkedName]]]:
+    """What the string matcher offers: the names of the gold sets (for everyone) and of
+    each annotator's own sets (for that annotator), each with the type and knowledge-base
+    entity it was marked with most often. Two queries."""
+    shared = _names(Span.objects.filter(set__in=gold_sets(project)), ())
+    own: dict[int, list[MarkedName]] = {}
+    annotators = Span.objects.filter(set__document__project=project, set__kind=SetKind.ANNOTATOR,
+                                     set__owner__isnull=False)
+    for (owner,), name in _names(annotators, ("set__owner_id",)):
+        own.setdefault(owner, []).append(name)
+    return [name for (), name in shared], own
+
+
+def _names(spans, group: tuple[str, ...]) -> list[tuple[tuple, MarkedName]]:
+    """(group values, name) per distinct text, its most frequent (type, kb entity) first."""
+    rows = (
+        spans.annotate(name=Substr("set__document__text", F("start") + 1, F("end") - F("start")))
+        .values_list(*group, "name", "entity_type__key", "kb_entity_id").annotate(n=Count("pk"))
+        .order_by(*group, "-n", "name")
+    )
+    return [
+        (tuple(row[:len(group)]), MarkedName(name.strip(), kind, kb))
+        for *row, name, kind, kb, _n in rows if name.strip()
+    ]
 
 
 def event_specs(project: Project) -> list[EventTypeSpec]:

@@ -301,16 +301,17 @@ class _Restorer:
         self._write(reader, EventCluster, ("project", "name", "description", "created_at"), convert)
 
     def _suggestions(self, reader: _Reader) -> None:
-        documents = self.ids["documents.jsonl"]
+        documents, kb = self.ids["documents.jsonl"], self.ids["kb_entities.jsonl"]
 
         def convert(r, row):
             return (r.ref(row, "document", documents), r.need(row, "kind", str), r.need(row, "tagger", str),
                     r.ref(row, "entity_type", self.entity_types, optional=True),
                     r.ref(row, "event_type", self.event_types, optional=True),
                     r.need(row, "start", int), r.need(row, "end", int), r.need(row, "score", (int, float)),
-                    row.get("value") or "", _json(row.get("arguments") or []), r.time(row, "created_at"))
+                    row.get("value") or "", _json(row.get("arguments") or []), r.ref(row, "kb", kb, optional=True),
+                    r.ref(row, "user", self.users, optional=True), r.time(row, "created_at"))
         self._write(reader, Suggestion, ("document", "kind", "tagger", "entity_type", "event_type", "start", "end",
-                                         "score", "value", "arguments", "created_at"), convert)
+                                         "score", "value", "arguments", "kb_entity", "user", "created_at"), convert)
 
     def _sets(self, reader: _Reader) -> None:
         documents = self.ids["documents.jsonl"]

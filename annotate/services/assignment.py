@@ -264,7 +264,8 @@ PULL_ATTEMPTS = 50
 
 def _first_open_document(project: Project, user, wanted: int, passed: list[int]) -> int | None:
     """The first document in import order with fewer than `wanted` assignments, none of
-    them this user's: the first of each bucket (0 .. wanted - 1 assignments) through the
+    them this user's, and not one the user already submitted (opened directly, without
+    an assignment: the queue must not offer it back): the first of each bucket (0 .. wanted - 1 assignments) through the
     (project, assignments, order) index of DocumentLoad, so as quick with half a million
     full documents in front as with none."""
     firsts = []
@@ -273,6 +274,8 @@ def _first_open_document(project: Project, user, wanted: int, passed: list[int])
             DocumentLoad.objects.filter(project=project, assignments=assignments)
             .exclude(document_id__in=passed)
             .exclude(Exists(Assignment.objects.filter(document=OuterRef("document"), user=user)))
+            .exclude(Exists(AnnotationSet.objects.filter(
+                document=OuterRef("document"), owner=user, kind=SetKind.ANNOTATOR, status__in=LOCKED_STATUSES)))
             .order_by("order").values_list("order", "document_id").first()
         )
         if row is not None:

@@ -12,16 +12,23 @@ from annotate.services.base import (
     recorded,
 )
 from annotate.services.events import set_problems
+from annotate.services.suggestions import reject_undecided_suggestions
 
 
-def submit_set(annotation_set: AnnotationSet, user, *, version: int | None) -> AnnotationSet:
-    """Mark the set done. Refused, naming each, while an event lacks a required role."""
+def submit_set(
+    annotation_set: AnnotationSet, user, *, version: int | None, reject_suggestions: bool = False
+) -> AnnotationSet:
+    """Mark the set done. Refused, naming each, while an event lacks a required role.
+    With `reject_suggestions`, the suggestions still undecided are rejected in the same
+    transaction: both happen, or neither."""
     problems = set_problems(annotation_set)
     if problems:
         raise Invalid(_("Cannot submit yet: %(problems)s") % {"problems": " ".join(problems)}, "events")
     with recorded(user, "submit", annotation_set):
         ensure_editable(annotation_set)
         bump_version(annotation_set, version)
+        if reject_suggestions:
+            reject_undecided_suggestions(annotation_set, user)
         annotation_set.status = SetStatus.SUBMITTED
         annotation_set.save(update_fields=["status", "updated_at"])
     return annotation_set

@@ -77,23 +77,25 @@ def add_span(
 
 _INSERT_SPANS = """
 INSERT INTO annotate_span (set_id, entity_type_id, start, "end", kb_entity_id, origin)
-SELECT %s, u.t, u.s, u.e, NULL, u.o::jsonb
-FROM unnest(%s::bigint[], %s::integer[], %s::integer[], %s::text[]) AS u(t, s, e, o)
+SELECT %s, u.t, u.s, u.e, u.k, u.o::jsonb
+FROM unnest(%s::bigint[], %s::integer[], %s::integer[], %s::bigint[], %s::text[]) AS u(t, s, e, k, o)
 ON CONFLICT ON CONSTRAINT span_unique_in_set DO NOTHING RETURNING entity_type_id, start, "end", id
 """
 
 
-def insert_spans(annotation_set: AnnotationSet, new: dict[tuple[int, int, int], dict]) -> dict[tuple, int]:
-    """Insert spans, (type id, start, end) -> origin, in one statement; returns the id of
-    each one inserted. A place the set already has is left out: the unique constraint
-    answers "already marked" in the same statement (no look-up first, and two clicks
-    racing get the message, not an error). Django's cursor, so the history context goes
-    with it."""
+def insert_spans(annotation_set: AnnotationSet, new: dict[tuple[int, int, int], dict],
+                 links: dict[tuple[int, int, int], int] | None = None) -> dict[tuple, int]:
+    """Insert spans, (type id, start, end) -> origin (and -> knowledge-base entity id in
+    `links`, for those that link one), in one statement; returns the id of each one
+    inserted. A place the set already has is left out: the unique constraint answers
+    "already marked" in the same statement (no look-up first, and two clicks racing get
+    the message, not an error). Django's cursor, so the history context goes with it."""
     if not new:
         return {}
     places = list(new)
+    links = links or {}
     params = [annotation_set.pk, [p[0] for p in places], [p[1] for p in places], [p[2] for p in places],
-              [json.dumps(new[p], ensure_ascii=False) for p in places]]
+              [links.get(p) for p in places], [json.dumps(new[p], ensure_ascii=False) for p in places]]
     with connection.cursor() as cursor:
         cursor.execute(_INSERT_SPANS, params)
         return {(t, s, e): pk for t, s, e, pk in cursor.fetchall()}

@@ -7,10 +7,15 @@ in `origin` ({"suggestion": id, "tagger": name, "score": s}); every decision is 
 as a SuggestionDecision (who, when, accepted or rejected, what it created). A decision
 also hides the other taggers' identical suggestions (same kind, type and offsets), so
 a rejected name does not come back from a second tagger.
+
+A suggestion may be meant for one user (Suggestion.user: the string matcher offers a
+name only its annotator has marked to that annotator alone); the others never see it.
+A string-matcher suggestion is also hidden where the set marks the same extent with
+another type: the annotator has already said what that name is.
 """
 from __future__ import annotations
 
-from django.db.models import Value
+from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
@@ -30,6 +35,7 @@ from annotate.services.events import add_argument, add_argument_from_selection, 
 from annotate.services.spans import add_span, insert_spans
 from corpus.pretag import DEFAULT_PRIORITY, merge
 from corpus.pretag.base import EntityProposal
+from corpus.pretag.string_match import NAME as STRING_MATCH
 
 Decision = SuggestionDecision.Decision
 
@@ -37,6 +43,11 @@ Decision = SuggestionDecision.Decision
 def _place(kind: str, type_id: int, start: int, end: int) -> tuple:
     """What makes two suggestions (or a suggestion and an annotation) the same thing."""
     return (kind, type_id, start, end)
+
+
+def offered_to(user_id: int | None) -> Q:
+    """Suggestions meant for everyone, or for this user alone."""
+    return Q(user__isnull=True) | Q(user_id=user_id)
 
 
 def pending_suggestions(annotation_set: AnnotationSet, user=None) -> list[Suggestion]:
@@ -50,22 +61,37 @@ def pending_suggestions(annotation_set: AnnotationSet, user=None) -> list[Sugges
     """
     user_id = getattr(user, "pk", None) or annotation_set.owner_id
     rows = list(
-        Suggestion.objects.filter(document_id=annotation_set.document_id)
+        Suggestion.objects.filter(offered_to(user_id), document_id=annotation_set.document_id)
         .select_related("entity_type", "event_type").order_by()
     )
     if not rows:
         return []
-    taken = {_place(*row) for row in _taken_places(annotation_set, user_id)}
-    rows = [r for r in rows if _place(r.kind, r.entity_type_id or r.event_type_id, r.start, r.end) not in taken]
+    taken, marked = _taken(annotation_set, user_id)
+    rows = [
+        r for r in rows
+        if _place(r.kind, r.entity_type_id or r.event_type_id, r.start, r.end) not in taken
+        and not (r.tagger == STRING_MATCH and (r.start, r.end) in marked)
+    ]
     kept = _merged([r for r in rows if r.kind == Suggestion.Kind.ENTITY]) + _merged(
         [r for r in rows if r.kind == Suggestion.Kind.EVENT])
     return sorted(kept, key=lambda r: (r.start, -r.end, r.pk))
 
 
+_MARKED = "marked"  # the kind of a place the set's spans take (an entity suggestion's place)
+
+
+def _taken(annotation_set: AnnotationSet, user_id: int | None) -> tuple[set[tuple], set[tuple[int, int]]]:
+    """The places taken (_place) and the extents the set marks, in one query."""
+    places = list(_taken_places(annotation_set, user_id))
+    marked = {(start, end) for kind, _type, start, end in places if kind == _MARKED}
+    taken = {_place(Suggestion.Kind.ENTITY if kind == _MARKED else kind, *rest) for kind, *rest in places}
+    return taken, marked
+
+
 def _taken_places(annotation_set: AnnotationSet, user_id: int | None):
-    """(kind, type id, start, end) of the set's spans and events and of the suggestions
-    the user decided on, in one UNION query."""
-    spans = Span.objects.filter(set_id=annotation_set.pk).annotate(k=Value(Suggestion.Kind.ENTITY)).values_list(
+    """(kind, type id, start, end) of the set's spans (kind _MARKED) and events and of the
+    suggestions the user decided on, in one UNION query."""
+    spans = Span.objects.filter(set_id=annotation_set.pk).annotate(k=Value(_MARKED)).values_list(
         "k", "entity_type_id", "start", "end")
     events = Event.objects.filter(set_id=annotation_set.pk).annotate(k=Value(Suggestion.Kind.EVENT)).values_list(
         "k", "event_type_id", "trigger_start", "trigger_end")
@@ -115,6 +141,9 @@ def accept_suggestion(suggestion: Suggestion, user, annotation_set: AnnotationSe
             annotation_set, entity_type=suggestion.entity_type, start=suggestion.start, end=suggestion.end,
             origin=_origin(suggestion), reuse=True,
         )
+        if suggestion.kb_entity_id and not span.kb_entity_id:
+            Span.objects.filter(pk=span.pk).update(kb_entity_id=suggestion.kb_entity_id)
+            span.kb_entity_id = suggestion.kb_entity_id
         bump_version(annotation_set, version)
         SuggestionDecision.objects.create(suggestion=suggestion, user=user, decision=Decision.ACCEPTED, span=span)
         return span
@@ -166,6 +195,22 @@ def reject_suggestion(suggestion: Suggestion, user, annotation_set: AnnotationSe
         ensure_editable(annotation_set)
         bump_version(annotation_set, version)
         SuggestionDecision.objects.create(suggestion=suggestion, user=user, decision=Decision.REJECTED)
+
+
+def reject_undecided_suggestions(annotation_set: AnnotationSet, user) -> int:
+    """Record a rejection for every suggestion on the set's document the user has not
+    decided and the set does not already hold, inside the caller's recorded transaction
+    (the caller bumps the version): the ones the editor shows and those merged away
+    behind them, so none resurfaces. Two queries and one INSERT; returns how many."""
+    taken, _marked = _taken(annotation_set, user.pk)
+    undecided = [
+        s for s in Suggestion.objects.filter(offered_to(user.pk), document_id=annotation_set.document_id).order_by("pk")
+        if _place(s.kind, s.entity_type_id or s.event_type_id, s.start, s.end) not in taken
+    ]
+    SuggestionDecision.objects.bulk_create(
+        SuggestionDecision(suggestion=s, user=user, decision=Decision.REJECTED) for s in undecided
+    )
+    return len(undecided)
 
 
 def accept_all_suggestions(annotation_set: AnnotationSet, user, *, entity_type: str, version: int | None) -> int:
@@ -236,8 +281,11 @@ def _spans_at(annotation_set: AnnotationSet, placed: list[tuple[Suggestion, tupl
     ).values_list("entity_type_id", "start", "end", "id")
     spans = {(t, s, e): pk for t, s, e, pk in existing if (t, s, e) in places}
     new: dict[tuple, dict] = {}
+    links: dict[tuple, int] = {}
     for suggestion, place in placed:
         if place not in spans:
             new.setdefault(place, _origin(suggestion))
-    spans.update(insert_spans(annotation_set, new))
+            if suggestion.kb_entity_id:
+                links.setdefault(place, suggestion.kb_entity_id)
+    spans.update(insert_spans(annotation_set, new, links))
     return spans

@@ -8,8 +8,9 @@ and the message area out of band. Plain form posts are redirected back to the ed
 The span endpoints (create, change type, delete) answer with less: the blocks of text
 the span touches, its item in the span list, the count, the set's state and the
 message, all out of band (annotate.editor.context.SpanWrite). Only when the write reaches
-further (the span filled a role or ended a link, or a suggestion at its place is hidden
-or shown again) is the whole editor redrawn, as for every other change.
+further (the span filled a role or ended a link, a suggestion at its place is hidden or
+shown again, or its name was suggested at its other occurrences: annotate.services.
+other_occurrences) is the whole editor redrawn, as for every other change.
 
 The page also shows the set's pending suggestions (dashed marks, their data in the
 annotations JSON); deciding on one goes through annotate.views.pretag's endpoints,
@@ -23,7 +24,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import reswap, retarget
 
 from annotate import services
@@ -48,11 +50,14 @@ from annotate.views.http import (
 TEMPLATE = "annotate/editor.html"
 
 
+@require_safe
 @login_required
 def editor(request: HttpRequest, slug: str, document_id: int) -> HttpResponse:
     project = get_project_for(request.user, slug)
     document = get_openable_document_for(request.user, project, document_id)
-    annotation_set = services.own_set(document, request.user)
+    # Reading writes nothing: without a set yet, the page shows an empty, unsaved one
+    # and its first write creates it (annotate.set_refs).
+    annotation_set = services.own_set_or_new(document, request.user)
     annotation_set.document = document  # share the instances already loaded
     document.project = project
     # An htmx GET (the "reload" link after a conflict) refreshes the parts in place.
@@ -142,7 +147,7 @@ def _respond_to_span_write(
         return _refusal(request, annotation_set, error)
     if not request.htmx:
         return _back_to_editor(request, annotation_set, message)
-    context = None if write.reaches_links else span_write_context(annotation_set, write)
+    context = None if write.reaches_links or write.offered else span_write_context(annotation_set, write)
     if context is None:
         return _full_update(request, annotation_set, message, write.selected, _selected_event(request))
     context.update(message=message, message_level="success", editor_url=editor_url(annotation_set.document))
@@ -162,9 +167,14 @@ def span_create(request: HttpRequest, set_id: int) -> HttpResponse:
             start=int_field(request, "start"), end=int_field(request, "end"),
             version=int_field(request, "version"), snap_to_tokens=snap_requested(request),
         )
+        offered = services.offer_other_occurrences(annotation_set, span)
         text = span.text
         message = _("Marked «%(text)s» as %(type)s.") % {"text": text, "type": span.entity_type.label}
-        return message, SpanWrite(span.pk, span.start, span.end, None, span.entity_type_id)
+        if offered:
+            message += " " + ngettext(
+                "Suggested at %(count)d other occurrence in this document.",
+                "Suggested at %(count)d other occurrences in this document.", offered) % {"count": offered}
+        return message, SpanWrite(span.pk, span.start, span.end, None, span.entity_type_id, offered=offered)
 
     return _respond_to_span_write(request, annotation_set, change)
 
@@ -203,13 +213,30 @@ def span_delete(request: HttpRequest, span_id: int) -> HttpResponse:
     return _respond_to_span_write(request, span.set, change)
 
 
+UNDECIDED_KEEP, UNDECIDED_REJECT = "keep", "reject"
+
+
 @require_POST
 @login_required
 def set_submit(request: HttpRequest, set_id: int) -> HttpResponse:
     annotation_set = get_set_for(request.user, set_id, write=True)
 
     def change():
-        services.submit_set(annotation_set, request.user, version=int_field(request, "version"))
+        version = int_field(request, "version")
+        # Undecided suggestions: the annotator says what becomes of them (the editor's dialog
+        # answers this refusal); the count is the server's, whatever the page last saw.
+        undecided = request.POST.get("undecided", "")
+        if undecided not in ("", UNDECIDED_KEEP, UNDECIDED_REJECT):
+            raise BadInput(_("«undecided» is «keep» or «reject», not «%(value)s».") % {"value": undecided[:20]},
+                           "undecided")
+        if not undecided and annotation_set.status not in services.LOCKED_STATUSES:
+            count = len(services.pending_suggestions(annotation_set, request.user))
+            if count:
+                raise services.Invalid(ngettext(
+                    "%(count)s suggestion is still undecided.", "%(count)s suggestions are still undecided.", count,
+                ) % {"count": count}, "undecided")
+        services.submit_set(annotation_set, request.user, version=version,
+                            reject_suggestions=undecided == UNDECIDED_REJECT)
         return _("Submitted. This document is now read-only; reopen it to make changes."), None
 
     return _respond(request, annotation_set, change)

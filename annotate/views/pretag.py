@@ -26,7 +26,12 @@ from annotate import pretagging, services
 from annotate.access import get_project_for, get_set_for
 from annotate.models import AnnotationSet, Job, Suggestion
 from annotate.pretagging.evaluation import evaluate_project
-from annotate.services.suggestions import accept_all_suggestions, accept_suggestion, reject_suggestion
+from annotate.services.suggestions import (
+    accept_all_suggestions,
+    accept_suggestion,
+    offered_to,
+    reject_suggestion,
+)
 from annotate.views.http import REFRESH, BadInput, announce, back_with_message, int_field, refused_quietly, vary_on_htmx
 from corpus.models import Project, Role
 
@@ -34,6 +39,7 @@ TEMPLATE = "annotate/pretag/page.html"
 ADMIN = (Role.ADMIN,)
 TAGGER_LABELS = {
     "dates": gettext_lazy("Arabic dates"),
+    "string_match": gettext_lazy("Names marked in this project (string matching)"),
     "gazetteer": gettext_lazy("Gazetteer (dictionary)"),
     "cues": gettext_lazy("Titles and organisation names (rules)"),
     "crf": gettext_lazy("CRF (learns from gold)"),
@@ -229,7 +235,8 @@ def pretag_evaluation(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _suggestion_in(annotation_set: AnnotationSet, suggestion_id: int) -> Suggestion:
     suggestion = (Suggestion.objects.select_related("entity_type", "event_type")
-                  .filter(pk=suggestion_id, document_id=annotation_set.document_id).first())
+                  .filter(offered_to(annotation_set.owner_id), pk=suggestion_id,
+                          document_id=annotation_set.document_id).first())
     if suggestion is None:
         raise Http404("no such suggestion")
     return suggestion

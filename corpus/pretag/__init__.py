@@ -29,6 +29,7 @@ from corpus.pretag.cues import CueTagger
 from corpus.pretag.dates import DateTagger
 from corpus.pretag.events import EventTypeSpec, RoleSpec, TriggerTagger
 from corpus.pretag.gazetteer import Entry, Gazetteer
+from corpus.pretag.string_match import MarkedName, StringMatcher
 
 TAGGERS: dict[str, type] = {
     DateTagger.name: DateTagger,
@@ -36,17 +37,20 @@ TAGGERS: dict[str, type] = {
     CamelNER.name: CamelNER,
     CueTagger.name: CueTagger,
     CRFTagger.name: CRFTagger,
+    StringMatcher.name: StringMatcher,
 }
 EVENT_TAGGERS: dict[str, type] = {TriggerTagger.name: TriggerTagger}
 
-# Where suggestions overlap, the surer source wins: date patterns are exact, the
-# dictionary holds the project's own names, BERT beats a CRF trained on little gold,
-# and a name right after «الرئيس» or a «وزارة …» is surer than the CRF's guess.
-DEFAULT_PRIORITY = ("dates", "gazetteer", "camel_ner", "cues", "crf")
+# Where suggestions cross, the surer source wins: date patterns are exact, names a person
+# marked in this project come next, then the dictionary, BERT beats a CRF trained on little
+# gold, and a name right after «الرئيس» or a «وزارة …» is surer than the CRF's guess.
+# (Where they nest, the longer wins: see merge.)
+DEFAULT_PRIORITY = ("dates", "string_match", "gazetteer", "camel_ner", "cues", "crf")
 
 __all__ = [
     "ArgumentProposal", "CRFTagger", "CamelNER", "CueTagger", "DEFAULT_PRIORITY", "DateTagger", "EVENT_TAGGERS",
-    "EntityProposal", "Entry", "EventProposal", "EventTagger", "EventTypeSpec", "Gazetteer", "NERModelUnavailable",
-    "PretagResult", "RoleSpec", "TAGGERS", "Tagger", "TaggerError", "TriggerTagger",
+    "EntityProposal", "Entry", "EventProposal", "EventTagger", "EventTypeSpec", "Gazetteer", "MarkedName",
+    "NERModelUnavailable", "PretagResult", "RoleSpec", "StringMatcher", "TAGGERS", "Tagger", "TaggerError",
+    "TriggerTagger",
     "merge", "pretag_document", "run_taggers",
 ]

@@ -20,7 +20,9 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True, slots=True)
 class EntityProposal:
-    """An entity proposal. `value` is a normalised value where one exists (dates: see dates.py)."""
+    """An entity proposal. `value` is a normalised value where one exists (dates: see dates.py);
+    `kb_entity` the knowledge-base entity it links to, if any; `audience` the one user it
+    is meant for (None: everyone), e.g. a name only that user has marked so far."""
 
     type: str
     start: int
@@ -28,6 +30,8 @@ class EntityProposal:
     score: float
     tagger: str
     value: str | None = None
+    kb_entity: int | None = None
+    audience: int | None = None
 
 
 class ArgumentProposal(NamedTuple):
@@ -127,9 +131,11 @@ def merge(
 ) -> list[EntityProposal]:
     """Keep one suggestion wherever several overlap.
 
-    Winner: the tagger earlier in `priority` (a list of names, or a name → rank mapping,
-    higher wins; unlisted taggers rank lowest), then the higher score, then the longer
-    span, then the earlier one. Returned in text order, never overlapping.
+    Where suggestions nest, the longer one wins whatever its tagger («ريال مدريد» over
+    «مدريد»): the shorter is part of a longer name. Where they cross, the tagger earlier
+    in `priority` wins (a list of names, or a name → rank mapping, higher wins; unlisted
+    taggers rank lowest), then the higher score, then the longer span, then the earlier
+    one. Returned in text order, never overlapping.
     """
     rank = _rank(priority)
     ordered = sorted(
@@ -139,14 +145,24 @@ def merge(
     starts: list[int] = []
     kept: list[EntityProposal] = []  # sorted by start, pairwise disjoint
     for s in ordered:
-        i = bisect_left(starts, s.start)
-        if i > 0 and kept[i - 1].end > s.start:
-            continue
-        if i < len(kept) and kept[i].start < s.end:
-            continue
-        starts.insert(i, s.start)
-        kept.insert(i, s)
+        first = bisect_left(starts, s.start)
+        if first > 0 and kept[first - 1].end > s.start:
+            first -= 1  # the one before reaches into s (at most one can: kept are disjoint)
+        last = first
+        while last < len(kept) and kept[last].start < s.end:
+            last += 1
+        overlapping = kept[first:last]
+        if overlapping and not all(_strictly_inside(k, s) for k in overlapping):
+            continue  # inside a kept one, or crossing one: the kept one stays
+        del starts[first:last], kept[first:last]
+        starts.insert(first, s.start)
+        kept.insert(first, s)
     return kept
+
+
+def _strictly_inside(inner: EntityProposal, outer: EntityProposal) -> bool:
+    inside = outer.start <= inner.start and inner.end <= outer.end
+    return inside and (inner.start, inner.end) != (outer.start, outer.end)
 
 
 def pretag_document(

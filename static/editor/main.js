@@ -25,6 +25,7 @@ import { readSelection } from "./offsets.js";
 import { showInfo } from "./panel.js";
 import { configureEditorHtmx, handleRefusals, reapplyLastWrite, refresh, sendSetVersionFromPanels, setVersion } from "./requests.js";
 import { selectSpan } from "./spans.js";
+import { askAboutUndecided } from "./submit.js";
 import { readAnnotations, root, state, textEl } from "./state.js";
 import { resumeSuggestions, showSuggestionVisibility, unfocusSuggestion } from "./suggestions.js";
 
@@ -103,6 +104,7 @@ function listenForAnswers() {
     const config = event.detail.requestConfig || {};
     if (event.detail.elt !== root && config.verb === "post") state.lastWrite = null;
   });
+  askAboutUndecided();
   // Suggestion decisions ask for a refresh.
   document.body.addEventListener("tawsim:refresh", () => {
     if (state.busy) state.refreshWanted = true; else refresh();

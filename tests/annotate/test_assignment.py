@@ -89,6 +89,16 @@ def test_queue_pull_honours_the_count_and_hands_back_untouched_pulls_first(proje
     assert Counter(Assignment.objects.values_list("document_id", flat=True)) == {first.pk: 2, second.pk: 2}
 
 
+def test_the_queue_never_hands_back_a_document_the_annotator_already_submitted(project):
+    [a] = make_annotators(project, 1)
+    first, second = make_documents(project, 2)
+    own = services.own_set(first, a)  # opened directly, without a pull
+    services.create_span(own, a, entity_type="GPE", start=first.text.index("حلب"),
+                         end=first.text.index("حلب") + 3, version=ANY_VERSION)
+    services.submit_set(own, a, version=ANY_VERSION)
+    assert assignment.pull_next(project, a) == second
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_simultaneous_pulls_never_exceed_the_count(project):
     users = make_annotators(project, 4)

@@ -220,3 +220,73 @@ def test_previous_and_next_documents_are_linked(ann_client, project, document):
     assert f'id="doc-next" rel="next" href="{editor_url(last)}"' in html
     html = ann_client.get(editor_url(document)).content.decode()
     assert 'id="doc-prev"' not in html and f'href="{editor_url(middle)}"' in html
+
+
+# --- submitting with suggestions still undecided ------------------------------------------
+
+def submit(client, own, **extra):
+    own.refresh_from_db()
+    return client.post(reverse("set_submit", args=[own.pk]), {"version": own.version, **extra}, **HTMX)
+
+
+def refusal(response) -> dict:
+    return json.loads(response["HX-Trigger"])["tawsim:refused"]
+
+
+def test_submit_with_undecided_suggestions_asks_first_and_changes_nothing(ann_client, document, own):
+    suggest(document, "GPE", "القاهرة")
+    suggest(document, "PER", "سمير داود")
+    response = submit(ann_client, own)
+    assert response.status_code == 422
+    detail = refusal(response)
+    assert detail["field"] == "undecided" and detail["message"] == "اقتراحان لم يُحسما بعد."  # the Arabic dual
+    own.refresh_from_db()
+    assert own.status != "submitted" and own.version == 0 and not SuggestionDecision.objects.exists()
+
+
+def test_the_count_uses_arabic_plural_forms(ann_client, document, own):
+    for word in ("التقى", "وزير", "الخارجية"):
+        suggest(document, "ORG", word)
+    assert refusal(submit(ann_client, own))["message"] == "3 اقتراحات لم تُحسم بعد."
+
+
+def test_submit_anyway_keeps_the_suggestions_undecided(ann_client, document, own):
+    suggest(document, "GPE", "القاهرة")
+    response = submit(ann_client, own, undecided="keep")
+    assert response.status_code == 200 and 'id="reopen-button"' in response.content.decode()
+    assert not SuggestionDecision.objects.exists()
+
+
+def test_reject_them_all_and_submit_is_one_change(ann_client, document, own, annotator):
+    cairo = suggest(document, "GPE", "القاهرة")
+    behind = suggest(document, "LOC", "القاهرة", score=0.2)  # merged away behind the first: rejected too
+    start = document.text.index("سمير")
+    services.create_span(own, annotator, entity_type="PER", start=start, end=start + 9, version=0)
+    already = suggest(document, "PER", "سمير داود")  # already in the set: no decision needed
+    response = submit(ann_client, own, undecided="reject")
+    assert response.status_code == 200
+    own.refresh_from_db()
+    assert own.status == "submitted" and own.version == 2  # one version for the rejections and the submit
+    decided = dict(SuggestionDecision.objects.values_list("suggestion_id", "decision"))
+    assert decided == {cairo.pk: "rejected", behind.pk: "rejected"} and already.pk not in decided
+
+
+def test_a_refused_submit_rejects_nothing(ann_client, document, own):
+    suggest(document, "GPE", "القاهرة")
+    response = ann_client.post(reverse("set_submit", args=[own.pk]), {"version": 7, "undecided": "reject"}, **HTMX)
+    assert response.status_code == 409 and not SuggestionDecision.objects.exists()
+    own.refresh_from_db()
+    assert own.status != "submitted"
+
+
+def test_an_unknown_answer_is_a_bad_request(ann_client, document, own):
+    suggest(document, "GPE", "القاهرة")
+    response = submit(ann_client, own, undecided="maybe")
+    assert response.status_code == 400 and refusal(response)["field"] == "undecided"
+
+
+def test_a_submitted_document_offers_the_next_one_from_the_queue(ann_client, document, own):
+    response = submit(ann_client, own)
+    html = response.content.decode()
+    assert 'id="next-document-button"' in html
+    assert f'action="{reverse("pull_next", args=[document.project.slug])}"' in html

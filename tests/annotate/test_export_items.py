@@ -124,3 +124,23 @@ def test_a_suggestions_export_is_in_canonical_order_and_its_arguments_point_at_t
     assert event["id"] == "E1" and event["tagger"] == "import"
     assert [(a["role"], text_of[a["entity_id"]]) for a in event["arguments"]] == [
         ("Participant", "سمير داود"), ("Place", "القاهرة")]
+
+
+def test_a_suggestions_export_keeps_every_taggers_proposal_for_one_span(project):
+    """Two taggers proposing the same name are two entities (each tagger can be scored);
+    an event's argument at that place still points at one of them."""
+    from annotate.models import Suggestion
+    from corpus.models import Document
+
+    text = "استقبل وزير الزراعة وفدا من مدينة طنطا صباح الخميس."
+    document = Document.objects.create(project=project, text=text, order=1)
+    city = project.entity_types.get(key="GPE")
+    at = text.index("طنطا")
+    for tagger, score in (("gazetteer", 0.85), ("crf", 0.61), ("string_match", 0.95)):
+        Suggestion.objects.create(document=document, tagger=tagger, entity_type=city, start=at, end=at + 4,
+                                  score=score)
+    chosen = dataset.ExportOptions(fmt="tawsim", sets="suggestions")
+    [line] = b"".join(dataset.export(project, chosen)).splitlines()
+    entities = json.loads(line)["entities"]
+    assert sorted((e["text"], e["tagger"], e["score"]) for e in entities) == [
+        ("طنطا", "crf", 0.61), ("طنطا", "gazetteer", 0.85), ("طنطا", "string_match", 0.95)]

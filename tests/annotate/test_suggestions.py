@@ -31,14 +31,21 @@ def shown(document, suggestions):
     return [(s.tagger, (s.entity_type or s.event_type).key, document.text[s.start:s.end]) for s in suggestions]
 
 
-def test_overlapping_suggestions_are_merged_by_priority_then_score(document, own):
-    suggest(document, "crf", "PER", "وزير الخارجية سمير داود", score=0.99)
+def test_crossing_suggestions_are_merged_by_priority_then_score(document, own):
+    suggest(document, "crf", "ORG", "وزير الخارجية سمير", score=0.99)
     suggest(document, "gazetteer", "PER", "سمير داود", score=0.9)
     suggest(document, "crf", "GPE", "القاهرة", score=0.4)
     suggest(document, "camel_ner", "GPE", "القاهرة", score=0.8)
     assert shown(document, pending_suggestions(own)) == [
         ("gazetteer", "PER", "سمير داود"), ("camel_ner", "GPE", "القاهرة"),
     ]
+
+
+def test_where_suggestions_nest_the_longer_one_is_shown_whatever_its_tagger(document, own):
+    suggest(document, "gazetteer", "ORG", "وزير الخارجية", score=0.9)
+    suggest(document, "crf", "PER", "وزير الخارجية سمير داود", score=0.5)
+    suggest(document, "dates", "PER", "سمير", score=1.0)
+    assert shown(document, pending_suggestions(own)) == [("crf", "PER", "وزير الخارجية سمير داود")]
 
 
 def test_pending_leaves_out_what_the_set_has_and_what_the_owner_decided(document, own, annotator, other_annotator):

@@ -24,11 +24,25 @@ def s(kind, start, end, score, tagger):
     return EntityProposal(kind, start, end, score, tagger)
 
 
-def test_merge_prefers_the_higher_priority_tagger_over_a_higher_score():
+def test_merge_prefers_the_higher_priority_tagger_over_a_higher_score_where_spans_cross():
     crf = s("PER", 0, 9, 0.99, "crf")
-    gaz = s("GPE", 5, 9, 0.5, "gazetteer")
+    gaz = s("GPE", 5, 12, 0.5, "gazetteer")
     assert merge([crf, gaz], priority=["gazetteer", "crf"]) == [gaz]
     assert merge([crf, gaz], priority=["crf", "gazetteer"]) == [crf]
+
+
+def test_merge_keeps_the_longer_of_nested_suggestions_whatever_their_taggers():
+    text = "فاز نادي ريال مدريد أمس"
+    club_at = text.index("ريال مدريد")
+    club = s("ORG", club_at, club_at + len("ريال مدريد"), 0.6, "crf")
+    city = s("GPE", text.index("مدريد"), text.index("مدريد") + len("مدريد"), 0.9, "gazetteer")
+    for order in ([club, city], [city, club]):
+        assert merge(order, priority=["gazetteer", "crf"]) == [club]
+    # The rule holds through a chain: the longest of three nested spans stays, and a
+    # span crossing the winner does not displace it.
+    whole = s("ORG", text.index("نادي"), club.end, 0.3, "other")
+    crossing = s("PER", club.end - 2, len(text), 0.2, "other")
+    assert merge([crossing, city, club, whole], priority=["gazetteer", "crf"]) == [whole]
 
 
 def test_merge_breaks_a_priority_tie_by_score_and_keeps_disjoint_suggestions():

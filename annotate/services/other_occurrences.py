@@ -1,0 +1,61 @@
+"""A name just marked is offered at its other occurrences in the same document, at once.
+
+The in-document half of the string-matching recommender (corpus.pretag.string_match; the
+pre-tagging run does the other documents): after a span is created, every other
+occurrence of its text (normalisation- and clitic-aware) becomes a suggestion of the
+tagger "string_match" with the span's type and knowledge-base entity, meant for the set's
+owner only (an annotator's marks are not shown to the others before adjudication).
+
+No suggestion where the set already marks something overlapping, where the owner already
+decided a suggestion of the same extent (a rejected place stays rejected), or where the
+same suggestion is already offered. Four queries, whatever the number of occurrences.
+"""
+from __future__ import annotations
+
+from annotate.models import AnnotationSet, Span, Suggestion, SuggestionDecision
+from annotate.services.suggestions import offered_to
+from corpus.pretag.string_match import NAME, OWN_SCORE, SCORE, MarkedName, StringMatcher
+from corpus.text.arabic import cached_tokens
+
+
+def enabled(project) -> bool:
+    """The project runs the string matcher (its pre-tagging settings list it)."""
+    from annotate.pretagging.settings import PretagSettings  # the settings import the services
+
+    return NAME in PretagSettings.of(project).taggers
+
+
+def offer_other_occurrences(annotation_set: AnnotationSet, span: Span) -> int:
+    """Suggest the span's name at its other occurrences in the document; how many were added."""
+    document = annotation_set.document
+    if not enabled(document.project):
+        return 0
+    text = document.text
+    owner = annotation_set.owner_id
+    score = OWN_SCORE if owner else SCORE
+    name = MarkedName(text[span.start:span.end], span.entity_type.key, span.kb_entity_id)
+    found = [p for p in StringMatcher([name]).tag(text, cached_tokens(text))
+             if (p.start, p.end) != (span.start, span.end)]
+    if not found:
+        return 0
+    marked = list(Span.objects.filter(set_id=annotation_set.pk).values_list("start", "end"))
+    blocked = _decided_extents(document.pk, owner) | _offered_extents(document.pk, owner, span.entity_type_id)
+    rows = [
+        Suggestion(document_id=document.pk, tagger=NAME, entity_type_id=span.entity_type_id, start=p.start, end=p.end,
+                   score=score, kb_entity_id=p.kb_entity, user_id=owner)
+        for p in found
+        if (p.start, p.end) not in blocked and not any(s < p.end and p.start < e for s, e in marked)
+    ]
+    Suggestion.objects.bulk_create(rows)
+    return len(rows)
+
+
+def _decided_extents(document_id: int, user_id: int | None) -> set[tuple[int, int]]:
+    decided = SuggestionDecision.objects.filter(suggestion__document_id=document_id, user_id=user_id)
+    return set(decided.values_list("suggestion__start", "suggestion__end"))
+
+
+def _offered_extents(document_id: int, user_id: int | None, type_id: int) -> set[tuple[int, int]]:
+    offered = Suggestion.objects.filter(offered_to(user_id), document_id=document_id, tagger=NAME,
+                                        entity_type_id=type_id, kind=Suggestion.Kind.ENTITY)
+    return set(offered.values_list("start", "end"))
