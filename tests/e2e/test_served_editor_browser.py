@@ -65,8 +65,8 @@ def test_editor_modules_come_by_hashed_names_cached_for_good_and_the_editor_work
 
     select_in(page, "وبحلب", 2, 4)
     page.keyboard.press("3")
-    page.locator('#doc-text mark[data-t="GPE"]').wait_for()
-    assert page.locator('#doc-text mark[data-t="GPE"]').inner_text() == "حلب"
+    page.locator('#doc-text mark.ent[data-t="GPE"]').wait_for()
+    assert page.locator('#doc-text mark.ent[data-t="GPE"]').inner_text() == "حلب"
 
     modules = [r for r in scripts if "/static/" in r.url and not r.url.split("/static/")[1].startswith("django_")
                and "vendor/" not in r.url]
