@@ -8,6 +8,7 @@ from django.http import Http404
 
 from annotate.models import AnnotationSet, Argument, Event, Relation, SetKind, Span
 from annotate.services import assignment
+from annotate.set_refs import OwnSetOf
 from corpus import access as corpus_access
 from corpus.access import get_project_for, projects_for, role_in  # noqa: F401 (re-exported)
 from corpus.models import Document, Project, Role
@@ -62,12 +63,22 @@ def can_write_set(user, annotation_set: AnnotationSet) -> bool:
     return True
 
 
-def get_set_for(user, set_id: int, *, write: bool = False) -> AnnotationSet:
+def get_set_for(user, set_id: int | OwnSetOf, *, write: bool = False) -> AnnotationSet:
+    """The set by id; or, for OwnSetOf (the editor's URLs before the first write), the
+    user's own set of that document, unsaved if it does not exist yet (the first write
+    creates it: annotate.services.base.recorded)."""
     # The user's role comes with the set (one query less on every editor write).
-    annotation_set = (
-        AnnotationSet.objects.select_related("document__project", "owner")
-        .annotate(user_role=corpus_access.role_subquery(user, "document__project")).filter(pk=set_id).first()
-    )
+    sets = AnnotationSet.objects.select_related("document__project", "owner").annotate(
+        user_role=corpus_access.role_subquery(user, "document__project"))
+    if isinstance(set_id, OwnSetOf):
+        if not user.is_authenticated:
+            raise Http404("no such annotation set")
+        sets = sets.filter(document_id=set_id.document_id, owner=user, kind=SetKind.ANNOTATOR)
+        annotation_set = sets.first()
+        if annotation_set is None:
+            return _unsaved_own_set(user, set_id.document_id)
+    else:
+        annotation_set = sets.filter(pk=set_id).first()
     if annotation_set is not None:
         corpus_access.remember_role(annotation_set.document.project, user, annotation_set.user_role)
     allowed = annotation_set is not None and (
@@ -76,6 +87,15 @@ def get_set_for(user, set_id: int, *, write: bool = False) -> AnnotationSet:
     if not allowed:
         raise Http404("no such annotation set")
     return annotation_set
+
+
+def _unsaved_own_set(user, document_id: int) -> AnnotationSet:
+    """The user's own set of a document they may open, not saved yet."""
+    document = Document.objects.select_related("project").filter(pk=document_id).first()
+    if document is None:
+        raise Http404("no such document")
+    get_openable_document_for(user, document.project, document.pk)
+    return AnnotationSet(document=document, owner=user, kind=SetKind.ANNOTATOR)
 
 
 def get_span_for(user, span_id: int, *, write: bool = False) -> Span:

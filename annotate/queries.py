@@ -52,6 +52,7 @@ def event_mentions(user, project: Project, **filters) -> list[dict]:
         .annotate(**_snippets("set__document__text", F("trigger_start"), F("trigger_end")))
         .values(
             "pk", "trigger_start", "before", "mention", "after", "attributes", "event_type__key", "set_id",
+            "event_type__name_ar", "event_type__name_en",
             "set__kind", "set__owner__username", "set__document_id", "set__document__title",
             "set__document__external_id",
         )
@@ -62,7 +63,8 @@ def event_mentions(user, project: Project, **filters) -> list[dict]:
     for argument in (
         Argument.objects.filter(event__in=[row["pk"] for row in rows])
         .annotate(text=Substr(span_text, F("span__start") + 1, F("span__end") - F("span__start")))
-        .values("event_id", "role__key", "span__entity_type__key", "span__kb_entity_id", "text")
+        .values("event_id", "role__key", "span__entity_type__key", "span__kb_entity_id", "text",
+                "role__name_ar", "role__name_en", "span__entity_type__name_ar", "span__entity_type__name_en")
         .order_by("event_id", "role__order", "span__start")
     ):
         arguments[argument["event_id"]].append(argument)

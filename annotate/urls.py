@@ -2,8 +2,9 @@
 
 Every view checks the user against the objects in its URL (annotate.access: 404 for
 what the user may not see); POST-only routes are marked so in their views."""
-from django.urls import path
+from django.urls import path, register_converter
 
+from annotate.set_refs import SetRefConverter
 from annotate.views import (
     accounts,
     agreement,
@@ -21,6 +22,8 @@ from annotate.views import (
     review,
     schema,
 )
+
+register_converter(SetRefConverter, "set")
 
 ADJUDICATE = "projects/<slug:slug>/documents/<int:document_id>/adjudicate/"
 AGREEMENT = "projects/<slug:slug>/agreement/"
@@ -52,22 +55,22 @@ urlpatterns = [
 # The editor's writes (POST) and its panels (GET): spans, the set, events, arguments,
 # relations, undo/redo, the history.
 urlpatterns += [
-    path("sets/<int:set_id>/spans/", editor.span_create, name="span_create"),
-    path("sets/<int:set_id>/submit/", editor.set_submit, name="set_submit"),
-    path("sets/<int:set_id>/reopen/", editor.set_reopen, name="set_reopen"),
+    path("sets/<set:set_id>/spans/", editor.span_create, name="span_create"),
+    path("sets/<set:set_id>/submit/", editor.set_submit, name="set_submit"),
+    path("sets/<set:set_id>/reopen/", editor.set_reopen, name="set_reopen"),
     path("spans/<int:span_id>/type/", editor.span_change_type, name="span_change_type"),
     path("spans/<int:span_id>/delete/", editor.span_delete, name="span_delete"),
-    path("sets/<int:set_id>/events/", events.event_create, name="event_create"),
+    path("sets/<set:set_id>/events/", events.event_create, name="event_create"),
     path("events/<int:event_id>/type/", events.event_change_type, name="event_change_type"),
     path("events/<int:event_id>/delete/", events.event_delete, name="event_delete"),
     path("events/<int:event_id>/attribute/", events.event_attribute, name="event_attribute"),
     path("events/<int:event_id>/arguments/", events.argument_add, name="argument_add"),
     path("arguments/<int:argument_id>/delete/", events.argument_remove, name="argument_remove"),
-    path("sets/<int:set_id>/relations/", events.relation_create, name="relation_create"),
+    path("sets/<set:set_id>/relations/", events.relation_create, name="relation_create"),
     path("relations/<int:relation_id>/delete/", events.relation_delete, name="relation_delete"),
-    path("sets/<int:set_id>/undo/", events.set_undo, name="set_undo"),
-    path("sets/<int:set_id>/redo/", events.set_redo, name="set_redo"),
-    path("sets/<int:set_id>/history/", events.set_history, name="set_history"),
+    path("sets/<set:set_id>/undo/", events.set_undo, name="set_undo"),
+    path("sets/<set:set_id>/redo/", events.set_redo, name="set_redo"),
+    path("sets/<set:set_id>/history/", events.set_history, name="set_history"),
     path("spans/<int:span_id>/panel/", events.span_panel, name="span_panel"),
 ]
 
@@ -114,11 +117,11 @@ urlpatterns += [
     path("projects/<slug:slug>/pretag/retrain/", pretag.pretag_retrain, name="pretag_retrain"),
     path("projects/<slug:slug>/pretag/jobs/<int:job_id>/", pretag.pretag_job, name="pretag_job"),
     path("projects/<slug:slug>/pretag/evaluation/", pretag.pretag_evaluation, name="pretag_evaluation"),
-    path("sets/<int:set_id>/suggestions/<int:suggestion_id>/accept/", pretag.suggestion_accept,
+    path("sets/<set:set_id>/suggestions/<int:suggestion_id>/accept/", pretag.suggestion_accept,
          name="suggestion_accept"),
-    path("sets/<int:set_id>/suggestions/<int:suggestion_id>/reject/", pretag.suggestion_reject,
+    path("sets/<set:set_id>/suggestions/<int:suggestion_id>/reject/", pretag.suggestion_reject,
          name="suggestion_reject"),
-    path("sets/<int:set_id>/suggestions/accept-all/", pretag.suggestions_accept_all, name="suggestions_accept_all"),
+    path("sets/<set:set_id>/suggestions/accept-all/", pretag.suggestions_accept_all, name="suggestions_accept_all"),
 ]
 
 # Agreement, per project and per document, each with a CSV download.

@@ -38,7 +38,10 @@ class MultipleFileField(forms.FileField):
 
 
 class ImportForm(forms.Form):
+    # An empty file goes on to the importer, whose refusal names the file (the field's
+    # own "empty file" error would name only the field).
     files = MultipleFileField(
+        allow_empty_file=True,
         label=_("Files"),
         help_text=_(".txt, .jsonl, .csv or a .zip of them; UTF-8 with or without BOM."),
     )

@@ -1,5 +1,6 @@
-"""Tawsim's own middleware: Arabic first, one log line per request, a clear 503 while
-the database is unavailable, and a 400 for a NUL in the query string."""
+"""Tawsim's own middleware: Arabic first, one log line per request, /healthz for any
+Host, a clear 503 while the database is unavailable, and a 400 for a NUL in the query
+string."""
 from __future__ import annotations
 
 import logging
@@ -40,6 +41,22 @@ class RequestLogMiddleware:
         elapsed_ms = (time.perf_counter() - started) * 1000
         request_log.info("%s %s %s %.1fms", request.method, request.path, response.status_code, elapsed_ms)
         return response
+
+
+class HealthCheckMiddleware:
+    """GET /healthz is answered here, before any middleware reads the Host header: a load
+    balancer probes each server by its address (Host: 10.0.0.5:8000), which ALLOWED_HOSTS
+    rightly refuses for every other URL. The answer names no data (tawsim.health)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info == "/healthz":
+            from tawsim.health import healthz
+
+            return healthz(request)
+        return self.get_response(request)
 
 
 class DatabaseUnavailableMiddleware:

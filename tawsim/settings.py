@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",  # its widget templates, under ours (templates/django/forms: dir="auto" on text)
     "django_htmx",
     "template_partials",
     "rest_framework",
@@ -97,6 +98,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "tawsim.middleware.RequestLogMiddleware",  # first, so it times (and logs) everything
+    "tawsim.middleware.HealthCheckMiddleware",  # before anything validates the Host header
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -117,6 +119,8 @@ MIDDLEWARE = [
 ROOT_URLCONF = "tawsim.urls"
 WSGI_APPLICATION = "tawsim.wsgi.application"
 
+# Widgets render through TEMPLATES, so templates/django/forms/widgets/ can add dir="auto".
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

@@ -151,6 +151,17 @@ def test_healthz_ok_with_database_migrations_and_a_recent_heartbeat(client, fres
 
 
 @pytest.mark.django_db
+def test_healthz_answers_a_probe_by_ip_address_that_allowed_hosts_refuses(client, fresh_health, settings):
+    settings.ALLOWED_HOSTS = ["tawsim.example.org"]
+    _heartbeat(3)
+    assert client.get("/login/", HTTP_HOST="10.0.0.5:8000").status_code == 400
+    response = client.get("/healthz", HTTP_HOST="10.0.0.5:8000")
+    assert response.status_code == 200 and response.json()["status"] == "ok"
+    assert client.post("/healthz", HTTP_HOST="10.0.0.5:8000").status_code == 405
+    assert client.get("/healthz/x", HTTP_HOST="10.0.0.5:8000").status_code == 400  # that path only
+
+
+@pytest.mark.django_db
 def test_healthz_503_when_no_worker_has_beaten_recently(client, fresh_health, settings):
     settings.TAWSIM_WORKER_HEARTBEAT_MAX_AGE = 60
     _heartbeat(61)

@@ -182,7 +182,7 @@ class ExportDownload(AdminScoped, GenericAPIView):
 
 
 class AnnotatedImportSerializer(serializers.Serializer):
-    files = serializers.ListField(child=serializers.FileField(), min_length=1)
+    files = serializers.ListField(child=serializers.FileField(allow_empty_file=True), min_length=1)
     format = serializers.CharField(required=False, allow_blank=True, default="",
                                    help_text="empty (from the extension) or one of: " + ", ".join(FORMATS)
                                    + "; with annotations: " + ", ".join(ANNOTATED_FORMATS))

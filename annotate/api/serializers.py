@@ -115,7 +115,8 @@ class DocumentDetailSerializer(DocumentSerializer):
 
 class ImportRequestSerializer(serializers.Serializer):
     files = serializers.ListField(
-        child=serializers.FileField(), allow_empty=False,
+        # An empty file reaches the importer, whose refusal names the file, not "files.0".
+        child=serializers.FileField(allow_empty_file=True), allow_empty=False,
         help_text="One or more files (.txt, .zip, .jsonl, .csv); each is imported on its own.",
     )
     format = serializers.ChoiceField(

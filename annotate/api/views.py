@@ -90,12 +90,49 @@ class ProjectDetail(ProjectScoped, generics.RetrieveAPIView):
 
 class DocumentCursor(CursorPagination):
     """Keyset pages on the import order (unique per project): `next`/`previous` links
-    carry an opaque cursor; no OFFSET and no count, so page 10,000 costs what page 1 does."""
+    carry an opaque cursor; no OFFSET and no count, so page 10,000 costs what page 1 does.
+    A search's matches (corpus.listing.Matches) are paged the same way."""
 
     ordering = "order"
     page_size = 100
     page_size_query_param = "limit"
     max_page_size = 1000
+
+    def paginate_queryset(self, queryset, request, view=None):
+        if isinstance(queryset, listing.Matches):
+            queryset = _PagedMatches(queryset)
+        return super().paginate_queryset(queryset, request, view)
+
+
+class _PagedMatches:
+    """The little of a QuerySet that CursorPagination uses (order_by, a filter on the
+    position, one slice), answered by Matches.fetch."""
+
+    def __init__(self, found: listing.Matches, descending: bool = False, position: dict | None = None):
+        self.found, self.descending, self.position = found, descending, position or {}
+
+    def order_by(self, *fields):
+        return _PagedMatches(self.found, fields == ("-order",), self.position)
+
+    def filter(self, order__gt=None, order__lt=None):
+        # The cursor's position arrives as text; one that is not a number pages from the start.
+        return _PagedMatches(self.found, self.descending, {"after": _whole(order__gt), "before": _whole(order__lt)})
+
+    def __getitem__(self, window: slice) -> list:
+        start = window.start or 0
+        if self.descending:
+            before = self.position.get("before")
+            rows = self.found.fetch(window.stop, before=before if before is not None else 2**31)
+        else:
+            rows = self.found.fetch(window.stop, after=self.position.get("after"))
+        return rows[start:]
+
+
+def _whole(raw) -> int | None:
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        return None
 
 
 @extend_schema(parameters=[
@@ -112,11 +149,12 @@ class DocumentList(ProjectScoped, generics.ListAPIView):
     pagination_class = DocumentCursor
 
     def get_queryset(self):
-        documents = documents_for(self.request.user, self.project)
-        documents = listing.search(documents, self.request.query_params.get("q", ""))
-        documents = documents.defer("text").annotate(length=Length("text"))
+        documents = documents_for(self.request.user, self.project).defer("text").annotate(length=Length("text"))
         external_id = self.request.query_params.get("external_id")
-        return documents.filter(external_id=external_id) if external_id is not None else documents
+        if external_id is not None:
+            documents = documents.filter(external_id=external_id)
+        query = self.request.query_params.get("q", "").strip()
+        return listing.matches(documents, query) if query else documents
 
 
 class DocumentDetail(ProjectScoped, generics.RetrieveAPIView):

@@ -36,6 +36,7 @@ from annotate.editor.rendering import (
     render_span_list,
 )
 from annotate.models import AnnotationSet, Argument, Event, Relation, Span, Suggestion
+from annotate.set_refs import set_ref
 from annotate.views.pages import progress_for
 from annotate.views.pretag import TAGGER_LABELS
 from corpus.models import Document, Project, RoleType, localised_name
@@ -69,6 +70,8 @@ def _attribute_views(attributes: dict, values: dict) -> list[AttributeView]:
 
 def _event_rows(annotation_set: AnnotationSet, within: tuple[int, int] | None = None) -> list[tuple]:
     """The set's events (with `within`, only those triggered inside that range)."""
+    if annotation_set.pk is None:  # not created yet (services.own_set_or_new): empty
+        return []
     events = Event.objects.filter(set=annotation_set)
     if within is not None:
         events = events.filter(trigger_start__lt=within[1], trigger_end__gt=within[0])
@@ -218,6 +221,7 @@ def editor_context(
         "project": project,
         "document": document,
         "set": annotation_set,
+        "set_ref": set_ref(annotation_set),
         "locked": locked,
         "status_label": annotation_set.get_status_display(),
         "entity_types": [{"type": t, "label": t.label} for t in types],
@@ -248,7 +252,10 @@ def editor_context(
 
 
 def span_views(annotation_set: AnnotationSet, entity_types: list) -> list[SpanView]:
-    """Every span of the set, in no particular order (one query)."""
+    """Every span of the set, in no particular order (one query; none for a set not
+    created yet)."""
+    if annotation_set.pk is None:
+        return []
     rows = Span.objects.filter(set=annotation_set).order_by().values_list("pk", "entity_type_id", "start", "end")
     return _named_spans(rows, entity_types)
 
@@ -297,6 +304,7 @@ def span_write_context(annotation_set: AnnotationSet, write: SpanWrite) -> dict 
     triggers = _trigger_marks(annotation_set, types, around.event_rows)
     return {
         "set": annotation_set,
+        "set_ref": set_ref(annotation_set),
         "locked": False,  # a write was just accepted: the set is open
         "status_label": annotation_set.get_status_display(),
         "selected": write.selected,

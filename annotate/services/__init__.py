@@ -13,6 +13,7 @@ from annotate.services.base import (  # noqa: F401
     entity_types,
     gold_set,
     own_set,
+    own_set_or_new,
 )
 from annotate.services.clusters import (  # noqa: F401
     create_cluster,

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from functools import partial
 
 import pghistory
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
@@ -64,10 +64,32 @@ def recorded(user, action: str, annotation_set: AnnotationSet):
     """A transaction whose history rows say who did what to which set. Every write to a
     set passes here, so this is where an archived project refuses them."""
     ensure_writable(annotation_set.document.project)
-    with transaction.atomic(), pghistory.context(
-        user=getattr(user, "pk", None), action=action, set=annotation_set.pk
-    ):
-        yield
+    created = annotation_set.pk is None
+    try:
+        with transaction.atomic():
+            if created:
+                _create(annotation_set)
+            with pghistory.context(user=getattr(user, "pk", None), action=action, set=annotation_set.pk):
+                yield
+    except BaseException:
+        if created:  # rolled back: the set is unsaved again
+            annotation_set.pk, annotation_set._state.adding = None, True
+        raise
+
+
+def _create(annotation_set: AnnotationSet) -> None:
+    """Create on first write: the editor shows an annotator's set before it exists
+    (own_set_or_new), and the first change saves it inside its own transaction. If the
+    set appeared meanwhile (another tab's first write), the write goes to that one, and
+    the version check (bump_version) decides whether the page saw it."""
+    try:
+        with transaction.atomic():
+            annotation_set.save()
+    except IntegrityError:
+        existing = AnnotationSet.objects.get(
+            document=annotation_set.document_id, owner=annotation_set.owner_id, kind=annotation_set.kind)
+        annotation_set.pk, annotation_set._state.adding = existing.pk, False
+        annotation_set.version, annotation_set.status = existing.version, existing.status
 
 
 class _AnyVersion:
@@ -120,6 +142,13 @@ def own_set(document: Document, user) -> AnnotationSet:
         document=document, owner=user, kind=SetKind.ANNOTATOR
     )
     return annotation_set
+
+
+def own_set_or_new(document: Document, user) -> AnnotationSet:
+    """The annotator's set for this document, or a new one not saved yet (version 0, no
+    annotations): reading writes nothing, the first write creates it (recorded)."""
+    found = AnnotationSet.objects.filter(document=document, owner=user, kind=SetKind.ANNOTATOR).first()
+    return found or AnnotationSet(document=document, owner=user, kind=SetKind.ANNOTATOR)
 
 
 def gold_set(document: Document) -> AnnotationSet:

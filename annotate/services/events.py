@@ -155,6 +155,8 @@ def remove_argument(argument: Argument, user, *, version: int | None) -> None:
 
 def set_problems(annotation_set: AnnotationSet) -> list[str]:
     """What blocks Submit: events lacking required roles, each named with its trigger."""
+    if annotation_set.pk is None:  # not created yet: no events
+        return []
     schema = schema_of(annotation_set)
     events = annotation_set.events.select_related("event_type").prefetch_related("arguments__role")
     problems = []

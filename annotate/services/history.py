@@ -54,6 +54,8 @@ UNDO, REDO = "undo", "redo"
 def _actions(annotation_set: AnnotationSet, user, limit: int = MAX_ACTIONS) -> list[Context]:
     """The user's recorded actions on this set that changed annotations, oldest first
     (submit and reopen only change the set's status: they are not undone)."""
+    if annotation_set.pk is None:  # not created yet: nothing done
+        return []
     contexts = list(
         Context.objects.filter(metadata__set=annotation_set.pk, metadata__user=user.pk).order_by("-created_at")[:limit]
     )
@@ -250,7 +252,9 @@ class Action:
 
 def set_history(annotation_set: AnnotationSet, limit: int = 100) -> list[Action]:
     """The set's last `limit` actions, newest first, each with who, when and what
-    changed, in a constant number of queries."""
+    changed, in a constant number of queries (none for a set not created yet)."""
+    if annotation_set.pk is None:
+        return []
     contexts = list(Context.objects.filter(metadata__set=annotation_set.pk).order_by("-created_at")[:limit])
     ids = [context.id for context in contexts]
     rows: dict = {context.id: [] for context in contexts}

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from annotate.access import REVIEW_ROLES, get_openable_document_for, get_project_for
 from annotate.agreement import jobs as agreement_jobs
@@ -94,6 +94,7 @@ def project_agreement(request: HttpRequest, slug: str) -> HttpResponse:
     return vary_on_htmx(render(request, template, context))
 
 
+@require_safe
 @login_required
 def document_agreement(request: HttpRequest, slug: str, document_id: int) -> HttpResponse:
     project = get_project_for(request.user, slug, roles=REVIEW_ROLES)
@@ -115,16 +116,20 @@ def _csv(report: dict, filename: str) -> HttpResponse:
     return response
 
 
+@require_safe
 @login_required
 def project_agreement_csv(request: HttpRequest, slug: str) -> HttpResponse:
     project = get_project_for(request.user, slug, roles=REVIEW_ROLES)
     result = agreement_jobs.project_report(project, request.user, start=False)
     if result.report is None:
-        return HttpResponse(_("Agreement is still being computed; try again in a moment."), status=409,
-                            content_type="text/plain; charset=utf-8")
+        message = _("Agreement is still being computed; try again in a moment.") if result.job else _(
+            "Agreement has not been computed for the current submitted sets: press «Compute agreement» "
+            "on the agreement page, then download again.")
+        return HttpResponse(message, status=409, content_type="text/plain; charset=utf-8")
     return _csv(result.report, f"agreement-{project.slug}.csv")
 
 
+@require_safe
 @login_required
 def document_agreement_csv(request: HttpRequest, slug: str, document_id: int) -> HttpResponse:
     project = get_project_for(request.user, slug, roles=REVIEW_ROLES)

@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from annotate import services
@@ -23,7 +24,7 @@ from annotate.models import Event, EventCluster
 from annotate.queries import event_mentions, visible_to
 from annotate.services import clusters
 from annotate.views.http import VERSION, BadInput, announce, int_field, refused, vary_on_htmx
-from corpus.models import Project
+from corpus.models import AttributeType, Project, in_arabic, localised_name
 
 PER_PAGE = 50
 MENTIONS_PER_PAGE = 100
@@ -80,8 +81,30 @@ def cluster_detail(request: HttpRequest, slug: str, cluster_id: int) -> HttpResp
         return _change_cluster(request, project, cluster)
     mentions = event_mentions(request.user, project, cluster=cluster)
     page = Paginator(mentions, MENTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    _name_the_keys(project, page.object_list)
     context = {"project": project, "cluster": cluster, "can_edit": can_edit, "page": page}
     return render(request, "annotate/clusters/detail.html", context)
+
+
+def _name_the_keys(project: Project, mentions: list[dict]) -> None:
+    """Type, role and attribute names (in the page's language) beside the keys the rows
+    carry: the page shows «لقاء» and «مشارك», not MEET and Participant."""
+    suffix = "name_ar" if in_arabic() else "name_en"
+    attributes = {a.key: a for a in AttributeType.objects.filter(project=project)}
+    for row in mentions:
+        row["type_label"] = row[f"event_type__{suffix}"] or row["event_type__key"]
+        for argument in row["arguments"]:
+            argument["role_label"] = argument[f"role__{suffix}"] or argument["role__key"]
+            argument["entity_label"] = argument[f"span__entity_type__{suffix}"] or argument["span__entity_type__key"]
+        row["attribute_labels"] = [_attribute_label(attributes.get(key), key, value)
+                                   for key, value in row["attribute_items"]]
+
+
+def _attribute_label(attribute, key: str, value) -> tuple[str, str]:
+    if attribute is None:
+        return key, str(value)
+    choices = {choice["key"]: localised_name(choice) for choice in attribute.values}
+    return attribute.label, choices.get(value, str(value))
 
 
 def _change_cluster(request: HttpRequest, project: Project, cluster: EventCluster) -> HttpResponse:
@@ -94,12 +117,14 @@ def _change_cluster(request: HttpRequest, project: Project, cluster: EventCluste
         elif action == "merge":
             source = _cluster_for(project, int_field(request, "source"))
             moved = clusters.merge_clusters(cluster, source, request.user)
-            messages.success(request, _("Merged «%(source)s» into «%(target)s»: %(count)s mentions moved.")
-                             % {"source": source.name, "target": cluster.name, "count": moved})
+            merged = ngettext("Merged «%(source)s» into «%(target)s»: %(count)s mention moved.",
+                              "Merged «%(source)s» into «%(target)s»: %(count)s mentions moved.", moved)
+            messages.success(request, merged % {"source": source.name, "target": cluster.name, "count": moved})
         elif action == "delete":
             name = cluster.name
             released = clusters.delete_cluster(cluster, request.user)
-            messages.success(request, _("Deleted «%(name)s»; %(count)s events left it.")
+            messages.success(request, ngettext("Deleted «%(name)s»; %(count)s event left it.",
+                                               "Deleted «%(name)s»; %(count)s events left it.", released)
                              % {"name": name, "count": released})
             return redirect("cluster_list", project.slug)
         else:
@@ -173,7 +198,7 @@ def _panel_context(request: HttpRequest, event: Event, query: str, *, message: s
         "cluster": event.cluster,
         "q": query,
         "candidates": [c for c in found if c.pk != event.cluster_id],
-        "suggested_name": f"{event.event_type.key}: {trigger} ({title})"[:300],
+        "suggested_name": f"{event.event_type.label}: {trigger} ({title})"[:300],
         "writable": writable,
         "panel_url": reverse("cluster_event_panel", args=[event.pk]),
         "message": message,

@@ -25,7 +25,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import reswap, retarget
 
 from annotate import services
@@ -50,11 +50,14 @@ from annotate.views.http import (
 TEMPLATE = "annotate/editor.html"
 
 
+@require_safe
 @login_required
 def editor(request: HttpRequest, slug: str, document_id: int) -> HttpResponse:
     project = get_project_for(request.user, slug)
     document = get_openable_document_for(request.user, project, document_id)
-    annotation_set = services.own_set(document, request.user)
+    # Reading writes nothing: without a set yet, the page shows an empty, unsaved one
+    # and its first write creates it (annotate.set_refs).
+    annotation_set = services.own_set_or_new(document, request.user)
     annotation_set.document = document  # share the instances already loaded
     document.project = project
     # An htmx GET (the "reload" link after a conflict) refreshes the parts in place.

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from annotate import services
 from annotate.access import (
@@ -229,6 +229,7 @@ def set_redo(request: HttpRequest, set_id: int) -> HttpResponse:
 
 # --- panels (GET) -------------------------------------------------------------------------
 
+@require_safe
 @login_required
 def span_panel(request: HttpRequest, span_id: int) -> HttpResponse:
     """The selected mark's relations (and the knowledge-base panel, when it exists)."""
@@ -247,6 +248,7 @@ def span_panel(request: HttpRequest, span_id: int) -> HttpResponse:
     return vary_on_htmx(render(request, "annotate/_span_panel.html", context))
 
 
+@require_safe
 @login_required
 def set_history(request: HttpRequest, set_id: int) -> HttpResponse:
     """Who changed what in this set, and when: newest first."""

@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from annotate import services
@@ -138,12 +139,14 @@ def _change_entity(request: HttpRequest, project: Project, entity: KBEntity) -> 
         elif action == "merge":
             source = _entity_for(project, int_field(request, "source"))
             moved = kb.merge_entities(entity, source, request.user)
-            messages.success(request, _("Merged «%(source)s» into «%(target)s»: %(count)s mentions moved.")
-                             % {"source": source.name, "target": entity.name, "count": moved})
+            merged = ngettext("Merged «%(source)s» into «%(target)s»: %(count)s mention moved.",
+                              "Merged «%(source)s» into «%(target)s»: %(count)s mentions moved.", moved)
+            messages.success(request, merged % {"source": source.name, "target": entity.name, "count": moved})
         elif action == "delete":
             name = entity.name
             unlinked = kb.delete_entity(entity, request.user)
-            messages.success(request, _("Deleted «%(name)s»; %(count)s mentions were unlinked.")
+            messages.success(request, ngettext("Deleted «%(name)s»; %(count)s mention was unlinked.",
+                                               "Deleted «%(name)s»; %(count)s mentions were unlinked.", unlinked)
                              % {"name": name, "count": unlinked})
             return redirect("kb_list", project.slug)
         else:
@@ -204,7 +207,9 @@ def _panel_action(request: HttpRequest, span: Span) -> str:
         return _("Created «%(name)s» and linked «%(text)s» to it.") % {"name": entity.name, "text": text}
     if action == "link_all":
         count = kb.link_identical_mentions(span, request.user, version=version)
-        return _("Linked %(count)s more mentions of «%(text)s» in this document.") % {"count": count, "text": text}
+        linked = ngettext("Linked %(count)s more mention of «%(text)s» in this document.",
+                          "Linked %(count)s more mentions of «%(text)s» in this document.", count)
+        return linked % {"count": count, "text": text}
     raise BadInput(_("Unknown action «%(action)s».") % {"action": action[:20]}, "action")
 
 

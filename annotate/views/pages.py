@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_safe
 from markdown_it import MarkdownIt
 
 from annotate.access import REVIEW_ROLES, documents_for, get_project_for, role_in
@@ -64,6 +65,7 @@ def _project_row(membership, user) -> dict:
     return row
 
 
+@require_safe
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     memberships = Membership.objects.filter(user=request.user).select_related("project").order_by("project__name")
@@ -73,6 +75,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "annotate/home.html", {"rows": rows, "archived": archived})
 
 
+@require_safe
 @login_required
 def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
     project = get_project_for(request.user, slug)
@@ -80,9 +83,10 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # Annotators see the documents given to them; reviewers and admins every document.
     # Keyset pages on the import order (corpus.listing): as fast on page 10,000 as on page 1.
     query = request.GET.get("q", "").strip()
-    documents = listing.search(documents_for(request.user, project), query).only("id", "external_id", "title", "order")
+    documents = documents_for(request.user, project).only("id", "external_id", "title", "order")
     page = listing.keyset_page(
-        documents, after=request.GET.get("after"), before=request.GET.get("before"), size=DOCUMENTS_PER_PAGE
+        listing.matches(documents, query), after=request.GET.get("after"), before=request.GET.get("before"),
+        size=DOCUMENTS_PER_PAGE,
     )
     statuses = dict(
         AnnotationSet.objects.filter(
@@ -111,6 +115,7 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "annotate/project_detail.html", context)
 
 
+@require_safe
 @login_required
 def guidelines(request: HttpRequest, slug: str) -> HttpResponse:
     project = get_project_for(request.user, slug)

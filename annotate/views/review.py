@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from annotate import services
 from annotate.access import REVIEW_ROLES, get_openable_document_for, get_project_for, get_span_for
@@ -104,6 +104,7 @@ def pull_next(request: HttpRequest, slug: str) -> HttpResponse:
 
 # --- adjudication (reviewers and admins) -------------------------------------------
 
+@require_safe
 @login_required
 def review_list(request: HttpRequest, slug: str) -> HttpResponse:
     project = get_project_for(request.user, slug, roles=REVIEW_ROLES)
@@ -322,6 +323,7 @@ def _render(request: HttpRequest, project: Project, document: Document, state, *
     return vary_on_htmx(render(request, template, context))
 
 
+@require_safe
 @login_required
 def adjudicate(request: HttpRequest, slug: str, document_id: int) -> HttpResponse:
     project, document = _adjudication_target(request, slug, document_id)

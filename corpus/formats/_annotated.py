@@ -87,8 +87,17 @@ def matched_offsets(
 ) -> tuple[int, int]:
     """Check the span text a file gives against `text[start:end]`. Tools that count in
     UTF-16 (JavaScript front ends) give other offsets after an emoji or any astral
-    character: when the UTF-16 reading gives the stated text, it is converted and said so."""
-    if given is None or text[start:end] == given:
+    character: when the UTF-16 reading gives the stated text, it is converted and said so.
+    Without a stated text (or an empty one), the offsets must lie inside the text."""
+    if not given:
+        if min(start, end) < 0 or max(start, end) > len(text):
+            raise FormatError(
+                _("offsets %(start)d–%(end)d are outside the text (0–%(length)d)")
+                % {"start": start, "end": end, "length": len(text)},
+                field=field, **loc,
+            )
+        return start, end
+    if 0 <= start and end <= len(text) and text[start:end] == given:  # (slices stop at the end)
         return start, end
     utf16_length = len(text) + sum(ord(c) > 0xFFFF for c in text)
     if not 0 <= start < end <= utf16_length:  # outside in code points and in UTF-16 units alike

@@ -1,6 +1,6 @@
 """The members of a zip archive, checked before anything is decompressed: entry count,
-paths that would escape the folder, declared uncompressed size (zip bombs), and
-compression methods whose output we can bound."""
+paths that would escape the folder, declared uncompressed size and compression ratio
+(zip bombs), and compression methods whose output we can bound."""
 from __future__ import annotations
 
 import re
@@ -20,6 +20,10 @@ from corpus.formats.base import FormatError
 # whole chunk at once, so they are refused.
 _BOUNDED_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
 _DRIVE = re.compile(r"^[A-Za-z]:")
+# Text compresses about 3 to 10 times; an entry that would grow more than this, and to
+# more than _RATIO_FLOOR bytes, is a zip bomb (refused from its header, not unpacked).
+MAX_RATIO = 100
+_RATIO_FLOOR = 1024 * 1024
 
 
 def iter_members(stream: BinaryIO, name: str, options: ReadOptions) -> Iterator[tuple[str, BinaryIO]]:
@@ -56,10 +60,23 @@ def _checked(infos: list[zipfile.ZipInfo], name: str, options: ReadOptions) -> l
             % {"size": declared, "limit": options.max_unzipped_bytes},
             file=name,
         )
+    for info in infos:
+        _check_ratio(info, name)
     members = [info for info in infos if _wanted(info)]
     for info in members:
         _check_readable(info, name)
     return members
+
+
+def _check_ratio(info: zipfile.ZipInfo, name: str) -> None:
+    if info.file_size > _RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+        raise FormatError(
+            _("entry «%(entry)s» would unpack %(ratio)d times larger than stored (%(size)d bytes); "
+              "the limit is %(limit)d times: a zip bomb is not unpacked")
+            % {"entry": info.filename, "ratio": info.file_size // max(info.compress_size, 1),
+               "size": info.file_size, "limit": MAX_RATIO},
+            file=name,
+        )
 
 
 def _check_path(path: str, name: str) -> None:

@@ -273,7 +273,7 @@ def _text_bound(rest: str, text: str, mapping, loc: dict, record: DocumentRecord
                               **loc)
     start, end = pieces[0][0], pieces[-1][1]
     given = shown if len(pieces) == 1 and "\n" not in text[start:end] else None
-    start, end = a.matched_offsets(text, start, end, given, "text", loc, record.warnings)
+    start, end = a.matched_offsets(text, start, end, given, "offsets", loc, record.warnings)
     return label, start, end
 
 

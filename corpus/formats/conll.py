@@ -157,7 +157,8 @@ def read(stream: BinaryIO, name: str, options: ReadOptions = ReadOptions()) -> I
                 builder = _Builder(name, f"{stem}-{count + 1}", number + 1)
             continue
         if len(columns) < 2:
-            raise FormatError(_("expected a token and a tag separated by a tab"), file=name, line=number)
+            raise FormatError(_("expected a token and a tag separated by a tab"), file=name, line=number,
+                              field="tag")
         builder.add(token, columns[-1].strip(), number)
     if not builder.empty:
         yield builder.record(options)

@@ -41,7 +41,7 @@ COMPOUND_FIRST = frozenset({"عبد", "ابو", "ابي", "ام"})  # «عبد �
 # «لل» may continue it («شركة النور للاتصالات», but not «… بالاتفاق»).
 GLUED_OTHER = ("بال", "وال", "فال", "كال")
 GLUED_ARTICLE = ("لل", *GLUED_OTHER)
-PLACE_TYPES = frozenset({"GPE", "LOC"})
+KNOWN_TYPES = frozenset({"GPE", "LOC", "ORG", "FAC"})  # dictionary names that are no person
 Found = tuple[str, int, int, int]  # type, start offset (after a proclitic), first token, last token
 
 
@@ -130,10 +130,12 @@ class CueTagger:
         return _disjoint(spans), cues
 
     def _places(self, tokens: Sequence[Token]) -> dict[int, int]:
-        """First token → last token of each known place."""
-        return {m.first_token: m.last_token for m in self.gazetteer.matches(tokens) if m.payload[0] in PLACE_TYPES}
+        """First token → last token of each known place or organisation («مصر», «حماس»)."""
+        return {m.first_token: m.last_token for m in self.gazetteer.matches(tokens) if m.payload[0] in KNOWN_TYPES}
 
     def _person(self, words: _Words, cue: PhraseMatch[str]) -> Found | None:
+        if "ك" in words.proclitic(cue):
+            return None  # «كرئيس», «كزعيم»: "as a leader", no name follows
         i = words.skip_qualifiers(cue.last_token + 1)
         if i is None or not words.name_word(i) or _definite(words.folded[i]):
             return None
@@ -173,8 +175,15 @@ class _Words:
         return word in self.stop or (word[:1] in ("و", "ف") and word[1:] in self.stop)
 
     def name_word(self, i: int) -> bool:
-        """A word that may be part of a name: letters, no STOP word, no cue."""
-        return i < len(self.tokens) and _letters(self.folded[i]) and not self.stopword(i) and i not in self.cues
+        """A word that may be part of a name: two letters or more, no STOP word, no cue
+        (a lone «و» or «ل» is a proclitic written apart, as in token-split corpora)."""
+        return (i < len(self.tokens) and len(self.folded[i]) > 1 and _letters(self.folded[i])
+                and not self.stopword(i) and i not in self.cues)
+
+    def proclitic(self, match: PhraseMatch[str]) -> str:
+        """The proclitic glued before a match («و» in «والرئيس»)."""
+        token = self.tokens[match.first_token]
+        return token.text[:match.start - token.start]
 
     def skip_qualifiers(self, i: int) -> int | None:
         """The first word after what qualifies a title (definite words, places, organisations)."""

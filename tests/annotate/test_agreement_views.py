@@ -82,12 +82,12 @@ def test_document_page_and_csv(client, reviewer, two_sets):
 def test_the_report_is_cached_until_a_set_changes(client, reviewer, two_sets, annotator):
     client.force_login(reviewer)
     url = reverse("api:agreement", args=[two_sets.project.slug])
-    first = client.get(url).json()
-    assert client.get(url).json() == first
-    assert Job.objects.filter(kind=agreement_jobs.PROJECT_JOB).count() == 1  # second answer from the cache
+    first = client.post(url).json()
+    assert client.post(url).json() == first and client.get(url).json() == first
+    assert Job.objects.filter(kind=agreement_jobs.PROJECT_JOB).count() == 1  # the rest from the cache
     annotation_set = services.own_set(two_sets, annotator)
     services.reopen_set(annotation_set, annotator, version=annotation_set.version)
-    assert client.get(url).json()["report"]["documents"] == 0
+    assert client.post(url).json()["report"]["documents"] == 0
     assert Job.objects.filter(kind=agreement_jobs.PROJECT_JOB, status=Job.Status.DONE).count() == 1  # old one dropped
 
 
@@ -96,9 +96,15 @@ def test_large_projects_are_computed_by_a_background_job(client, reviewer, two_s
     monkeypatch.setattr(agreement_jobs, "INLINE_SETS", 0)
     client.force_login(reviewer)
     url = reverse("api:agreement", args=[two_sets.project.slug])
+    # GET only reads: nothing computed yet, and it says how to ask.
+    response = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200 and response.json()["status"] == "not_computed"
+    assert "POST" in response.json()["detail"] and not Job.objects.exists()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        response = client.get(url)
+        response = client.post(url)
     assert response.status_code == 202 and response.json()["status"] == "queued"
+    assert client.get(url).json()["status"] == "queued"  # GET reports the job's progress
+    assert client.post(url).json()["job"] == response.json()["job"]  # asking again starts no second job
     page = client.get(reverse("agreement", args=[two_sets.project.slug]))
     assert 'hx-trigger="load delay:2s"' in page.content.decode()  # the page polls
     for callback in callbacks:

@@ -31,8 +31,9 @@ def test_cluster_page_lists_mentions_with_arguments(project, reviewer, annotator
     event = make_event(services.own_set(reports["c-1"], annotator), annotator, "التقى", ("هاكان فيدان", "أحمد سامي"))
     _join(event, annotator, cluster)
     body = client_for(reviewer).get(reverse("cluster_detail", args=[project.slug, cluster.pk])).content.decode()
-    assert "<mark>التقى</mark>" in body and "MEET" in body
-    assert "Participant" in body and "هاكان فيدان" in body and "أحمد سامي" in body
+    assert "<mark>التقى</mark>" in body and "Meeting" in body and "MEET" not in body  # names, not keys
+    assert "<dt>Participant</dt>" in body and "هاكان فيدان" in body and "أحمد سامي" in body
+    assert "factuality" not in body and "Factuality: <bdi>asserted</bdi>" in body
 
 
 def test_annotator_sees_only_their_own_event_mentions(project, reviewer, annotator, other_annotator, reports, cluster):

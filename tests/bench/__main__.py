@@ -1,7 +1,8 @@
 """Run every benchmark, print a table and write var/bench.json.
 
-Usage: python -m tests.bench [NAME ...] [--full] [--long]
-(--full: the scale benchmark goes on to 1,000,000 documents; --long: 300 s of load)
+Usage: python -m tests.bench [NAME ...] [--full] [--long] [--seconds=N]
+(--full: the scale benchmark goes on to 1,000,000 documents; --long: 300 s of load,
+--seconds=N: N seconds of it, e.g. `python -m tests.bench load --seconds=30`)
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from pathlib import Path
 
 BENCHMARKS = [
     "import_jsonl", "editor", "pretag", "pretag_ner", "adjudication", "agreement", "dataset", "scale", "load",
-    "kb_search",
+    "kb_search", "quality",
 ]
 BENCH_DB = os.environ.get("TAWSIM_BENCH_DB", "tawsim_bench")  # another name lets two runs coexist
 ROOT = Path(__file__).resolve().parents[2]

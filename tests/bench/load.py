@@ -3,8 +3,8 @@ or gunicorn with two preloaded workers where that is not there yet) on 127.0.0.1
 
 1. Steady: 50 annotators, each creating, retyping or deleting a span, or creating or
    deleting an event, every 2 s through the editor's endpoints with the versions the
-   server answered; 5 readers opening an editor page every 5 s. 60 s (300 s with --long
-   or TAWSIM_BENCH_LOAD_SECONDS). Then the database must hold exactly what the clients
+   server answered; 5 readers opening an editor page every 5 s. 60 s (300 s with --long,
+   N with --seconds=N or TAWSIM_BENCH_LOAD_SECONDS=N). Then the database must hold exactly what the clients
    were told: 0 errors, 0 lost and 0 phantom writes.
 2. Saturation: writers with no pause, 4, 8 then 16 of them, 8 s each: the most writes
    per second held with p95 under 250 ms.
@@ -46,7 +46,7 @@ CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 def main() -> None:
     setup_django()
-    seconds = int(os.environ.get("TAWSIM_BENCH_LOAD_SECONDS") or (300 if "--long" in sys.argv else 60))
+    seconds = steady_seconds(sys.argv[1:])
     world = World.build()
     server = Server(world.database_url)
     figures = {}
@@ -64,6 +64,15 @@ def main() -> None:
         server.stop()
     figures.update(in_process(world))
     report(figures)
+
+
+def steady_seconds(args: list[str]) -> int:
+    """How long the steady step runs: --seconds=N, else TAWSIM_BENCH_LOAD_SECONDS, else
+    300 with --long, else 60."""
+    for arg in args:
+        if arg.startswith("--seconds="):
+            return int(arg.split("=", 1)[1])
+    return int(os.environ.get("TAWSIM_BENCH_LOAD_SECONDS") or (300 if "--long" in args else 60))
 
 
 # --- the world: users, documents, sessions --------------------------------------------

@@ -40,6 +40,8 @@ def test_a_title_is_followed_by_the_name_it_introduces(text, expected):
         "وأعلنت الوزارة أن شركة كبيرة تقدمت بعرض.",  # bare heads are no names
         "وكان الجيش يقصف المدينة.",
         "وصل الوزير، ثم غادر.",
+        "وتقدم للشعب كزعيم قادر على الحسم.",  # «كزعيم»: "as a leader"
+        "بين الرئيس و نائبه خلاف",  # a proclitic written apart is no name
     ],
 )
 def test_titles_and_heads_without_a_name_propose_nothing(text):
@@ -107,3 +109,10 @@ def test_on_the_written_test_articles_most_persons_and_organisations_are_found_a
     scores = evaluate([spans for _, spans in articles], predicted)
     assert scores.per_type["PER"][:2] == (1.0, 0.875)  # P, R
     assert scores.per_type["ORG"][0] == 1.0 and scores.per_type["ORG"][1] >= 0.94
+
+
+def test_a_known_organisation_after_a_title_qualifies_it_and_is_no_name():
+    from corpus.pretag.gazetteer import Gazetteer
+
+    tagger = CueTagger(gazetteer=Gazetteer([("حلف شمال الأطلسي", "ORG")], shipped=False))
+    assert found("وقال أمين عام حلف شمال الأطلسي نادر العلي إن", tagger) == [("PER", "نادر العلي")]

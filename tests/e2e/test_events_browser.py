@@ -199,12 +199,19 @@ def test_annotator_links_a_person_to_an_organisation(page, live_server, live_doc
     page.locator('#doc-text mark[data-t="ORG"]').click()
     page.locator("#selection-info .relation-btn").first.wait_for()
     assert page.locator("#selection-info .relation-btn").all_inner_texts()[0].startswith("انتماء")
+    # Source, arrow, target read right to left: the arrow is mirrored to point at the target.
+    arrow = page.locator("#selection-info .picked .dir")
+    assert arrow.evaluate("el => getComputedStyle(el).transform") == "matrix(-1, 0, 0, 1, 0, 0)"
+    chips = page.locator("#selection-info .picked .chip")
+    source_x, target_x = (chips.nth(i).bounding_box()["x"] for i in (0, 1))
+    assert target_x < arrow.bounding_box()["x"] < source_x
     press(page, "1")
     relation = Relation.objects.get(set__owner=annotator)
     assert (relation.relation_type.key, TEXT[relation.source.start:relation.source.end]) == ("AFFILIATION", "سمير داود")
     # Shown like arguments: selecting the person draws the labelled arc and lists the link.
     page.locator("#span-detail .relation-list li").wait_for()
     assert page.locator("#arcs g.arc-relation").count() == 1
+    assert page.locator("#span-detail .relation-list .dir").inner_text() == "←"  # to the organisation, leftwards
     with page.expect_response(lambda r: r.request.method == "POST"):
         page.locator("#span-detail .rel-delete").click()
     page.wait_for_function("() => !document.querySelector('#span-detail .relation-list')")

@@ -160,3 +160,18 @@ def test_a_stale_change_whose_target_is_gone_is_not_re_applied(page, live_server
     assert [TEXT[s.start:s.end] for s in Span.objects.filter(set=own)] == ["سليم عواد"]  # nothing re-applied
     assert page.locator(f'#doc-text mark[data-id="{olive.pk}"]').count() == 0
     assert page.locator("#doc-text mark[data-id]", has_text="عواد").count() >= 1  # the latest version is shown
+
+
+def test_a_stale_undo_is_not_re_applied_blindly(page, live_server, long_document, annotator, log_in):
+    log_in("ann1", "pass-ann1")
+    open_editor(page, live_server, long_document)
+    own = AnnotationSet.objects.get(document=long_document, owner=annotator)
+    start, end = at("سليم عواد")
+    services.create_span(own, annotator, entity_type="PER", start=start, end=end, version=ANY_VERSION)
+    page.locator("#doc-text").click()
+    with page.expect_response(lambda r: r.request.method == "POST" and r.status == 409):
+        page.keyboard.press("Control+z")
+    page.wait_for_selector("#editor-messages.error .reload")
+    # Undo on a version it did not see could undo someone else's change: only a reload is offered.
+    assert page.locator("#editor-messages button.reapply").count() == 0
+    assert Span.objects.filter(set=own).count() == 2
