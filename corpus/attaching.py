@@ -19,19 +19,20 @@ from corpus.text.skeleton import OffsetMap, skeleton, words_md5
 from tawsim.bulk_sql import fetch
 
 
-def attach(project_id: int, batch: list[tuple], warnings: list[str]) -> tuple[list[tuple], int]:
+def attach(project_id: int, batch: list[tuple], warnings: list[str]) -> tuple[list[tuple], set[int]]:
     """`batch` holds the importer's (text, SHA-256, record, prepared) tuples. Each
     tokenised record that matches a stored document takes that document's text and
     digest (the importer then treats it as stored, and the sink gets the stored
-    document's id). Returns the batch and how many were attached. What cannot be
+    document's id). Returns the batch and the positions in it that were attached. What cannot be
     attached (an external id whose document has other words) is said in `warnings`."""
     wanted = [item for item in batch if item[2].tokenised]
     if not wanted:
-        return batch, 0
+        return batch, set()
     by_id = _stored(project_id, "external_id", [item[2].external_id for item in wanted if item[2].external_id])
     by_words = _stored(project_id, "words_md5", [words_md5(text) for text, *_rest in wanted])
-    attached, out = 0, []
-    for item in batch:
+    attached: set[int] = set()
+    out = []
+    for position, item in enumerate(batch):
         text, _digest, record, _prepared = item
         if not record.tokenised:
             out.append(item)
@@ -48,11 +49,11 @@ def attach(project_id: int, batch: list[tuple], warnings: list[str]) -> tuple[li
             continue
         out.append((stored, hashlib.sha256(stored.encode("utf-8")).hexdigest(), _moved(record, text, stored, warnings),
                     None))
-        attached += 1
+        attached.add(position)
     if attached:
         warnings.append(ngettext("%(file)s: %(count)d document was attached to the same words in the project",
                                  "%(file)s: %(count)d documents were attached to the same words in the project",
-                                 attached) % {"file": wanted[0][2].source, "count": attached})
+                                 len(attached)) % {"file": wanted[0][2].source, "count": len(attached)})
     return out, attached
 
 

@@ -327,14 +327,15 @@ class _Inserter:
 
     def _store_batch(self, batch: list[_Prepared]) -> None:
         batch, attached = attach(self.project.pk, batch, self.result.warnings)
-        self.result.attached += attached
-        self.result.duplicates -= attached  # counted below with the texts already stored
+        self.result.attached += len(attached)
         # Earlier batches are already in the table, so this one query per batch also
         # catches duplicates between batches of the same file.
         digests = list({digest for _text, digest, _record, _prepared in batch})
         seen = set(self._stored(digests))
         rows = []
-        for text, digest, record, _prepared in batch:
+        for position, (text, digest, record, _prepared) in enumerate(batch):
+            if position in attached:
+                continue  # stored already, and not a duplicate: its annotations are the point
             if digest in seen:
                 self.result.duplicates += 1
                 if len(self.duplicate_digests) < DUPLICATES_NAMED:

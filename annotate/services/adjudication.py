@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from annotate.agreement.merge import Conflict, EventInput, Merge, SetInput, gold_endpoint, merge, missing_endpoints
@@ -297,12 +298,19 @@ def _apply(gold: AnnotationSet, user, state: State, conflict: Conflict, value: d
 
 def _replace_alternatives(gold: AnnotationSet, conflict: Conflict, accepted: Span) -> None:
     """Accepting one variant replaces the others: take out of gold the conflict's other
-    variants and any other type on the accepted words (e.g. a filler an accepted event
-    brought in), so gold never holds two types on one extent by accident."""
+    variants and any other type on the accepted words, so gold never holds two types on
+    one extent by accident. A span that fills a role or ends a relation stays: deleting
+    it would take the argument or relation with it unseen; Confirm names the doubled
+    extent (doubled_extents) and the reviewer chooses."""
     others = {(v.value["type"], v.value["start"], v.value["end"]) for v in conflict.variants}
-    for span in Span.objects.filter(set=gold).exclude(pk=accepted.pk).select_related("entity_type"):
+    candidates = Span.objects.filter(set=gold).exclude(pk=accepted.pk).select_related("entity_type").annotate(
+        fills=Exists(Argument.objects.filter(span=OuterRef("pk"))),
+        relates=Exists(Relation.objects.filter(Q(source=OuterRef("pk")) | Q(target=OuterRef("pk")))),
+    )
+    for span in candidates:
         key = (span.entity_type.key, span.start, span.end)
-        if key in others or (span.start, span.end) == (accepted.start, accepted.end):
+        replaced = key in others or (span.start, span.end) == (accepted.start, accepted.end)
+        if replaced and not (span.fills or span.relates):
             span.delete()
 
 

@@ -4,7 +4,8 @@ The in-document half of the string-matching recommender (corpus.pretag.string_ma
 pre-tagging run does the other documents): after a span is created, every other
 occurrence of its text (normalisation- and clitic-aware) becomes a suggestion of the
 tagger "string_match" with the span's type and knowledge-base entity, meant for the set's
-owner only (an annotator's marks are not shown to the others before adjudication).
+owner only (an annotator's marks are not shown to the others before adjudication). Marks
+in a gold set are offered by the pre-tagging run, not here.
 
 No suggestion where the set already marks something overlapping, where the owner already
 decided a suggestion of the same extent (a rejected place stays rejected), or where the
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 from annotate.models import AnnotationSet, Span, Suggestion, SuggestionDecision
 from annotate.services.suggestions import offered_to
-from corpus.pretag.string_match import NAME, OWN_SCORE, SCORE, MarkedName, StringMatcher
+from corpus.pretag.string_match import NAME, OWN_SCORE, MarkedName, StringMatcher
 from corpus.text.arabic import cached_tokens
 
 
@@ -28,11 +29,12 @@ def enabled(project) -> bool:
 def offer_other_occurrences(annotation_set: AnnotationSet, span: Span) -> int:
     """Suggest the span's name at its other occurrences in the document; how many were added."""
     document = annotation_set.document
-    if not enabled(document.project):
+    owner = annotation_set.owner_id
+    # A gold set has no owner: its offers would reach every annotator of the document while
+    # they still work on it; gold names reach them through the next pre-tagging run.
+    if owner is None or not enabled(document.project):
         return 0
     text = document.text
-    owner = annotation_set.owner_id
-    score = OWN_SCORE if owner else SCORE
     name = MarkedName(text[span.start:span.end], span.entity_type.key, span.kb_entity_id)
     found = [p for p in StringMatcher([name]).tag(text, cached_tokens(text))
              if (p.start, p.end) != (span.start, span.end)]
@@ -42,7 +44,7 @@ def offer_other_occurrences(annotation_set: AnnotationSet, span: Span) -> int:
     blocked = _decided_extents(document.pk, owner) | _offered_extents(document.pk, owner, span.entity_type_id)
     rows = [
         Suggestion(document_id=document.pk, tagger=NAME, entity_type_id=span.entity_type_id, start=p.start, end=p.end,
-                   score=score, kb_entity_id=p.kb_entity, user_id=owner)
+                   score=OWN_SCORE, kb_entity_id=p.kb_entity, user_id=owner)
         for p in found
         if (p.start, p.end) not in blocked and not any(s < p.end and p.start < e for s, e in marked)
     ]

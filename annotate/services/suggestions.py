@@ -116,7 +116,10 @@ def _origin(suggestion: Suggestion) -> dict:
 
 
 def _check(suggestion: Suggestion, user, annotation_set: AnnotationSet) -> None:
-    if suggestion.document_id != annotation_set.document_id:
+    # A suggestion offered to one annotator alone (string_match from their own marks) is
+    # as private as their set: to anyone else it does not exist.
+    mine = suggestion.user_id is None or suggestion.user_id == annotation_set.owner_id
+    if suggestion.document_id != annotation_set.document_id or not mine:
         raise Invalid(_("This suggestion belongs to another document."), "suggestion")
     decided = (SuggestionDecision.objects.filter(suggestion=suggestion, user=user)
                .values_list("decision", flat=True).first())
@@ -141,9 +144,7 @@ def accept_suggestion(suggestion: Suggestion, user, annotation_set: AnnotationSe
             annotation_set, entity_type=suggestion.entity_type, start=suggestion.start, end=suggestion.end,
             origin=_origin(suggestion), reuse=True,
         )
-        if suggestion.kb_entity_id and not span.kb_entity_id:
-            Span.objects.filter(pk=span.pk).update(kb_entity_id=suggestion.kb_entity_id)
-            span.kb_entity_id = suggestion.kb_entity_id
+        _take_link(span, suggestion)
         bump_version(annotation_set, version)
         SuggestionDecision.objects.create(suggestion=suggestion, user=user, decision=Decision.ACCEPTED, span=span)
         return span
@@ -164,9 +165,17 @@ def accept_suggestion_into_role(suggestion: Suggestion, user, event: Event, *, r
             annotation_set, entity_type=suggestion.entity_type, start=suggestion.start, end=suggestion.end,
             origin=_origin(suggestion), reuse=True,
         )
+        _take_link(span, suggestion)
         argument = add_argument(event, user, role=role, span=span, version=version)
         SuggestionDecision.objects.create(suggestion=suggestion, user=user, decision=Decision.ACCEPTED, span=span)
         return argument
+
+
+def _take_link(span: Span, suggestion: Suggestion) -> None:
+    """The suggestion's knowledge-base link goes with it, unless the span has its own."""
+    if suggestion.kb_entity_id and not span.kb_entity_id:
+        Span.objects.filter(pk=span.pk).update(kb_entity_id=suggestion.kb_entity_id)
+        span.kb_entity_id = suggestion.kb_entity_id
 
 
 def _accept_event(suggestion: Suggestion, user, annotation_set: AnnotationSet, version: int | None) -> Event:

@@ -24,6 +24,7 @@ from annotate.access import (
 from annotate.editor.context import editor_url
 from annotate.models import Event, Relation, Span, Suggestion
 from annotate.services import history
+from annotate.services.suggestions import offered_to
 from annotate.views.editor import _respond, _type_field, snap_requested
 from annotate.views.http import BadInput, int_field, vary_on_htmx
 from corpus.models import localised_name
@@ -137,7 +138,8 @@ def argument_add(request: HttpRequest, event_id: int) -> HttpResponse:
             argument = services.add_argument(event, request.user, role=role, span=span, version=version)
         elif request.POST.get("suggestion"):
             suggestion = Suggestion.objects.filter(
-                pk=int_field(request, "suggestion"), document_id=annotation_set.document_id
+                offered_to(annotation_set.owner_id), pk=int_field(request, "suggestion"),
+                document_id=annotation_set.document_id,
             ).select_related("entity_type").first()
             if suggestion is None:
                 raise services.Invalid(_("This suggestion belongs to another document."), "suggestion")

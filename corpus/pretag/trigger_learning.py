@@ -5,8 +5,9 @@ for a meeting, «اشتباكات» for an attack). Every word annotated as a tr
 candidate for its event type, and its precision in the annotated documents decides
 whether it is proposed: of the places the word occurs (matched like the lexicon:
 normalisation- and clitic-aware, with the article and accusative forms), how many were
-marked as a trigger of that type. «قال» marked as a statement in 9 of its 10 places is
-learned with a high score; «عقد» marked once among 20 uses is not.
+marked as a trigger of that type, once annotators marked it at least twice. «قال»
+marked as a statement in 9 of its 10 places is learned with a high score; «عقد» marked
+once among 20 uses is not.
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from corpus.pretag.phrases import PhraseMatcher, phrase_key
 from corpus.text.arabic import tokenize
 
 MIN_PRECISION = 0.5  # proposed when at least half the word's places were marked
+MIN_MARKS = 2  # one mark in one place is a precision of 1 that says nothing yet
 MAX_SCORE = 0.95
 
 
@@ -64,7 +66,7 @@ def learn_triggers(examples: Iterable[AnnotatedText], min_precision: float = MIN
         spelling = marks.most_common(1)[0][0][0]
         for kind in {kind for _spelling, kind in marks}:
             precision = hits[key, kind] / places[key] if places[key] else 0.0
-            if precision >= min_precision:
-                marked = sum(n for (_s, k), n in marks.items() if k == kind)
+            marked = sum(n for (_s, k), n in marks.items() if k == kind)
+            if precision >= min_precision and marked >= MIN_MARKS:
                 learned.append(LearnedTrigger(spelling, kind, round(min(precision, MAX_SCORE), 2), marked))
     return sorted(learned, key=lambda t: (-t.score, -t.marked, t.word))

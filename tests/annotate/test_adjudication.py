@@ -163,6 +163,23 @@ def test_accepting_a_variant_replaces_another_type_already_on_its_words(disputed
     assert [s for s in gold_spans(disputed) if s[1] == "القاهرة"] == [("GPE", "القاهرة")]
 
 
+def test_a_replaced_type_that_fills_a_role_stays_and_confirm_names_it(disputed, reviewer):
+    state = adjudication.open_adjudication(disputed, reviewer)
+    gold = gold_of(disputed)
+    start, end = where(disputed, "القاهرة")
+    trigger_start, trigger_end = where(disputed, "التقى")
+    with services.base.recorded(reviewer, "test", gold):
+        fac = services.spans.add_span(gold, entity_type="FAC", start=start, end=end, snap_to_tokens=False)
+    event = services.create_event(gold, reviewer, event_type="MEET", trigger_start=trigger_start,
+                                  trigger_end=trigger_end, version=ANY_VERSION)
+    services.add_argument(event, reviewer, role="Place", span=fac, version=ANY_VERSION)
+    adjudication.decide(disputed, reviewer, conflict_id=cairo_conflict(state).id, action="accept", variant=0,
+                        version=ANY_VERSION)
+    assert event.arguments.filter(span=fac).exists()  # the role keeps its filler
+    assert sorted(s for s in gold_spans(disputed) if s[1] == "القاهرة") == [("FAC", "القاهرة"), ("GPE", "القاهرة")]
+    assert [extent[:2] for extent in adjudication.doubled_extents(gold)] == [(start, end)]
+
+
 def test_keeping_every_variant_is_the_deliberate_way_to_two_types(disputed, reviewer, monkeypatch):
     import annotate.services.adjudication as module
     monkeypatch.setattr(module, "_maybe_retrain", lambda p: None)

@@ -132,6 +132,14 @@ def test_marking_a_name_offers_its_other_occurrences_in_the_document_to_the_anno
     assert pending_suggestions(services.own_set(document, other_annotator)) == []
 
 
+def test_a_mark_in_gold_offers_nothing_at_once_to_the_documents_annotators(project, reviewer, annotator):
+    [document] = add(project, [REPEATED])
+    gold_set = services.gold_set(document)
+    span = mark(gold_set, reviewer, "سليم العتوم", "PER")
+    assert services.offer_other_occurrences(gold_set, span) == 0
+    assert offered(document) == [] and pending_suggestions(services.own_set(document, annotator)) == []
+
+
 def test_no_offer_where_the_set_already_marks_the_place_or_the_annotator_rejected_it(project, annotator):
     [document] = add(project, [REPEATED])
     own = services.own_set(document, annotator)

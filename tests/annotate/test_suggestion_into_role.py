@@ -3,6 +3,7 @@ role in one step and one version (annotate.services.accept_suggestion_into_role,
 the argument endpoint)."""
 from __future__ import annotations
 
+import pytest
 from django.urls import reverse
 
 from annotate import services
@@ -65,3 +66,19 @@ def test_a_suggestion_of_another_document_is_refused(ann_client, document, own, 
                                {"role": "Participant", "suggestion": elsewhere.pk, "version": own.version}, **HTMX)
     assert response.status_code == 422
     assert not event.arguments.exists() and not SuggestionDecision.objects.exists()
+
+
+def test_another_annotators_private_suggestion_cannot_be_taken(ann_client, document, own, annotator,
+                                                                other_annotator):
+    event = meeting(own, annotator)
+    own.refresh_from_db()
+    private = suggest(document, "PER", "سمير داود")
+    Suggestion.objects.filter(pk=private.pk).update(tagger="string_match", user=other_annotator)
+    response = ann_client.post(reverse("argument_add", args=[event.pk]),
+                               {"role": "Participant", "suggestion": private.pk, "version": own.version}, **HTMX)
+    assert response.status_code == 422
+    assert not Span.objects.filter(set=own).exists() and not SuggestionDecision.objects.exists()
+    private.refresh_from_db()
+    with pytest.raises(services.Invalid):
+        services.accept_suggestion(private, annotator, own, version=ANY_VERSION)
+    assert not Span.objects.filter(set=own).exists()

@@ -48,7 +48,7 @@ def gold_spans(document) -> list[tuple[str, str]]:
 @pytest.mark.parametrize("doc_id", ["news-7", "another-name", ""])
 def test_a_token_file_attaches_to_the_document_with_the_same_words(project, stored, doc_id):
     report = run(project, conll(ROWS, doc_id))
-    assert report.errors == [] and report.imported == 0 and report.duplicates == 0
+    assert report.errors == [] and report.imported == 0 and report.duplicates == 0 and report.duplicate_of == []
     assert Document.objects.count() == 1
     assert gold_spans(stored) == sorted([("PER", "سمير داود"), ("GPE", "القاهرة"), ("GPE", "حلب")])
     assert any("attached" in warning for warning in report.warnings)

@@ -1,4 +1,4 @@
-"""Trigger words learned from annotated events: a word marked in most of its places is
+"""Trigger words learned from annotated events: a word marked (at least twice) in most of its places is
 proposed with its precision as score, clitic-bearing and article forms included; a word
 marked in few of its places is not; learned words come before the schema's lexicon."""
 from __future__ import annotations
@@ -34,6 +34,12 @@ def test_a_word_marked_in_most_of_its_places_is_learned_with_its_precision():
     meet = learned[("بحث", "MEET")]
     assert meet.score == 0.95 and meet.marked == 3  # 3 of 3 places, «وبحث» counted as the word
     assert ("عقد", "MEET") not in learned  # marked in 1 of its 4 places
+
+
+def test_one_mark_is_not_enough_evidence():
+    once = marked("اجتمع الوفدان في عمان.", ("اجتمع", "MEET", 0))
+    assert learn_triggers([once]) == []
+    assert [t.word for t in learn_triggers([once, marked("ثم اجتمع المجلس.", ("اجتمع", "MEET", 0))])] == ["اجتمع"]
 
 
 def test_nothing_is_learned_without_events():
