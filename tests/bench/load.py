@@ -23,6 +23,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urlencode
@@ -471,6 +472,8 @@ def shared_set(world: World) -> dict:
         reviewer.open_editor()
     confirmed: dict[int, Mark] = {}
     counts = {"ok": 0, "conflict": 0, "other": 0}
+    refusals: Counter = Counter()  # the other answers, by status
+    examples: dict[int, str] = {}  # what the first of each said
     lock = threading.Lock()
     stop_at = time.monotonic() + SHARED_SECONDS
 
@@ -496,6 +499,8 @@ def shared_set(world: World) -> dict:
                     counts["conflict"] += 1
                 else:
                     counts["other"] += 1
+                    refusals[status] += 1
+                    examples.setdefault(status, " ".join(re.sub(r"<[^>]+>", " ", html).split())[:200])
             if status == 409:
                 reviewer.open_editor()  # "Reload the latest version"
 
@@ -509,6 +514,8 @@ def shared_set(world: World) -> dict:
     expected = {(i, m.key, m.start, m.end) for i, m in confirmed.items()}
     if expected != stored:
         print(f"shared set: lost {sorted(expected - stored)}, phantom {sorted(stored - expected)}", file=sys.stderr)
+    if refusals:
+        print(f"shared set: other answers by status {dict(refusals)}: {examples}", file=sys.stderr)
     return {
         "load_shared_set_writes": {"value": counts["ok"], "unit": "writes", "goal": ""},
         "load_shared_set_409s": {"value": counts["conflict"], "unit": "", "goal": "> 0"},
