@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from annotate.access import get_project_for
+from annotate.editor.rendering import Slot
 from annotate.services import ServiceError
 from annotate.services import schema_changes as changes
 from annotate.views.http import back_with_message, int_field, whole_number
@@ -97,16 +98,9 @@ def _values_text(values: list[dict]) -> str:
 # --- the live preview ----------------------------------------------------------------
 
 @dataclass
-class Slot:
-    key: str
-    label: str
-    allowed: list[str]
-    min_count: int
-    max_count: int | None
-
-
-@dataclass
 class PanelPreview:
+    """The event panel as the editor would draw it (its role slots, without fillers)."""
+
     label: str
     colour: str
     triggers: list[str]
