@@ -65,6 +65,11 @@ class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=ROLE_CHOICES)
 
 
+class ReassignForm(forms.Form):
+    to = forms.CharField(label=_("Give their work to"), max_length=254,
+                         widget=forms.TextInput(attrs={"dir": "auto", "autocomplete": "off"}))
+
+
 class NewUserForm(forms.Form):
     username = forms.CharField(
         label=_("Username"), max_length=150,

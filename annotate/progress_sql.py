@@ -180,3 +180,28 @@ INSERT INTO annotate_workloadcount (project_id, user_id, assigned, in_progress, 
         ON s.document_id = a.document_id AND s.owner_id = a.user_id AND s.kind = 'annotator'
     GROUP BY 1, 2;
 """
+
+# One project's workload counts for some users, from scratch: the triggers count inserts,
+# deletes and status changes, not work moved to another account (reassign_work).
+_WORKLOAD_OF = f"""
+    SELECT d.project_id, a.user_id, count(*),
+           count(s.id) FILTER (WHERE s.status = 'in_progress'),
+           count(s.id) FILTER (WHERE s.status IN {DONE})
+    FROM annotate_assignment a
+    JOIN corpus_document d ON d.id = a.document_id
+    LEFT JOIN annotate_annotationset s
+        ON s.document_id = a.document_id AND s.owner_id = a.user_id AND s.kind = 'annotator'
+    WHERE d.project_id = %(project)s AND a.user_id = ANY(%(users)s)
+    GROUP BY 1, 2"""
+
+
+def recount_workload(project_id: int, user_ids: list[int]) -> None:
+    """Recount the users' workload in the project (inside the caller's transaction)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        params = {"project": project_id, "users": list(user_ids)}
+        cursor.execute("DELETE FROM annotate_workloadcount WHERE project_id = %(project)s "
+                       "AND user_id = ANY(%(users)s)", params)
+        cursor.execute("INSERT INTO annotate_workloadcount (project_id, user_id, assigned, in_progress, done)"
+                       + _WORKLOAD_OF, params)
