@@ -27,7 +27,17 @@ from annotate.services import history
 from annotate.services.base import ANY_VERSION, Invalid, bump_version, recorded
 from corpus.colour import MIN_CONTRAST, label_contrast
 from corpus.keyboard import RESERVED, physical_key
-from corpus.models import COLOUR, KEY, AttributeType, EntityType, EventType, Project, RelationType, RoleType
+from corpus.models import (
+    COLOUR,
+    KEY,
+    AttributeType,
+    Document,
+    EntityType,
+    EventType,
+    Project,
+    RelationType,
+    RoleType,
+)
 
 MERGE = "merge_type"
 MERGE_RECORD = "merge_outside_sets"
@@ -231,13 +241,20 @@ def save_role(event_type: EventType, instance: RoleType | None = None, *, key: s
 
 
 def _check_role_narrowing(role: RoleType, allowed: list[EntityType], max_count: int | None) -> None:
+    """Refuse a narrowing that existing arguments would not fit, saying which step comes
+    first: narrowing is one change of the schema, moving annotations another (a merge or
+    the editor), so the refusal names the types, the counts and the documents to open."""
     outside = Argument.objects.filter(role=role).exclude(span__entity_type__in=allowed)
     arguments, documents = _count(outside, "event__set__document")
     if arguments:
+        types = ", ".join(EntityType.objects.filter(spans__arguments__in=outside).distinct()
+                          .order_by("key").values_list("key", flat=True))
         raise InUse(
-            _("%(arguments)s fill the role %(role)s with a type this change would no longer allow; "
-              "change those arguments first, or keep the type.")
-            % {"arguments": _arguments_message(arguments, documents), "role": role.key},
+            _("%(arguments)s fill the role %(role)s with %(types)s, which this change would no longer allow "
+              "(%(titles)s). First change those arguments in the editor, or merge %(types)s into a type the role "
+              "keeps (Entity types, Merge into: every span of the type changes); or keep %(types)s allowed.")
+            % {"arguments": _arguments_message(arguments, documents), "role": role.key, "types": types,
+               "titles": _titles(outside.values("event__set__document"))},
             "allowed",
         )
     if max_count is not None and (role.max_count is None or max_count < role.max_count):
@@ -246,11 +263,22 @@ def _check_role_narrowing(role: RoleType, allowed: list[EntityType], max_count: 
         events, documents = crowded.count(), len({row[0] for row in crowded.values_list("set__document")})
         if events:
             raise InUse(
-                _("%(events)s in %(documents)s have more than %(max)s %(role)s; remove those arguments first, "
-                  "or keep the maximum.")
-                % {**_events_in_documents(events, documents), "max": max_count, "role": role.key},
+                _("%(events)s in %(documents)s have more than %(max)s %(role)s (%(titles)s). First remove the extra "
+                  "arguments in the editor; or keep the maximum.")
+                % {**_events_in_documents(events, documents), "max": max_count, "role": role.key,
+                   "titles": _titles(crowded.values("set__document"))},
                 "max_count",
             )
+
+
+def _titles(document_ids, limit: int = 3) -> str:
+    """The first documents' titles (or external ids), for a refusal that says where to look."""
+    found = Document.objects.filter(pk__in=document_ids).order_by("order", "pk")
+    names = [d.title or d.external_id for d in found[:limit]]
+    more = found.count() - len(names)
+    if more:
+        names.append(ngettext("%(count)d more", "%(count)d more", more) % {"count": more})
+    return ", ".join(names)
 
 
 def delete_role(role: RoleType) -> None:

@@ -115,7 +115,10 @@ def test_narrowing_a_role_in_use_is_refused(project, marked):
     with pytest.raises(changes.InUse) as refused:
         changes.save_role(role.event_type, role, key="Participant", name_ar="مشارك", name_en="Participant",
                           allowed=list(EntityType.objects.filter(project=project, key__in=["ORG", "GPE"])))
-    assert "1 argument in 1 document" in refused.value.message
+    assert "1 argument in 1 document fill the role Participant with PER" in refused.value.message
+    # The refusal says where to look and which step comes first.
+    assert "(لقاء)" in refused.value.message and "First change those arguments in the editor" in refused.value.message
+    assert "or merge PER into a type the role keeps" in refused.value.message
     assert set(role.allowed_types.values_list("key", flat=True)) == {"PER", "ORG", "GPE"}
     # Widening is always allowed.
     changes.save_role(role.event_type, role, key="Participant", name_ar="مشارك", name_en="Participant",
@@ -132,7 +135,8 @@ def test_lowering_a_maximum_below_what_is_annotated_is_refused(project, marked, 
     with pytest.raises(changes.InUse) as refused:
         changes.save_role(event.event_type, role, key="Participant", name_ar="مشارك", name_en="Participant",
                           allowed=list(role.allowed_types.all()), max_count=1)
-    assert "1 event in 1 document" in refused.value.message
+    assert "1 event in 1 document have more than 1 Participant (لقاء)" in refused.value.message
+    assert "First remove the extra arguments in the editor" in refused.value.message
 
 
 def test_removing_an_attribute_value_in_use_is_refused(project, marked):
