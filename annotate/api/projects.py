@@ -37,6 +37,10 @@ class NewProjectSerializer(serializers.Serializer):
         help_text="Slug of a project you administer whose schema is copied (instead of the preset).",
     )
     description = serializers.CharField(required=False, allow_blank=True, default="")
+    schema = serializers.JSONField(
+        required=False, default=None,
+        help_text="A schema file's content (as GET /api/projects/<slug>/schema/ gives it), instead of the preset.",
+    )
 
 
 class ProjectSettingsSerializer(serializers.Serializer):
@@ -79,6 +83,7 @@ class ProjectList(views.ProjectList):
         project = projects.create_project(
             data["name"], slug=data["slug"], language=data["language"], direction=data["direction"],
             preset=data["preset"], schema_from=schema_from, admin=request.user, description=data["description"],
+            schema=data["schema"],
         )
         project.role = Role.ADMIN
         return Response(ProjectSettingsOutSerializer(project).data, status=status.HTTP_201_CREATED)
