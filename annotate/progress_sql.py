@@ -160,6 +160,16 @@ DROP FUNCTION IF EXISTS tawsim_assignments_added, tawsim_assignments_removed, ta
     tawsim_projects_removed;
 """
 
+# Each annotator's workload (assigned, in progress, done), counted from the source tables.
+_WORKLOAD = f"""
+    SELECT d.project_id, a.user_id, count(*),
+           count(s.id) FILTER (WHERE s.status = 'in_progress'),
+           count(s.id) FILTER (WHERE s.status IN {DONE})
+    FROM annotate_assignment a
+    JOIN corpus_document d ON d.id = a.document_id
+    LEFT JOIN annotate_annotationset s
+        ON s.document_id = a.document_id AND s.owner_id = a.user_id AND s.kind = 'annotator'"""
+
 # Counts from scratch: what the triggers keep, computed the slow way (migration, repair).
 REBUILD = f"""
 DELETE FROM annotate_workloadcount;
@@ -170,27 +180,13 @@ INSERT INTO annotate_documentload (document_id, project_id, "order", assignments
     FROM corpus_document d LEFT JOIN annotate_assignment a ON a.document_id = d.id GROUP BY d.id;
 INSERT INTO annotate_coveragecount (project_id, assignments, documents)
     SELECT project_id, assignments, count(*) FROM annotate_documentload GROUP BY 1, 2;
-INSERT INTO annotate_workloadcount (project_id, user_id, assigned, in_progress, done)
-    SELECT d.project_id, a.user_id, count(*),
-           count(s.id) FILTER (WHERE s.status = 'in_progress'),
-           count(s.id) FILTER (WHERE s.status IN {DONE})
-    FROM annotate_assignment a
-    JOIN corpus_document d ON d.id = a.document_id
-    LEFT JOIN annotate_annotationset s
-        ON s.document_id = a.document_id AND s.owner_id = a.user_id AND s.kind = 'annotator'
+INSERT INTO annotate_workloadcount (project_id, user_id, assigned, in_progress, done){_WORKLOAD}
     GROUP BY 1, 2;
 """
 
 # One project's workload counts for some users, from scratch: the triggers count inserts,
 # deletes and status changes, not work moved to another account (reassign_work).
-_WORKLOAD_OF = f"""
-    SELECT d.project_id, a.user_id, count(*),
-           count(s.id) FILTER (WHERE s.status = 'in_progress'),
-           count(s.id) FILTER (WHERE s.status IN {DONE})
-    FROM annotate_assignment a
-    JOIN corpus_document d ON d.id = a.document_id
-    LEFT JOIN annotate_annotationset s
-        ON s.document_id = a.document_id AND s.owner_id = a.user_id AND s.kind = 'annotator'
+_WORKLOAD_OF = _WORKLOAD + """
     WHERE d.project_id = %(project)s AND a.user_id = ANY(%(users)s)
     GROUP BY 1, 2"""
 
