@@ -213,9 +213,6 @@ def span_delete(request: HttpRequest, span_id: int) -> HttpResponse:
     return _respond_to_span_write(request, span.set, change)
 
 
-UNDECIDED_KEEP, UNDECIDED_REJECT = "keep", "reject"
-
-
 @require_POST
 @login_required
 def set_submit(request: HttpRequest, set_id: int) -> HttpResponse:
@@ -226,17 +223,10 @@ def set_submit(request: HttpRequest, set_id: int) -> HttpResponse:
         # Undecided suggestions: the annotator says what becomes of them (the editor's dialog
         # answers this refusal); the count is the server's, whatever the page last saw.
         undecided = request.POST.get("undecided", "")
-        if undecided not in ("", UNDECIDED_KEEP, UNDECIDED_REJECT):
+        if undecided not in ("", *services.UNDECIDED_CHOICES):
             raise BadInput(_("«undecided» is «keep» or «reject», not «%(value)s».") % {"value": undecided[:20]},
                            "undecided")
-        if not undecided and annotation_set.status not in services.LOCKED_STATUSES:
-            count = len(services.pending_suggestions(annotation_set, request.user))
-            if count:
-                raise services.Invalid(ngettext(
-                    "%(count)s suggestion is still undecided.", "%(count)s suggestions are still undecided.", count,
-                ) % {"count": count}, "undecided")
-        services.submit_set(annotation_set, request.user, version=version,
-                            reject_suggestions=undecided == UNDECIDED_REJECT)
+        services.submit_as_asked(annotation_set, request.user, version=version, undecided=undecided)
         return _("Submitted. This document is now read-only; reopen it to make changes."), None
 
     return _respond(request, annotation_set, change)
