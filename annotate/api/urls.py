@@ -95,6 +95,8 @@ urlpatterns += [
     path("projects/<slug:slug>/pretag/", pretag.PretagStart.as_view(), name="pretag"),
     path("projects/<slug:slug>/pretag/retrain/", pretag.RetrainStart.as_view(), name="pretag-retrain"),
     path("projects/<slug:slug>/pretag/jobs/<int:job_id>/", pretag.PretagJob.as_view(), name="pretag-job"),
+    path("projects/<slug:slug>/pretag/ner-model/", pretag.NERModelInstall.as_view(), name="pretag-ner-model"),
+    path("projects/<slug:slug>/pretag/evaluation/", pretag.PretagEvaluation.as_view(), name="pretag-evaluation"),
 ]
 
 # Agreement.
