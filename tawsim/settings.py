@@ -281,6 +281,11 @@ os.environ.setdefault("CAMELTOOLS_DATA", str(BASE_DIR / "var" / "camel_tools"))
 # Folders a project admin may point the NER tagger at: loading a model runs its code,
 # so the server's operator decides where models may come from.
 TAWSIM_MODEL_DIRS = env_list("TAWSIM_MODEL_DIRS", [os.environ["CAMELTOOLS_DATA"], str(BASE_DIR / "var" / "models")])
+# Installing camel-tools' NER model (`make models`, the pre-tagging page's button): the data
+# catalogue to read (empty: the one camel_data reads) and the seconds any connection or read
+# may wait before the attempt fails with a message.
+TAWSIM_NER_CATALOGUE_URL = os.environ.get("TAWSIM_NER_CATALOGUE_URL", "")
+TAWSIM_DOWNLOAD_TIMEOUT = env_int("TAWSIM_DOWNLOAD_TIMEOUT", 20)
 
 # Pages shown when something goes wrong (Arabic and English, no technical details).
 CSRF_FAILURE_VIEW = "tawsim.errors.csrf_failure"
@@ -291,7 +296,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {"console": {"()": "tawsim.log_handlers.CurrentStderrHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
     # One line per request (tawsim.middleware.RequestLogMiddleware); TAWSIM_REQUEST_LOG=0 hides them.
     "loggers": {

@@ -116,8 +116,10 @@ def test_evaluation_partial_renders_for_admins(client, admin_user, reviewer, doc
     start = document.text.index("القاهرة")
     services.create_span(gold, reviewer, entity_type="GPE", start=start, end=start + 7, version=0)
     suggest(document, "GPE", "القاهرة")
+    suggest(document, "DATE", "١٢ آذار 2021", tagger="dates")  # no gold date: the type is left out, by name
     client.force_login(admin_user)
     html = client.get(reverse("pretag_evaluation", args=[document.project.slug]), **HTMX).content.decode()
+    assert 'تاريخ <code class="key" dir="ltr">DATE</code>' in html[html.index("left-out"):]
     assert 'id="pretag-evaluation"' in html and "<td>المعجم (قائمة الأسماء)</td>" in html  # the tagger's name
     # The type by name, its key beside it; scores with the decimal point the charts use.
     assert 'كيان جغرافي سياسي <code class="key" dir="ltr">GPE</code>' in html
