@@ -8,7 +8,11 @@ ORG heads, STOP words that end a name); the rules:
   «الخارجية الأمريكي», a known place «مصر», an organisation «وزارة الخارجية»), then take
   1–3 name words, stopping at a STOP word, punctuation, another cue or a known place.
   The first name word carries no article: «الرئيس الفلسطيني محمود عباس» → «محمود عباس»,
-  «قال الرئيس إن» → nothing. «بن», «بنت», «آل» join a name without counting.
+  «قال الرئيس إن» → nothing. «بن», «بنت», «آل» join a name without counting. A third
+  word needs the article and no plural ending, or to stand alone elsewhere in the text
+  («رجب طيب أردوغان»). A word with hamza on its alef («ألكسندر») has no article; «علي» is
+  a name where the text writes «على» apart. After a personal title, one repeated word
+  with the article that is no adjective («الرئيس الأسد», not «الرئيس التركي») is a name.
 * **Organisation**: the head, then up to 3 name words without the article («صحيفة
   نيويورك تايمز», «هيئة تحرير الشام»), then up to 3 definite words («وزارة الخارجية
   الأمريكية»). A head that carries the article itself («الجيش») takes definite words
@@ -43,6 +47,7 @@ COMPOUND_FIRST = frozenset({"عبد", "ابو", "ابي", "ام"})  # «عبد �
 GLUED_OTHER = ("بال", "وال", "فال", "كال")
 GLUED_ARTICLE = ("لل", *GLUED_OTHER)
 KNOWN_TYPES = frozenset({"GPE", "LOC", "ORG", "FAC"})  # dictionary names that are no person
+PLURAL_LOOKING_NAMES = frozenset(fold_text(w) for w in ("الدين", "الحسين", "الأمين", "الياسين"))
 # Titles a family name alone may follow («الرئيس الأسد»), folded; offices that take a
 # portfolio («وزير الدفاع», «مدير المكتب») are not among them.
 PERSONAL_TITLES = frozenset(fold_text(w) for w in (
@@ -215,12 +220,12 @@ class CueTagger:
 
 def _third_name_word(words: _Words, i: int) -> bool:
     """Whether the third word of a name after a title is part of it: a family name with
-    the article («عبد الفتاح السيسي», but no plural «سليمان صويلو الاتهامات»), or a word
+    the article («عبد الفتاح السيسي», «صلاح نور الدين», but no plural «سليمان صويلو الاتهامات»), or a word
     the document also writes alone elsewhere («رجب طيب أردوغان» … «وقال أردوغان»). Else it is
     too often a verb («خالد حسن قتل»)."""
     word = words.folded[i]
-    if words.definite(i):
-        return not word.endswith("ات")
+    if words.definite(i):  # but no sound plural: «… الاتهامات», «… المانحين»
+        return word in PLURAL_LOOKING_NAMES or not word.endswith(("ات", "ين", "ون"))
     return len(word) >= 3 and words.elsewhere(word)
 
 
@@ -288,9 +293,11 @@ class _Words:
         i, last = head.last_token + 1, None
         if not self.definite(head.first_token):
             taken = 0
-            # An indefinite adjective of relation ends it: «صحيفة فرنسية» is no name.
+            # An indefinite adjective of relation ends it: «صحيفة فرنسية» is no name; so does
+            # a later word glued to ل, "for …" («شركة توتال لتطوير الحقول»).
             while taken < MAX_NAME_WORDS and self.name_word(i) and not self.definite(i) \
-                    and not (_nisba(self.folded[i]) and i not in self.places):
+                    and not (_nisba(self.folded[i]) and i not in self.places) \
+                    and not (taken and self.folded[i][:1] == "ل" and self.folded[i][1:2] != "ل"):
                 last, i, taken = self.places.get(i, i), self.places.get(i, i) + 1, taken + 1
         taken = 0
         while taken < MAX_NAME_WORDS and self.name_word(i) and self.definite(i) \

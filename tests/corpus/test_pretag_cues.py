@@ -127,6 +127,10 @@ def test_a_known_organisation_after_a_title_qualifies_it_and_is_no_name():
         # ... one it does not, or a plural with the article, is not.
         ("وأكد العميد وليد حداد قتل في الهجوم، وقال حداد إن الهجوم فشل.", [("PER", "وليد حداد")]),
         ("ورفض وزير الداخلية سليمان صويلو الاتهامات ووصفها بالكاذبة.", [("PER", "سليمان صويلو")]),
+        ("وناشد وزير الصحة قاسم بحيبح المانحين تقديم الدعم.", [("PER", "قاسم بحيبح")]),
+        ("وقال الشيخ صلاح نور الدين إن الوفد وصل.", [("PER", "صلاح نور الدين")]),  # «الدين» ends names
+        # A later word glued to ل ("for …") ends an organisation's name.
+        ("ووقعت شركة توتال لتطوير الحقول عقدا جديدا.", [("ORG", "شركة توتال")]),
         # A name written with hamza on its alef starts with no article.
         ("والتقى وزير الخارجية الروسي ألكسندر بيلوف نظيره في موسكو.", [("PER", "ألكسندر بيلوف")]),
         # A glued ب or ل does not hide a STOP word: «بأن» ends the name.
