@@ -7,7 +7,8 @@ tagger "string_match" with the span's type and knowledge-base entity, meant for 
 owner only (an annotator's marks are not shown to the others before adjudication). Marks
 in a gold set are offered by the pre-tagging run, not here.
 
-No suggestion where the set already marks something overlapping, where the owner already
+No suggestion where the set already marks something overlapping, where a one-word name
+matches only by folding onto a common word («على» for a marked «علي»), where the owner already
 decided a suggestion of the same extent (a rejected place stays rejected), or where the
 same suggestion is already offered. Four queries, whatever the number of occurrences.
 """
@@ -15,7 +16,8 @@ from __future__ import annotations
 
 from annotate.models import AnnotationSet, Span, Suggestion, SuggestionDecision
 from annotate.services.suggestions import offered_to
-from corpus.pretag.string_match import NAME, OWN_SCORE, MarkedName, StringMatcher
+from corpus.pretag.cues import shipped_cues
+from corpus.pretag.string_match import NAME, OWN_SCORE, MarkedName, StringMatcher, folded_into_a_common_word
 from corpus.text.arabic import cached_tokens
 
 
@@ -36,8 +38,10 @@ def offer_other_occurrences(annotation_set: AnnotationSet, span: Span) -> int:
         return 0
     text = document.text
     name = MarkedName(text[span.start:span.end], span.entity_type.key, span.kb_entity_id)
+    stop = shipped_cues().stop
     found = [p for p in StringMatcher([name]).tag(text, cached_tokens(text))
-             if (p.start, p.end) != (span.start, span.end)]
+             if (p.start, p.end) != (span.start, span.end)
+             and not folded_into_a_common_word(name.text, text[p.start:p.end], stop)]
     if not found:
         return 0
     marked = list(Span.objects.filter(set_id=annotation_set.pk).values_list("start", "end"))
@@ -50,6 +54,26 @@ def offer_other_occurrences(annotation_set: AnnotationSet, span: Span) -> int:
     ]
     Suggestion.objects.bulk_create(rows)
     return len(rows)
+
+
+def retype_other_occurrences(annotation_set: AnnotationSet, span: Span, before_type_id: int) -> int:
+    """After a mark is retyped, its name's undecided offers in the document follow it:
+    they were made with the old type, which the owner has just corrected. How many changed."""
+    owner = annotation_set.owner_id
+    if owner is None:
+        return 0
+    document = annotation_set.document
+    text = document.text
+    name = MarkedName(text[span.start:span.end], span.entity_type.key, span.kb_entity_id)
+    extents = {(p.start, p.end) for p in StringMatcher([name]).tag(text, cached_tokens(text))}
+    if not extents:
+        return 0
+    decided = _decided_extents(document.pk, owner)
+    stale = Suggestion.objects.filter(document_id=document.pk, tagger=NAME, user_id=owner, kind=Suggestion.Kind.ENTITY,
+                                      entity_type_id=before_type_id)
+    ids = [pk for pk, start, end in stale.values_list("pk", "start", "end")
+           if (start, end) in extents and (start, end) not in decided]
+    return Suggestion.objects.filter(pk__in=ids).update(entity_type_id=span.entity_type_id)
 
 
 def _decided_extents(document_id: int, user_id: int | None) -> set[tuple[int, int]]:
