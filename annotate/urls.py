@@ -41,6 +41,7 @@ urlpatterns = [
     path("projects/<slug:slug>/members/", members.members, name="members"),
     path("projects/<slug:slug>/members/<int:user_id>/role/", members.member_role, name="member_role"),
     path("projects/<slug:slug>/members/<int:user_id>/remove/", members.member_remove, name="member_remove"),
+    path("projects/<slug:slug>/members/<int:user_id>/reassign/", members.member_reassign, name="member_reassign"),
     # Accounts: site users (site staff), one's own password, the one-time set-password link.
     path("users/", accounts.users, name="users"),
     path("users/<int:user_id>/active/", accounts.user_active, name="user_active"),

@@ -13,6 +13,8 @@ urlpatterns = [
     path("projects/<slug:slug>/", projects.ProjectDetail.as_view(), name="project"),
     path("projects/<slug:slug>/members/", projects.MemberList.as_view(), name="members"),
     path("projects/<slug:slug>/members/<str:username>/", projects.MemberDetail.as_view(), name="member"),
+    path("projects/<slug:slug>/members/<str:username>/reassign/", projects.MemberReassign.as_view(),
+         name="member-reassign"),
     path("projects/<slug:slug>/schema/", schema.ProjectSchemaView.as_view(), name="project-schema"),
     path("projects/<slug:slug>/documents/", views.DocumentList.as_view(), name="documents"),
     path("projects/<slug:slug>/documents/import/", views.DocumentImport.as_view(), name="documents-import"),
