@@ -289,7 +289,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {"console": {"()": "tawsim.log_handlers.CurrentStderrHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
     # One line per request (tawsim.middleware.RequestLogMiddleware); TAWSIM_REQUEST_LOG=0 hides them.
     "loggers": {

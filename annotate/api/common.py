@@ -6,11 +6,14 @@ from drf_spectacular.utils import OpenApiResponse
 from annotate.api.serializers import (
     ConflictSerializer,
     ErrorSerializer,
+    UndecidedSerializer,
     VersionSerializer,
 )
 
 INVALID = OpenApiResponse(ErrorSerializer, description="Refused: `field` names the request field at fault.")
 CONFLICT = OpenApiResponse(ConflictSerializer, description="Stale version: nothing was changed.")
+UNDECIDED = OpenApiResponse(UndecidedSerializer, description="Suggestions are still undecided: `undecided` counts "
+                            "them; post again with `undecided=keep` or `undecided=reject`. Nothing was changed.")
 
 
 def parsed(serializer_class, data) -> dict:

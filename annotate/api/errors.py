@@ -5,6 +5,8 @@
   request field at fault (dotted into nested fields, e.g. `arguments.0.role`), or is null;
 - 409 `{"detail", "version"}`: the change was based on a stale set version; `version` is
   the set's current version (null when the view has no single set);
+- 422 `{"detail", "field", "undecided"}`: a submit while `undecided` suggestions are still
+  undecided, and the request did not say whether to keep or reject them;
 - anything else as DRF answers it (`{"detail"}` for 401, 403, 404, 405…).
 
 The pages map the same refusals in views/http.py (a module the API does not import).
@@ -28,6 +30,9 @@ def exception_handler(exc, context):
     if isinstance(exc, services.StaleVersion):
         body = {"detail": exc.message, "version": _current_version(context.get("view"))}
         return Response(body, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, services.UndecidedSuggestions):
+        return Response({"detail": exc.message, "field": exc.field, "undecided": exc.count},
+                        status=status.HTTP_422_UNPROCESSABLE_ENTITY)
     if isinstance(exc, (services.Invalid, ProjectError)):
         return Response({"detail": exc.message, "field": exc.field or None}, status=status.HTTP_400_BAD_REQUEST)
     response = drf_exception_handler(exc, context)

@@ -197,6 +197,15 @@ class VersionSerializer(serializers.Serializer):
     version = serializers.IntegerField(min_value=0, help_text=VERSION_HELP)
 
 
+class SubmitSerializer(VersionSerializer):
+    undecided = serializers.ChoiceField(
+        choices=["keep", "reject"], required=False, default="", allow_blank=True,
+        help_text="What becomes of the suggestions offered to you that are still undecided: `keep` leaves "
+                  "them undecided, `reject` rejects them in the same change as the submit. Without it, a set "
+                  "with undecided suggestions is not submitted: the answer is a 422 with their count.",
+    )
+
+
 class VersionResultSerializer(serializers.Serializer):
     version = serializers.IntegerField(help_text="The set's version now.")
 
@@ -234,6 +243,10 @@ class ErrorSerializer(serializers.Serializer):
 class ConflictSerializer(serializers.Serializer):
     detail = serializers.CharField()
     version = serializers.IntegerField(help_text="The set's current version: reload, then redo the change.")
+
+
+class UndecidedSerializer(ErrorSerializer):
+    undecided = serializers.IntegerField(help_text="How many suggestions are still undecided.")
 
 
 # --- events, arguments and relations ----------------------------------------------------

@@ -32,7 +32,7 @@ from annotate.access import (
     role_in,
 )
 from annotate.api import serializers as s
-from annotate.api.common import CONFLICT, INVALID, parsed, version_from
+from annotate.api.common import CONFLICT, INVALID, UNDECIDED, parsed, version_from
 from annotate.api.permissions import (
     CanWriteSet,
     HiddenWhenNotAllowed,
@@ -286,16 +286,20 @@ class SetSpans(SetScoped, generics.ListCreateAPIView):
 
 class SetSubmit(SetScoped, generics.GenericAPIView):
     permission_classes = [IsAuthenticated, CanWriteSet]
-    serializer_class = s.VersionSerializer
+    serializer_class = s.SubmitSerializer
 
     @extend_schema(
-        request=s.VersionSerializer,
-        responses={200: s.AnnotationSetSerializer, 400: INVALID, 409: CONFLICT},
-        description="Mark the set submitted (no more changes until it is reopened).",
+        request=s.SubmitSerializer,
+        responses={200: s.AnnotationSetSerializer, 400: INVALID, 409: CONFLICT, 422: UNDECIDED},
+        description="Mark the set submitted (no more changes until it is reopened). While suggestions offered "
+                    "to you are undecided, say what becomes of them with `undecided` (`keep` or `reject`); "
+                    "without it the set is not submitted and the answer is a 422 with their count, as the "
+                    "editor asks before submitting.",
     )
     def post(self, request, pk: int):
-        version = parsed(s.VersionSerializer, request.data)["version"]
-        annotation_set = services.submit_set(self.annotation_set, request.user, version=version)
+        data = parsed(s.SubmitSerializer, request.data)
+        annotation_set = services.submit_as_asked(self.annotation_set, request.user, version=data["version"],
+                                                  undecided=data["undecided"])
         return Response(s.AnnotationSetSerializer(annotation_set).data)
 
 

@@ -159,12 +159,15 @@ def _build_record(doc: tuple, annotator: str, status: str, spans: Iterable, even
 
 
 def _suggestion_records(document_ids: list[int], docs: dict, names: _Names) -> Iterator[DocumentRecord]:
-    """Pre-taggers' output with tagger and score, every tagger's proposal kept (two taggers
+    """Pre-taggers' output for everyone, with tagger and score, every tagger's proposal kept (two taggers
     proposing one span give two entities, so each can be scored); an event suggestion's
     arguments become entities too (with the event's tagger) when no entity suggestion has
     their offsets."""
     found = defaultdict(list)
-    for row in Suggestion.objects.filter(document_id__in=document_ids).order_by("pk").values_list(
+    # Suggestions meant for one user (names only they have marked) mirror that user's own
+    # set: they are theirs, not the pre-taggers' output for everyone.
+    shared = Suggestion.objects.filter(document_id__in=document_ids, user__isnull=True)
+    for row in shared.order_by("pk").values_list(
             "document_id", "kind", "tagger", "entity_type_id", "event_type_id", "start", "end", "score", "arguments"):
         found[row[0]].append(row)
     for pk in document_ids:
@@ -268,7 +271,7 @@ def nothing_to_export(project: Project, options: ExportOptions) -> str | None:
     if options.include_empty:
         return None if documents.exists() else _("This project has no documents yet.")
     if options.sets == "suggestions":
-        if Suggestion.objects.filter(document__in=documents).exists():
+        if Suggestion.objects.filter(document__in=documents, user__isnull=True).exists():
             return None
         return _("No document has suggestions yet; pre-tag the documents first.")
     sets = AnnotationSet.objects.filter(document__in=documents)

@@ -276,7 +276,7 @@ class SpanWrite:
     type_before: int | None
     type_after: int | None
     reaches_links: bool = False
-    offered: int = 0  # suggestions it added at the name's other occurrences (the whole editor is redrawn)
+    offered: int = 0  # suggestions it added or retyped at the name's other occurrences (the whole editor is redrawn)
 
     @property
     def selected(self) -> int | None:

@@ -47,9 +47,15 @@ from annotate.services.kb import (  # noqa: F401
     unlink_span,
     update_entity,
 )
-from annotate.services.other_occurrences import offer_other_occurrences  # noqa: F401
+from annotate.services.other_occurrences import offer_other_occurrences, retype_other_occurrences  # noqa: F401
 from annotate.services.relations import create_relation, delete_relation  # noqa: F401
-from annotate.services.sets import reopen_set, submit_set  # noqa: F401
+from annotate.services.sets import (  # noqa: F401
+    UNDECIDED_CHOICES,
+    UndecidedSuggestions,
+    reopen_set,
+    submit_as_asked,
+    submit_set,
+)
 from annotate.services.spans import add_span, change_span_type, create_span, delete_span  # noqa: F401
 from annotate.services.suggestions import (  # noqa: F401
     accept_all_suggestions,

@@ -52,6 +52,26 @@ def offer_other_occurrences(annotation_set: AnnotationSet, span: Span) -> int:
     return len(rows)
 
 
+def retype_other_occurrences(annotation_set: AnnotationSet, span: Span, before_type_id: int) -> int:
+    """After a mark is retyped, its name's undecided offers in the document follow it:
+    they were made with the old type, which the owner has just corrected. How many changed."""
+    owner = annotation_set.owner_id
+    if owner is None:
+        return 0
+    document = annotation_set.document
+    text = document.text
+    name = MarkedName(text[span.start:span.end], span.entity_type.key, span.kb_entity_id)
+    extents = {(p.start, p.end) for p in StringMatcher([name]).tag(text, cached_tokens(text))}
+    if not extents:
+        return 0
+    decided = _decided_extents(document.pk, owner)
+    stale = Suggestion.objects.filter(document_id=document.pk, tagger=NAME, user_id=owner, kind=Suggestion.Kind.ENTITY,
+                                      entity_type_id=before_type_id)
+    ids = [pk for pk, start, end in stale.values_list("pk", "start", "end")
+           if (start, end) in extents and (start, end) not in decided]
+    return Suggestion.objects.filter(pk__in=ids).update(entity_type_id=span.entity_type_id)
+
+
 def _decided_extents(document_id: int, user_id: int | None) -> set[tuple[int, int]]:
     decided = SuggestionDecision.objects.filter(suggestion__document_id=document_id, user_id=user_id)
     return set(decided.values_list("suggestion__start", "suggestion__end"))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from annotate.models import AnnotationSet, SetKind, SetStatus
 from annotate.services.base import (
@@ -12,7 +13,36 @@ from annotate.services.base import (
     recorded,
 )
 from annotate.services.events import set_problems
-from annotate.services.suggestions import reject_undecided_suggestions
+from annotate.services.suggestions import pending_suggestions, reject_undecided_suggestions
+
+# What becomes of the suggestions still undecided when a set is submitted.
+UNDECIDED_KEEP, UNDECIDED_REJECT = "keep", "reject"
+UNDECIDED_CHOICES = (UNDECIDED_KEEP, UNDECIDED_REJECT)
+
+
+class UndecidedSuggestions(Invalid):
+    """A submit refused because `count` suggestions are still undecided and the request
+    did not say whether to keep them undecided or reject them."""
+
+    def __init__(self, count: int):
+        self.count = count
+        super().__init__(ngettext("%(count)s suggestion is still undecided.",
+                                  "%(count)s suggestions are still undecided.", count) % {"count": count},
+                         "undecided")
+
+
+def submit_as_asked(annotation_set: AnnotationSet, user, *, version: int | None, undecided: str = "") -> AnnotationSet:
+    """Submit as the editor and the API do: while suggestions offered to the user are
+    undecided, refused (UndecidedSuggestions, with the server's count) unless `undecided`
+    says `keep` (they stay undecided) or `reject` (rejected in the same change)."""
+    if undecided not in ("", *UNDECIDED_CHOICES):
+        raise Invalid(_("«undecided» is «keep» or «reject», not «%(value)s».") % {"value": undecided[:20]},
+                      "undecided")
+    if not undecided and annotation_set.status not in LOCKED_STATUSES:
+        count = len(pending_suggestions(annotation_set, user))
+        if count:
+            raise UndecidedSuggestions(count)
+    return submit_set(annotation_set, user, version=version, reject_suggestions=undecided == UNDECIDED_REJECT)
 
 
 def submit_set(

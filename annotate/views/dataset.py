@@ -8,6 +8,7 @@ from collections import Counter
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext, ngettext
@@ -45,10 +46,13 @@ def sets_choices(project: Project) -> list:
     suggestions, then each annotator of the project (members and anyone owning a set),
     as the values the API takes (`annotator:NAME`)."""
     counts = Counter()
-    for kind, owner in AnnotationSet.objects.filter(document__project=project).values_list("kind", "owner__username"):
-        counts["gold" if kind == SetKind.GOLD else f"annotator:{owner}"] += 1
-        counts["all"] += 1
-    suggested = Suggestion.objects.filter(document__project=project).values("document").distinct().count()
+    per_owner = (AnnotationSet.objects.filter(document__project=project).values_list("kind", "owner__username")
+                 .annotate(n=Count("pk")).order_by())
+    for kind, owner, n in per_owner:
+        counts["gold" if kind == SetKind.GOLD else f"annotator:{owner}"] += n
+        counts["all"] += n
+    shared = Suggestion.objects.filter(document__project=project, user__isnull=True)
+    suggested = shared.values("document").distinct().count()
     members = Membership.objects.filter(project=project, role=Role.ANNOTATOR)
     names = set(members.values_list("user__username", flat=True))
     names |= {key.partition(":")[2] for key in counts if key.startswith("annotator:")}

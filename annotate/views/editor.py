@@ -189,9 +189,11 @@ def span_change_type(request: HttpRequest, span_id: int) -> HttpResponse:
         services.change_span_type(
             span, request.user, entity_type=_type_field(request), version=int_field(request, "version")
         )
+        # Its name's offers follow the correction; they are redrawn with the whole editor.
+        retyped = services.retype_other_occurrences(span.set, span, before)
         text = span.text
         message = _("«%(text)s» is now %(type)s.") % {"text": text, "type": span.entity_type.label}
-        return message, SpanWrite(span.pk, span.start, span.end, before, span.entity_type_id)
+        return message, SpanWrite(span.pk, span.start, span.end, before, span.entity_type_id, offered=retyped)
 
     return _respond_to_span_write(request, span.set, change)
 
@@ -213,9 +215,6 @@ def span_delete(request: HttpRequest, span_id: int) -> HttpResponse:
     return _respond_to_span_write(request, span.set, change)
 
 
-UNDECIDED_KEEP, UNDECIDED_REJECT = "keep", "reject"
-
-
 @require_POST
 @login_required
 def set_submit(request: HttpRequest, set_id: int) -> HttpResponse:
@@ -226,17 +225,10 @@ def set_submit(request: HttpRequest, set_id: int) -> HttpResponse:
         # Undecided suggestions: the annotator says what becomes of them (the editor's dialog
         # answers this refusal); the count is the server's, whatever the page last saw.
         undecided = request.POST.get("undecided", "")
-        if undecided not in ("", UNDECIDED_KEEP, UNDECIDED_REJECT):
+        if undecided not in ("", *services.UNDECIDED_CHOICES):
             raise BadInput(_("«undecided» is «keep» or «reject», not «%(value)s».") % {"value": undecided[:20]},
                            "undecided")
-        if not undecided and annotation_set.status not in services.LOCKED_STATUSES:
-            count = len(services.pending_suggestions(annotation_set, request.user))
-            if count:
-                raise services.Invalid(ngettext(
-                    "%(count)s suggestion is still undecided.", "%(count)s suggestions are still undecided.", count,
-                ) % {"count": count}, "undecided")
-        services.submit_set(annotation_set, request.user, version=version,
-                            reject_suggestions=undecided == UNDECIDED_REJECT)
+        services.submit_as_asked(annotation_set, request.user, version=version, undecided=undecided)
         return _("Submitted. This document is now read-only; reopen it to make changes."), None
 
     return _respond(request, annotation_set, change)

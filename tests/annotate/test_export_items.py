@@ -144,3 +144,26 @@ def test_a_suggestions_export_keeps_every_taggers_proposal_for_one_span(project)
     entities = json.loads(line)["entities"]
     assert sorted((e["text"], e["tagger"], e["score"]) for e in entities) == [
         ("طنطا", "crf", 0.61), ("طنطا", "gazetteer", 0.85), ("طنطا", "string_match", 0.95)]
+
+
+def test_a_suggestions_export_leaves_out_suggestions_meant_for_one_user(project, django_user_model):
+    """A suggestion offered to one annotator alone mirrors a name in their own set: the
+    export of the pre-taggers' suggestions neither includes it nor counts it as one."""
+    from annotate.models import Suggestion
+    from corpus.models import Document
+
+    text = "زار وفد من مدينة طنطا معرض الكتاب."
+    document = Document.objects.create(project=project, text=text, order=1)
+    city = project.entity_types.get(key="GPE")
+    at = text.index("طنطا")
+    annotator = django_user_model.objects.create_user("private_one")
+    Suggestion.objects.create(document=document, tagger="string_match", entity_type=city, start=at, end=at + 4,
+                              user=annotator)
+    chosen = dataset.ExportOptions(fmt="tawsim", sets="suggestions")
+    assert b"".join(dataset.export(project, chosen)) == b""
+    assert dataset.nothing_to_export(project, chosen) is not None
+
+    Suggestion.objects.create(document=document, tagger="gazetteer", entity_type=city, start=at, end=at + 4)
+    [line] = b"".join(dataset.export(project, chosen)).splitlines()
+    assert [e["tagger"] for e in json.loads(line)["entities"]] == ["gazetteer"]
+    assert dataset.nothing_to_export(project, chosen) is None

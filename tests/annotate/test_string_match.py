@@ -188,3 +188,26 @@ def test_the_editor_answers_a_new_span_with_its_other_occurrences_as_suggestions
         assert set(re.findall(r'<mark class="sug[^"]*" data-sug="(\d+)"', html)) == ids
         # The message says how many, in the page's language.
         assert "Suggested at 2 other occurrences in this document." in html or "اقتُرح في موضعين آخرين" in html
+
+
+def test_retyping_a_mark_retypes_its_undecided_offers_in_the_document(project, annotator, client):
+    """GPE then LOC: the name's other occurrences follow the correction; a decided offer
+    and an offer of another name keep their type."""
+    [document] = add(project, [REPEATED])
+    own = services.own_set(document, annotator)
+    first = mark(own, annotator, "سليم العتوم", "GPE")
+    services.offer_other_occurrences(own, first)
+    [second, third] = Suggestion.objects.filter(document=document, tagger="string_match").order_by("start")
+    own.refresh_from_db()
+    reject_suggestion(third, annotator, own, version=own.version)
+    own.refresh_from_db()
+    client.force_login(annotator)
+    response = client.post(reverse("span_change_type", args=[first.pk]), {"type": "LOC", "version": own.version},
+                           HTTP_HX_REQUEST="true")
+
+    assert Span.objects.get(pk=first.pk).entity_type.key == "LOC"
+    # The whole editor is redrawn, so the page shows the offer with its new type.
+    assert re.search(rf'<mark class="sug[^"]*" data-sug="{second.pk}"[^>]*data-t="LOC"', response.content.decode())
+    second.refresh_from_db()
+    third.refresh_from_db()
+    assert (second.entity_type.key, third.entity_type.key) == ("LOC", "GPE")
