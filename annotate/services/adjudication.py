@@ -316,17 +316,19 @@ def _replace_alternatives(gold: AnnotationSet, conflict: Conflict, accepted: Spa
 
 def doubled_extents(gold: AnnotationSet) -> list[tuple[int, int, list[str]]]:
     """Extents where gold holds more than one type that no "keep" decision allowed:
-    (start, end, type keys)."""
+    (start, end, type keys). A "keep" allows exactly the variants it kept (their types
+    at their offsets), not every doubled extent inside its conflict's range."""
     by_extent: dict = {}
     for key, start, end in Span.objects.filter(set=gold).values_list("entity_type__key", "start", "end"):
         by_extent.setdefault((start, end), []).append(key)
-    kept = [
-        (d.item.get("start", 0), d.item.get("end", 0))
-        for d in gold.adjudication_decisions.filter(action=KEEP)
-    ]
+    kept = {
+        (value["type"], value["start"], value["end"])
+        for variant in gold.adjudication_decisions.filter(action=KEEP).values_list("variant", flat=True)
+        for value in (variant or {}).get("values", ())
+    }
     return [
         (start, end, sorted(keys)) for (start, end), keys in sorted(by_extent.items())
-        if len(keys) > 1 and not any(s <= start and end <= e for s, e in kept)
+        if len(keys) > 1 and not all((key, start, end) in kept for key in keys)
     ]
 
 

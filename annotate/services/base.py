@@ -8,6 +8,7 @@ the caller gets a StaleVersion instead of silently overwriting their work.
 from __future__ import annotations
 
 from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import partial
 
 import pghistory
@@ -41,6 +42,9 @@ class StaleVersion(ServiceError):
 
 LOCKED_STATUSES = (SetStatus.SUBMITTED, SetStatus.ADJUDICATED)
 
+# The action of the write in progress (recorded()), so that the writes it is made of keep its name.
+_current_action: ContextVar[str | None] = ContextVar("current_action", default=None)
+
 
 @contextmanager
 def from_schema():
@@ -62,19 +66,25 @@ def ensure_writable(project) -> None:
 @contextmanager
 def recorded(user, action: str, annotation_set: AnnotationSet):
     """A transaction whose history rows say who did what to which set. Every write to a
-    set passes here, so this is where an archived project refuses them."""
+    set passes here, so this is where an archived project refuses them. A write made of
+    others (accepting a suggestion into a role adds a span and fills the role) is named
+    by the outermost one: the inner ones join its context without renaming it."""
     ensure_writable(annotation_set.document.project)
     created = annotation_set.pk is None
+    outer = _current_action.get()
+    token = _current_action.set(outer or action)
     try:
         with transaction.atomic():
             if created:
                 _create(annotation_set)
-            with pghistory.context(user=getattr(user, "pk", None), action=action, set=annotation_set.pk):
+            with pghistory.context(user=getattr(user, "pk", None), action=outer or action, set=annotation_set.pk):
                 yield
     except BaseException:
         if created:  # rolled back: the set is unsaved again
             annotation_set.pk, annotation_set._state.adding = None, True
         raise
+    finally:
+        _current_action.reset(token)
 
 
 def _create(annotation_set: AnnotationSet) -> None:

@@ -7,7 +7,8 @@ tagger "string_match" with the span's type and knowledge-base entity, meant for 
 owner only (an annotator's marks are not shown to the others before adjudication). Marks
 in a gold set are offered by the pre-tagging run, not here.
 
-No suggestion where the set already marks something overlapping, where the owner already
+No suggestion where the set already marks something overlapping, where a one-word name
+matches only by folding onto a common word («على» for a marked «علي»), where the owner already
 decided a suggestion of the same extent (a rejected place stays rejected), or where the
 same suggestion is already offered. Four queries, whatever the number of occurrences.
 """
@@ -15,7 +16,8 @@ from __future__ import annotations
 
 from annotate.models import AnnotationSet, Span, Suggestion, SuggestionDecision
 from annotate.services.suggestions import offered_to
-from corpus.pretag.string_match import NAME, OWN_SCORE, MarkedName, StringMatcher
+from corpus.pretag.cues import shipped_cues
+from corpus.pretag.string_match import NAME, OWN_SCORE, MarkedName, StringMatcher, folded_into_a_common_word
 from corpus.text.arabic import cached_tokens
 
 
@@ -36,8 +38,10 @@ def offer_other_occurrences(annotation_set: AnnotationSet, span: Span) -> int:
         return 0
     text = document.text
     name = MarkedName(text[span.start:span.end], span.entity_type.key, span.kb_entity_id)
+    stop = shipped_cues().stop
     found = [p for p in StringMatcher([name]).tag(text, cached_tokens(text))
-             if (p.start, p.end) != (span.start, span.end)]
+             if (p.start, p.end) != (span.start, span.end)
+             and not folded_into_a_common_word(name.text, text[p.start:p.end], stop)]
     if not found:
         return 0
     marked = list(Span.objects.filter(set_id=annotation_set.pk).values_list("start", "end"))

@@ -25,6 +25,9 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from camel_tools.utils.dediac import dediac_ar
+
+from corpus.pretag._text import fold_text
 from corpus.pretag.base import EntityProposal
 from corpus.pretag.phrases import PhraseMatcher, phrase_key
 from corpus.text.arabic import Token, tokenize
@@ -88,6 +91,15 @@ def names_from_marks(texts: Mapping[int, str], marks: Iterable[Mark],
             right[key] += (match.start, match.end) in places
     return [name for name in names
             if not found[key := phrase_key(name.text)] or right[key] >= min_precision * found[key]]
+
+
+def folded_into_a_common_word(name: str, found: str, stop: frozenset[str]) -> bool:
+    """`found` is a one-word match of `name` only through folding and is a common word:
+    «على» matched for the marked name «علي» (ى and ي fold alike). Matches written as the
+    name was, and longer names, are never common words."""
+    if len(found.split()) != 1 or dediac_ar(found) == dediac_ar(name):
+        return False
+    return fold_text(found) in stop
 
 
 class StringMatcher:

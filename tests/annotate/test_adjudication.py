@@ -197,6 +197,17 @@ def test_keeping_every_variant_is_the_deliberate_way_to_two_types(disputed, revi
     assert gold_of(disputed).status == SetStatus.ADJUDICATED
 
 
+def test_a_keep_allows_the_variants_it_kept_and_no_other_type_on_those_words(disputed, reviewer):
+    state = adjudication.open_adjudication(disputed, reviewer)
+    adjudication.decide(disputed, reviewer, conflict_id=cairo_conflict(state).id, action="keep", version=ANY_VERSION)
+    gold = gold_of(disputed)
+    start, end = where(disputed, "القاهرة")
+    assert adjudication.doubled_extents(gold) == []
+    with services.base.recorded(reviewer, "test", gold):  # a third type, which nobody chose to keep
+        services.spans.add_span(gold, entity_type="FAC", start=start, end=end, snap_to_tokens=False)
+    assert adjudication.doubled_extents(gold) == [(start, end, ["FAC", "GPE", "LOC"])]
+
+
 def test_confirm_refuses_two_types_on_the_same_words_nobody_kept_on_purpose(disputed, reviewer):
     state = adjudication.open_adjudication(disputed, reviewer)
     for conflict in state.open:

@@ -211,3 +211,15 @@ def test_retyping_a_mark_retypes_its_undecided_offers_in_the_document(project, a
     second.refresh_from_db()
     third.refresh_from_db()
     assert (second.entity_type.key, third.entity_type.key) == ("LOC", "GPE")
+
+
+def test_a_one_word_name_is_not_offered_where_it_only_folds_onto_a_common_word(project, annotator):
+    """«علي» and «على» fold alike (ى/ي): the name is offered where it is written as marked,
+    not at the preposition."""
+    [document] = add(project, ["وقف علي أمام المبنى ثم جلس على الكرسي، وعاد علي مساء."])
+    own = services.own_set(document, annotator)
+    first = mark(own, annotator, "علي", "PER")
+    assert services.offer_other_occurrences(own, first) == 1
+    [(text, kind, _kb, _user)] = offered(document)
+    [suggestion] = Suggestion.objects.filter(document=document, tagger="string_match")
+    assert (text, kind) == ("علي", "PER") and suggestion.start == document.text.rindex("علي")

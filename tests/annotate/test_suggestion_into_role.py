@@ -82,3 +82,18 @@ def test_another_annotators_private_suggestion_cannot_be_taken(ann_client, docum
     with pytest.raises(services.Invalid):
         services.accept_suggestion(private, annotator, own, version=ANY_VERSION)
     assert not Span.objects.filter(set=own).exists()
+
+
+def test_history_names_the_step_accepting_a_suggestion_not_the_role_it_filled(ann_client, document, own, annotator):
+    """One step, one name: the span and the argument it made are recorded as accepting a
+    suggestion (the inner "add_argument" joins that context without renaming it)."""
+    event = meeting(own, annotator)
+    own.refresh_from_db()
+    samir = suggest(document, "PER", "سمير داود")
+    ann_client.post(reverse("argument_add", args=[event.pk]),
+                    {"role": "Participant", "suggestion": samir.pk, "version": own.version}, **HTMX)
+    argument = event.arguments.select_related("span").get()
+    argument_row = argument.history.get(pgh_label="insert")
+    span_row = argument.span.history.get(pgh_label="insert")
+    assert argument_row.pgh_context_id == span_row.pgh_context_id
+    assert argument_row.pgh_context.metadata["action"] == "accept_suggestion"

@@ -3,8 +3,20 @@ variants (hamza, ة/ه, ى/ي, diacritics) and glued proclitics (و ف ب ل ك,
 article), with its type and knowledge-base entity; one user's own names for that user."""
 from __future__ import annotations
 
+import pytest
+
 from corpus.pretag import DEFAULT_PRIORITY, merge
-from corpus.pretag.string_match import NAME, OWN_SCORE, SCORE, Mark, MarkedName, StringMatcher, names_from_marks
+from corpus.pretag.cues import shipped_cues
+from corpus.pretag.string_match import (
+    NAME,
+    OWN_SCORE,
+    SCORE,
+    Mark,
+    MarkedName,
+    StringMatcher,
+    folded_into_a_common_word,
+    names_from_marks,
+)
 from corpus.text.arabic import tokenize
 
 # Made up for these tests.
@@ -92,3 +104,14 @@ def test_names_the_texts_mostly_leave_unmarked_are_not_offered():
                                      marks(2, "سليم العتوم", "PER", kb=3), marks(2, "سليم العتوم", "ORG")])
     assert found == [MarkedName("سليم العتوم", "PER", 3), MarkedName("سليم العتوم", "ORG")]
     assert names_from_marks(texts, [marks(1, "علي", "PER")], min_precision=0.25) == [MarkedName("علي", "PER")]
+
+
+@pytest.mark.parametrize(("name", "found", "common"), [
+    ("علي", "على", True),          # only folding makes them one
+    ("علي", "علي", False),         # written as marked
+    ("علي", "عليٌّ", False),        # diacritics are not a different word
+    ("سليم العتوم", "سليم العتوم", False),
+    ("المدينة", "المدينه", False),  # folds, but not onto a common word
+])
+def test_a_match_that_only_folding_makes_is_a_common_word_when_the_word_is_one(name, found, common):
+    assert folded_into_a_common_word(name, found, shipped_cues().stop) is common
