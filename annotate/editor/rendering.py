@@ -101,14 +101,14 @@ def _opening_tag(element: _Open, at: int) -> str:
         classes += " cont"
     if last:
         classes += " last"
-    title = f' title="{_attr(span.title)}"' if span.title else ""
+    extra = f' title="{_attr(span.title)}"' if span.title else ""
     short = short_label(span, at - element.start) if element.first else ""
     if short:
-        title += f' data-short="{_attr(short)}"'
+        extra += f' data-short="{_attr(short)}"'
     return (
         f'<mark class="{classes}" {MARK_KINDS.get(span.kind, "data-id")}="{span.id}" data-t="{_attr(span.type_key)}" '
         f'data-label="{_attr(span.label)}" data-colour="{css_colour(span.colour)}" '
-        f'data-height="{element.height}"{title}>'
+        f'data-height="{element.height}"{extra}>'
     )
 
 
