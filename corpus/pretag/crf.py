@@ -228,6 +228,9 @@ class CRFTagger:
     def __init__(self, model: bytes, *, gazetteer: Gazetteer | None = None) -> None:
         import pycrfsuite
 
+        # pycrfsuite reads the model from this very buffer and keeps no reference to it:
+        # holding one here keeps a caller's temporary (bytes(model.data)) from being freed.
+        self._model = model
         self._tagger = pycrfsuite.Tagger()
         self._tagger.open_inmemory(model)
         self.gazetteer = shipped_gazetteer() if gazetteer is None else gazetteer

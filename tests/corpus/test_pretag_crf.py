@@ -69,6 +69,17 @@ def test_crf_learns_to_tag_names_it_never_saw_in_contexts_it_did():
     assert all(0 < s.score <= 1 and s.tagger == "crf" for s in tagger.tag(text, tokenize(text)))
 
 
+def test_a_tagger_made_from_a_temporary_copy_of_the_model_keeps_reading_it():
+    """pycrfsuite reads the model from the buffer it was given: freed and reused, it gave
+    garbage labels or a segmentation fault."""
+    rng = random.Random(5)
+    model = train([make_document(rng) for _ in range(10)], max_iterations=5)
+    tagger = CRFTagger(bytes(bytearray(model)))  # a copy no one else holds
+    expected = CRFTagger(model).labels()
+    filler = [b"\xff" * len(model) for _ in range(200)]  # memory reused by other objects
+    assert filler and tagger.labels() == expected
+
+
 def test_evaluate_counts_exact_matches_per_type():
     gold = [[(0, 3, "PER"), (5, 8, "GPE")], [(0, 4, "ORG")]]
     predicted = [[(0, 3, "PER"), (5, 9, "GPE")], [(0, 4, "ORG"), (6, 8, "PER")]]
