@@ -9,7 +9,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup setup-dev static run serve stop lint test test-fast bench browser messages clean-db
+.PHONY: setup setup-dev static run serve stop lint test test-fast bench browser messages clean-db models
 
 setup: $(VENV)/.installed messages
 	$(PY) manage.py migrate --no-input -v 0
@@ -30,6 +30,11 @@ $(VENV)/.installed-dev: requirements-dev.txt requirements.txt $(VENV)/.installed
 messages: $(VENV)/.installed
 	$(BIN)/pybabel -q compile -d locale -D django
 	$(BIN)/pybabel -q compile -d locale -D djangojs
+
+# camel-tools' NER model (about 500 MB) into CAMELTOOLS_DATA (var/camel_tools by default),
+# where the network allows; otherwise it says what it tried and what to do instead.
+models: $(VENV)/.installed
+	$(PY) manage.py install_ner_model
 
 # The production stack (tawsim/serve.py): gunicorn with WhiteNoise, DEBUG off, the job
 # worker beside it (restarted if it exits); Ctrl-C stops it all, and the embedded

@@ -35,6 +35,11 @@ class NewProjectForm(forms.Form):
                                help_text=_("A code such as ar, en or ar-EG."))
     direction = forms.ChoiceField(label=_("Direction of the texts"), choices=DIRECTION_CHOICES, initial="rtl")
     schema = forms.ChoiceField(label=_("Schema"), initial="news-ar")
+    schema_file = forms.FileField(
+        label=_("Or a schema file"), required=False,
+        help_text=_("A JSON file as the schema editor downloads it; used instead of the schema chosen above."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json"}),
+    )
 
     def __init__(self, *args, administered=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -63,6 +68,11 @@ class AddMemberForm(forms.Form):
 
 class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=ROLE_CHOICES)
+
+
+class ReassignForm(forms.Form):
+    to = forms.CharField(label=_("Give their work to"), max_length=254,
+                         widget=forms.TextInput(attrs={"dir": "auto", "autocomplete": "off"}))
 
 
 class NewUserForm(forms.Form):

@@ -31,6 +31,7 @@ RETRAIN = "retrain"
 AGREEMENT = "agreement"
 ARCHIVE_EXPORT = "archive_export"
 ARCHIVE_IMPORT = "archive_import"
+NER_INSTALL = "ner_install"
 
 # kind -> dotted path of its work function, imported only when a job runs (the worker
 # need not have imported the feature's module, and no import cycle is possible).
@@ -41,6 +42,7 @@ KINDS = {
     AGREEMENT: "annotate.agreement.jobs.compute_project",
     ARCHIVE_EXPORT: "annotate.archive.jobs.export_job",
     ARCHIVE_IMPORT: "annotate.archive.jobs.import_job",
+    NER_INSTALL: "annotate.pretagging.ner_model.install_job",
 }
 
 

@@ -160,6 +160,16 @@ DROP FUNCTION IF EXISTS tawsim_assignments_added, tawsim_assignments_removed, ta
     tawsim_projects_removed;
 """
 
+# Each annotator's workload (assigned, in progress, done), counted from the source tables.
+_WORKLOAD = f"""
+    SELECT d.project_id, a.user_id, count(*),
+           count(s.id) FILTER (WHERE s.status = 'in_progress'),
+           count(s.id) FILTER (WHERE s.status IN {DONE})
+    FROM annotate_assignment a
+    JOIN corpus_document d ON d.id = a.document_id
+    LEFT JOIN annotate_annotationset s
+        ON s.document_id = a.document_id AND s.owner_id = a.user_id AND s.kind = 'annotator'"""
+
 # Counts from scratch: what the triggers keep, computed the slow way (migration, repair).
 REBUILD = f"""
 DELETE FROM annotate_workloadcount;
@@ -170,13 +180,24 @@ INSERT INTO annotate_documentload (document_id, project_id, "order", assignments
     FROM corpus_document d LEFT JOIN annotate_assignment a ON a.document_id = d.id GROUP BY d.id;
 INSERT INTO annotate_coveragecount (project_id, assignments, documents)
     SELECT project_id, assignments, count(*) FROM annotate_documentload GROUP BY 1, 2;
-INSERT INTO annotate_workloadcount (project_id, user_id, assigned, in_progress, done)
-    SELECT d.project_id, a.user_id, count(*),
-           count(s.id) FILTER (WHERE s.status = 'in_progress'),
-           count(s.id) FILTER (WHERE s.status IN {DONE})
-    FROM annotate_assignment a
-    JOIN corpus_document d ON d.id = a.document_id
-    LEFT JOIN annotate_annotationset s
-        ON s.document_id = a.document_id AND s.owner_id = a.user_id AND s.kind = 'annotator'
+INSERT INTO annotate_workloadcount (project_id, user_id, assigned, in_progress, done){_WORKLOAD}
     GROUP BY 1, 2;
 """
+
+# One project's workload counts for some users, from scratch: the triggers count inserts,
+# deletes and status changes, not work moved to another account (reassign_work).
+_WORKLOAD_OF = _WORKLOAD + """
+    WHERE d.project_id = %(project)s AND a.user_id = ANY(%(users)s)
+    GROUP BY 1, 2"""
+
+
+def recount_workload(project_id: int, user_ids: list[int]) -> None:
+    """Recount the users' workload in the project (inside the caller's transaction)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        params = {"project": project_id, "users": list(user_ids)}
+        cursor.execute("DELETE FROM annotate_workloadcount WHERE project_id = %(project)s "
+                       "AND user_id = ANY(%(users)s)", params)
+        cursor.execute("INSERT INTO annotate_workloadcount (project_id, user_id, assigned, in_progress, done)"
+                       + _WORKLOAD_OF, params)

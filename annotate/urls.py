@@ -41,6 +41,7 @@ urlpatterns = [
     path("projects/<slug:slug>/members/", members.members, name="members"),
     path("projects/<slug:slug>/members/<int:user_id>/role/", members.member_role, name="member_role"),
     path("projects/<slug:slug>/members/<int:user_id>/remove/", members.member_remove, name="member_remove"),
+    path("projects/<slug:slug>/members/<int:user_id>/reassign/", members.member_reassign, name="member_reassign"),
     # Accounts: site users (site staff), one's own password, the one-time set-password link.
     path("users/", accounts.users, name="users"),
     path("users/<int:user_id>/active/", accounts.user_active, name="user_active"),
@@ -116,6 +117,7 @@ urlpatterns += [
     path("projects/<slug:slug>/pretag/run/", pretag.pretag_start, name="pretag_start"),
     path("projects/<slug:slug>/pretag/retrain/", pretag.pretag_retrain, name="pretag_retrain"),
     path("projects/<slug:slug>/pretag/jobs/<int:job_id>/", pretag.pretag_job, name="pretag_job"),
+    path("projects/<slug:slug>/pretag/ner-model/", pretag.pretag_install_ner, name="pretag_install_ner"),
     path("projects/<slug:slug>/pretag/evaluation/", pretag.pretag_evaluation, name="pretag_evaluation"),
     path("sets/<set:set_id>/suggestions/<int:suggestion_id>/accept/", pretag.suggestion_accept,
          name="suggestion_accept"),

@@ -87,7 +87,7 @@ def create_project(
 ) -> Project:
     """A new project with a schema copied from a preset (or, with `schema_from`, from
     another project: the caller checks that its user administers that project; or from
-    `schema`, a schema file's content already checked by corpus.schema_file). `admin`,
+    `schema`, a schema file's content, checked here by corpus.schema_file). `admin`,
     when given, becomes the project's first admin; without one nobody can open it."""
     name = check_name(name)
     slug = check_slug(slug) if slug else suggest_slug(name)
@@ -96,6 +96,12 @@ def create_project(
     if direction not in DIRECTIONS:
         raise ProjectError(_("The direction is rtl (right to left) or ltr (left to right)."), "direction")
     if schema is not None:
+        from corpus.schema_file import check_schema
+
+        problems = check_schema(schema)
+        if problems:
+            raise ProjectError(_("The schema is refused: %(problems)s") % {"problems": "; ".join(problems[:5])},
+                               "schema")
         data, guidelines = schema, schema.get("guidelines", "")
     elif schema_from is not None:
         data, guidelines = schema_of(schema_from), ""

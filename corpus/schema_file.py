@@ -1,6 +1,8 @@
 """A project's schema as a file: the preset format (corpus/presets/*.json), written by
 `dump_schema` (the editor's download, GET /api/projects/<slug>/schema/) and checked by
-`check_schema` before a project is made from it (create_project --schema FILE)."""
+`check_schema` before a project is made from it (create_project --schema FILE, the
+new-project page's file, POST /api/projects/ with `schema`). Colours are held to the
+editor's contrast rule (corpus.colour), naming the type and the colour."""
 from __future__ import annotations
 
 import json
@@ -24,14 +26,24 @@ def dump_schema(project: Project) -> dict:
 def read_schema_file(path: str | Path) -> dict:
     path = Path(path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        content = path.read_bytes()
     except OSError as error:
         raise SchemaFileError(f"{path}: cannot read it ({error.strerror})") from None
+    return parse_schema_file(content, str(path))
+
+
+def parse_schema_file(content: bytes, name: str) -> dict:
+    """The checked schema of a file's content (an upload, a file on disk), or
+    SchemaFileError with every problem, each line starting with the file's name."""
+    try:
+        data = json.loads(content.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise SchemaFileError(f"{name}: not UTF-8 text") from None
     except json.JSONDecodeError as error:
-        raise SchemaFileError(f"{path}: line {error.lineno}, column {error.colno}: not JSON ({error.msg})") from None
+        raise SchemaFileError(f"{name}: line {error.lineno}, column {error.colno}: not JSON ({error.msg})") from None
     problems = check_schema(data)
     if problems:
-        raise SchemaFileError("\n".join(f"{path}: {problem}" for problem in problems))
+        raise SchemaFileError("\n".join(f"{name}: {problem}" for problem in problems))
     return data
 
 

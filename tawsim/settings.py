@@ -279,6 +279,11 @@ os.environ.setdefault("CAMELTOOLS_DATA", str(BASE_DIR / "var" / "camel_tools"))
 # Folders a project admin may point the NER tagger at: loading a model runs its code,
 # so the server's operator decides where models may come from.
 TAWSIM_MODEL_DIRS = env_list("TAWSIM_MODEL_DIRS", [os.environ["CAMELTOOLS_DATA"], str(BASE_DIR / "var" / "models")])
+# Installing camel-tools' NER model (`make models`, the pre-tagging page's button): the data
+# catalogue to read (empty: the one camel_data reads) and the seconds any connection or read
+# may wait before the attempt fails with a message.
+TAWSIM_NER_CATALOGUE_URL = os.environ.get("TAWSIM_NER_CATALOGUE_URL", "")
+TAWSIM_DOWNLOAD_TIMEOUT = env_int("TAWSIM_DOWNLOAD_TIMEOUT", 20)
 
 # Pages shown when something goes wrong (Arabic and English, no technical details).
 CSRF_FAILURE_VIEW = "tawsim.errors.csrf_failure"

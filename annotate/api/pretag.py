@@ -4,7 +4,8 @@ status. Same services as the editor; refusals map to 400 and stale versions to 4
 from __future__ import annotations
 
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -15,6 +16,8 @@ from annotate.api.common import CONFLICT, INVALID
 from annotate.api.permissions import CanWriteSet, IsAdmin, IsProjectMember
 from annotate.api.views import ProjectScoped, SetScoped
 from annotate.models import Event, Job, Suggestion
+from annotate.pretagging.evaluation import OptionsError, evaluate_project, options_from
+from annotate.pretagging.ner_model import NER_INSTALL_JOB, InstallAlreadyRunning, ner_model_state, start_ner_install
 from annotate.services.suggestions import (
     accept_all_suggestions,
     accept_suggestion,
@@ -73,6 +76,28 @@ class PretagJobSerializer(serializers.ModelSerializer):
     class Meta:
         model = Job
         fields = ["id", "kind", "status", "done", "total", "params", "messages", "result", "created_at", "finished_at"]
+
+
+class NERModelSerializer(serializers.Serializer):
+    installed = serializers.BooleanField()
+    path = serializers.CharField(help_text="Where the model is, or where it was looked for.")
+    detail = serializers.CharField(help_text="Why it is not installed and how to install it; empty when installed.")
+    running = serializers.IntegerField(allow_null=True, source="running.pk",
+                                       help_text="The installation job queued or running now, if any.")
+    last_failure = serializers.CharField(source="failure_reason",
+                                         help_text="Why this project's last attempt failed; empty if it did not.")
+
+
+class EvaluationQuerySerializer(serializers.Serializer):
+    types = serializers.ListField(
+        child=serializers.CharField(max_length=500), required=False, default=list,
+        help_text="Score only these types (repeat it, or separate keys by commas); omitted: every type the gold "
+                  "annotates.")
+    map = serializers.ListField(
+        child=serializers.CharField(max_length=200), required=False, default=list,
+        help_text="SRC=TYPE renames a type on both sides before comparing (SRC= leaves it out); repeat it.")
+    per_document = serializers.BooleanField(required=False, default=False,
+                                            help_text="Add each gold document's rows.")
 
 
 # ---- suggestions ----------------------------------------------------------------------
@@ -184,15 +209,60 @@ class RetrainStart(ProjectScoped, generics.GenericAPIView):
         return Response(PretagJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
 
+class NERModelInstall(ProjectScoped, generics.GenericAPIView):
+    """camel-tools' NER model on this server (GET), and installing it in the background
+    (POST, admins; 409 while an installation runs). Poll the job for progress in bytes;
+    a failed job's messages say what was tried and what to do instead."""
+
+    permission_classes = [IsAuthenticated, IsProjectMember & IsAdmin]
+    serializer_class = NERModelSerializer
+
+    @extend_schema(responses={200: NERModelSerializer})
+    def get(self, request, slug: str):
+        return Response(NERModelSerializer(ner_model_state(self.project)).data)
+
+    @extend_schema(request=None, responses={202: PretagJobSerializer, 409: OpenApiResponse(
+        description="An installation is already running: {\"detail\", \"job\"}.")})
+    def post(self, request, slug: str):
+        try:
+            job = start_ner_install(self.project, user=request.user)
+        except InstallAlreadyRunning as running:
+            return Response({"detail": str(running), "job": running.job.pk}, status=status.HTTP_409_CONFLICT)
+        return Response(PretagJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+
+class PretagEvaluation(ProjectScoped, generics.GenericAPIView):
+    """The stored suggestions scored against the gold sets (what `manage.py evaluate_pretag
+    --json` prints): rows per tagger and type (exact and overlap precision, recall, F1),
+    the types left out because the gold never annotates them, per-document rows when asked,
+    and the annotators' acceptance per tagger. An unknown type is refused by name (400)."""
+
+    permission_classes = [IsAuthenticated, IsProjectMember & IsAdmin]
+    serializer_class = EvaluationQuerySerializer
+    pagination_class = None
+
+    @extend_schema(parameters=[EvaluationQuerySerializer], responses={200: OpenApiTypes.OBJECT, 400: INVALID})
+    def get(self, request, slug: str):
+        query = EvaluationQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        try:
+            options = options_from(self.project, types=data["types"], type_map=data["map"],
+                                   per_document=data["per_document"])
+        except OptionsError as error:
+            raise serializers.ValidationError({error.field: [error.message]}) from None
+        return Response(evaluate_project(self.project, options).as_json())
+
+
 class PretagJob(ProjectScoped, generics.RetrieveAPIView):
-    """A pre-tagging or retraining job's status and progress (admins)."""
+    """A pre-tagging, retraining or NER model installation job's status and progress (admins)."""
 
     permission_classes = [IsAuthenticated, IsProjectMember & IsAdmin]
     serializer_class = PretagJobSerializer
 
     def get_object(self) -> Job:
         job = Job.objects.filter(project=self.project, pk=self.kwargs["job_id"],
-                                 kind__in=(pretagging.PRETAG_JOB, pretagging.RETRAIN_JOB)).first()
+                                 kind__in=(pretagging.PRETAG_JOB, pretagging.RETRAIN_JOB, NER_INSTALL_JOB)).first()
         if job is None:
             raise Http404("no such job")
         return job

@@ -16,6 +16,7 @@ from annotate.api import views
 from annotate.api.common import INVALID, parsed
 from annotate.api.permissions import IsAdmin, IsProjectMember, IsReadRequest
 from annotate.api.serializers import ProjectSerializer
+from annotate.services.archive import reassign_work
 from annotate.services.projects import delete_project
 from corpus import members as member_service
 from corpus import projects
@@ -36,6 +37,10 @@ class NewProjectSerializer(serializers.Serializer):
         help_text="Slug of a project you administer whose schema is copied (instead of the preset).",
     )
     description = serializers.CharField(required=False, allow_blank=True, default="")
+    schema = serializers.JSONField(
+        required=False, default=None,
+        help_text="A schema file's content (as GET /api/projects/<slug>/schema/ gives it), instead of the preset.",
+    )
 
 
 class ProjectSettingsSerializer(serializers.Serializer):
@@ -78,6 +83,7 @@ class ProjectList(views.ProjectList):
         project = projects.create_project(
             data["name"], slug=data["slug"], language=data["language"], direction=data["direction"],
             preset=data["preset"], schema_from=schema_from, admin=request.user, description=data["description"],
+            schema=data["schema"],
         )
         project.role = Role.ADMIN
         return Response(ProjectSettingsOutSerializer(project).data, status=status.HTTP_201_CREATED)
@@ -131,6 +137,18 @@ class RoleSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=Role.choices)
 
 
+class ReassignSerializer(serializers.Serializer):
+    to = serializers.CharField(help_text="Username or email address of the active account that receives the work.")
+
+
+class ReassignedSerializer(serializers.Serializer):
+    sets = serializers.IntegerField()
+    assignments = serializers.IntegerField()
+    suggestions = serializers.IntegerField(help_text="Suggestions meant for the member alone.")
+    suggestion_decisions = serializers.IntegerField()
+    adjudication_decisions = serializers.IntegerField()
+
+
 class AdminScoped(views.ProjectScoped):
     """Members endpoints: 404 for strangers, 403 for members who are not the project's admins."""
 
@@ -154,10 +172,7 @@ class MemberList(AdminScoped, generics.ListAPIView):
         return Response(MemberSerializer(membership).data, status=status.HTTP_201_CREATED)
 
 
-class MemberDetail(AdminScoped, generics.GenericAPIView):
-    """One member: change their role (PATCH) or remove them (DELETE; their annotation sets
-    stay). The project's last admin can be neither demoted nor removed."""
-
+class OneMember(AdminScoped, generics.GenericAPIView):
     serializer_class = MemberSerializer
 
     def membership(self) -> Membership:
@@ -166,6 +181,11 @@ class MemberDetail(AdminScoped, generics.GenericAPIView):
         if membership is None:
             raise NotFound(_("%(user)s is not a member of this project.") % {"user": self.kwargs["username"]})
         return membership
+
+
+class MemberDetail(OneMember):
+    """One member: change their role (PATCH) or remove them (DELETE; their annotation sets
+    stay). The project's last admin can be neither demoted nor removed."""
 
     def get(self, request, slug: str, username: str):
         return Response(MemberSerializer(self.membership()).data)
@@ -181,3 +201,15 @@ class MemberDetail(AdminScoped, generics.GenericAPIView):
         member_service.remove_member(self.project, self.membership().user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
+
+class MemberReassign(OneMember):
+    """Give a member's work in the project (sets, assignments, private suggestions,
+    decisions; typically an archive import's inactive placeholder) to an active account,
+    who becomes a member with the same role unless they already are one. Refused (400,
+    nothing changed) when that account already has its own work on the same documents."""
+
+    @extend_schema(request=ReassignSerializer, responses={200: ReassignedSerializer, 400: INVALID})
+    def post(self, request, slug: str, username: str):
+        source = self.membership().user
+        target = member_service.find_user(parsed(ReassignSerializer, request.data)["to"], "to")
+        return Response(reassign_work(self.project, source, target, by=request.user))

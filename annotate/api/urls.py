@@ -13,6 +13,8 @@ urlpatterns = [
     path("projects/<slug:slug>/", projects.ProjectDetail.as_view(), name="project"),
     path("projects/<slug:slug>/members/", projects.MemberList.as_view(), name="members"),
     path("projects/<slug:slug>/members/<str:username>/", projects.MemberDetail.as_view(), name="member"),
+    path("projects/<slug:slug>/members/<str:username>/reassign/", projects.MemberReassign.as_view(),
+         name="member-reassign"),
     path("projects/<slug:slug>/schema/", schema.ProjectSchemaView.as_view(), name="project-schema"),
     path("projects/<slug:slug>/documents/", views.DocumentList.as_view(), name="documents"),
     path("projects/<slug:slug>/documents/import/", views.DocumentImport.as_view(), name="documents-import"),
@@ -93,6 +95,8 @@ urlpatterns += [
     path("projects/<slug:slug>/pretag/", pretag.PretagStart.as_view(), name="pretag"),
     path("projects/<slug:slug>/pretag/retrain/", pretag.RetrainStart.as_view(), name="pretag-retrain"),
     path("projects/<slug:slug>/pretag/jobs/<int:job_id>/", pretag.PretagJob.as_view(), name="pretag-job"),
+    path("projects/<slug:slug>/pretag/ner-model/", pretag.NERModelInstall.as_view(), name="pretag-ner-model"),
+    path("projects/<slug:slug>/pretag/evaluation/", pretag.PretagEvaluation.as_view(), name="pretag-evaluation"),
 ]
 
 # Agreement.

@@ -16,16 +16,21 @@ sides before comparing ({"GPE": "LOC"} counts a GPE suggestion against a LOC gol
 evaluated document) are left out and listed in `Evaluation.left_out`, so a tagger is not
 charged for finding what nobody marked; `per_document` adds each document's rows.
 
-Used by `manage.py evaluate_pretag` and the project's pre-tagging page.
+`options_from` builds Options from what a person typed (the CLI's flags, the page's form,
+the API's query), refusing malformed pairs and unknown types by name: one rule for all three.
+
+Used by `manage.py evaluate_pretag`, the project's pre-tagging page and the API.
 Mind: a CRF trained on the gold it is scored on here looks better than it is; its
 cross-validated figures (TaggerModel.metrics) are the honest ones.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Count
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from annotate.models import Event, Span, Suggestion, SuggestionDecision
 from annotate.pretagging.running import PRIORITY
@@ -135,6 +140,44 @@ class Options:
             if kind is not None and (self.types is None or kind in self.types):
                 out.append((*rest, kind))
         return out
+
+
+class OptionsError(ValueError):
+    """A malformed option; `field` is "types" or "map", the message names what is wrong."""
+
+    def __init__(self, field: str, message: str):
+        self.field, self.message = field, message
+        super().__init__(message)
+
+
+def project_types(project: Project) -> set[str]:
+    return set(project.entity_types.values_list("key", flat=True)) | set(
+        project.event_types.values_list("key", flat=True))
+
+
+def options_from(project: Project, *, types: Iterable[str] = (), type_map: Iterable[str] = (),
+                 per_document: bool = False) -> Options:
+    """Options from typed text: `types` are type keys (a value may hold several, split on
+    spaces or commas), `type_map` SRC=TYPE pairs (SRC= leaves SRC out). SRC must be a type
+    of the project; TYPE may be a new name (it is compared on both sides), and `types` may
+    name it."""
+    known = project_types(project)
+    mapping: dict[str, str | None] = {}
+    for pair in type_map:
+        source, sep, kind = pair.strip().partition("=")
+        if not sep or not source.strip():
+            raise OptionsError("map", _("«%(pair)s»: expected SRC=TYPE (or SRC= to leave SRC out), e.g. GPE=LOC.")
+                               % {"pair": pair.strip()[:40]})
+        if source.strip() not in known:
+            raise OptionsError("map", _("«%(type)s» is not a type of this project (its types: %(types)s).")
+                               % {"type": source.strip()[:40], "types": ", ".join(sorted(known))})
+        mapping[source.strip()] = kind.strip() or None
+    wanted = {name for value in types for name in value.replace(",", " ").split()}
+    unknown = sorted(wanted - known - {kind for kind in mapping.values() if kind})
+    if unknown:
+        raise OptionsError("types", _("%(names)s: not types of this project (its types: %(types)s).")
+                           % {"names": ", ".join(name[:40] for name in unknown), "types": ", ".join(sorted(known))})
+    return Options(frozenset(wanted) or None, mapping, per_document)
 
 
 def compare(gold: list[Item], suggested: list[Item]) -> dict[str, Counts]:

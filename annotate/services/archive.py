@@ -43,10 +43,13 @@ from annotate.models import (
     SuggestionDecision,
     TaggerModel,
 )
+from annotate.progress_sql import recount_workload
+from annotate.services.base import Invalid
 from annotate.services.bulk import _allocate, _copy
 from corpus.formats._json import loads
-from corpus.models import Document, Membership, Project, RoleType
+from corpus.models import Document, Membership, Project, Role, RoleType
 from corpus.presets import apply_schema
+from corpus.projects import ensure_writable
 
 
 class ArchiveError(ValueError):
@@ -415,32 +418,33 @@ class _Restorer:
         self.report.rows[reader.member] = count
 
 
-class ReassignError(ValueError):
+class ReassignError(Invalid):
     pass
 
 
 def reassign_work(project: Project, source, target, *, by=None) -> dict[str, int]:
     """Give `target` everything `source` (typically an archive import's placeholder) holds in
-    the project: their sets, assignments, suggestion decisions, adjudication decisions and
-    their membership (target keeps their own role if they already have one). Refused, with
-    the counts, when target already has work on the same documents: nothing is ever merged."""
-    sets = AnnotationSet.objects.filter(document__project=project, owner=source)
-    clashes = AnnotationSet.objects.filter(document__project=project, owner=target,
-                                           document__in=sets.filter(kind="annotator").values("document")).count()
-    clashes += Assignment.objects.filter(document__project=project, user=target, document__in=Assignment.objects.filter(
-        document__project=project, user=source).values("document")).count()
-    clashes += SuggestionDecision.objects.filter(suggestion__document__project=project, user=target, suggestion__in=(
-        SuggestionDecision.objects.filter(suggestion__document__project=project, user=source).values("suggestion")
-    )).count()
-    if clashes:
-        raise ReassignError(ngettext(
-            "%(target)s already has work on %(count)d of the same items; nothing was changed",
-            "%(target)s already has work on %(count)d of the same items; nothing was changed", clashes)
-            % {"target": target.username, "count": clashes})
+    the project: their sets, assignments, private suggestions, suggestion decisions,
+    adjudication decisions and their membership (target keeps their own role if they
+    already have one). `target` must be an active account other than `source`.
+
+    Nothing is ever merged: when target already has their own set, an assignment or a
+    decision on the same document or suggestion, the whole reassignment is refused with
+    the count and the documents (at most three named), and nothing changes. The admin
+    then gives the work to another account (e.g. a new one made for the person)."""
+    if not target.is_active:
+        raise ReassignError(_("%(target)s is not an active account: give the work to a person who can log in.")
+                            % {"target": target.get_username()}, "to")
+    if target.pk == source.pk:
+        raise ReassignError(_("Choose another account than %(source)s.") % {"source": source.get_username()}, "to")
     with transaction.atomic(), pghistory.context(user=getattr(by, "pk", None), action="reassign_work"):
+        ensure_writable(Project.objects.select_for_update().get(pk=project.pk))
+        _refuse_clashes(project, source, target)
+        _keep_an_admin(project, source, target)
         moved = {
-            "sets": sets.update(owner=target),
+            "sets": AnnotationSet.objects.filter(document__project=project, owner=source).update(owner=target),
             "assignments": Assignment.objects.filter(document__project=project, user=source).update(user=target),
+            "suggestions": Suggestion.objects.filter(document__project=project, user=source).update(user=target),
             "suggestion_decisions": SuggestionDecision.objects.filter(
                 suggestion__document__project=project, user=source).update(user=target),
             "adjudication_decisions": AdjudicationDecision.objects.filter(
@@ -453,4 +457,39 @@ def reassign_work(project: Project, source, target, *, by=None) -> dict[str, int
             else:
                 membership.user = target
                 membership.save(update_fields=["user"])
+        recount_workload(project.pk, [source.pk, target.pk])
     return moved
+
+
+def _refuse_clashes(project: Project, source, target) -> None:
+    """Refuse when target already holds work on one of source's documents or suggestions."""
+    in_project = {"document__project": project}
+    source_documents = (set(AnnotationSet.objects.filter(owner=source, kind="annotator", **in_project)
+                            .values_list("document", flat=True))
+                        | set(Assignment.objects.filter(user=source, **in_project).values_list("document", flat=True)))
+    clashes = set(AnnotationSet.objects.filter(owner=target, kind="annotator", document__in=source_documents)
+                  .values_list("document", flat=True))
+    clashes |= set(Assignment.objects.filter(user=target, document__in=source_documents)
+                   .values_list("document", flat=True))
+    clashes |= set(SuggestionDecision.objects.filter(
+        user=target, suggestion__in=SuggestionDecision.objects.filter(
+            user=source, suggestion__document__project=project).values("suggestion"))
+        .values_list("suggestion__document", flat=True))
+    if clashes:
+        titles = [d.title or d.external_id for d in Document.objects.filter(pk__in=clashes).order_by("order", "pk")[:3]]
+        raise ReassignError(ngettext(
+            "%(target)s already has their own work on %(count)d of the same documents (%(titles)s); nothing was "
+            "changed. Give the work to another account.",
+            "%(target)s already has their own work on %(count)d of the same documents (%(titles)s); nothing was "
+            "changed. Give the work to another account.", len(clashes))
+            % {"target": target.get_username(), "count": len(clashes), "titles": ", ".join(titles)}, "to")
+
+
+def _keep_an_admin(project: Project, source, target) -> None:
+    """Source's admin membership goes when target is already a member: not the last admin."""
+    roles = dict(Membership.objects.filter(project=project, user__in=[source, target]).values_list("user", "role"))
+    if roles.get(source.pk) != Role.ADMIN or target.pk not in roles or roles[target.pk] == Role.ADMIN:
+        return
+    if not Membership.objects.filter(project=project, role=Role.ADMIN).exclude(user=source).exists():
+        raise ReassignError(_("%(source)s is the project's last admin: make %(target)s admin first.")
+                            % {"source": source.get_username(), "target": target.get_username()}, "to")

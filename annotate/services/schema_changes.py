@@ -6,7 +6,9 @@ or its maximum, removing an attribute value in use) is refused with the counts, 
 the admin merges the type into another one first. A merge is one recorded action in
 every affected set (one pghistory context per set, all sharing a `merge` id), bumps each
 set's version (so an open editor gets a stale-version refusal), and is undone as a
-whole by `undo_merge`.
+whole by `undo_merge`. What a merge changes outside the sets (the suggestions of the
+type, their proposed arguments, knowledge-base entries) is kept in one more record of the
+merge (`MERGE_RECORD`), so that the undo puts those back too.
 """
 from __future__ import annotations
 
@@ -25,9 +27,20 @@ from annotate.services import history
 from annotate.services.base import ANY_VERSION, Invalid, bump_version, recorded
 from corpus.colour import MIN_CONTRAST, label_contrast
 from corpus.keyboard import RESERVED, physical_key
-from corpus.models import COLOUR, KEY, AttributeType, EntityType, EventType, Project, RelationType, RoleType
+from corpus.models import (
+    COLOUR,
+    KEY,
+    AttributeType,
+    Document,
+    EntityType,
+    EventType,
+    Project,
+    RelationType,
+    RoleType,
+)
 
 MERGE = "merge_type"
+MERGE_RECORD = "merge_outside_sets"
 
 
 class InUse(Invalid):
@@ -228,13 +241,20 @@ def save_role(event_type: EventType, instance: RoleType | None = None, *, key: s
 
 
 def _check_role_narrowing(role: RoleType, allowed: list[EntityType], max_count: int | None) -> None:
+    """Refuse a narrowing that existing arguments would not fit, saying which step comes
+    first: narrowing is one change of the schema, moving annotations another (a merge or
+    the editor), so the refusal names the types, the counts and the documents to open."""
     outside = Argument.objects.filter(role=role).exclude(span__entity_type__in=allowed)
     arguments, documents = _count(outside, "event__set__document")
     if arguments:
+        types = ", ".join(EntityType.objects.filter(spans__arguments__in=outside).distinct()
+                          .order_by("key").values_list("key", flat=True))
         raise InUse(
-            _("%(arguments)s fill the role %(role)s with a type this change would no longer allow; "
-              "change those arguments first, or keep the type.")
-            % {"arguments": _arguments_message(arguments, documents), "role": role.key},
+            _("%(arguments)s fill the role %(role)s with %(types)s, which this change would no longer allow "
+              "(%(titles)s). First change those arguments in the editor, or merge %(types)s into a type the role "
+              "keeps (Entity types, Merge into: every span of the type changes); or keep %(types)s allowed.")
+            % {"arguments": _arguments_message(arguments, documents), "role": role.key, "types": types,
+               "titles": _titles(outside.values("event__set__document"))},
             "allowed",
         )
     if max_count is not None and (role.max_count is None or max_count < role.max_count):
@@ -243,11 +263,22 @@ def _check_role_narrowing(role: RoleType, allowed: list[EntityType], max_count: 
         events, documents = crowded.count(), len({row[0] for row in crowded.values_list("set__document")})
         if events:
             raise InUse(
-                _("%(events)s in %(documents)s have more than %(max)s %(role)s; remove those arguments first, "
-                  "or keep the maximum.")
-                % {**_events_in_documents(events, documents), "max": max_count, "role": role.key},
+                _("%(events)s in %(documents)s have more than %(max)s %(role)s (%(titles)s). First remove the extra "
+                  "arguments in the editor; or keep the maximum.")
+                % {**_events_in_documents(events, documents), "max": max_count, "role": role.key,
+                   "titles": _titles(crowded.values("set__document"))},
                 "max_count",
             )
+
+
+def _titles(document_ids, limit: int = 3) -> str:
+    """The first documents' titles (or external ids), for a refusal that says where to look."""
+    found = Document.objects.filter(pk__in=document_ids).order_by("order", "pk")
+    names = [d.title or d.external_id for d in found[:limit]]
+    more = found.count() - len(names)
+    if more:
+        names.append(ngettext("%(count)d more", "%(count)d more", more) % {"count": more})
+    return ", ".join(names)
 
 
 def delete_role(role: RoleType) -> None:
@@ -400,16 +431,19 @@ def merge_entity_type(user, source: EntityType, target: EntityType) -> str:
         raise InUse(_("%(spans)s in %(documents)s already have a %(target)s span at the same place; "
                       "delete one of each pair first.")
                     % {**_spans_in_documents(rows, documents), "target": target.key}, "target")
-    kb_ids = list(KBEntity.objects.filter(entity_type=source).values_list("pk", flat=True))
 
     def move(annotation_set):
         Span.objects.filter(set=annotation_set, entity_type=source).update(entity_type=target)
 
     with transaction.atomic():
-        merge_id = _per_set(user, spans.values("set_id"), move, f"{source.key} → {target.key}", kb=kb_ids,
+        merge_id = _per_set(user, spans.values("set_id"), move, f"{source.key} → {target.key}",
                             entity_source=source.pk, entity_target=target.pk)
+        kb_ids = list(KBEntity.objects.filter(entity_type=source).values_list("pk", flat=True))
         KBEntity.objects.filter(pk__in=kb_ids).update(entity_type=target)
-        Suggestion.objects.filter(entity_type=source).update(entity_type=target)
+        in_project = Suggestion.objects.filter(document__project=source.project_id)
+        _record_outside_sets(merge_id, source.project_id, kb=kb_ids, entity_source=source.pk,
+                             suggestions=_retype_suggestions(in_project, "entity_type_id", source.pk, target.pk),
+                             suggestion_arguments=_rename_in_arguments(in_project, "type", source.key, target.key))
     return merge_id
 
 
@@ -458,7 +492,9 @@ def merge_event_type(user, source: EventType, target: EventType) -> str:
 
     with transaction.atomic():
         merge_id = _per_set(user, events.values("set_id"), move, f"{source.key} → {target.key}")
-        Suggestion.objects.filter(event_type=source).update(event_type=target)
+        in_project = Suggestion.objects.filter(document__project=source.project_id)
+        _record_outside_sets(merge_id, source.project_id, event_source=source.pk,
+                             suggestions=_retype_suggestions(in_project, "event_type_id", source.pk, target.pk))
     return merge_id
 
 
@@ -511,7 +547,11 @@ def merge_role(user, source: RoleType, target: RoleType) -> str:
         Argument.objects.filter(event__set=annotation_set, role=source).update(role=target)
 
     with transaction.atomic():
-        return _per_set(user, arguments.values("event__set_id"), move, f"{source.key} → {target.key}")
+        merge_id = _per_set(user, arguments.values("event__set_id"), move, f"{source.key} → {target.key}")
+        proposals = Suggestion.objects.filter(event_type=source.event_type_id)
+        _record_outside_sets(merge_id, source.event_type.project_id,
+                             suggestion_arguments=_rename_in_arguments(proposals, "role", source.key, target.key))
+    return merge_id
 
 
 def merge_attribute_value(user, attribute: AttributeType, value: str, into: str) -> str:
@@ -549,30 +589,87 @@ def _per_set(user, set_ids, move, label: str, **extra) -> str:
     return merge_id
 
 
+def _retype_suggestions(suggestions, field: str, source: int, target: int) -> dict:
+    """The suggestions of type `source` (pending or decided) become `target` ones; what
+    moved, for the undo."""
+    ids = list(suggestions.filter(**{field: source}).values_list("pk", flat=True))
+    Suggestion.objects.filter(pk__in=ids).update(**{field: target})
+    return {"field": field, "from": source, "to": target, "ids": ids} if ids else {}
+
+
+def _rename_in_arguments(suggestions, name: str, old: str, new: str) -> dict:
+    """In event suggestions' proposed arguments ({"role", "type", ...}), `name` old → new;
+    which arguments changed, for the undo."""
+    changed, where = [], {}
+    for suggestion in suggestions.filter(kind=Suggestion.Kind.EVENT, arguments__contains=[{name: old}]):
+        hits = [i for i, argument in enumerate(suggestion.arguments) if argument.get(name) == old]
+        for i in hits:
+            suggestion.arguments[i][name] = new
+        where[str(suggestion.pk)] = hits
+        changed.append(suggestion)
+    Suggestion.objects.bulk_update(changed, ["arguments"], batch_size=500)
+    return {"name": name, "from": old, "to": new, "at": where} if where else {}
+
+
+def _record_outside_sets(merge_id: str, project_id: int, **changed) -> None:
+    """Keep what the merge changed outside the annotation sets, for undo_merge."""
+    Context.objects.create(metadata={"merge": merge_id, "action": MERGE_RECORD, "project": project_id, **changed})
+
+
+def _restore_outside_sets(record: Context) -> None:
+    moved = record.metadata.get("suggestions")
+    if moved:
+        Suggestion.objects.filter(pk__in=moved["ids"], **{moved["field"]: moved["to"]}).update(
+            **{moved["field"]: moved["from"]})
+    renamed = record.metadata.get("suggestion_arguments")
+    if renamed:
+        changed = list(Suggestion.objects.filter(pk__in=[int(pk) for pk in renamed["at"]]))
+        for suggestion in changed:
+            for i in renamed["at"][str(suggestion.pk)]:
+                if i < len(suggestion.arguments) and suggestion.arguments[i].get(renamed["name"]) == renamed["to"]:
+                    suggestion.arguments[i][renamed["name"]] = renamed["from"]
+        Suggestion.objects.bulk_update(changed, ["arguments"], batch_size=500)
+    record.metadata["undone"] = True
+    record.save(update_fields=["metadata", "updated_at"])
+
+
 def merge_contexts(merge_id: str) -> list[Context]:
     return list(Context.objects.filter(metadata__merge=merge_id, metadata__action=MERGE).order_by("created_at"))
+
+
+def _merge_record(merge_id: str) -> Context | None:
+    return Context.objects.select_for_update().filter(metadata__merge=merge_id, metadata__action=MERGE_RECORD).first()
 
 
 @transaction.atomic
 def undo_merge(user, project: Project, merge_id: str) -> int:
     """Revert a merge in every set it touched (each set's version bumped); returns the
     number of sets. Refused, changing nothing, when a merged annotation changed since or
-    the merged type was deleted."""
+    the merged type was deleted. The suggestions and knowledge-base entries the merge
+    moved go back too (merges recorded before MERGE_RECORD existed keep `kb` in their
+    set contexts)."""
     contexts = merge_contexts(merge_id)
+    record = _merge_record(merge_id)
     sets = {s.pk: s for s in AnnotationSet.objects.select_for_update().filter(
         pk__in=[c.metadata["set"] for c in contexts], document__project=project)}
-    if not contexts or len(sets) != len(contexts):
+    if (not contexts and record is None) or len(sets) != len(contexts) or (
+            record is not None and record.metadata.get("project") != project.pk):
         raise Invalid(_("No such merge in this project."), "merge")
-    if Context.objects.filter(metadata__reverts__in=[str(c.id) for c in contexts]).exists():
+    if (record is not None and record.metadata.get("undone")) or Context.objects.filter(
+            metadata__reverts__in=[str(c.id) for c in contexts]).exists():
         raise Invalid(_("This merge was undone already."), "merge")
-    source = contexts[0].metadata.get("entity_source")
-    if source and not EntityType.objects.filter(pk=source).exists():
+    outside = record.metadata if record is not None else contexts[0].metadata
+    entity_source, event_source = outside.get("entity_source"), outside.get("event_source")
+    if (entity_source and not EntityType.objects.filter(pk=entity_source).exists()) or (
+            event_source and not EventType.objects.filter(pk=event_source).exists()):
         raise Invalid(_("The merged type was deleted since: the merge cannot be undone."), "merge")
     for context in contexts:
         history.revert_context(sets[context.metadata["set"]], user, context, history.UNDO, ANY_VERSION, locked_too=True)
-    kb = contexts[0].metadata.get("kb") or []
+    kb = outside.get("kb") or []
     if kb:
-        KBEntity.objects.filter(pk__in=kb).update(entity_type_id=source)
+        KBEntity.objects.filter(pk__in=kb).update(entity_type_id=entity_source)
+    if record is not None:
+        _restore_outside_sets(record)
     return len(contexts)
 
 

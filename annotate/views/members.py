@@ -1,5 +1,6 @@
 """The members page (project admins): add an existing user with a role, change a role,
-remove a member. The rules (one admin at least, an archived project is read-only) are
+remove a member, give an inactive member's work (an archive import's placeholder, someone
+who left) to an active account. The rules (one admin at least, an archived project is read-only) are
 corpus.members'. A refused addition comes back as the form with the message under its
 field; a refused role change or removal as a flash message (annotate.views.http)."""
 from __future__ import annotations
@@ -11,9 +12,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from annotate.forms import AddMemberForm, RoleForm
+from annotate.forms import AddMemberForm, ReassignForm, RoleForm
+from annotate.services.archive import reassign_work
+from annotate.services.base import ServiceError
 from annotate.views.http import back_with_message
 from annotate.views.projects import form_error
 from corpus import members as member_service
@@ -87,4 +91,25 @@ def member_remove(request: HttpRequest, slug: str, user_id: int) -> HttpResponse
                      % {"user": user.get_username()})
     if user.pk == request.user.pk:
         return redirect("home")
+    return redirect("members", slug=project.slug)
+
+
+@login_required
+@require_POST
+def member_reassign(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
+    """Give the member's sets, assignments and decisions to another (active) account."""
+    project = get_project_for(request.user, slug, roles=(Role.ADMIN,))
+    source = _member(project, user_id)
+    form = ReassignForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ProjectError(_("Give the username or email address of the account that receives the work."), "to")
+        target = member_service.find_user(form.cleaned_data["to"], "to")
+        moved = reassign_work(project, source, target, by=request.user)
+    except (ProjectError, ServiceError) as error:
+        return back_with_message(request, _members_url(project), error.message, error=True)
+    messages.success(request, _("The work of %(source)s (%(sets)s) is now %(target)s's.") % {
+        "source": source.get_username(), "target": target.get_username(),
+        "sets": ngettext("%(count)d annotation set", "%(count)d annotation sets", moved["sets"])
+        % {"count": moved["sets"]}})
     return redirect("members", slug=project.slug)

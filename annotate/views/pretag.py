@@ -15,7 +15,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -25,7 +25,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from annotate import pretagging, services
 from annotate.access import get_project_for, get_set_for
 from annotate.models import AnnotationSet, Job, Suggestion
-from annotate.pretagging.evaluation import evaluate_project
+from annotate.pretagging.evaluation import OptionsError, evaluate_project, options_from
+from annotate.pretagging.ner_model import NER_INSTALL_JOB, InstallAlreadyRunning, ner_model_state, start_ner_install
 from annotate.services.suggestions import (
     accept_all_suggestions,
     accept_suggestion,
@@ -146,19 +147,15 @@ def _page_context(project: Project, form: PretagSettingsForm) -> dict:
         "counts": pretagging.count_by_tagger(project),
         "gold_documents": pretagging.gold_document_count(project),
         "jobs": _recent_jobs(project),
-        "camel_data_dir": _camel_data_dir(),
+        "ner_model": ner_model_state(project),
     }
 
 
-def _camel_data_dir() -> str:
-    from corpus.pretag.camel_ner import camel_data_dir
-
-    return str(camel_data_dir())
+PAGE_JOBS = (pretagging.PRETAG_JOB, pretagging.RETRAIN_JOB, NER_INSTALL_JOB)
 
 
 def _recent_jobs(project: Project) -> list[Job]:
-    kinds = (pretagging.PRETAG_JOB, pretagging.RETRAIN_JOB)
-    return list(Job.objects.filter(project=project, kind__in=kinds).order_by("-created_at")[:5])
+    return list(Job.objects.filter(project=project, kind__in=PAGE_JOBS).order_by("-created_at")[:5])
 
 
 @login_required
@@ -212,23 +209,88 @@ def pretag_retrain(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def pretag_install_ner(request: HttpRequest, slug: str) -> HttpResponse:
+    """Install camel-tools' NER model in the background (the server's, for every project)."""
+    project = get_project_for(request.user, slug, roles=ADMIN)
+    try:
+        job = start_ner_install(project, user=request.user)
+    except InstallAlreadyRunning as running:
+        if request.htmx:  # shown above the jobs, where the button's answer goes
+            return vary_on_htmx(render(request, TEMPLATE + "#notice", {"notice": str(running)}))
+        return back_with_message(request, reverse("pretag_page", args=[project.slug]), str(running), error=True)
+    return _job_response(request, project, job)
+
+
+@login_required
 @require_GET
 def pretag_job(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
     """The job's progress (polled every second by htmx while it runs)."""
     project = get_project_for(request.user, slug, roles=ADMIN)
-    job = Job.objects.filter(
-        project=project, pk=job_id, kind__in=(pretagging.PRETAG_JOB, pretagging.RETRAIN_JOB)
-    ).first()
+    job = Job.objects.filter(project=project, pk=job_id, kind__in=PAGE_JOBS).first()
     if job is None:
         raise Http404("no such job")
     return vary_on_htmx(render(request, TEMPLATE + "#job", {"project": project, "job": job}))
 
 
+class EvaluationOptionsForm(forms.Form):
+    """What to score (the CLI's --types, --map, --per-document, --json), from the query string."""
+
+    types = forms.CharField(
+        label=gettext_lazy("Types to score"), required=False, max_length=500,
+        widget=forms.TextInput(attrs={"dir": "ltr", "placeholder": "PER ORG"}),
+        help_text=gettext_lazy("Type keys separated by spaces; empty: every type the gold annotates."))
+    map = forms.CharField(
+        label=gettext_lazy("Type mapping"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2, "dir": "ltr", "placeholder": "GPE=LOC"}),
+        help_text=gettext_lazy("One SRC=TYPE per line renames a type on both sides before comparing; "
+                               "SRC= leaves it out."))
+    per_document = forms.BooleanField(label=gettext_lazy("A table per document"), required=False)
+
+    def __init__(self, project: Project, *args, **kwargs):
+        self.project = project
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        try:
+            pairs = [line for line in data["map"].splitlines() if line.strip()]
+            data["options"] = options_from(self.project, types=[data["types"]], type_map=pairs,
+                                           per_document=data["per_document"])
+        except OptionsError as error:
+            self.add_error(error.field, error.message)
+        return data
+
+
 @login_required
 @require_GET
 def pretag_evaluation(request: HttpRequest, slug: str) -> HttpResponse:
+    """The evaluation table for the options in the query string; `format=json` downloads
+    the same figures as JSON. htmx swaps the fragment into the page (errors included, so
+    the form shows them); without htmx it is a page of its own."""
     project = get_project_for(request.user, slug, roles=ADMIN)
-    return render(request, TEMPLATE + "#evaluation", {"project": project, "evaluation": evaluate_project(project)})
+    form = EvaluationOptionsForm(project, request.GET or None)
+    options = form.cleaned_data["options"] if form.is_bound and form.is_valid() else None
+    if form.is_bound and options is None:
+        if request.GET.get("format") == "json":
+            return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+        context = {"project": project, "form": form, "evaluation": None}
+        status = 200 if request.htmx else 400  # htmx swaps only a 2xx answer
+        return vary_on_htmx(render(request, _evaluation_template(request), context, status=status))
+    evaluation = evaluate_project(project, options)
+    if request.GET.get("format") == "json":
+        response = JsonResponse(evaluation.as_json(), json_dumps_params={"ensure_ascii": False, "indent": 2})
+        response["Content-Disposition"] = f'attachment; filename="{project.slug}-pretag-evaluation.json"'
+        return response
+    context = {"project": project, "form": form if form.is_bound else EvaluationOptionsForm(project),
+               "evaluation": evaluation}
+    return vary_on_htmx(render(request, _evaluation_template(request), context))
+
+
+def _evaluation_template(request: HttpRequest) -> str:
+    return TEMPLATE + "#evaluation" if request.htmx else "annotate/pretag/evaluation.html"
 
 
 # ---- suggestion endpoints (the editor wires these) --------------------------------------

@@ -18,6 +18,9 @@ from annotate.views.pages import render_markdown
 from corpus import projects
 from corpus.access import get_project_for
 from corpus.models import Role
+from corpus.schema_file import SchemaFileError, parse_schema_file
+
+MAX_SCHEMA_FILE = 2_000_000  # bytes; a schema is a few kilobytes
 
 
 def require_staff(request: HttpRequest) -> None:
@@ -36,7 +39,7 @@ def form_error(form, error) -> None:
 def project_new(request: HttpRequest) -> HttpResponse:
     require_staff(request)
     administered = projects.administered_by(request.user)
-    form = NewProjectForm(request.POST or None, administered=administered)
+    form = NewProjectForm(request.POST or None, request.FILES or None, administered=administered)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         schema_from = None
@@ -46,6 +49,7 @@ def project_new(request: HttpRequest) -> HttpResponse:
             project = projects.create_project(
                 data["name"], slug=data["slug"], language=data["language"], direction=data["direction"],
                 preset=data["schema"], schema_from=schema_from, admin=request.user,
+                schema=_schema_file(data["schema_file"]),
             )
         except projects.ProjectError as error:
             form_error(form, error)
@@ -54,6 +58,19 @@ def project_new(request: HttpRequest) -> HttpResponse:
                              % {"name": project.name})
             return redirect("members", slug=project.slug)
     return render(request, "annotate/projects/new.html", {"form": form})
+
+
+def _schema_file(upload) -> dict | None:
+    """The checked schema of an uploaded schema file, or None when none was given."""
+    if upload is None:
+        return None
+    if upload.size > MAX_SCHEMA_FILE:
+        raise projects.ProjectError(_("A schema file has at most 2 MB; this one is larger."), "schema_file")
+    try:
+        return parse_schema_file(upload.read(), upload.name)
+    except SchemaFileError as error:
+        raise projects.ProjectError(_("The schema file is refused: %(problems)s") % {"problems": error},
+                                    "schema_file") from None
 
 
 @login_required

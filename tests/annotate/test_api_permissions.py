@@ -38,6 +38,7 @@ MATRIX = [
     ("member",              200, 404, 404, 404, 404),
     ("change_role",         200, 404, 404, 404, 404),
     ("remove_member",       204, 404, 404, 404, 404),
+    ("reassign_member",     200, 404, 404, 404, 404),
     ("project_settings",    200, 403, 403, 403, 404),  # members read the project: a refused change is 403
     ("delete_project",      204, 403, 403, 403, 404),
     ("create_project",      403, 403, 403, 403, 403),
@@ -86,6 +87,8 @@ ENDPOINTS = {
     "member": lambda c, w: c.get(f"/api/projects/{w.slug}/members/ann2/"),
     "change_role": lambda c, w: c.patch(f"/api/projects/{w.slug}/members/ann2/", {"role": "reviewer"}, format="json"),
     "remove_member": lambda c, w: c.delete(f"/api/projects/{w.slug}/members/ann2/"),
+    "reassign_member": lambda c, w: c.post(f"/api/projects/{w.slug}/members/ann2/reassign/", {"to": "newcomer"},
+                                           format="json"),
     "project_settings": lambda c, w: c.patch(f"/api/projects/{w.slug}/", {"description": "وصف"}, format="json"),
     "delete_project": lambda c, w: c.delete(f"/api/projects/{w.slug}/?confirm={w.slug}"),
     "create_project": lambda c, w: c.post("/api/projects/", {"name": "جديد"}, format="json"),  # site staff only

@@ -154,8 +154,9 @@ def test_the_command_takes_types_map_per_document_and_json(with_dates, capsys):
 @pytest.mark.parametrize(
     "arguments, message",
     [
-        (["--map", "ORG"], "--map 'ORG': expected SRC=TYPE"),
-        (["--types", "PLANET"], "--types: PLANET are not types of"),
+        (["--map", "ORG"], "--map: «ORG»: expected SRC=TYPE"),
+        (["--map", "PLANET=PER"], "--map: «PLANET» is not a type of this project"),
+        (["--types", "PLANET"], "--types: PLANET: not types of this project"),
     ],
 )
 def test_the_command_refuses_bad_options_with_a_clear_message(scene, arguments, message):

@@ -1,9 +1,8 @@
 """Schema changes checked against the annotations that exist (annotate.services.schema_changes)."""
 import pytest
-from pghistory.models import Context
 
 from annotate import services
-from annotate.models import AnnotationSet, Argument, Span
+from annotate.models import AnnotationSet, Argument, Span, Suggestion
 from annotate.services import schema_changes as changes
 from annotate.services.base import StaleVersion
 from corpus.formats.base import DocumentRecord
@@ -72,7 +71,7 @@ def test_merge_moves_spans_in_every_set_with_history_and_version_bumps(project, 
     assert Span.objects.filter(entity_type__key="PER").count() == 0
     assert Span.objects.filter(entity_type__key="ORG").count() == 3
     assert _versions(marked) == [v + 1 for v in before]
-    contexts = Context.objects.filter(metadata__merge=merge_id)
+    contexts = changes.merge_contexts(merge_id)
     assert sorted(c.metadata["set"] for c in contexts) == sorted(s.pk for s in marked)  # one action per set
     assert {c.metadata["user"] for c in contexts} == {admin_user.pk}
     # The type is now unused: it can be deleted.
@@ -116,7 +115,10 @@ def test_narrowing_a_role_in_use_is_refused(project, marked):
     with pytest.raises(changes.InUse) as refused:
         changes.save_role(role.event_type, role, key="Participant", name_ar="مشارك", name_en="Participant",
                           allowed=list(EntityType.objects.filter(project=project, key__in=["ORG", "GPE"])))
-    assert "1 argument in 1 document" in refused.value.message
+    assert "1 argument in 1 document fill the role Participant with PER" in refused.value.message
+    # The refusal says where to look and which step comes first.
+    assert "(لقاء)" in refused.value.message and "First change those arguments in the editor" in refused.value.message
+    assert "or merge PER into a type the role keeps" in refused.value.message
     assert set(role.allowed_types.values_list("key", flat=True)) == {"PER", "ORG", "GPE"}
     # Widening is always allowed.
     changes.save_role(role.event_type, role, key="Participant", name_ar="مشارك", name_en="Participant",
@@ -133,7 +135,8 @@ def test_lowering_a_maximum_below_what_is_annotated_is_refused(project, marked, 
     with pytest.raises(changes.InUse) as refused:
         changes.save_role(event.event_type, role, key="Participant", name_ar="مشارك", name_en="Participant",
                           allowed=list(role.allowed_types.all()), max_count=1)
-    assert "1 event in 1 document" in refused.value.message
+    assert "1 event in 1 document have more than 1 Participant (لقاء)" in refused.value.message
+    assert "First remove the extra arguments in the editor" in refused.value.message
 
 
 def test_removing_an_attribute_value_in_use_is_refused(project, marked):
@@ -226,3 +229,81 @@ def test_a_schema_file_without_kb_linkable_keeps_each_types_setting(project):
     data["entity_types"][-1]["kb_linkable"] = True  # DATE, said on purpose
     changes.replace_schema(project, data)
     assert project.entity_types.get(key="DATE").kb_linkable
+
+
+def _suggestions(project, document):
+    """A PER suggestion, an ORG one, and a MEET event suggestion proposing a PER Participant."""
+    entity = {key: EntityType.objects.get(project=project, key=key) for key in ("PER", "ORG")}
+    meet = EventType.objects.get(project=project, key="MEET")
+    start, end = _at(TEXT, "سمير داود")
+    person = Suggestion.objects.create(document=document, tagger="crf", start=start, end=end,
+                                       entity_type=entity["PER"])
+    org = Suggestion.objects.create(document=document, tagger="crf", start=0, end=5, entity_type=entity["ORG"])
+    trigger_start, trigger_end = _at(TEXT, "التقى")
+    proposed = [{"role": "Participant", "type": "PER", "start": start, "end": end},
+                {"role": "Participant", "type": "ORG", "start": 0, "end": 5}]
+    event = Suggestion.objects.create(document=document, tagger="events", kind="event", event_type=meet,
+                                      start=trigger_start, end=trigger_end, arguments=proposed)
+    return person, org, event
+
+
+def _state(*suggestions):
+    return [(s.entity_type_id, s.event_type_id, s.arguments)
+            for s in Suggestion.objects.filter(pk__in=[s.pk for s in suggestions]).order_by("pk")]
+
+
+def test_undoing_an_entity_type_merge_puts_its_suggestions_back(project, document, marked, admin_user):
+    person, org, event = _suggestions(project, document)
+    before = _state(person, org, event)
+    merge_id = changes.merge_entity_type(admin_user, EntityType.objects.get(project=project, key="PER"),
+                                         EntityType.objects.get(project=project, key="ORG"))
+    person.refresh_from_db()
+    event.refresh_from_db()
+    assert person.entity_type.key == "ORG"  # the merge converts the suggestions too
+    assert [a["type"] for a in event.arguments] == ["ORG", "ORG"]
+    changes.undo_merge(admin_user, project, merge_id)
+    assert _state(person, org, event) == before  # the suggestion that was ORG already stays ORG
+
+
+def test_undoing_a_merge_of_a_type_only_suggestions_use_puts_them_back(project, document, admin_user):
+    person, org, event = _suggestions(project, document)
+    before = _state(person, org, event)
+    merge_id = changes.merge_entity_type(admin_user, EntityType.objects.get(project=project, key="PER"),
+                                         EntityType.objects.get(project=project, key="ORG"))
+    assert Suggestion.objects.filter(entity_type__key="PER").count() == 0
+    assert changes.undo_merge(admin_user, project, merge_id) == 0
+    assert _state(person, org, event) == before
+    with pytest.raises(services.Invalid, match="undone already"):
+        changes.undo_merge(admin_user, project, merge_id)
+
+
+def test_undoing_event_type_and_role_merges_puts_suggestions_back(project, document, marked, admin_user):
+    _person, _org, event = _suggestions(project, document)
+    before = _state(event)
+    meet = EventType.objects.get(project=project, key="MEET")
+    target = changes.save_event_type(project, key="ENCOUNTER", name_ar="لقاء", name_en="Encounter",
+                                     colour="#1a4f8b")
+    changes.save_role(target, key="Participant", name_ar="مشارك", name_en="Participant",
+                      allowed=list(EntityType.objects.filter(project=project)))
+    merge_id = changes.merge_event_type(admin_user, meet, target)
+    assert Suggestion.objects.get(pk=event.pk).event_type == target
+    changes.undo_merge(admin_user, project, merge_id)
+    assert _state(event) == before
+
+    participant, mediator = (RoleType.objects.get(event_type=meet, key=k) for k in ("Participant", "Mediator"))
+    merge_id = changes.merge_role(admin_user, participant, mediator)
+    assert [a["role"] for a in Suggestion.objects.get(pk=event.pk).arguments] == ["Mediator", "Mediator"]
+    changes.undo_merge(admin_user, project, merge_id)
+    assert _state(event) == before
+
+
+def test_a_merge_of_another_project_cannot_be_undone_here(project, document, admin_user):
+    from corpus.presets import create_project_from_preset
+
+    _suggestions(project, document)
+    merge_id = changes.merge_entity_type(admin_user, EntityType.objects.get(project=project, key="PER"),
+                                         EntityType.objects.get(project=project, key="ORG"))
+    other = create_project_from_preset("آخر", slug="other", preset="news-ar")
+    with pytest.raises(services.Invalid, match="No such merge"):
+        changes.undo_merge(admin_user, other, merge_id)
+    assert Suggestion.objects.filter(entity_type__key="PER").count() == 0

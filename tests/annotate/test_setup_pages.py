@@ -2,6 +2,8 @@
 Who may open what is one table; the behaviour of each page follows."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -189,3 +191,29 @@ def test_a_member_of_another_project_cannot_be_changed_here(client, project, adm
     client.force_login(admin_user)
     response = client.post(reverse("member_role", args=[project.slug, outsider.pk]), {"role": "admin"})
     assert response.status_code == 404
+
+
+ISSUE_PAGES = {**PAGES,
+               "schema_editor": lambda slug: reverse("schema_editor", args=[slug]),
+               "project_backup": lambda slug: reverse("project_backup", args=[slug]),
+               "archive_import": lambda slug: reverse("archive_import")}
+ARABIC = re.compile(r"[\u0600-\u06FF]")
+
+
+@pytest.mark.parametrize("page", sorted(ISSUE_PAGES))
+def test_every_set_up_page_speaks_arabic_and_english(client, project, staff, page):
+    """Each page's heading is translated: in Arabic it holds Arabic letters, in English
+    none (the project gets a Latin name, so that it cannot stand in for a translation)."""
+    Membership.objects.create(project=project, user=staff, role=Role.ADMIN)
+    project.name = "Test"
+    project.save(update_fields=["name"])
+    client.force_login(staff)
+    url = ISSUE_PAGES[page](project.slug)
+    for language, dir_ in (("ar", "rtl"), ("en", "ltr")):
+        client.cookies["django_language"] = language
+        html = client.get(url).content.decode()
+        assert f'<html lang="{language}" dir="{dir_}">' in html
+        main = html[html.index("<main"):html.index("</main>")]
+        # The page's own words, not the data it shows (type names, trigger words, guidelines).
+        words = re.sub(r"<bdi[^>]*>.*?</bdi>|<[^>]+>", " ", "".join(re.findall(r"<h1[^>]*>(.*?)</h1>", main, re.S)))
+        assert words.strip() and bool(ARABIC.search(words)) == (language == "ar"), (language, words)

@@ -66,3 +66,35 @@ def test_staff_set_up_a_project_and_a_member_sees_it(page, browser, live_server)
     hala.click(f"a[href='{reverse('guidelines', args=['gulf-news'])}']")
     assert hala.locator("article.guidelines strong").inner_text() == "الاسم"
     context.close()
+
+
+def test_an_admin_gives_a_placeholders_work_to_a_real_account(page, live_server):
+    """An archive import's placeholder (an inactive member) holds a set: the project's
+    admin gives it to the person's real account on the members page."""
+    from annotate import services
+    from annotate.models import AnnotationSet
+    from corpus.formats.base import DocumentRecord
+    from corpus.importing import add_documents
+    from corpus.presets import create_project_from_preset
+
+    users = get_user_model().objects
+    admin = users.create_user("lina", password="pass-lina-1")
+    ghost = users.create_user("old-ann", is_active=False)
+    users.create_user("sami", password="pass-sami-1")
+    project = create_project_from_preset("أخبار الساحل", slug="coast", preset="news-ar")
+    Membership.objects.bulk_create([Membership(project=project, user=admin, role="admin"),
+                                    Membership(project=project, user=ghost, role="annotator")])
+    add_documents(project, [DocumentRecord(external_id="c1", text="وصل الوفد إلى صيدا مساء الأحد.")])
+    own = services.own_set(project.documents.get(), ghost)
+    start = own.document.text.index("صيدا")
+    services.create_span(own, ghost, entity_type="GPE", start=start, end=start + 4, version=own.version)
+
+    log_in_on(page, live_server.url, "lina", "pass-lina-1")
+    page.goto(live_server.url + reverse("members", args=["coast"]))
+    page.click(f"#member-{ghost.pk} details.reassign > summary")
+    page.fill(f"#reassign-{ghost.pk}", "sami")
+    page.click(f"#member-{ghost.pk} details.reassign button[type=submit]")
+    assert "sami" in page.wait_for_selector(".messages li.success").inner_text()
+    assert page.locator(f"#member-{ghost.pk}").count() == 0  # the placeholder left the list
+    assert AnnotationSet.objects.get(pk=own.pk).owner.username == "sami"
+    assert Membership.objects.get(project=project, user__username="sami").role == "annotator"

@@ -14,18 +14,8 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError, no_translations
 
-from annotate.pretagging.evaluation import Evaluation, Options, Row, evaluate_project
+from annotate.pretagging.evaluation import Evaluation, OptionsError, Row, evaluate_project, options_from
 from corpus.models import Project
-
-
-def parse_map(pairs: list[str]) -> dict[str, str | None]:
-    out: dict[str, str | None] = {}
-    for pair in pairs:
-        source, sep, kind = pair.partition("=")
-        if not sep or not source.strip():
-            raise CommandError(f"--map {pair!r}: expected SRC=TYPE (or SRC= to leave SRC out), e.g. GPE=LOC")
-        out[source.strip()] = kind.strip() or None
-    return out
 
 
 class Command(BaseCommand):
@@ -44,15 +34,11 @@ class Command(BaseCommand):
         target = Project.objects.filter(slug=project).first()
         if target is None:
             raise CommandError(f"evaluate_pretag: no project with slug {project!r}")
-        mapping = parse_map(type_map)
-        known = set(target.entity_types.values_list("key", flat=True)) | set(
-            target.event_types.values_list("key", flat=True))
-        unknown = sorted(set(types or ()) - known - {k for k in mapping.values() if k})
-        if unknown:
-            raise CommandError(f"--types: {', '.join(unknown)} are not types of {target.slug} "
-                               f"(its types: {', '.join(sorted(known))})")
-        evaluation = evaluate_project(target, Options(
-            frozenset(types) if types else None, mapping, per_document))
+        try:
+            chosen = options_from(target, types=types or (), type_map=type_map, per_document=per_document)
+        except OptionsError as error:
+            raise CommandError(f"--{error.field}: {error.message}") from None
+        evaluation = evaluate_project(target, chosen)
         if as_json:
             self.stdout.write(_dumps(evaluation.as_json()))
         else:
