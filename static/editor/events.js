@@ -90,10 +90,7 @@ export function showEvent() {
 /* Open an event's panel: the server renders it (with the event's slots) on any change;
    opening one is a GET of the editor's partials with that event selected. */
 export function selectEvent(id) {
-  if (state.busy) {
-    state.queued = () => selectEvent(id);
-    return;
-  }
+  if (later(() => selectEvent(id))) return;
   state.linking = null;
   if (!id) {
     state.selectedEvent = null;

@@ -21,9 +21,11 @@ import { byId, paintColours } from "./dom.js";
 import { showEvent } from "./events.js";
 import { restoreFocus, trackFocus } from "./focus.js";
 import { listenForKeys } from "./keys.js";
-import { readSelection } from "./offsets.js";
+import { readSelection, selectOffsets } from "./offsets.js";
 import { showInfo } from "./panel.js";
-import { configureEditorHtmx, handleRefusals, reapplyLastWrite, refresh, sendSetVersionFromPanels, setVersion } from "./requests.js";
+import {
+  configureEditorHtmx, dropQueue, handleRefusals, reapplyLastWrite, refresh, runNext, sendSetVersionFromPanels, setVersion, settled,
+} from "./requests.js";
 import { selectSpan } from "./spans.js";
 import { askAboutUndecided } from "./submit.js";
 import { readAnnotations, root, state, textEl } from "./state.js";
@@ -37,8 +39,14 @@ function openEventFromPanel() {
 /* After a change: the whole editor was redrawn (`whole`), or only a span write's parts
    (the annotations, the event panel and the suggestions are then as they were). */
 function settle(select, whole) {
-  window.getSelection().removeAllRanges();
-  state.pending = null;
+  // A drawn write let go of its selection when it was asked for: a selection now is the next one.
+  const head = state.queue[0];
+  const kept = head && head.kind && head.sent ? state.keptSelection : null;
+  state.keptSelection = null;
+  if (!kept) {
+    window.getSelection().removeAllRanges();
+    state.pending = null;
+  }
   state.lastWrite = null; // it was applied: nothing left to re-apply
   if (whole) {
     readAnnotations();
@@ -56,9 +64,10 @@ function settle(select, whole) {
   // text differently): fetch the whole editor rather than show half a change.
   if (state.partMissing && !whole) refresh();
   state.partMissing = false;
-  const next = state.queued;
-  state.queued = null;
-  if (next) next();
+  settled();
+  // The answer redrew the blocks under that selection: select the same text again.
+  if (kept && !readSelection(textEl())) selectOffsets(textEl(), kept.start, kept.end);
+  runNext();
 }
 
 function listenForSelection() {
@@ -83,17 +92,22 @@ function listenForAnswers() {
   /* htmx settles every element an answer swapped in: act once, on the main one. */
   document.body.addEventListener("htmx:afterSettle", (event) => {
     const target = event.detail.target;
-    if (target && target.id === "editor-messages") state.queued = null; // refused: drop what followed
+    if (target && target.id === "editor-messages") dropQueue(); // refused: drop what followed
     const swapped = event.target;
     if (!textEl() || !target || swapped.id !== target.id) return;
     if (swapped.id === "doc-text") settle(swapped.dataset.select, true);
     else if (swapped.id === "editor-change") settle(swapped.dataset.select, false);
   });
+  // A selection drawn while a drawn write was in flight is the next one: kept across its answer.
+  document.body.addEventListener("htmx:beforeSwap", (event) => {
+    const head = state.queue[0];
+    if (event.target === root && head && head.kind && head.sent) state.keptSelection = readSelection(textEl());
+  });
   document.body.addEventListener("htmx:oobErrorNoTarget", () => { state.partMissing = true; });
   handleRefusals({
     boxId: "editor-messages",
     onRefused: () => {
-      state.queued = null;
+      dropQueue();
       state.resumeAt = null;
     },
     reload: () => { if (!state.busy) refresh(); },
@@ -154,6 +168,10 @@ function start() {
   openEventFromPanel();
   showEvent();
   showSuggestionVisibility();
+  // Ready for the user: what the browser benchmark and tests wait for.
+  document.documentElement.dataset.editorReady = "1";
+  performance.mark("tawsim:editor-ready");
+  document.dispatchEvent(new CustomEvent("tawsim:editor-ready"));
 }
 
 if (root && window.htmx) start();

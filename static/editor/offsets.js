@@ -43,3 +43,35 @@ export function readSelection(textEl) {
   const end = offsetOf(textEl, range.endContainer, range.endOffset);
   return end > start ? { start, end, text: range.toString() } : null;
 }
+
+/* A code-point offset → a DOM boundary point [text node, UTF-16 index] inside `container`
+   (offsetOf's inverse): in the last run starting at or before it. */
+export function pointAt(container, at) {
+  const runs = container.querySelectorAll("[data-o]");
+  let lo = 0, hi = runs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (Number(runs[mid].dataset.o) <= at) lo = mid + 1; else hi = mid;
+  }
+  const run = runs[lo - 1];
+  const node = run && run.firstChild;
+  if (!node || node.nodeType !== Node.TEXT_NODE) return null;
+  let index = 0, left = at - Number(run.dataset.o);
+  for (const ch of node.data) {
+    if (left-- <= 0) break;
+    index += ch.length;
+  }
+  return [node, index];
+}
+
+/* Select text[start:end] inside `textEl` (when the page's text was redrawn under a selection). */
+export function selectOffsets(textEl, start, end) {
+  const from = pointAt(textEl, start), to = pointAt(textEl, end);
+  if (!from || !to) return;
+  const range = document.createRange();
+  range.setStart(...from);
+  range.setEnd(...to);
+  const sel = window.getSelection();
+  sel.removeAllRanges();
+  sel.addRange(range);
+}

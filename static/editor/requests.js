@@ -6,6 +6,7 @@
    do not carry the event. */
 import { byId, makeButton } from "./dom.js";
 import { gettext, interpolate } from "./i18n.js";
+import { draw, redraw, rollBack } from "./provisional.js";
 import { root, setStateEl, state } from "./state.js";
 
 export function say(message, level, boxId = "editor-messages") {
@@ -87,26 +88,79 @@ export function urlFor(template, id) {
   return template.replace("/0/", "/" + encodeURIComponent(id) + "/");
 }
 
-function lockedSay() {
+export function lockedSay() {
   if (!setStateEl().dataset.locked) return false;
   say(gettext("This document is submitted: reopen it to make changes."), "error");
   return true;
 }
 
-/* One request at a time: remember the last action asked for while one is in flight. */
+/* One request at a time. What is asked for meanwhile waits in `state.queue`, in order:
+   actions, run when their turn comes (of actions asked for one after the other, the last
+   wins: they read the page when they run), and writes drawn at once (provisional.js),
+   each sent in turn with the version the answer before it brought. */
 export function later(action) {
-  if (!state.busy) return false;
-  state.queued = action;
+  if (!state.busy && !state.queue.length) return false;
+  const last = state.queue[state.queue.length - 1];
+  if (last && !last.kind) last.run = action;
+  else state.queue.push({ run: action });
   return true;
+}
+
+/* A write drawn at once: {kind, url, values, stillThere, again, ...} (see provisional.js).
+   It waits for the answers before it; if it cannot be drawn, it waits all the same. */
+export function queueWrite(write) {
+  if (lockedSay()) return;
+  draw(write);
+  state.queue.push(write);
+  runNext();
+}
+
+/* The answer in flight has settled: confirm its drawn write, then run what waits, in order. */
+export function runNext() {
+  while (!state.busy && state.queue.length) {
+    const next = state.queue[0];
+    if (next.kind) {
+      if (next.sent) return; // answered, not settled yet (see settled())
+      next.sent = true;
+      if (!send(next.url, { ...next.values }, next.stillThere, next.again)) dropQueue();
+      return;
+    }
+    state.queue.shift();
+    next.run();
+  }
+}
+
+/* An answer to a write was swapped in: its drawn copy is gone (or put back), the writes
+   still waiting are drawn again on the new text. */
+export function settled() {
+  const head = state.queue[0];
+  if (head && head.kind && head.sent) state.queue.shift();
+  redraw(state.queue.filter((entry) => entry.kind));
+}
+
+/* A write was refused or could not be sent: what waited goes with it, every drawn write
+   is taken back, and the latest one's selection is given back. */
+export function dropQueue() {
+  const writes = state.queue.filter((entry) => entry.kind);
+  state.queue.length = 0;
+  const sel = rollBack(writes);
+  const now = window.getSelection();
+  if (!sel || (now.rangeCount && !now.isCollapsed)) return;
+  const range = document.createRange();
+  range.setStart(sel.startContainer, sel.startOffset);
+  range.setEnd(sel.endContainer, sel.endOffset);
+  now.removeAllRanges();
+  now.addRange(range);
 }
 
 /* POST a change; the answer replaces the editor's partials (or a span write's parts).
    `stillThere()`, when given, says whether what the change is about still exists: if
-   the change is refused as stale (409), it can then be re-applied on the latest version. */
-export function send(url, values, stillThere = null) {
-  if (state.busy || lockedSay()) return;
+   the change is refused as stale (409), it can then be re-applied on the latest version
+   (by `again()`, or by sending it again). Returns whether it was sent. */
+export function send(url, values, stillThere = null, again = null) {
+  if (state.busy || lockedSay()) return false;
   const asked = { ...values };
-  state.lastWrite = stillThere ? { again: () => send(url, { ...asked }, stillThere), stillThere } : null;
+  state.lastWrite = stillThere ? { again: again || (() => send(url, { ...asked }, stillThere)), stillThere } : null;
   state.busy = true;
   values.version = setStateEl().dataset.version;
   values.event = state.selectedEvent || "";
@@ -119,6 +173,7 @@ export function send(url, values, stillThere = null) {
       headers: { "X-CSRFToken": root.dataset.csrf },
     })
     .finally(() => { state.busy = false; });
+  return true;
 }
 
 /* POST a suggestion decision. The answer is 204 + tawsim:refresh (then the partials are
@@ -156,10 +211,12 @@ export function reapplyLastWrite() {
   if (!write) return null;
   return () => {
     state.lastWrite = null;
-    state.queued = () => {
-      if (write.stillThere()) write.again();
-      else say(gettext("What your change was about is gone from the latest version: nothing was re-applied."), "error");
-    };
+    state.queue.push({
+      run: () => {
+        if (write.stillThere()) write.again();
+        else say(gettext("What your change was about is gone from the latest version: nothing was re-applied."), "error");
+      },
+    });
     refresh();
   };
 }

@@ -3,7 +3,7 @@ import { drawArcs } from "./arcs.js";
 import { byId } from "./dom.js";
 import { gettext } from "./i18n.js";
 import { showInfo } from "./panel.js";
-import { later, say, send, urlFor } from "./requests.js";
+import { later, queueWrite, say, send, urlFor } from "./requests.js";
 import { eventData, marksOf, root, state, textEl } from "./state.js";
 import { readSelection } from "./offsets.js";
 import { unfocusSuggestion } from "./suggestions.js";
@@ -58,17 +58,57 @@ export function selectionValues(pending) {
   return { start: pending.start, end: pending.end, exact: pending.exact ? "1" : "" };
 }
 
+/* An entity type's name and colour, as its palette button shows them. */
+function looks(type) {
+  const button = root.querySelector('.type-btn[data-type="' + CSS.escape(type) + '"]');
+  if (!button) return { label: type, colour: "" };
+  const name = button.querySelector(".name");
+  return { label: (name || button).textContent.trim(), colour: button.dataset.colour || "" };
+}
+
+/* The range a selection was drawn with, as plain boundary points: given back if the mark
+   is refused (the points stay valid, the server's blocks being put back untouched). */
+function selectionPoints() {
+  const sel = window.getSelection();
+  if (!sel.rangeCount) return null;
+  const range = sel.getRangeAt(0);
+  return {
+    startContainer: range.startContainer, startOffset: range.startOffset,
+    endContainer: range.endContainer, endOffset: range.endOffset,
+  };
+}
+
+/* Mark a selection: drawn at once (provisional.js), sent when the answers before it are in.
+   The selection is taken now and let go: the next one can be drawn while this one is sent. */
+function markSelection(type, pending) {
+  const taken = { start: pending.start, end: pending.end, exact: pending.exact };
+  queueWrite({
+    kind: "create", type, ...looks(type), start: taken.start, end: taken.end, selection: selectionPoints(),
+    url: root.dataset.createUrl, values: { type, ...selectionValues(taken) },
+    stillThere: () => true, again: () => markSelection(type, taken),
+  });
+  window.getSelection().removeAllRanges();
+  state.pending = null;
+}
+
+function retypeMark(id, type) {
+  queueWrite({
+    kind: "retype", id, type, ...looks(type), url: urlFor(root.dataset.typeUrl, id), values: { type },
+    stillThere: () => marksOf(id).length > 0, again: () => retypeMark(id, type),
+  });
+}
+
 export function applyType(type) {
-  if (later(() => applyType(type))) return;
   const pending = takeSelection();
-  if (state.selectedEvent && state.activeRole && pending) {
+  const filling = Boolean(state.selectedEvent && state.activeRole);
+  // A selection is marked at once, even while an answer is awaited.
+  if (pending && !filling) return markSelection(type, pending);
+  if (later(() => applyType(type))) return;
+  if (filling && pending) {
     const event = state.selectedEvent;
     send(urlFor(root.dataset.argumentUrl, event), { role: state.activeRole, type, ...selectionValues(pending) }, () => Boolean(eventData(event)));
-  } else if (pending) {
-    send(root.dataset.createUrl, { type, ...selectionValues(pending) }, () => true);
   } else if (state.selectedId) {
-    const id = state.selectedId;
-    send(urlFor(root.dataset.typeUrl, id), { type }, () => marksOf(id).length > 0);
+    retypeMark(state.selectedId, type);
   } else if (state.selectedEvent) {
     say(gettext("Select the text that fills the role first, or click a mark."), "info");
   } else {
@@ -76,10 +116,16 @@ export function applyType(type) {
   }
 }
 
+function deleteMark(id) {
+  queueWrite({
+    kind: "delete", id, url: urlFor(root.dataset.deleteUrl, id), values: {},
+    stillThere: () => marksOf(id).length > 0, again: () => deleteMark(id),
+  });
+}
+
 export function deleteSelected() {
   if (later(deleteSelected)) return;
-  const id = state.selectedId;
-  if (id) send(urlFor(root.dataset.deleteUrl, id), {}, () => marksOf(id).length > 0);
+  if (state.selectedId) deleteMark(state.selectedId);
 }
 
 export function history(redo) {

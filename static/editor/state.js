@@ -13,7 +13,8 @@ export const state = {
   linking: null, // a link in progress: {source, target} span ids
   annotations: { events: [], relations: [], suggestions: [] },
   busy: false, // one request at a time: a second one would carry a stale version
-  queued: null, // an action asked for while busy: run once the answer has settled
+  keptSelection: null, // {start, end}: a selection made while a drawn write was in flight, kept across its answer
+  queue: [], // what was asked for while busy, in order: actions and drawn writes (requests.js)
   lastWrite: null, // the last change sent: {again, stillThere}, to re-apply it after a 409
   focusedSug: null, // the focused suggestion's id (a string)
   resumeAt: null, // after a decision: where to look for the next suggestion, what to say

@@ -41,7 +41,7 @@ def test_annotator_marks_changes_and_deletes_a_span(
     word_start = TEXT.index("وبحلب")
     assert (int(posted["start"]), int(posted["end"])) == (word_start + 2, word_start + 4)  # code points
 
-    mark = page.locator('#doc-text mark.ent[data-t="GPE"]')
+    mark = page.locator('#doc-text mark.ent[data-t="GPE"]:not(.pending)')  # stored, not only drawn
     mark.wait_for()
     assert mark.inner_text() == "حلب"
     span = Span.objects.get(set__owner=annotator)
@@ -55,7 +55,7 @@ def test_annotator_marks_changes_and_deletes_a_span(
         """() => document.dispatchEvent(new KeyboardEvent("keydown",
                {key: "٤", code: "Digit4", bubbles: true, cancelable: true}))"""
     )
-    page.locator('#doc-text mark.ent[data-t="LOC"]').wait_for()
+    page.locator('#doc-text mark.ent[data-t="LOC"]:not(.pending)').wait_for()
     assert page.locator('#doc-text mark.ent[data-t="GPE"]').count() == 0
     span.refresh_from_db()
     assert span.entity_type.key == "LOC"
@@ -66,7 +66,7 @@ def test_annotator_marks_changes_and_deletes_a_span(
     page.locator("#doc-text mark.sel").wait_for()
     page.keyboard.press("Delete")
     page.locator("#doc-text mark.ent").wait_for(state="detached")
-    assert page.locator("#span-list li").count() == 0
+    page.locator("#span-list li").wait_for(state="detached")  # the server's answer
     assert not Span.objects.filter(set__owner=annotator).exists()
     assert "حلب" in page.locator("#editor-messages").inner_text()
 
@@ -89,7 +89,7 @@ def test_keyboard_selection_marks_a_word_and_submit_locks_the_set(page, live_ser
     page.keyboard.press("Shift+ArrowLeft")
     page.keyboard.press("Shift+ArrowLeft")
     page.keyboard.press("1")
-    page.locator('#doc-text mark.ent[data-t="PER"]').wait_for()
+    page.locator('#doc-text mark.ent[data-t="PER"]:not(.pending)').wait_for()
     span = Span.objects.get(set__owner=annotator)
     assert TEXT[span.start:span.end] == "القاهرة"
 
@@ -128,6 +128,7 @@ def test_a_span_write_redraws_only_its_sentence_and_list_item(
     # The page carries the new version: the next write is accepted, and removes the item.
     page.keyboard.press("Delete")
     page.locator('#doc-text mark.ent[data-t="ORG"]').wait_for(state="detached")
+    page.wait_for_function("() => document.getElementById('span-count').textContent === '2'")  # the server's answer
     assert page.locator("#span-list li").count() == 2 and page.locator("#span-count").inner_text() == "2"
     assert AnnotationSet.objects.get(pk=own.pk).version == 4
     assert page.evaluate("() => document.getElementById('blk-0').dataset.probe") == "kept"
@@ -143,6 +144,6 @@ def test_a_page_missing_a_part_of_the_answer_fetches_the_whole_editor(
     select_in_text("دمشق", 0, 4)
     with page.expect_request(lambda r: r.method == "GET" and "/documents/" in r.url):
         page.keyboard.press("3")
-    page.locator('#doc-text mark.ent[data-t="GPE"]').wait_for()
+    page.locator('#doc-text mark.ent[data-t="GPE"]:not(.pending)').wait_for()
     assert page.locator("#blk-0").count() == 1 and page.locator("#blk-old").count() == 0
     assert page.locator("#span-list li").count() == 1 and page.locator("#span-count").inner_text() == "1"

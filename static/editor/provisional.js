@@ -1,0 +1,218 @@
+/* Instant marks: a span write (create, change of type, delete) is drawn at once, before
+   the server answers, on copies of the text blocks it touches (span.blk, by id). The
+   server's answer replaces those blocks by id (the write is confirmed); a refusal puts
+   the server's own blocks back, node for node (rolled back).
+
+   A copy keeps every run (span[data-o]) and its text: a run that a new mark cuts is split
+   into runs that each carry their own start, so offsets.js reads the same offsets from a
+   copy as from the server's blocks. A provisional mark has the classes and attributes
+   the server draws (mark.ent, data-t, data-label, --c; cont and last on parts), no
+   data-id (the server gives it), and the class `pending`. */
+import { paintColours } from "./dom.js";
+import { codePoints } from "./offsets.js";
+import { textEl } from "./state.js";
+
+const originals = new Map(); // block id → the server's block, detached while its copy stands in
+const copies = new Map(); // block id → the copy in the page
+let focused = null; // what had the focus inside a block when it was copied
+
+/* A write: {kind: "create"|"retype"|"delete", ...}: create {start, end, type, label,
+   colour, selection?}, retype {id, type, label, colour}, delete {id}. The writes waiting
+   for their answer are state.queue's (requests.js). */
+
+function blocks() {
+  const text = textEl();
+  return text ? Array.from(text.querySelectorAll(":scope > span.blk")) : [];
+}
+
+function startOf(block) {
+  return Number(block.id.slice(4)); // "blk-N"
+}
+
+/* The blocks text[start:end] touches. */
+function blocksOver(start, end) {
+  const all = blocks();
+  return all.filter((block, i) => {
+    const lo = startOf(block);
+    const hi = i + 1 < all.length ? startOf(all[i + 1]) : Number(textEl().dataset.len);
+    return lo < end && hi > start;
+  });
+}
+
+/* The node at the same place in `to` as `node` in `from` (by child indexes). */
+function counterpart(from, node, to) {
+  const path = [];
+  for (let at = node; at !== from; at = at.parentNode) path.unshift(Array.prototype.indexOf.call(at.parentNode.childNodes, at));
+  return path.reduce((at, index) => (at ? at.childNodes[index] : null), to);
+}
+
+function copyOf(block) {
+  if (copies.get(block.id) === block) return block;
+  const copy = block.cloneNode(true);
+  originals.set(block.id, block);
+  copies.set(block.id, copy);
+  const active = document.activeElement;
+  block.replaceWith(copy);
+  if (active && active !== block && block.contains(active)) {
+    // The focus (a mark reached with the arrow keys) moves to its copy, and back on a rollback.
+    focused = active;
+    const twin = counterpart(block, active, copy);
+    if (twin && twin.focus) twin.focus({ preventScroll: true });
+  }
+  return copy;
+}
+
+/* Forget copies the server has replaced (its answer swapped in blocks with their ids). */
+function prune() {
+  for (const [id, copy] of copies) {
+    if (!copy.isConnected) {
+      copies.delete(id);
+      originals.delete(id);
+    }
+  }
+}
+
+/* Put the server's blocks back in place of every copy. */
+export function restore() {
+  prune();
+  for (const [id, copy] of copies) copy.replaceWith(originals.get(id));
+  copies.clear();
+  originals.clear();
+  if (focused && focused.isConnected && document.activeElement === document.body) focused.focus({ preventScroll: true });
+  focused = null;
+}
+
+/* Draw `writes` again on the page as it is now (after an answer replaced some blocks, or
+   the whole text): the copies the answer did not replace are given back first. */
+export function redraw(writes) {
+  restore();
+  writes.forEach(draw);
+}
+
+/* Draw one write; false (and nothing changed) when it cannot be drawn: it then simply waits. */
+export function draw(write) {
+  try {
+    return write.kind === "create" ? drawCreate(write) : drawChange(write);
+  } catch (error) {
+    console.error(error); // eslint-disable-line no-console
+    restore();
+    return false;
+  }
+}
+
+function provisionalMark(write) {
+  const mark = document.createElement("mark");
+  mark.className = "ent pending";
+  mark.dataset.t = write.type;
+  mark.dataset.label = write.label;
+  mark.dataset.colour = write.colour;
+  mark.dataset.height = "0";
+  return mark;
+}
+
+/* The UTF-16 index of code point `n` in `s`. */
+function indexOf(s, n) {
+  let i = 0;
+  for (const ch of s) {
+    if (n-- <= 0) break;
+    i += ch.length;
+  }
+  return i;
+}
+
+function run(start, text) {
+  const el = document.createElement("span");
+  el.dataset.o = String(start);
+  el.textContent = text;
+  return el;
+}
+
+/* Cut the run so that text[start:end] of it is a run of its own; returns that run or null. */
+function cutRun(el, start, end) {
+  const lo = Number(el.dataset.o);
+  const text = el.textContent;
+  const hi = lo + codePoints(text);
+  if (lo >= end || hi <= start) return null;
+  const a = Math.max(start, lo), b = Math.min(end, hi);
+  const i = indexOf(text, a - lo), j = indexOf(text, b - lo);
+  if (i > 0) el.before(run(lo, text.slice(0, i)));
+  if (j < text.length) el.after(run(b, text.slice(j)));
+  el.dataset.o = String(a);
+  el.textContent = text.slice(i, j);
+  return el;
+}
+
+/* The new mark's runs in one copied block, wrapped: in one mark when the runs can be
+   (Range.surroundContents), else each piece in its own. Returns the marks made. */
+function wrapRuns(block, write) {
+  const runs = Array.from(block.querySelectorAll("span[data-o]"))
+    .map((el) => cutRun(el, write.start, write.end))
+    .filter(Boolean);
+  if (!runs.length) return [];
+  const whole = document.createRange();
+  whole.setStartBefore(runs[0]);
+  whole.setEndAfter(runs[runs.length - 1]);
+  const mark = provisionalMark(write);
+  try {
+    whole.surroundContents(mark);
+    return [mark];
+  } catch (e) {
+    // The selection crosses a mark's edge: one mark per piece, next siblings joined.
+    const marks = [];
+    for (const el of runs) {
+      const last = marks[marks.length - 1];
+      if (last && el.previousSibling === last) last.append(el);
+      else {
+        const piece = provisionalMark(write);
+        el.before(piece);
+        piece.append(el);
+        marks.push(piece);
+      }
+    }
+    return marks;
+  }
+}
+
+function drawCreate(write) {
+  const over = blocksOver(write.start, write.end);
+  if (!over.length) return false;
+  const marks = over.flatMap((block) => wrapRuns(copyOf(block), write));
+  if (!marks.length) return false;
+  marks.forEach((mark, i) => {
+    if (i > 0) mark.classList.add("cont");
+    paintColours(mark);
+  });
+  marks[marks.length - 1].classList.add("last");
+  return true;
+}
+
+/* A change of type (recoloured, relabelled) or a delete (the marks unwrapped). */
+function drawChange(write) {
+  const selector = 'mark[data-id="' + CSS.escape(String(write.id)) + '"]';
+  const over = blocks().filter((block) => block.querySelector(selector));
+  if (!over.length) return false;
+  for (const block of over) {
+    for (const mark of copyOf(block).querySelectorAll(selector)) {
+      if (write.kind === "delete") {
+        mark.replaceWith(...mark.childNodes);
+      } else {
+        mark.classList.add("pending");
+        mark.dataset.t = write.type;
+        mark.dataset.label = write.label;
+        mark.dataset.colour = write.colour;
+        paintColours(mark);
+      }
+    }
+  }
+  return true;
+}
+
+/* The writes were refused (or could not be sent): the page is as it was before them.
+   Returns the latest one's selection when its nodes are back in the page (they were the
+   server's, not a copy's), for the caller to give back. */
+export function rollBack(writes) {
+  restore();
+  const last = writes[writes.length - 1];
+  const sel = last && last.selection;
+  return sel && sel.startContainer.isConnected && sel.endContainer.isConnected ? sel : null;
+}

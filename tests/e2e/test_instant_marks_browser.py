@@ -1,0 +1,207 @@
+"""Instant marks, in a real browser: a type key draws the mark at once (a provisional
+`mark.ent.pending` with the server's classes and attributes), the server's answer
+replaces it with the stored mark, and a refusal of any kind takes it back, leaving the
+text exactly as it was. Writes still go one at a time, each with the version the answer
+before it brought. The server's answers are held back by the browser (page.route) to
+look at the page in between."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from annotate.models import AnnotationSet, Span
+from tests.e2e.test_keyboard_browser import TEXT, editor_url, marked, start_of  # noqa: F401 (fixture)
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+CREATE = "**/sets/*/spans/"
+
+
+class Held:
+    """Span writes held back until released; the rest goes through."""
+
+    def __init__(self, page, pattern: str, count: int = 1):
+        self.page, self.routes, self.count = page, [], count
+        page.route(pattern, self._hold)
+
+    def _hold(self, route) -> None:
+        if route.request.method == "POST" and self.count > 0:
+            self.count -= 1
+            self.routes.append(route)
+        else:
+            route.continue_()
+
+    def next(self):
+        """The next held request (waits for it to reach the route)."""
+        for _ in range(100):
+            if self.routes:
+                return self.routes.pop(0)
+            self.page.wait_for_timeout(50)
+        raise AssertionError("no request was held")
+
+    def release(self) -> None:
+        self.next().continue_()
+
+
+@pytest.fixture
+def editor(page, live_server, log_in, marked, annotator):  # noqa: F811
+    log_in("ann1", "pass-ann1")
+    document, _ = marked
+    page.goto(editor_url(live_server, document))
+    return document
+
+
+def palette(page, key: str) -> dict:
+    button = page.locator(f".type-btn[data-type={key}]")
+    return {"label": button.locator(".name").inner_text().strip(), "colour": button.get_attribute("data-colour")}
+
+
+def select_across(page, start: tuple[str, int], end: tuple[str, int]) -> None:
+    """Select from `start` (word, UTF-16 offset in it) to `end`, in different text nodes."""
+    page.evaluate(
+        """([start, end]) => {
+            const walker = document.createTreeWalker(document.getElementById("doc-text"), NodeFilter.SHOW_TEXT);
+            const points = [];
+            for (let node = walker.nextNode(); node && points.length < 2; node = walker.nextNode()) {
+                const [word, at] = points.length ? end : start;
+                const found = node.data.indexOf(word);
+                if (found >= 0) points.push([node, found + at]);
+            }
+            const range = document.createRange();
+            range.setStart(...points[0]);
+            range.setEnd(...points[1]);
+            window.getSelection().removeAllRanges();
+            window.getSelection().addRange(range);
+        }""",
+        [list(start), list(end)],
+    )
+
+
+def pending(page):
+    return page.locator("#doc-text mark.ent.pending")
+
+
+def test_a_mark_is_drawn_before_the_server_answers_then_confirmed(page, editor, select_in_text):
+    held = Held(page, CREATE)
+    before = page.locator("#doc-text").inner_text()
+    select_in_text("صباح", 0, 4)
+    page.keyboard.press("1")
+    page.wait_for_function("document.querySelectorAll('#doc-text mark.ent.pending').length === 1", timeout=2000)
+    assert Span.objects.count() == 2  # the two marks made beforehand: the new one is not stored yet
+    mark = pending(page)
+    assert mark.inner_text() == "صباح"
+    assert mark.get_attribute("class").split() == ["ent", "pending", "last"]
+    assert mark.get_attribute("data-t") == "PER"
+    assert mark.get_attribute("data-label") == palette(page, "PER")["label"]
+    colour = page.evaluate("getComputedStyle(document.querySelector('mark.pending')).getPropertyValue('--c').trim()")
+    assert colour == palette(page, "PER")["colour"]
+    # Offsets read from the page with the provisional mark in it are the text's own.
+    assert page.locator("#doc-text").inner_text() == before
+    offset = page.evaluate(
+        "() => Number(document.querySelector('mark.pending [data-o]').dataset.o)"
+    )
+    assert offset == start_of("صباح")
+
+    held.release()
+    page.wait_for_selector("#doc-text mark.ent.pending", state="detached")
+    span = Span.objects.get(start=start_of("صباح"))
+    stored = page.locator(f'#doc-text mark.ent[data-id="{span.pk}"]')
+    assert stored.inner_text() == "صباح"
+    assert stored.get_attribute("data-t") == "PER"
+
+
+REFUSED = {
+    "stale": (409, {"tawsim:refused": {"message": "تغيّرت النسخة في مكان آخر.", "status": 409, "version": 9}}),
+    "rule": (422, {"tawsim:refused": {"message": "لا يجوز هذا التحديد.", "status": 422}}),
+    "server": (500, None),
+    "network": (None, None),
+}
+
+
+@pytest.mark.parametrize("refusal", list(REFUSED))
+@pytest.mark.parametrize("crossing", [False, True], ids=["plain", "crossing"])
+def test_a_refused_mark_is_taken_back_leaving_the_text_as_it_was(page, editor, select_in_text, refusal, crossing):
+    held = Held(page, CREATE)
+    before = page.locator("#doc-text").inner_html()
+    if crossing:  # from inside the PER mark «وليد منصور» to the end of the word after it
+        select_across(page, ("منصور", 2), ("في", 2))
+    else:
+        select_in_text("صباح", 0, 4)
+    chosen = page.evaluate("window.getSelection().toString()")
+    page.keyboard.press("2")
+    pending(page).first.wait_for(timeout=2000)
+    assert page.locator("#doc-text").inner_html() != before
+    if crossing:  # drawn in pieces, the last one labelled
+        assert pending(page).count() == 2
+        assert page.locator("#doc-text mark.ent.pending.last").count() == 1
+    status, trigger = REFUSED[refusal]
+    route = held.next()
+    if status is None:
+        route.abort()
+    else:
+        headers = {"Content-Type": "text/html"}
+        if trigger:
+            headers["HX-Trigger"] = json.dumps(trigger)
+        route.fulfill(status=status, headers=headers, body="<p>not swapped</p>")
+    page.wait_for_selector("#editor-messages.error")
+    assert page.locator("#doc-text").inner_html() == before
+    assert pending(page).count() == 0
+    # The selection is given back, to be marked again.
+    assert page.evaluate("window.getSelection().toString()") == chosen
+    assert Span.objects.count() == 2
+
+
+def test_two_quick_key_presses_are_both_stored_with_consecutive_versions(page, editor, select_in_text):
+    document = editor
+    sent = []
+    page.on("request", lambda r: sent.append(r.post_data) if r.method == "POST" and "/spans/" in r.url else None)
+    held = Held(page, CREATE)
+    version = AnnotationSet.objects.get(document=document).version
+    select_in_text("صباح", 0, 4)
+    page.keyboard.press("1")
+    select_in_text("شركة النور", 5, 10)
+    page.keyboard.press("2")
+    page.wait_for_function("document.querySelectorAll('#doc-text mark.ent.pending').length === 2", timeout=2000)
+    first_request = held.next()
+    page.wait_for_timeout(300)
+    assert len(sent) == 1  # the second waits for the first's answer
+    first_request.continue_()
+    page.wait_for_selector("#doc-text mark.ent.pending", state="detached")
+    page.wait_for_function("(v) => document.getElementById('set-state').dataset.version === String(v)", arg=version + 2)
+    first = Span.objects.get(start=start_of("صباح"))
+    second = Span.objects.get(start=start_of("النور"))
+    assert (first.entity_type.key, second.entity_type.key) == ("PER", "ORG")
+    assert [dict(p.split("=", 1) for p in body.split("&"))["version"] for body in sent] == [
+        str(version), str(version + 1)
+    ]
+    assert AnnotationSet.objects.get(document=document).version == version + 2
+    for span in (first, second):
+        assert page.locator(f'#doc-text mark.ent[data-id="{span.pk}"]').count() == 1
+
+
+def test_a_change_of_type_and_a_delete_show_at_once(page, editor):
+    held = Held(page, "**/spans/*/*/", count=2)
+    gpe = Span.objects.get(start=start_of("بيروت"))
+    page.locator(f'#doc-text mark[data-id="{gpe.pk}"]').click()
+    page.keyboard.press("4")
+    mark = page.locator(f'#doc-text mark[data-id="{gpe.pk}"]')
+    page.wait_for_function(
+        "(id) => document.querySelector(`#doc-text mark[data-id=\"${id}\"]`).dataset.t === 'LOC'", arg=gpe.pk,
+        timeout=2000,
+    )
+    assert mark.get_attribute("data-label") == palette(page, "LOC")["label"]
+    assert "pending" in mark.get_attribute("class").split()
+    held.release()
+    page.wait_for_function(
+        "(id) => { const m = document.querySelector(`#doc-text mark[data-id=\"${id}\"]`);"
+        " return m && !m.classList.contains('pending'); }", arg=gpe.pk,
+    )
+    gpe.refresh_from_db()
+    assert gpe.entity_type.key == "LOC"
+    page.keyboard.press("Delete")
+    page.wait_for_selector(f'#doc-text mark[data-id="{gpe.pk}"]', state="detached", timeout=2000)
+    assert Span.objects.filter(pk=gpe.pk).exists()  # drawn before the server answered
+    held.release()
+    page.wait_for_function("(id) => !document.getElementById('sl-' + id)", arg=gpe.pk)
+    assert not Span.objects.filter(pk=gpe.pk).exists()
