@@ -458,7 +458,12 @@ class DocumentLoad(models.Model):
     """How many assignments each document has, one row per document (with its project and
     import order copied): the queue takes the first document of a bucket through the
     (project, assignments, order) index instead of walking past every full document.
-    Incremented, never recounted, so concurrent assignments cannot miscount a move."""
+    Incremented, never recounted, so concurrent assignments cannot miscount a move.
+
+    `tagger_confidence` is how sure the CRF was of the document when pre-tagging last ran
+    (annotate.pretagging.running); with the workflow option "uncertain_first" the queue
+    takes the least sure first through the (project, assignments, tagger_confidence, order)
+    index. PostgreSQL sorts NULL last in ascending order: unscored documents come after."""
 
     document = models.OneToOneField(
         Document, on_delete=models.DO_NOTHING, db_constraint=False, primary_key=True, related_name="+"
@@ -468,6 +473,11 @@ class DocumentLoad(models.Model):
     )
     order = models.PositiveIntegerField()
     assignments = models.IntegerField(default=0)
+    tagger_confidence = models.FloatField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["project", "assignments", "order"], name="document_load_queue")]
+        indexes = [
+            models.Index(fields=["project", "assignments", "order"], name="document_load_queue"),
+            models.Index(fields=["project", "assignments", "tagger_confidence", "order"],
+                         name="document_load_least_sure"),
+        ]

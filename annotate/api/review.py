@@ -32,6 +32,11 @@ class WorkflowSerializer(serializers.Serializer):
         min_value=1, max_value=5, required=False, allow_null=True,
         help_text="Annotators who must agree for an item to be pre-accepted; null: a strict majority.",
     )
+    uncertain_first = serializers.BooleanField(
+        required=False,
+        help_text="The queue hands out first the documents the CRF was least sure of when pre-tagging last ran "
+                  "(documents without a score after them, in import order). Default false: import order.",
+    )
 
 
 class AssignRequestSerializer(serializers.Serializer):

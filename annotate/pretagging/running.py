@@ -7,7 +7,8 @@ DocumentResult and PretagReport are what they return.
 
 _Store replaces, per document and tagger that ran, the undecided suggestions with the new
 ones, keeps those an annotator accepted or rejected, and drops (and counts) suggestions
-of a type the project does not have.
+of a type the project does not have; where the CRF ran it stores how sure it was of the
+document (DocumentLoad.tagger_confidence, read by the queue).
 """
 from __future__ import annotations
 
@@ -19,8 +20,9 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 
-from annotate.models import Suggestion, SuggestionDecision
+from annotate.models import DocumentLoad, Suggestion, SuggestionDecision
 from annotate.pretagging.pipeline import Pipeline, build_pipeline
+from annotate.pretagging.settings import CRF
 from annotate.services.base import ensure_writable
 from corpus.models import Document, Project
 from corpus.pretag import DEFAULT_PRIORITY, merge, run_taggers
@@ -45,6 +47,7 @@ class DocumentResult:
     events: list[EventProposal]
     ran: set[str]  # taggers that succeeded on this document: their old output is replaced
     errors: list[TaggerError]
+    confidence: float | None = None  # how sure the CRF was of the document (None: it did not run)
 
 
 @dataclass
@@ -78,7 +81,9 @@ def tag_text(text: str, pipeline: Pipeline, document_id: int = 0) -> DocumentRes
             errors.append(TaggerError(tagger.name, f"{type(exc).__name__}: {exc}"))
     failed = {e.tagger for e in errors}
     ran = {t.name for t in [*pipeline.taggers, *pipeline.event_taggers]} - failed
-    return DocumentResult(document_id, raw, events, ran, errors)
+    crf = next((t for t in pipeline.taggers if t.name == CRF), None)
+    confidence = getattr(crf, "confidence", None) if CRF in ran else None
+    return DocumentResult(document_id, raw, events, ran, errors, confidence)
 
 
 def _document_ids(project: Project, document_ids: Iterable[int] | None) -> list[int]:
@@ -142,6 +147,15 @@ class _Store:
             for result in results:
                 rows += self._rows(result, kept, report)
             Suggestion.objects.bulk_create(rows, batch_size=INSERT_BATCH)
+            self._store_confidence(results)
+
+    @staticmethod
+    def _store_confidence(results: list[DocumentResult]) -> None:
+        """The CRF's sureness per document, where the queue reads it (one UPDATE)."""
+        scored = [DocumentLoad(document_id=r.document_id, tagger_confidence=r.confidence)
+                  for r in results if r.confidence is not None]
+        if scored:
+            DocumentLoad.objects.bulk_update(scored, ["tagger_confidence"])
 
     def _delete_undecided(self, results: list[DocumentResult]) -> None:
         by_taggers: dict[frozenset, list[int]] = {}

@@ -3,7 +3,8 @@ the pull queue, and giving stale queue slots back.
 
 Workflow options live in Project.settings (data, not columns):
 annotators_per_document (1–5), blind (bool), queue_timeout_minutes, agreement_k
-(None: a strict majority of the submitted sets).
+(None: a strict majority of the submitted sets), uncertain_first (bool: the queue hands out
+the documents the CRF was least sure of first, from the scores pre-tagging stored).
 
 Concurrency: every path that adds assignments locks the documents' rows first, so
 two admins, or two annotators pulling at once, never push a document past its count.
@@ -42,6 +43,7 @@ class Workflow:
     blind: bool = True
     queue_timeout_minutes: int = 120
     agreement_k: int | None = None
+    uncertain_first: bool = False
 
 
 def workflow_of(project: Project) -> Workflow:
@@ -68,9 +70,9 @@ def update_workflow(project: Project, user, **values) -> Workflow:
 
 
 def _checked(name: str, value):
-    if name == "blind":
+    if name in ("blind", "uncertain_first"):
         if not isinstance(value, bool):
-            raise Invalid(_("«blind» takes true or false."), name)
+            raise Invalid(_("«%(name)s» takes true or false.") % {"name": name}, name)
         return value
     if name == "agreement_k" and value is None:
         return None
@@ -237,11 +239,12 @@ def pull_next(project: Project, user) -> Document | None:
     )
     if untouched is not None:
         return untouched.document
-    wanted = workflow_of(project).annotators_per_document
+    workflow = workflow_of(project)
+    wanted = workflow.annotators_per_document
     passed: list[int] = []  # documents another pull holds or just filled: look further
     with transaction.atomic():
         for _attempt in range(PULL_ATTEMPTS):
-            document_id = _first_open_document(project, user, wanted, passed)
+            document_id = _first_open_document(project, user, wanted, passed, uncertain_first=workflow.uncertain_first)
             if document_id is None:
                 return None
             # Lock it, skipping it if another pull is claiming it right now (it may be taking
@@ -262,12 +265,17 @@ def pull_next(project: Project, user) -> Document | None:
 PULL_ATTEMPTS = 50
 
 
-def _first_open_document(project: Project, user, wanted: int, passed: list[int]) -> int | None:
+def _first_open_document(
+    project: Project, user, wanted: int, passed: list[int], *, uncertain_first: bool = False
+) -> int | None:
     """The first document in import order with fewer than `wanted` assignments, none of
     them this user's, and not one the user already submitted (opened directly, without
     an assignment: the queue must not offer it back): the first of each bucket (0 .. wanted - 1 assignments) through the
     (project, assignments, order) index of DocumentLoad, so as quick with half a million
-    full documents in front as with none."""
+    full documents in front as with none. With `uncertain_first`, the least sure first
+    (lowest stored tagger confidence, then import order; unscored ones after the scored)
+    through the (project, assignments, tagger_confidence, order) index: no model runs here."""
+    ordering = ("tagger_confidence", "order") if uncertain_first else ("order",)
     firsts = []
     for assignments in range(wanted):
         row = (
@@ -276,11 +284,15 @@ def _first_open_document(project: Project, user, wanted: int, passed: list[int])
             .exclude(Exists(Assignment.objects.filter(document=OuterRef("document"), user=user)))
             .exclude(Exists(AnnotationSet.objects.filter(
                 document=OuterRef("document"), owner=user, kind=SetKind.ANNOTATOR, status__in=LOCKED_STATUSES)))
-            .order_by("order").values_list("order", "document_id").first()
+            .order_by(*ordering).values_list("tagger_confidence", "order", "document_id").first()
         )
         if row is not None:
             firsts.append(row)
-    return min(firsts)[1] if firsts else None
+    if not firsts:
+        return None
+    if uncertain_first:
+        return min(firsts, key=lambda row: (row[0] is None, row[0] or 0.0, row[1]))[2]
+    return min(firsts, key=lambda row: row[1])[2]
 
 
 def _still_open(document: Document, user, wanted: int) -> bool:

@@ -43,6 +43,7 @@ TAGGER_LABELS = {
     "string_match": gettext_lazy("Names marked in this project (string matching)"),
     "gazetteer": gettext_lazy("Gazetteer (dictionary)"),
     "cues": gettext_lazy("Titles and organisation names (rules)"),
+    "name_parts": gettext_lazy("Short forms of names the document gives in full"),
     "crf": gettext_lazy("CRF (learns from gold)"),
     "camel_ner": gettext_lazy("camel-tools NER (CAMeLBERT)"),
     "triggers": gettext_lazy("Event triggers"),

@@ -64,6 +64,7 @@ def _workflow_post(request: HttpRequest, project: Project) -> None:
             project, request.user,
             annotators_per_document=int_field(request, "annotators_per_document", required=False) or 1,
             blind=request.POST.get("blind") == "on",
+            uncertain_first=request.POST.get("uncertain_first") == "on",
             queue_timeout_minutes=int_field(request, "queue_timeout_minutes", required=False) or 120,
             agreement_k=int_field(request, "agreement_k", required=False),
         )

@@ -16,6 +16,7 @@ to trust that one feature blindly.
 """
 from __future__ import annotations
 
+import math
 import os
 import random
 import tempfile
@@ -228,20 +229,35 @@ class CRFTagger:
     def __init__(self, model: bytes, *, gazetteer: Gazetteer | None = None) -> None:
         import pycrfsuite
 
+        # crfsuite reads the model where it lies and does not hold a reference to it: keep
+        # one, or a caller's temporary (`CRFTagger(bytes(row.data))`) is freed and the tagger
+        # reads reused memory (nonsense labels, or a crash).
+        self._model = model
         self._tagger = pycrfsuite.Tagger()
-        self._tagger.open_inmemory(model)
+        self._tagger.open_inmemory(self._model)
         self.gazetteer = shipped_gazetteer() if gazetteer is None else gazetteer
+        self.confidence: float | None = None  # of the last text tagged
 
     def labels(self) -> list[str]:
         return list(self._tagger.labels())
 
     def tag(self, text: str, tokens: Sequence[Token]) -> list[EntityProposal]:
+        """The model's spans; sets `confidence` to how sure it was of the whole text: the
+        probability of its best labelling normalised by length (the geometric mean over
+        tokens, exp(Σ log P(best | sentence) / tokens)), 1.0 when sure of every token, None
+        for a text without tokens. The queue can hand out the least sure documents first."""
+        self.confidence = None
         out = []
+        log_probability, count = 0.0, 0
         for sentence, features in _documents(text, tokens, self.gazetteer):
             labels = self._tagger.tag(features)
-            score = self._tagger.probability(labels) if len(sentence) < 200 else 0.5
+            probability = self._tagger.probability(labels)
+            log_probability += math.log(max(probability, 1e-300))
+            count += len(sentence)
+            score = probability if len(sentence) < 200 else 0.5
             for start, end, kind in decode(sentence, labels):
                 out.append(EntityProposal(kind, start, end, round(score, 4), self.name))
+        self.confidence = math.exp(log_probability / count) if count else None
         return out
 
 
