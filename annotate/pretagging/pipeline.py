@@ -14,7 +14,16 @@ from django.utils.translation import gettext as _
 from annotate.pretagging.settings import EVENT_TAGGERS, PretagSettings
 from annotate.pretagging.training import event_specs, latest_model, learned_triggers, names_marked, project_entries
 from corpus.models import Project
-from corpus.pretag import CamelNER, CRFTagger, CueTagger, DateTagger, Gazetteer, StringMatcher, TriggerTagger
+from corpus.pretag import (
+    CamelNER,
+    CRFTagger,
+    CueTagger,
+    DateTagger,
+    Gazetteer,
+    NameParts,
+    StringMatcher,
+    TriggerTagger,
+)
 
 
 class TaggerUnavailable(Exception):
@@ -48,6 +57,10 @@ def _build_string_match(project: Project, options: PretagSettings):
 
 def _build_cues(project: Project, options: PretagSettings):
     return CueTagger()
+
+
+def _build_name_parts(project: Project, options: PretagSettings):
+    return NameParts()
 
 
 def _build_crf(project: Project, options: PretagSettings):
@@ -90,6 +103,7 @@ BUILDERS: dict[str, Callable] = {
     "string_match": _build_string_match,
     "gazetteer": _build_gazetteer,
     "cues": _build_cues,
+    "name_parts": _build_name_parts,
     "crf": _build_crf,
     "camel_ner": _build_camel_ner,
     "triggers": _build_triggers,

@@ -5,7 +5,9 @@ pre-tagging run does the other documents): after a span is created, every other
 occurrence of its text (normalisation- and clitic-aware) becomes a suggestion of the
 tagger "string_match" with the span's type and knowledge-base entity, meant for the set's
 owner only (an annotator's marks are not shown to the others before adjudication). Marks
-in a gold set are offered by the pre-tagging run, not here.
+in a gold set are offered by the pre-tagging run, not here. Where the project runs the
+tagger "name_parts", a name of several words also offers its short forms (the family name
+of a person: «داود» after «سامي داود» is marked; corpus.pretag.name_parts) the same way.
 
 No suggestion where the set already marks something overlapping, where a one-word name
 matches only by folding onto a common word («على» for a marked «علي»), where the owner already
@@ -17,15 +19,17 @@ from __future__ import annotations
 from annotate.models import AnnotationSet, Span, Suggestion, SuggestionDecision
 from annotate.services.suggestions import offered_to
 from corpus.pretag.cues import shipped_cues
+from corpus.pretag.name_parts import NAME as NAME_PARTS
+from corpus.pretag.name_parts import NameParts, Source
 from corpus.pretag.string_match import NAME, OWN_SCORE, MarkedName, StringMatcher, folded_into_a_common_word
 from corpus.text.arabic import cached_tokens
 
 
-def enabled(project) -> bool:
-    """The project runs the string matcher (its pre-tagging settings list it)."""
+def enabled(project, tagger: str = NAME) -> bool:
+    """The project runs that tagger (its pre-tagging settings list it)."""
     from annotate.pretagging.settings import PretagSettings  # the settings import the services
 
-    return NAME in PretagSettings.of(project).taggers
+    return tagger in PretagSettings.of(project).taggers
 
 
 def offer_other_occurrences(annotation_set: AnnotationSet, span: Span) -> int:
@@ -36,19 +40,21 @@ def offer_other_occurrences(annotation_set: AnnotationSet, span: Span) -> int:
     # they still work on it; gold names reach them through the next pre-tagging run.
     if owner is None or not enabled(document.project):
         return 0
-    text = document.text
+    text, tokens = document.text, cached_tokens(document.text)
     name = MarkedName(text[span.start:span.end], span.entity_type.key, span.kb_entity_id)
     stop = shipped_cues().stop
-    found = [p for p in StringMatcher([name]).tag(text, cached_tokens(text))
+    found = [p for p in StringMatcher([name]).tag(text, tokens)
              if (p.start, p.end) != (span.start, span.end)
              and not folded_into_a_common_word(name.text, text[p.start:p.end], stop)]
+    if enabled(document.project, NAME_PARTS):
+        found += NameParts().tag_document(text, tokens, [], [Source(name.text, name.type, owner)])
     if not found:
         return 0
     marked = list(Span.objects.filter(set_id=annotation_set.pk).values_list("start", "end"))
     blocked = _decided_extents(document.pk, owner) | _offered_extents(document.pk, owner, span.entity_type_id)
     rows = [
-        Suggestion(document_id=document.pk, tagger=NAME, entity_type_id=span.entity_type_id, start=p.start, end=p.end,
-                   score=OWN_SCORE, kb_entity_id=p.kb_entity, user_id=owner)
+        Suggestion(document_id=document.pk, tagger=p.tagger, entity_type_id=span.entity_type_id, start=p.start,
+                   end=p.end, score=OWN_SCORE if p.tagger == NAME else p.score, kb_entity_id=p.kb_entity, user_id=owner)
         for p in found
         if (p.start, p.end) not in blocked and not any(s < p.end and p.start < e for s, e in marked)
     ]
@@ -82,6 +88,6 @@ def _decided_extents(document_id: int, user_id: int | None) -> set[tuple[int, in
 
 
 def _offered_extents(document_id: int, user_id: int | None, type_id: int) -> set[tuple[int, int]]:
-    offered = Suggestion.objects.filter(offered_to(user_id), document_id=document_id, tagger=NAME,
+    offered = Suggestion.objects.filter(offered_to(user_id), document_id=document_id, tagger__in=(NAME, NAME_PARTS),
                                         entity_type_id=type_id, kind=Suggestion.Kind.ENTITY)
     return set(offered.values_list("start", "end"))

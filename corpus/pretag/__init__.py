@@ -29,6 +29,7 @@ from corpus.pretag.cues import CueTagger
 from corpus.pretag.dates import DateTagger
 from corpus.pretag.events import EventTypeSpec, RoleSpec, TriggerTagger
 from corpus.pretag.gazetteer import Entry, Gazetteer
+from corpus.pretag.name_parts import NameParts
 from corpus.pretag.string_match import MarkedName, StringMatcher
 
 TAGGERS: dict[str, type] = {
@@ -38,19 +39,21 @@ TAGGERS: dict[str, type] = {
     CueTagger.name: CueTagger,
     CRFTagger.name: CRFTagger,
     StringMatcher.name: StringMatcher,
+    NameParts.name: NameParts,
 }
 EVENT_TAGGERS: dict[str, type] = {TriggerTagger.name: TriggerTagger}
 
 # Where suggestions cross, the surer source wins: date patterns are exact, names a person
 # marked in this project come next, then the dictionary, BERT beats a CRF trained on little
-# gold, and a name right after «الرئيس» or a «وزارة …» is surer than the CRF's guess.
+# gold, and a name right after «الرئيس» or a «وزارة …» is surer than the CRF's guess; the
+# family name of a person the document names in full («داود» after «سامي داود») too.
 # (Where they nest, the longer wins: see merge.)
-DEFAULT_PRIORITY = ("dates", "string_match", "gazetteer", "camel_ner", "cues", "crf")
+DEFAULT_PRIORITY = ("dates", "string_match", "gazetteer", "camel_ner", "cues", "name_parts", "crf")
 
 __all__ = [
     "ArgumentProposal", "CRFTagger", "CamelNER", "CueTagger", "DEFAULT_PRIORITY", "DateTagger", "EVENT_TAGGERS",
     "EntityProposal", "Entry", "EventProposal", "EventTagger", "EventTypeSpec", "Gazetteer", "MarkedName",
-    "NERModelUnavailable", "PretagResult", "RoleSpec", "StringMatcher", "TAGGERS", "Tagger", "TaggerError",
+    "NERModelUnavailable", "NameParts", "PretagResult", "RoleSpec", "StringMatcher", "TAGGERS", "Tagger", "TaggerError",
     "TriggerTagger",
     "merge", "pretag_document", "run_taggers",
 ]

@@ -100,6 +100,8 @@ def run_taggers(
     text: str, taggers: Iterable[Tagger], tokens: Sequence[Token] | None = None
 ) -> tuple[list[EntityProposal], list[TaggerError]]:
     """Run each tagger on one document; a failing tagger is reported, not fatal.
+    A document-level tagger (one with `tag_document(text, tokens, proposals)`) runs after
+    the others and is given their proposals.
 
     A tagger that returns an out-of-range span counts as failed: its output is dropped
     rather than stored half-right.
@@ -107,9 +109,14 @@ def run_taggers(
     tokens = tokenize(text) if tokens is None else tokens
     suggestions: list[EntityProposal] = []
     errors: list[TaggerError] = []
+    # Document-level taggers (`tag_document`, e.g. name_parts) read the others' proposals: last.
+    taggers = sorted(taggers, key=lambda t: hasattr(t, "tag_document"))
     for tagger in taggers:
         try:
-            found = list(tagger.tag(text, tokens))
+            if hasattr(tagger, "tag_document"):
+                found = list(tagger.tag_document(text, tokens, list(suggestions)))
+            else:
+                found = list(tagger.tag(text, tokens))
             for suggestion in found:
                 _check_offsets(text, suggestion)
         except Exception as exc:  # noqa: BLE001 - one tagger must not stop the others

@@ -265,8 +265,12 @@ class CRFTagger:
                  calibrated: bool = True) -> None:
         import pycrfsuite
 
+        # crfsuite reads the model where it lies and does not hold a reference to it: keep
+        # one, or a caller's temporary (`CRFTagger(bytes(row.data))`) is freed and the tagger
+        # reads reused memory (nonsense labels, or a crash).
+        self._model = model
         self._tagger = pycrfsuite.Tagger()
-        self._tagger.open_inmemory(model)
+        self._tagger.open_inmemory(self._model)
         self.gazetteer = shipped_gazetteer() if gazetteer is None else gazetteer
         self.reference = reference or 0.0
         self.calibrated = calibrated

@@ -2,7 +2,8 @@
 (trigger_learning), arguments from nearby entity suggestions.
 
 For each trigger (EventType.triggers, matched like gazetteer names: normalisation- and
-clitic-aware) the entity suggestions of the same sentence are given roles by cue rules,
+clitic-aware, and a verb in its inflected forms: «بحث» finds «يبحثون», see TriggerFinder)
+the entity suggestions of the same sentence are given roles by cue rules,
 nearest to the trigger first, as long as the role allows the entity's type and is not full:
 
   «برعاية / بوساطة / توسط» + entity       → Mediator
@@ -14,18 +15,21 @@ nearest to the trigger first, as long as the role allows the entity's type and i
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 from corpus.pretag._text import fold_text, sentences, stems
 from corpus.pretag.base import ArgumentProposal, EntityProposal, EventProposal
-from corpus.pretag.phrases import PhraseMatcher
+from corpus.pretag.inflection import Inflections
+from corpus.pretag.phrases import PhraseMatch, PhraseMatcher
 from corpus.text.arabic import Token
 
 MEDIATOR_CUES = ("برعاية", "رعاية", "بوساطة", "وساطة", "توسط", "بتوسط", "بمبادرة")
 SOURCE_VERBS = ("نقلت", "نقل", "ذكرت", "ذكر", "أفادت", "نسبت")
 PLACE_CUES = ("في",)
 TRIGGER_SCORE = 0.6
+P = TypeVar("P")
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,27 @@ def trigger_forms(trigger: str) -> list[str]:
     return forms
 
 
+class TriggerFinder(Generic[P]):
+    """Trigger words → payloads, matched as written (with the article, the accusative
+    alif, glued proclitics: trigger_forms and the phrase matcher) and, for verbs, in their
+    inflected forms («بحث» → «يبحثون», corpus.pretag.inflection). The first payload added
+    for a word wins: add the surest first."""
+
+    def __init__(self, words: Iterable[tuple[str, P]] = ()) -> None:
+        self._matcher: PhraseMatcher[P] = PhraseMatcher()
+        self._inflections: Inflections[P] = Inflections()
+        seen: set[str] = set()
+        for word, payload in words:
+            for form in trigger_forms(word):
+                self._matcher.add(form, payload)
+            self._inflections.add(word, payload, seen)
+
+    def find(self, tokens: Sequence[Token]) -> list[PhraseMatch[P]]:
+        matches = self._matcher.find(tokens)
+        taken = {i for m in matches for i in range(m.first_token, m.last_token + 1)}
+        return sorted(matches + self._inflections.find(tokens, taken), key=lambda m: m.start)
+
+
 def _folded_set(words: Sequence[str]) -> frozenset[str]:
     return frozenset(fold_text(w) for w in words)
 
@@ -82,15 +107,9 @@ class TriggerTagger:
                  learned: Sequence[tuple[str, str, float]] = ()) -> None:
         self.types = {t.key: t for t in event_types}
         self.cues = cues
-        self._matcher: PhraseMatcher[tuple[str, float]] = PhraseMatcher()
-        for word, kind, score in learned:
-            if kind in self.types:
-                for form in trigger_forms(word):
-                    self._matcher.add(form, (kind, score))
-        for event_type in event_types:
-            for trigger in event_type.triggers:
-                for form in trigger_forms(trigger):
-                    self._matcher.add(form, (event_type.key, TRIGGER_SCORE))
+        words = [(word, (kind, score)) for word, kind, score in learned if kind in self.types]
+        words += [(trigger, (t.key, TRIGGER_SCORE)) for t in event_types for trigger in t.triggers]
+        self._finder = TriggerFinder(words)
         self._mediator = _folded_set(MEDIATOR_CUES)
         self._source_verbs = _folded_set(SOURCE_VERBS)
         self._place = _folded_set(PLACE_CUES)
@@ -104,7 +123,7 @@ class TriggerTagger:
         for sentence in sentences(text, tokens):
             lo, hi = sentence[0].start, sentence[-1].end
             inside = entities[bisect_right(starts, lo - 1):bisect_right(starts, hi - 1)]
-            for match in self._matcher.find(sentence):
+            for match in self._finder.find(sentence):
                 kind, score = match.payload
                 spec = self.types[kind]
                 arguments = self._arguments(spec, text, sentence, match.start, inside)

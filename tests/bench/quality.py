@@ -4,7 +4,8 @@
   ../shared/data where it lies; documents of 15 segments), and a learning curve: F1 on a
   held-out fifth after 0, 10, 25, 50 and 100 gold documents, with and without a NewsFANE
   bootstrap (a disjoint part of the corpus standing in for another source's data).
-- Triggers: F1 of the trigger tagger on made-up articles, with the schema's lexicon only
+- Triggers: F1 of the trigger tagger on made-up articles (two sets: short ones, and longer
+  news of one story whose scored half uses inflected forms), with the schema's lexicon only
   and after learning from four annotated articles of the same kind.
 
 Skipped (with a line saying so) when NewsFANE is absent.
@@ -43,6 +44,39 @@ ARTICLES = [
      [("أكد", "STATEMENT", 0), ("أشار", "STATEMENT", 0), ("ناقشت", "MEET", 0)]),
 ]
 
+# Longer made-up news of one story (written after the inflection matching, to score it): the
+# four scored ones use inflected forms («يبحث», «قالت», «سيناقشون», «يؤكد») of words the four
+# teaching ones mark in their base form, and one trigger neither teaches («المفاوضات»).
+NEWS_ARTICLES = [
+    ("بحث وزير الري مع نظيره السوداني ملف السد في الخرطوم. وقال الوزير إن اللقاء كان صريحا، "
+     "وأشار إلى أن الخلاف ما زال قائما.",
+     [("بحث", "MEET", 0), ("قال", "STATEMENT", 0), ("اللقاء", "MEET", 0), ("أشار", "STATEMENT", 0)]),
+    ("ناقش الخبراء في القاهرة قواعد الملء، وقال رئيس الوفد إن الجانب الإثيوبي انسحب من الجلسة الأخيرة. "
+     "وأكد المتحدث أن الوساطة مستمرة.",
+     [("ناقش", "MEET", 0), ("قال", "STATEMENT", 0), ("انسحب", "WITHDRAW", 0), ("أكد", "STATEMENT", 0)]),
+    ("وبحث الرئيس مع المبعوث الأمريكي سبل التهدئة، وأشار بيان الرئاسة إلى أن الاجتماع تناول الجدول الزمني. "
+     "ونفى المتحدث وجود أي صفقة.",
+     [("بحث", "MEET", 0), ("أشار", "STATEMENT", 0), ("الاجتماع", "MEET", 0), ("نفى", "STATEMENT", 0)]),
+    ("اجتمع وزراء الخارجية في أديس أبابا، وناقش الوزراء مقترح الاتحاد الأفريقي. وقال مصدر دبلوماسي إن "
+     "الوفد السوداني انسحب احتجاجا، وأكد أن العودة مشروطة.",
+     [("اجتمع", "MEET", 0), ("ناقش", "MEET", 0), ("قال", "STATEMENT", 0), ("انسحب", "WITHDRAW", 0),
+      ("أكد", "STATEMENT", 0)]),
+    ("يبحث وزير الري غدا مع نظيره الإثيوبي الخلافات العالقة، وقالت الوزارة إن الجولة ستكون حاسمة. "
+     "وأشارت مصادر إلى أن الخبراء سيناقشون قواعد التشغيل.",
+     [("يبحث", "MEET", 0), ("قالت", "STATEMENT", 0), ("أشارت", "STATEMENT", 0), ("سيناقشون", "MEET", 0)]),
+    ("وبحثت اللجنة الفنية في الخرطوم البيانات الهيدرولوجية، وأكدت في بيان أن التعاون مستمر. ونفت الخارجية "
+     "السودانية أن يكون وفدها قد انسحب من الاجتماع.",
+     [("بحثت", "MEET", 0), ("أكدت", "STATEMENT", 0), ("نفت", "STATEMENT", 0), ("انسحب", "WITHDRAW", 0),
+      ("الاجتماع", "MEET", 0)]),
+    ("التقى رئيس الوزراء بالمبعوث الأممي وبحثا خطة الوساطة، ثم قال للصحفيين إن الحل قريب. ويؤكد الخبراء "
+     "أن الوقت ينفد.",
+     [("التقى", "MEET", 0), ("بحثا", "MEET", 0), ("قال", "STATEMENT", 0), ("يؤكد", "STATEMENT", 0)]),
+    ("انسحبت القوات من المنطقة الحدودية بعد أن ناقشت القيادتان ترتيبات أمنية، وأشار قائد ميداني إلى أن "
+     "الانسحاب تم دون حوادث. وقال مسؤول إن المفاوضات تستأنف الأسبوع المقبل.",
+     [("انسحبت", "WITHDRAW", 0), ("ناقشت", "MEET", 0), ("أشار", "STATEMENT", 0), ("الانسحاب", "WITHDRAW", 0),
+      ("قال", "STATEMENT", 0), ("المفاوضات", "MEET", 0)]),
+]
+
 
 def main() -> None:
     from tests.bench.common import setup_django
@@ -69,6 +103,17 @@ def _events(text: str, marks) -> list[tuple[str, int, int]]:
 
 
 def trigger_figures() -> dict:
+    figures = {}
+    for name, articles in (("triggers", ARTICLES), ("triggers_news", NEWS_ARTICLES)):
+        before, after = _trigger_f1(articles)
+        figures[f"{name}_f1_lexicon_only"] = {"value": f"{before:.2f}", "unit": "F1", "goal": ""}
+        figures[f"{name}_f1_after_4_articles"] = {"value": f"{after:.2f}", "unit": "F1", "goal": ">= 0.90"}
+    return figures
+
+
+def _trigger_f1(articles) -> tuple[float, float]:
+    """F1 on the last four articles with the schema's lexicon alone, and after learning
+    from the first four."""
     from corpus.pretag import TriggerTagger
     from corpus.pretag.events import specs_from_schema
     from corpus.pretag.trigger_learning import AnnotatedText, learn_triggers
@@ -76,7 +121,7 @@ def trigger_figures() -> dict:
 
     preset = Path(__file__).resolve().parents[2] / "corpus" / "presets" / "news_ar.json"
     specs = specs_from_schema(json.loads(preset.read_text(encoding="utf-8"))["event_types"])
-    teach, score = ARTICLES[:4], ARTICLES[4:]
+    teach, score = articles[:4], articles[4:]
     learned = learn_triggers(AnnotatedText(text, _events(text, marks)) for text, marks in teach)
 
     def f1(tagger) -> float:
@@ -87,12 +132,7 @@ def trigger_figures() -> dict:
             tp, fp, fn = tp + len(gold & found), fp + len(found - gold), fn + len(gold - found)
         return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
 
-    before = f1(TriggerTagger(specs))
-    after = f1(TriggerTagger(specs, learned=[(t.word, t.type, t.score) for t in learned]))
-    return {
-        "triggers_f1_lexicon_only": {"value": f"{before:.2f}", "unit": "F1", "goal": ""},
-        "triggers_f1_after_4_articles": {"value": f"{after:.2f}", "unit": "F1", "goal": ">= 0.90"},
-    }
+    return f1(TriggerTagger(specs)), f1(TriggerTagger(specs, learned=[(t.word, t.type, t.score) for t in learned]))
 
 
 # ---- CRF on NewsFANE --------------------------------------------------------------------------

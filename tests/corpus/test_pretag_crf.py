@@ -69,6 +69,23 @@ def test_crf_learns_to_tag_names_it_never_saw_in_contexts_it_did():
     assert all(0 < s.score <= 1 and s.tagger == "crf" for s in tagger.tag(text, tokenize(text)))
 
 
+def test_the_tagger_keeps_its_model_alive_when_the_caller_drops_it():
+    """crfsuite reads the model bytes in place: a tagger built from a temporary
+    (`CRFTagger(bytes(row.data))`, as the pipeline does) must still tag as trained once
+    that temporary's memory is reused."""
+    import gc
+
+    rng = random.Random(7)
+    model = train([make_document(rng) for _ in range(30)], max_iterations=30)
+    text = "قال الوزير جميل سليمان إن الوضع في تونس مستقر."
+    expected = CRFTagger(model).tag(text, tokenize(text))
+    tagger = CRFTagger(bytes(bytearray(model)))  # the only reference to these bytes
+    gc.collect()
+    junk = [bytes([i]) * len(model) for i in range(1, 8)]  # reuse the freed memory
+    assert tagger.tag(text, tokenize(text)) == expected
+    assert junk
+
+
 def test_evaluate_counts_exact_matches_per_type():
     gold = [[(0, 3, "PER"), (5, 8, "GPE")], [(0, 4, "ORG")]]
     predicted = [[(0, 3, "PER"), (5, 9, "GPE")], [(0, 4, "ORG"), (6, 8, "PER")]]

@@ -116,3 +116,51 @@ def test_a_known_organisation_after_a_title_qualifies_it_and_is_no_name():
 
     tagger = CueTagger(gazetteer=Gazetteer([("حلف شمال الأطلسي", "ORG")], shipped=False))
     assert found("وقال أمين عام حلف شمال الأطلسي نادر العلي إن", tagger) == [("PER", "نادر العلي")]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # A third word the text also writes alone is part of the name ...
+        ("وقال الرئيس التركي رجب طيب أردوغان إن الحوار ممكن، وأضاف أردوغان أن الوفد جاهز.",
+         [("PER", "رجب طيب أردوغان")]),
+        # ... one it does not, or a plural with the article, is not.
+        ("وأكد العميد وليد حداد قتل في الهجوم، وقال حداد إن الهجوم فشل.", [("PER", "وليد حداد")]),
+        ("ورفض وزير الداخلية سليمان صويلو الاتهامات ووصفها بالكاذبة.", [("PER", "سليمان صويلو")]),
+        ("وناشد وزير الصحة قاسم بحيبح المانحين تقديم الدعم.", [("PER", "قاسم بحيبح")]),
+        ("وقال الشيخ صلاح نور الدين إن الوفد وصل.", [("PER", "صلاح نور الدين")]),  # «الدين» ends names
+        # A later word glued to ل ("for …") ends an organisation's name.
+        ("ووقعت شركة توتال لتطوير الحقول عقدا جديدا.", [("ORG", "شركة توتال")]),
+        # A name written with hamza on its alef starts with no article.
+        ("والتقى وزير الخارجية الروسي ألكسندر بيلوف نظيره في موسكو.", [("PER", "ألكسندر بيلوف")]),
+        # A glued ب or ل does not hide a STOP word: «بأن» ends the name.
+        ("وذكرت وكالة سانا بأن الجانبين وقعا اتفاقا.", [("ORG", "وكالة سانا")]),
+    ],
+)
+def test_where_a_name_after_a_title_ends(text, expected):
+    assert found(text) == expected
+
+
+def test_ali_is_a_name_where_the_text_writes_ala_apart():
+    # «على» with alef maqsura in the same text: «علي» is the name, not the preposition.
+    text = "وزار مدير مكتب الأمن الوطني علي مملوك أنقرة، وحصل على وعود."
+    assert ("PER", "علي مملوك") in found(text)
+    # A text that spells the preposition «علي» gives no name there.
+    assert ("PER", "علي مملوك") not in found("وزار مدير مكتب الأمن الوطني علي مملوك أنقرة، وحصل علي وعود.")
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("وقال الرئيس الأسد إن الحوار ممكن. وأكد الرئيس الأسد أن الجيش مستعد.",
+         [("PER", "الأسد"), ("PER", "الأسد")]),
+        # An adjective of a known place, a generic one, an ordinal, an office's portfolio:
+        ("وقال الرئيس التركي إن الحوار ممكن. وأكد الرئيس التركي أن الجيش مستعد.", []),
+        ("وقال الرئيس الجديد إن الحوار ممكن. وأكد الرئيس الجديد أن الجيش مستعد.", []),
+        ("وقال وزير الدفاع إن الحوار ممكن. وأكد وزير الدفاع أن الجيش مستعد.", []),
+        # A family name alone that the text does not repeat is not taken.
+        ("وقال الرئيس الغامض إن الحوار ممكن.", []),
+    ],
+)
+def test_a_family_name_with_the_article_alone_after_a_personal_title(text, expected):
+    assert found(text) == expected
