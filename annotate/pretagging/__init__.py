@@ -30,6 +30,7 @@ Modules
     retraining    train_crf, start_retrain / retrain_job, maybe_retrain
     status        tagger_states and count_by_tagger for the settings page
     evaluation    the taggers scored against gold, and annotators' decisions on them
+    ner_model     camel-tools' NER model on this server: its state, the job installing it
 
 This package re-exports the public names, so `annotate.pretagging.X` keeps working; the
 job kinds "pretag" / "retrain" (annotate.jobs.KINDS) resolve through these re-exports.
