@@ -54,13 +54,32 @@ MARK_KINDS = {"ent": "data-id", "trg": "data-ev", "sug": "data-sug"}
 
 
 class _Open:
-    """A mark element being written: where its opening tag goes, and how many
-    levels of marks it holds (its height), known only when it closes."""
+    """A mark element being written: where its opening tag goes, where this part of the
+    span begins, and how many levels of marks it holds (its height), known only when it
+    closes."""
 
-    __slots__ = ("span", "slot", "height", "first")
+    __slots__ = ("span", "slot", "height", "first", "start")
 
-    def __init__(self, span: SpanView, slot: int, first: bool):
-        self.span, self.slot, self.height, self.first = span, slot, 0, first
+    def __init__(self, span: SpanView, slot: int, first: bool, start: int):
+        self.span, self.slot, self.height, self.first, self.start = span, slot, 0, first, start
+
+
+# The type label is drawn above the mark and no wider than it (editor.css). Where the
+# label would clearly not fit, the mark carries its type key as a short label too: a
+# guess from character counts (widths in the text's em: a character of the text, one of
+# the label at .55 of its size, and the label's padding), so the stylesheet's ellipsis
+# stays the guarantee and this only picks the more readable of the two.
+_TEXT_CHAR_EM, _LABEL_CHAR_EM, _LABEL_PAD_EM = 0.38, 0.3, 0.5
+
+
+def short_label(span: SpanView, part_chars: int) -> str:
+    """The type key, when it is shorter than the label and the label would not fit over
+    `part_chars` characters of text; otherwise nothing."""
+    key, label = span.type_key, span.label
+    if not key or len(key) >= len(label):
+        return ""
+    fits = len(label) * _LABEL_CHAR_EM + _LABEL_PAD_EM <= part_chars * _TEXT_CHAR_EM
+    return "" if fits else key
 
 
 def _attr(value: object) -> str:
@@ -72,8 +91,9 @@ def css_colour(value: str) -> str:
     return value if _COLOUR.match(value or "") else _FALLBACK_COLOUR
 
 
-def _opening_tag(element: _Open, last: bool) -> str:
+def _opening_tag(element: _Open, at: int) -> str:
     span = element.span
+    last = span.end == at
     classes = span.kind if span.kind in MARK_KINDS else "ent"
     if span.flags:
         classes += " " + _attr(span.flags)
@@ -81,11 +101,14 @@ def _opening_tag(element: _Open, last: bool) -> str:
         classes += " cont"
     if last:
         classes += " last"
-    title = f' title="{_attr(span.title)}"' if span.title else ""
+    extra = f' title="{_attr(span.title)}"' if span.title else ""
+    short = short_label(span, at - element.start) if element.first else ""
+    if short:
+        extra += f' data-short="{_attr(short)}"'
     return (
         f'<mark class="{classes}" {MARK_KINDS.get(span.kind, "data-id")}="{span.id}" data-t="{_attr(span.type_key)}" '
         f'data-label="{_attr(span.label)}" data-colour="{css_colour(span.colour)}" '
-        f'data-height="{element.height}"{title}>'
+        f'data-height="{element.height}"{extra}>'
     )
 
 
@@ -101,8 +124,8 @@ def _marks_in(text: str, spans: Iterable[SpanView], layers) -> list[SpanView]:
 
 def _render_range(text: str, lo: int, hi: int, marks: list[SpanView]) -> str:
     """text[lo:hi] as runs and marks. A mark reaching past either end is cut there: the
-    part is a continuation ("cont") when it began earlier, and carries no label ("last")
-    when it goes on later."""
+    part is a continuation ("cont") when it began earlier, and is not the "last" part
+    when it goes on later. The type label is drawn over the first part only."""
     starts: dict[int, list[SpanView]] = {}
     ends: dict[int, list[SpanView]] = {}
     for span in marks:
@@ -119,21 +142,21 @@ def _render_range(text: str, lo: int, hi: int, marks: list[SpanView]) -> str:
 
     def close_top(at: int) -> _Open:
         element = stack.pop()
-        out[element.slot] = _opening_tag(element, last=element.span.end == at)
+        out[element.slot] = _opening_tag(element, at)
         out.append("</mark>")
         if stack:
             stack[-1].height = max(stack[-1].height, element.height + 1)
         return element
 
-    def open_part(span: SpanView, first: bool) -> None:
+    def open_part(span: SpanView, first: bool, at: int) -> None:
         out.append("")  # the opening tag, filled in on close (height is not known yet)
-        stack.append(_Open(span, len(out) - 1, first))
+        stack.append(_Open(span, len(out) - 1, first, at))
 
     for index, at in enumerate(cuts):
         if at in ends:
             _close_ending_at(at, {id(span) for span in ends[at]}, stack, close_top, open_part)
         for span in starts.get(at, ()):
-            open_part(span, first=span.start == at)
+            open_part(span, span.start == at, at)
         if index + 1 < len(cuts):
             following = cuts[index + 1]
             out.append(f'<span data-o="{at}">{escape(text[at:following], quote=False)}</span>')
@@ -150,7 +173,7 @@ def _close_ending_at(at: int, ending: set[int], stack: list[_Open], close_top, o
     closed = [close_top(at).span for _ in range(len(stack) - lowest)]
     for span in reversed(closed):
         if id(span) not in ending:
-            open_part(span, first=False)
+            open_part(span, False, at)
 
 
 # --- blocks: the editor's text in pieces that can be redrawn one by one ------------------

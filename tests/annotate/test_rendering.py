@@ -85,9 +85,28 @@ def test_crossing_spans_are_split_into_parts_with_one_label():
     parts = marks(html, 2)
     assert len(parts) == 2
     assert "cont" not in parts[0] and "cont" in parts[1]
-    assert ["last" in p for p in parts] == [False, True]  # the chip appears once, at the end
+    assert ["last" in p for p in parts] == [False, True]
     assert text_of_mark(html, 1) == "abcde" and text_of_mark(html, 2) == "defgh"
     assert html.count("<mark") == html.count("</mark>")
+
+
+def test_a_label_too_long_for_its_mark_comes_with_the_type_key_as_a_short_label():
+    text = "زار صور ثم مدينة الإسكندرية الكبرى"
+    short, long = text.index("صور"), text.index("مدينة")
+    label = "كيان جغرافي سياسي"
+    html = render_text(text, [view(1, short, short + 3, "GPE", label), view(2, long, len(text), "GPE", label),
+                              view(3, short, short + 3, "STATEMENT", "تصريح")])
+    assert 'data-short="GPE"' in marks(html, 1)[0]
+    assert "data-short" not in marks(html, 2)[0]  # 23 characters of text hold the name
+    assert "data-short" not in marks(html, 3)[0]  # the key is no shorter than the name
+
+
+def test_only_the_first_part_of_a_split_span_gets_a_short_label():
+    text = "abcdefghijklmnopqrstuvwxyz"
+    html = render_text(text, [view(1, 0, 3, "X", "a long name"), view(2, 2, 26, "GPE", "geo-political entity")])
+    parts = marks(html, 2)
+    assert "cont" not in parts[0] and 'data-short="GPE"' in parts[0]  # its first part is one character
+    assert "data-short" not in parts[1]
 
 
 def test_spans_ending_together_leave_no_empty_parts():
