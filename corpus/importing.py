@@ -27,6 +27,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from corpus.attaching import attach
 from corpus.formats import ReadOptions, is_importable, read_file
@@ -443,7 +444,9 @@ def _check_length(record: DocumentRecord, model_field: str, value: str, shown_as
     limit = Document._meta.get_field(model_field).max_length
     if len(value) > limit:
         raise FormatError(
-            _("%(count)d characters is over the limit of %(limit)d") % {"count": len(value), "limit": limit},
+            ngettext("%(count)d character is over the limit of %(limit)d",
+                     "%(count)d characters is over the limit of %(limit)d", len(value))
+            % {"count": len(value), "limit": limit},
             file=record.source, line=record.line, field=shown_as,
         )
 

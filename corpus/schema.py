@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from corpus.models import AttributeType, EntityType, EventType, Project, RelationType, RoleType
+from corpus.models import AttributeType, EntityType, EventType, Project, RelationType, RoleType, localised_name
 
 
 @dataclass
@@ -71,6 +71,39 @@ class ProjectSchema:
             for r in project.relation_types.prefetch_related("source_types", "target_types")
         }
         return cls(entity_types, events, relations, {a.key: a for a in attributes})
+
+    # --- names in the reader's language (pages show these; data keeps the keys) ----
+
+    def entity_label(self, key: str) -> str:
+        entity = self.entity_types.get(key)
+        return entity.label if entity else key
+
+    def event_label(self, key: str) -> str:
+        event = self.event_types.get(key)
+        return event.model.label if event else key
+
+    def role_label(self, event_key: str, role_key: str) -> str:
+        event = self.event_types.get(event_key)
+        role = event.roles.get(role_key) if event else None
+        return role.model.label if role else role_key
+
+    def relation_label(self, key: str) -> str:
+        relation = self.relation_types.get(key)
+        return relation.model.label if relation else key
+
+    def attribute_label(self, key: str) -> str:
+        attribute = self.attributes.get(key)
+        return attribute.label if attribute else key
+
+    def attribute_value_label(self, key: str, value) -> str:
+        """An enumeration's value by its name; yes/no for a flag; text as it is."""
+        attribute = self.attributes.get(key)
+        if isinstance(value, bool):
+            return _("yes") if value else _("no")
+        if attribute is not None and attribute.kind == AttributeType.Kind.ENUM:
+            names = {choice["key"]: localised_name(choice) for choice in attribute.values}
+            return names.get(value, str(value))
+        return str(value)
 
     # --- rules -------------------------------------------------------------------
 

@@ -9,6 +9,8 @@ import json
 import re
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 from corpus.colour import MIN_CONTRAST, label_contrast
 from corpus.models import COLOUR_PATTERN, DEFAULT_COLOUR, KEY_PATTERN, AttributeType, Project
 from corpus.presets import schema_of
@@ -38,9 +40,10 @@ def parse_schema_file(content: bytes, name: str) -> dict:
     try:
         data = json.loads(content.decode("utf-8-sig"))
     except UnicodeDecodeError:
-        raise SchemaFileError(f"{name}: not UTF-8 text") from None
+        raise SchemaFileError(_("%(name)s: not UTF-8 text") % {"name": name}) from None
     except json.JSONDecodeError as error:
-        raise SchemaFileError(f"{name}: line {error.lineno}, column {error.colno}: not JSON ({error.msg})") from None
+        where = {"name": name, "line": error.lineno, "column": error.colno, "reason": error.msg}
+        raise SchemaFileError(_("%(name)s: line %(line)d, column %(column)d: not JSON (%(reason)s)") % where) from None
     problems = check_schema(data)
     if problems:
         raise SchemaFileError("\n".join(f"{name}: {problem}" for problem in problems))
@@ -51,12 +54,12 @@ def check_schema(data) -> list[str]:
     """Every problem of a schema description, each naming the item and field
     ("event_types[1] (MEET).roles[0].allowed: unknown entity type XYZ")."""
     if not isinstance(data, dict):
-        return ["the schema is a JSON object with entity_types, event_types, attribute_types, relation_types"]
+        return [_("the schema is a JSON object with entity_types, event_types, attribute_types, relation_types")]
     problems: list[str] = []
     entities = _check_items(data, "entity_types", problems, colour=True)
     for where, item in entities.items():
         if not isinstance(item.get("kb_linkable", True), bool):
-            problems.append(f"{where}.kb_linkable: true or false")
+            problems.append(_("%(where)s.kb_linkable: true or false") % {"where": where})
     events = _check_items(data, "event_types", problems, colour=True)
     for where, item in events.items():
         roles = _check_items(item, "roles", problems, prefix=where + ".")
@@ -66,16 +69,18 @@ def check_schema(data) -> list[str]:
             bad_high = high is not None and (not isinstance(high, int) or high < max(low, 1) if isinstance(low, int)
                                              else True)
             if not isinstance(low, int) or low < 0 or bad_high:
-                problems.append(f"{role_where}: min and max must be whole numbers with 0 ≤ min ≤ max and max ≥ 1")
+                problems.append(_("%(where)s: min and max must be whole numbers with 0 ≤ min ≤ max and max ≥ 1")
+                                % {"where": role_where})
         if not isinstance(item.get("triggers", []), list):
-            problems.append(f"{where}.triggers: a list of words")
+            problems.append(_("%(where)s.triggers: a list of words") % {"where": where})
     for where, item in _check_items(data, "attribute_types", problems).items():
         if item.get("kind", "enum") not in AttributeType.Kind.values:
-            problems.append(f"{where}.kind: one of {', '.join(AttributeType.Kind.values)}")
+            problems.append(_("%(where)s.kind: one of %(kinds)s")
+                            % {"where": where, "kinds": ", ".join(AttributeType.Kind.values)})
         values = item.get("values", [])
         if not isinstance(values, list) or not all(isinstance(v, dict) and isinstance(v.get("key"), str)
                                                    for v in values):
-            problems.append(f"{where}.values: a list of objects with a key")
+            problems.append(_("%(where)s.values: a list of objects with a key") % {"where": where})
         _check_refs(item, "event_types", events, where, problems)
     for where, item in _check_items(data, "relation_types", problems).items():
         _check_refs(item, "source", entities, where, problems, required=True)
@@ -87,25 +92,26 @@ def _check_items(data: dict, name: str, problems: list[str], *, colour: bool = F
     """{"name[i] (KEY)": item} for the well-formed items of the list `name`."""
     items = data.get(name, [])
     if not isinstance(items, list):
-        problems.append(f"{prefix}{name}: a list")
+        problems.append(_("%(where)s: a list") % {"where": prefix + name})
         return {}
     found, keys = {}, set()
     for index, item in enumerate(items):
         where = f"{prefix}{name}[{index}]"
         if not isinstance(item, dict):
-            problems.append(f"{where}: an object")
+            problems.append(_("%(where)s: an object") % {"where": where})
             continue
         key = item.get("key")
         if not isinstance(key, str) or not re.fullmatch(KEY_PATTERN, key) or len(key) > 50:
-            problems.append(f"{where}.key: Latin letters, digits, _ or -, starting with a letter (got {key!r})")
+            problems.append(_("%(where)s.key: Latin letters, digits, _ or -, starting with a letter (got %(key)s)")
+                            % {"where": where, "key": repr(key)})
             continue
         where = f"{where} ({key})"
         if key in keys:
-            problems.append(f"{where}.key: used twice")
+            problems.append(_("%(where)s.key: used twice") % {"where": where})
         keys.add(key)
         for field in ("name_ar", "name_en"):
             if not isinstance(item.get(field), str) or not item[field].strip():
-                problems.append(f"{where}.{field}: a name is required")
+                problems.append(_("%(where)s.%(field)s: a name is required") % {"where": where, "field": field})
         if colour:
             _check_colour(str(item.get("colour", DEFAULT_COLOUR)), where, problems)
         found[where] = item
@@ -115,18 +121,22 @@ def _check_items(data: dict, name: str, problems: list[str], *, colour: bool = F
 def _check_colour(colour: str, where: str, problems: list[str]) -> None:
     """Labels are white on the type's colour (corpus.colour): it must leave them readable."""
     if not re.fullmatch(COLOUR_PATTERN, colour):
-        problems.append(f"{where}.colour: written #rrggbb (got {colour!r})")
+        problems.append(_("%(where)s.colour: written #rrggbb (got %(colour)s)")
+                        % {"where": where, "colour": repr(colour)})
     elif label_contrast(colour) < MIN_CONTRAST:
-        problems.append(f"{where}.colour: white labels on {colour} have a contrast of {label_contrast(colour):.2f}:1; "
-                        f"at least {MIN_CONTRAST}:1 is needed (choose a darker colour)")
+        problems.append(_("%(where)s.colour: white labels on %(colour)s have a contrast of %(ratio).2f:1; at least "
+                          "%(min)s:1 is needed (choose a darker colour)")
+                        % {"where": where, "colour": colour, "ratio": label_contrast(colour), "min": MIN_CONTRAST})
 
 
 def _check_refs(item: dict, field: str, known: dict, where: str, problems: list[str], required: bool = False) -> None:
     keys = {key.split(" (")[1].rstrip(")") for key in known}
     refs = item.get(field, [])
     if not isinstance(refs, list) or (required and not refs):
-        problems.append(f"{where}.{field}: a list of keys" + (", not empty" if required else ""))
+        problems.append((_("%(where)s.%(field)s: a list of keys, not empty") if required
+                         else _("%(where)s.%(field)s: a list of keys")) % {"where": where, "field": field})
         return
     for ref in refs:
         if ref not in keys:
-            problems.append(f"{where}.{field}: unknown type {ref!r}")
+            problems.append(_("%(where)s.%(field)s: unknown type %(ref)s")
+                            % {"where": where, "field": field, "ref": repr(ref)})

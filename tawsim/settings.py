@@ -160,6 +160,8 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "ar"
 LANGUAGES = [("ar", _("العربية")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One decimal separator on every page (tawsim/formats/ar/formats.py).
+FORMAT_MODULE_PATH = ["tawsim.formats"]
 USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True

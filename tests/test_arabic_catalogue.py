@@ -17,7 +17,7 @@ SKIP = {".venv", "var", "tests", "node_modules", "migrations", "vendor", ".git"}
 # One Python string argument: a literal, or literals split over lines and joined implicitly.
 STRING = r'((?:"(?:[^"\\]|\\.)*"\s*)+)'
 LITERAL = re.compile(r'"((?:[^"\\]|\\.)*)"')
-PY_SINGULAR = re.compile(r"\b(?:_|gettext|gettext_lazy|gettext_noop)\(\s*" + STRING + r"\s*[,)]")
+PY_SINGULAR = re.compile(r"\b(?:_|_lazy|gettext|gettext_lazy|gettext_noop)\(\s*" + STRING + r"\s*[,)]")
 PY_CONTEXT = re.compile(r"\bpgettext(?:_lazy)?\(\s*" + STRING + r",\s*" + STRING + r"\s*[,)]")
 PY_PLURAL = re.compile(r"\bngettext(?:_lazy)?\(\s*" + STRING + r",\s*" + STRING)
 TEMPLATE_SINGULAR = re.compile(r"""\{%\s*(?:translate|trans)\s+(["'])(.+?)\1""")
@@ -107,3 +107,22 @@ def test_the_scan_finds_strings_of_every_kind():
     # A message split over lines is read whole.
     assert any(msgid.startswith("project %(slug)s: no training data") and msgid.endswith("bootstrap corpus).")
                for msgid, _plural, _where in found)
+
+
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]")
+
+
+def test_one_and_two_are_said_in_words():
+    """Arabic says «وثيقة واحدة» and «وثيقتان», never «1 وثيقة» or «2 وثيقتين»: the one and
+    two forms of a plural message name the count in words, so they hold one placeholder
+    fewer than the general form."""
+    digits = []
+    for po in CATALOGUES.glob("*.po"):
+        with po.open("rb") as handle:
+            for message in read_po(handle):
+                if not message.pluralizable or not all(message.string):
+                    continue
+                other = len(PLACEHOLDER.findall(message.string[5]))
+                digits += [f"{message.id[0]!r} form {form}: {message.string[form]}" for form in (1, 2)
+                           if len(PLACEHOLDER.findall(message.string[form])) >= other]
+    assert not digits, "say one and two in words:\n" + "\n".join(digits)

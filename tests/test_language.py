@@ -20,3 +20,16 @@ def test_the_api_honours_accept_language(client, annotator, project):
     client.force_login(annotator)
     response = client.get("/api/projects/nope/", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 404 and response.headers["Content-Language"] == "en"
+
+
+def test_the_arabic_interface_writes_decimals_as_its_charts_do():
+    """Tables (floatformat) and charts (SVG text written in Python) share one separator."""
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from annotate.agreement.charts import Bar, bar_chart
+
+    with translation.override("ar"):
+        chart = bar_chart([Bar("PER", 0.8123)], "F1")
+        table = Template("{{ x|floatformat:3 }}").render(Context({"x": 0.8123}))
+    assert ">0.812<" in chart and table == "0.812"

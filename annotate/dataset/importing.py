@@ -17,6 +17,7 @@ from operator import itemgetter
 
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from annotate.models import SetKind
 from annotate.services import bulk
@@ -172,7 +173,8 @@ class AnnotationSink:
             extra = len(messages) - MAX_MESSAGES
             messages = messages[:MAX_MESSAGES]
             if extra > 0:
-                messages.append(_("… and %(count)d more") % {"count": extra})
+                messages.append(ngettext("… and %(count)d more problem", "… and %(count)d more problems", extra)
+                                % {"count": extra})
             raise importing.FileRejected(messages)
 
     def _unknown_message(self, kind: str, key: str, count: int) -> str:
@@ -181,8 +183,10 @@ class AnnotationSink:
         hint = _("map it (--map %(key)s=TYPE, or %(key)s= to leave it out)") % {"key": key}
         if kind == "entity":
             hint += _(" or create it (--create-types)")
-        return _("%(file)s: unknown %(kind)s type «%(key)s» (%(count)d times); %(hint)s. "
-                 "Types of this project: %(known)s") % {
+        return ngettext("%(file)s: unknown %(kind)s type «%(key)s» (%(count)d time); %(hint)s. "
+                        "Types of this project: %(known)s",
+                        "%(file)s: unknown %(kind)s type «%(key)s» (%(count)d times); %(hint)s. "
+                        "Types of this project: %(known)s", count) % {
             "file": self.source, "kind": kind, "key": key, "count": count, "hint": hint, "known": ", ".join(known)}
 
     def fill(self, report: importing.FileReport) -> None:
@@ -190,7 +194,9 @@ class AnnotationSink:
             return
         report.warnings.extend(self.warnings[:MAX_MESSAGES])
         if len(self.warnings) > MAX_MESSAGES:
-            report.warnings.append(_("… and %(count)d more warnings") % {"count": len(self.warnings) - MAX_MESSAGES})
+            extra = len(self.warnings) - MAX_MESSAGES
+            report.warnings.append(ngettext("… and %(count)d more warning", "… and %(count)d more warnings", extra)
+                                   % {"count": extra})
         counts = vars(self.result)
         report.annotations = {name: n for name, n in counts.items() if n}
 

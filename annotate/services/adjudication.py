@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from annotate.agreement.merge import Conflict, EventInput, Merge, SetInput, gold_endpoint, merge, missing_endpoints
 from annotate.models import (
@@ -385,8 +386,10 @@ def confirm(document: Document, user, *, version: int | None) -> AnnotationSet:
         raise Invalid(_("Adjudication of this document has not started: open it first."), "conflict")
     if state.open:
         raise Invalid(
-            _("%(count)s conflicts are still open (first: %(id)s); settle them before confirming.")
-            % {"count": len(state.open), "id": state.open[0].id},
+            ngettext("%(count)s conflict is still open («%(words)s»); settle it before confirming.",
+                     "%(count)s conflicts are still open (first: «%(words)s»); settle them before confirming.",
+                     len(state.open))
+            % {"count": len(state.open), "words": document.text[state.open[0].start:state.open[0].end][:40]},
             "conflict",
         )
     gold = state.gold

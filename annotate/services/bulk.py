@@ -22,6 +22,7 @@ import pghistory
 from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from annotate.models import (
     AnnotationSet,
@@ -415,7 +416,9 @@ def _insert_suggestions(docs: list[CheckedDoc], target: Target) -> BulkResult:
                                    arguments=arguments, score=1.0 if score is None else score, created_at=now))
         if doc.relations:
             doc.warnings.append(
-                _("%(where)s: %(count)d relations not imported: suggestions hold entities and events only")
+                ngettext("%(where)s: %(count)d relation not imported: suggestions hold entities and events only",
+                         "%(where)s: %(count)d relations not imported: suggestions hold entities and events only",
+                         len(doc.relations))
                 % {"where": _where(doc.record, ""), "count": len(doc.relations)}
             )
     Suggestion.objects.bulk_create(rows, batch_size=2000)

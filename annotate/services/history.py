@@ -21,6 +21,7 @@ import pghistory
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
+from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 from pghistory.models import Context
 
@@ -263,7 +264,7 @@ def set_history(annotation_set: AnnotationSet, limit: int = 100) -> list[Action]
             rows[row["pgh_context_id"]].append((model, row))
     user_ids = {c.metadata.get("user") for c in contexts}
     users = {u.pk: u.get_username() for u in get_user_model().objects.filter(pk__in=user_ids)}
-    describe = _Describer(annotation_set)
+    describe = _Describer(annotation_set, [row for batch in rows.values() for row in batch])
     return [
         Action(
             when=context.created_at, user=users.get(context.metadata.get("user"), "—"),
@@ -275,30 +276,66 @@ def set_history(annotation_set: AnnotationSet, limit: int = 100) -> list[Action]
 
 
 class _Describer:
-    """One history row → a short line: «سمير داود» PER, MEET «التقى», Participant → ..."""
+    """One history row → a short line in the reader's language, with the schema's names
+    and the words marked, never keys or ids: «شخص «سمير داود»», «مشارك: شخص «سمير داود» في
+    لقاء «التقى»». A span or event a row points at is found among the rows listed (it
+    may be deleted since) or else in the set as it is now: two queries at most."""
 
-    def __init__(self, annotation_set: AnnotationSet):
-        schema = ProjectSchema.load(annotation_set.document.project)
+    def __init__(self, annotation_set: AnnotationSet, rows: list[tuple[type[models.Model], dict]]):
+        self.schema = ProjectSchema.load(annotation_set.document.project)
         self.text = annotation_set.document.text
-        self.entities = {t.pk: t.key for t in schema.entity_types.values()}
-        self.events = {e.model.pk: e.key for e in schema.event_types.values()}
-        self.roles = {r.model.pk: r.key for e in schema.event_types.values() for r in e.roles.values()}
-        self.relations = {r.model.pk: r.key for r in schema.relation_types.values()}
+        self.entities = {t.pk: t.key for t in self.schema.entity_types.values()}
+        self.events = {e.model.pk: e.key for e in self.schema.event_types.values()}
+        self.roles = {r.model.pk: (e.key, r.key) for e in self.schema.event_types.values() for r in e.roles.values()}
+        self.relations = {r.model.pk: r.key for r in self.schema.relation_types.values()}
+        self.spans = {row["pgh_obj_id"]: row for model, row in rows if model is Span}
+        self.event_rows = {row["pgh_obj_id"]: row for model, row in rows if model is Event}
+        wanted_spans = {row[name] for model, row in rows for name in ("span_id", "source_id", "target_id")
+                        if model in (Argument, Relation) and name in row} - set(self.spans)
+        wanted_events = {row["event_id"] for model, row in rows if model is Argument} - set(self.event_rows)
+        self.spans |= {row["id"]: row for row in Span.objects.filter(pk__in=wanted_spans).values(
+            "id", "start", "end", "entity_type_id")}
+        self.event_rows |= {row["id"]: row for row in Event.objects.filter(pk__in=wanted_events).values(
+            "id", "trigger_start", "trigger_end", "event_type_id")}
 
     def __call__(self, model, row: dict) -> Change:
         kind = model._meta.model_name
         if model is Span:
-            summary = f"{self.entities.get(row['entity_type_id'], '?')} «{self._cut(row['start'], row['end'])}»"
+            summary = self._span(row)
         elif model is Event:
-            values = ", ".join(f"{k}={v}" for k, v in sorted(row["attributes"].items()))
-            trigger = self._cut(row["trigger_start"], row["trigger_end"])
-            summary = f"{self.events.get(row['event_type_id'], '?')} «{trigger}» {values}"
+            values = self._comma().join(
+                f"{self.schema.attribute_label(k)}: {self.schema.attribute_value_label(k, v)}"
+                for k, v in sorted(row["attributes"].items()))
+            summary = f"{self._event(row)} {values}"
         elif model is Argument:
-            summary = f"{self.roles.get(row['role_id'], '?')}: span {row['span_id']} of event {row['event_id']}"
+            event_key, role_key = self.roles.get(row["role_id"], ("", "?"))
+            summary = _("%(role)s: %(filler)s in %(event)s") % {
+                "role": self.schema.role_label(event_key, role_key),
+                "filler": self._span(self.spans.get(row["span_id"])),
+                "event": self._event(self.event_rows.get(row["event_id"])),
+            }
         else:
-            summary = (f"{self.relations.get(row['relation_type_id'], '?')}: "
-                       f"span {row['source_id']} → span {row['target_id']}")
+            arrow = "←" if get_language_bidi() else "→"  # from source to target in the reading order
+            summary = (f"{self.schema.relation_label(self.relations.get(row['relation_type_id'], '?'))}: "
+                       f"{self._span(self.spans.get(row['source_id']))} {arrow} "
+                       f"{self._span(self.spans.get(row['target_id']))}")
         return Change(kind, row["pgh_label"], summary.strip())
+
+    def _span(self, row: dict | None) -> str:
+        if row is None:
+            return "—"
+        key = self.entities.get(row["entity_type_id"], "?")
+        return f"{self.schema.entity_label(key)} «{self._cut(row['start'], row['end'])}»"
+
+    def _event(self, row: dict | None) -> str:
+        if row is None:
+            return "—"
+        key = self.events.get(row["event_type_id"], "?")
+        return f"{self.schema.event_label(key)} «{self._cut(row['trigger_start'], row['trigger_end'])}»"
+
+    @staticmethod
+    def _comma() -> str:
+        return "، " if get_language_bidi() else ", "
 
     def _cut(self, start: int, end: int) -> str:
         words = self.text[start:end]

@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, npgettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import reswap, retarget
@@ -38,7 +38,8 @@ FORMAT_LABELS = {
 
 
 def _documents(count: int) -> str:
-    return ngettext("%(count)d document", "%(count)d documents", count) % {"count": count}
+    # Its own context: a label on its own («وثيقتان»), not after a preposition («في وثيقتين»).
+    return npgettext("documents a set covers", "%(count)d document", "%(count)d documents", count) % {"count": count}
 
 
 def sets_choices(project: Project) -> list:

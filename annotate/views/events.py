@@ -260,6 +260,9 @@ def set_history(request: HttpRequest, set_id: int) -> HttpResponse:
         action.title = action_label(action.action)
         if action.action in (history.UNDO, history.REDO):
             action.title += " — " + action_label(action.label)
+        for change in action.changes:
+            change.op_label = str(CHANGE_OPS.get(change.op, change.op))
+            change.kind_label = str(CHANGE_KINDS.get(change.kind, change.kind))
     context = {
         "set": annotation_set, "document": annotation_set.document, "project": annotation_set.document.project,
         "actions": actions, "editor_url": editor_url(annotation_set.document),
@@ -267,6 +270,11 @@ def set_history(request: HttpRequest, set_id: int) -> HttpResponse:
     template = "annotate/history.html#actions" if request.htmx else "annotate/history.html"
     return vary_on_htmx(render(request, template, context))
 
+
+# What a history row did, and to what, in the reader's words (pghistory's labels and model names).
+CHANGE_OPS = {"insert": _lazy("added"), "update": _lazy("changed"), "delete": _lazy("removed")}
+CHANGE_KINDS = {"span": _lazy("mark"), "event": _lazy("event"), "argument": _lazy("role filler"),
+                "relation": _lazy("link")}
 
 ACTION_LABELS = {
     "create_span": _lazy("mark an entity"),
@@ -284,6 +292,25 @@ ACTION_LABELS = {
     "reopen": _lazy("reopen"),
     "undo": _lazy("undo"),
     "redo": _lazy("redo"),
+    "accept_suggestion": _lazy("accept a suggestion"),
+    "reject_suggestion": _lazy("reject a suggestion"),
+    "accept_all_suggestions": _lazy("accept all suggestions of a type"),
+    "kb_create_from_span": _lazy("create a knowledge-base entry from a mark"),
+    "kb_link": _lazy("link a mark to the knowledge base"),
+    "kb_link_identical": _lazy("link the identical mentions"),
+    "kb_unlink": _lazy("unlink a mark from the knowledge base"),
+    "cluster_create": _lazy("create an event cluster"),
+    "cluster_join": _lazy("add an event to a cluster"),
+    "cluster_leave": _lazy("take an event out of its cluster"),
+    "merge_type": _lazy("merge a type into another"),
+    "adjudication_pre_accept": _lazy("pre-accept what annotators agree on"),
+    "adjudication_accept": _lazy("accept a variant"),
+    "adjudication_edit": _lazy("accept a variant with another type"),
+    "adjudication_reject": _lazy("reject a conflict's variants"),
+    "adjudication_keep": _lazy("keep every variant"),
+    "adjudication_delete": _lazy("remove a mark from gold"),
+    "adjudication_confirm": _lazy("confirm gold"),
+    "adjudication_reopen": _lazy("reopen gold"),
 }
 
 

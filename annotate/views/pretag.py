@@ -19,7 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from annotate import pretagging, services
@@ -47,6 +47,7 @@ TAGGER_LABELS = {
     "crf": gettext_lazy("CRF (learns from gold)"),
     "camel_ner": gettext_lazy("camel-tools NER (CAMeLBERT)"),
     "triggers": gettext_lazy("Event triggers"),
+    "merged": gettext_lazy("All taggers merged (what annotators see)"),
 }
 
 
@@ -144,12 +145,37 @@ def _page_context(project: Project, form: PretagSettingsForm) -> dict:
         "states": states,
         "crf": model,
         "metrics": (model.metrics or {}) if model else {},
-        "per_type": sorted(((model.metrics or {}).get("per_type") or {}).items()) if model else [],
+        "per_type": _named(project, ((model.metrics or {}).get("per_type") or {}) if model else {}),
         "counts": pretagging.count_by_tagger(project),
         "gold_documents": pretagging.gold_document_count(project),
         "jobs": _recent_jobs(project),
         "ner_model": ner_model_state(project),
     }
+
+
+def _named(project: Project, per_type: dict) -> list[tuple[str, str, list]]:
+    """(type name in the reader's language, key, scores), in the schema's order: the
+    table names types as the editor does, the key beside it for whoever reads files."""
+    schema = project.schema
+    order = {key: n for n, key in enumerate(schema.entity_types)}
+    keys = sorted(per_type, key=lambda key: (order.get(key, len(order)), key))
+    return [(schema.entity_label(key), key, per_type[key]) for key in keys]
+
+
+def _type_names(project: Project, evaluation):
+    """Each evaluation row's tagger and type by name (an entity or an event type)."""
+    schema = project.schema
+    rows = [*evaluation.rows, *(row for document in evaluation.per_document for row in document.rows)]
+    for row in rows:
+        entity = row.type in schema.entity_types
+        row.type_label = schema.entity_label(row.type) if entity else schema.event_label(row.type)
+        row.tagger_label = TAGGER_LABELS.get(row.tagger, row.tagger)
+    for row in evaluation.acceptance:
+        row.tagger_label = TAGGER_LABELS.get(row.tagger, row.tagger)
+    evaluation.left_out_named = [
+        (schema.entity_label(key) if key in schema.entity_types else schema.event_label(key), key)
+        for key in evaluation.left_out]
+    return evaluation
 
 
 PAGE_JOBS = (pretagging.PRETAG_JOB, pretagging.RETRAIN_JOB, NER_INSTALL_JOB)
@@ -280,7 +306,7 @@ def pretag_evaluation(request: HttpRequest, slug: str) -> HttpResponse:
         context = {"project": project, "form": form, "evaluation": None}
         status = 200 if request.htmx else 400  # htmx swaps only a 2xx answer
         return vary_on_htmx(render(request, _evaluation_template(request), context, status=status))
-    evaluation = evaluate_project(project, options)
+    evaluation = _type_names(project, evaluate_project(project, options))
     if request.GET.get("format") == "json":
         response = JsonResponse(evaluation.as_json(), json_dumps_params={"ensure_ascii": False, "indent": 2})
         response["Content-Disposition"] = f'attachment; filename="{project.slug}-pretag-evaluation.json"'
@@ -362,6 +388,8 @@ def suggestions_accept_all(request: HttpRequest, set_id: int) -> HttpResponse:
             raise BadInput(_("The field «type» is missing: choose an entity type."), "type")
         count = accept_all_suggestions(annotation_set, request.user, entity_type=kind,
                                        version=int_field(request, "version"))
-        return _("Accepted %(count)s suggestion(s) of type %(type)s.") % {"count": count, "type": kind}
+        return ngettext("Accepted %(count)s suggestion of type %(type)s.",
+                        "Accepted %(count)s suggestions of type %(type)s.", count) % {
+            "count": count, "type": annotation_set.document.project.schema.entity_label(kind)}
 
     return _decide(request, annotation_set, change)

@@ -15,8 +15,9 @@ from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language_bidi
+from django.utils.translation import get_language_bidi, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from annotate import services
@@ -74,7 +75,8 @@ def _workflow_post(request: HttpRequest, project: Project) -> None:
     raw_documents = request.POST.get("documents", "").replace(",", " ").split()
     documents = [whole_number(pk, "documents", required=False) for pk in raw_documents] or None
     count = assignment.assign_documents(project, annotators=chosen, documents=documents, by=request.user)
-    messages.success(request, _("%(count)s assignments made.") % {"count": count})
+    messages.success(request, ngettext("%(count)s assignment made.", "%(count)s assignments made.", count)
+                     % {"count": count})
 
 
 def _chart(rows: list) -> dict:
@@ -139,12 +141,11 @@ def adjudication_context(project: Project, document: Document, state: adjudicati
             in Span.objects.filter(set=state.gold).values_list("pk", "entity_type_id", "start", "end")
         ]
     text = document.text
-    # Relation types and gold span keys are read once for the whole list, never per conflict.
-    relation_types = {t.key: t for t in project.relation_types.all()} if any(
-        c.kind == "relation" for c in state.open) else {}
+    # The schema (names) and gold span keys are read once for the whole list, never per conflict.
     gold_keys = {(s.type_key, s.start, s.end) for s in gold_spans}
+    schema = project.schema
     conflicts = [
-        _conflict_view(c, number, text, types, relation_types, gold_keys)
+        _conflict_view(c, number, text, schema, gold_keys)
         for number, c in enumerate(state.open, start=1)
     ]
     # Open conflicts are drawn over the gold draft as red marks numbered like the list; a
@@ -165,13 +166,13 @@ def adjudication_context(project: Project, document: Document, state: adjudicati
         ],
         "entity_types": list(types.values()),
         "status_label": state.gold.get_status_display() if state.gold else "",
-        "decisions": state.decisions[-20:][::-1],
+        "decisions": [_decision_view(d, text) for d in state.decisions[-20:][::-1]],
     }
     context.update(extra)
     return context
 
 
-def _conflict_view(conflict, number: int, text: str, types: dict, relation_types: dict, gold_keys: set) -> dict:
+def _conflict_view(conflict, number: int, text: str, schema, gold_keys: set) -> dict:
     variants = []
     ranges = set()
     for index, variant in enumerate(conflict.variants):
@@ -184,35 +185,60 @@ def _conflict_view(conflict, number: int, text: str, types: dict, relation_types
             "index": index, "annotators": variant.annotators, "waiting": waiting,
             "type": variant.value.get("type", "") if conflict.kind == "span" else "",
             "preselected": index == conflict.preselected,
-            "text": _variant_text(conflict, variant.value, text, types, relation_types),
+            "text": _variant_text(conflict, variant.value, text, schema),
         })
     return {
         "id": conflict.id, "number": number, "kind": conflict.kind, "start": conflict.start, "end": conflict.end,
         "ranges": sorted(ranges or {(conflict.start, conflict.end)}), "snippet": text[conflict.start:conflict.end],
         "variants": variants,
         "abstained": conflict.abstained, "role": conflict.role, "attribute": conflict.attribute,
-        "title": _conflict_title(conflict), "preselected": conflict.preselected,
+        "title": _conflict_title(conflict, schema), "preselected": conflict.preselected,
     }
 
 
-def _variant_text(conflict, value: dict, text: str, types: dict, relation_types: dict) -> str:
-    """One line saying what accepting this variant puts into gold."""
+def _variant_text(conflict, value: dict, text: str, schema) -> str:
+    """One line saying what accepting this variant puts into gold, with the schema's
+    names in the reader's language (never the keys)."""
     def span(v):
-        entity = types.get(v["type"])
-        return f"{entity.label if entity else v['type']} «{text[v['start']:v['end']]}»"
+        return f"{schema.entity_label(v['type'])} «{text[v['start']:v['end']]}»"
 
     if conflict.kind == "span":
         return span(value)
     if conflict.kind == "event":
-        return f"{value['type']} «{text[value['trigger_start']:value['trigger_end']]}»"
+        return f"{schema.event_label(value['type'])} «{text[value['trigger_start']:value['trigger_end']]}»"
     if conflict.kind == "role":
         return "، ".join(span(f) for f in value["fillers"]) or _("(nobody)")
     if conflict.kind == "relation":
-        relation = relation_types.get(value["type"])
         arrow = "←" if get_language_bidi() else "→"  # points from source to target in the reading order
-        label = relation.label if relation else value["type"]
-        return f"{label}: {span(value['source'])} {arrow} {span(value['target'])}"
-    return str(value["value"]) if value["value"] is not None else _("(not set)")
+        return f"{schema.relation_label(value['type'])}: {span(value['source'])} {arrow} {span(value['target'])}"
+    if value["value"] is None:
+        return _("(not set)")
+    return schema.attribute_value_label(conflict.attribute, value["value"])
+
+
+DECISION_LABELS = {
+    adjudication.ACCEPT: _lazy("accepted"),
+    adjudication.EDIT: _lazy("accepted with another type"),
+    adjudication.REJECT: _lazy("rejected"),
+    adjudication.KEEP: _lazy("kept every variant"),
+    adjudication.PRE_ACCEPT: _lazy("pre-accepted what annotators agree on"),
+    adjudication.CONFIRM: _lazy("confirmed gold"),
+    adjudication.REOPEN: _lazy("reopened"),
+    adjudication.DELETE: _lazy("removed from gold"),
+}
+
+
+def _decision_view(decision, text: str) -> dict:
+    """A decision as the reviewer reads it: the action's name and the words it was about
+    (the item's internal id, with its keys, stays in the record)."""
+    item = decision.item or {}
+    words = text[item["start"]:item["end"]] if isinstance(item.get("start"), int) and "end" in item else ""
+    return {
+        "when": decision.created_at, "reviewer": decision.reviewer.get_username(),
+        "action": str(DECISION_LABELS.get(decision.action, decision.action)),
+        "words": words if len(words) <= 40 else words[:39] + "…",
+        "annotators": (decision.variant or {}).get("annotators", []),
+    }
 
 
 def conflicts_html(conflicts: list[dict], *, decide_url: str, csrf: str, version, types: list) -> SafeString:
@@ -229,6 +255,12 @@ def conflicts_html(conflicts: list[dict], *, decide_url: str, csrf: str, version
             f'<option value="{e(t.key)}"{" selected" if t.key == selected else ""}>{e(t.label)}</option>'
             for t in types
         )
+
+    comma = "، " if get_language_bidi() else ", "
+
+    def names(users) -> str:
+        """Each user name isolated (a Latin name keeps its order in an Arabic line)."""
+        return comma.join(f"<bdi>{e(name)}</bdi>" for name in users)
 
     accept_title, edit_label = e(_("Accept this variant")), e(_("Accept as"))
     majority = e(_("chosen by K annotators: pre-selected, not yet in gold (Enter accepts it)"))
@@ -255,7 +287,7 @@ def conflicts_html(conflicts: list[dict], *, decide_url: str, csrf: str, version
                 f'<button type="submit" name="action" value="accept" class="accept" data-variant="{number}"'
                 f'{" data-preselected" if chosen else ""} title="{accept_title} ({number})">'
                 f'<kbd>{number}</kbd> <bdi>{e(v["text"])}</bdi></button> {edit}</form> '
-                f'<span class="who">{e(", ".join(v["annotators"]))}</span>{waiting if v["waiting"] else ""}'
+                f'<span class="who">{names(v["annotators"])}</span>{waiting if v["waiting"] else ""}'
                 f'{f" <span class=majority>{majority}</span>" if chosen else ""}</li>'
             )
         keeps = keep if c["kind"] == "span" and len(c["variants"]) > 1 else ""
@@ -263,7 +295,7 @@ def conflicts_html(conflicts: list[dict], *, decide_url: str, csrf: str, version
         if c["abstained"]:
             none_here = (_("Drew no link here: %(names)s") if c["kind"] == "relation"
                          else _("Marked nothing here: %(names)s"))
-            abstained = f'<p class="who">{e(none_here % {"names": ", ".join(c["abstained"])})}</p>'
+            abstained = f'<p class="who">{e(none_here) % {"names": names(c["abstained"])}}</p>'
         snippet = c["snippet"] if len(c["snippet"]) <= 60 else c["snippet"][:59] + "…"
         out.append(
             f'<li class="conflict" id="conflict-{c["number"]}" data-conflict="{cid}" data-start="{c["start"]}"'
@@ -297,16 +329,18 @@ def gold_list_html(items: list[dict], *, remove_url, csrf: str, version, locked:
     return mark_safe("".join(out))
 
 
-def _conflict_title(conflict) -> str:
+def _conflict_title(conflict, schema) -> str:
     if conflict.kind == "span":
         return _("Entity")
     if conflict.kind == "event":
         return _("Event")
     if conflict.kind == "relation":
         return _("Relation")
+    event = schema.event_label(conflict.event[0])
     if conflict.kind == "role":
-        return _("Role %(role)s of %(event)s") % {"role": conflict.role, "event": conflict.event[0]}
-    return _("Attribute %(name)s of %(event)s") % {"name": conflict.attribute, "event": conflict.event[0]}
+        return _("Role %(role)s of %(event)s") % {"role": schema.role_label(conflict.event[0], conflict.role),
+                                                  "event": event}
+    return _("Attribute %(name)s of %(event)s") % {"name": schema.attribute_label(conflict.attribute), "event": event}
 
 
 def _render(request: HttpRequest, project: Project, document: Document, state, **extra) -> HttpResponse:

@@ -80,6 +80,7 @@ def schema_editor(request: HttpRequest, slug: str) -> HttpResponse:
                             "targets": {a.pk for a in t.target_types.all()}} for t in relation_types],
         "attribute_types": [{"type": t, "label": _label(t), "values_text": _values_text(t.values),
                              "kind_label": KIND_LABELS.get(t.kind, t.kind),
+                             "choices": [(v.get("key", ""), _label(v)) for v in t.values],
                              "event_types": {e.pk for e in t.event_types.all()}} for t in attribute_types],
         "all_entity_types": entity_types,
         "all_event_types": event_types,
@@ -171,6 +172,9 @@ def _panel(project, event_type, kind, params, original, entity_types) -> PanelPr
         label = _label({"key": params.get("key", ""), "name_ar": params.get("name_ar", ""),
                         "name_en": params.get("name_en", "")})
         slots.append(Slot(params.get("key", ""), label, sorted(allowed), minimum, maximum))
+    labels = {t.key: _label(t) for t in entity_types}
+    for slot in slots:  # what may fill the role, by name (the editor keeps keys for its data)
+        slot.allowed_labels = [labels.get(key, key) for key in slot.allowed]
     triggers = _lines(params.get("triggers", "")) if kind == "event" else list(event_type.triggers or [])
     attributes = []
     if event_type.pk:

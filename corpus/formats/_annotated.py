@@ -217,11 +217,12 @@ def sentence_ranges(text: str, tokens: list[Token], tags: list[str]) -> list[tup
     return ranges
 
 
-def warn_dropped(warnings: list[str], record: DocumentRecord, what: str, count: int, fmt: str) -> None:
+def warn_dropped(warnings: list[str], record: DocumentRecord, what, count: int, fmt: str) -> None:
+    """`what`: an ngettext_lazy message counting `count` (Arabic has six plural forms)."""
     if count:
         warnings.append(
-            _("%(doc)s: %(count)d %(what)s not written: %(format)s has no place for them")
-            % {"doc": record.external_id or record.document_id, "count": count, "what": what, "format": fmt}
+            _("%(doc)s: %(what)s not written: %(format)s has no place for them")
+            % {"doc": record.external_id or record.document_id, "what": what % {"count": count}, "format": fmt}
         )
 
 

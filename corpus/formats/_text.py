@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from corpus.formats.base import FormatError
 
@@ -22,7 +23,8 @@ def document_text(text: str, *, max_chars: int, file: str, line: int | None = No
         raise FormatError(_("empty document"), file=file, line=line, field=field)
     if len(text) > max_chars:
         raise FormatError(
-            _("document of %(count)d characters is over the limit of %(limit)d characters")
+            ngettext("document of %(count)d character is over the limit of %(limit)d characters",
+                     "document of %(count)d characters is over the limit of %(limit)d characters", len(text))
             % {"count": len(text), "limit": max_chars},
             file=file,
             line=line,

@@ -11,6 +11,7 @@ from pathlib import PurePosixPath
 from typing import BinaryIO
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from corpus.formats._options import ReadOptions
 from corpus.formats.base import FormatError
@@ -42,7 +43,8 @@ def iter_members(stream: BinaryIO, name: str, options: ReadOptions) -> Iterator[
 def _checked(infos: list[zipfile.ZipInfo], name: str, options: ReadOptions) -> list[zipfile.ZipInfo]:
     if len(infos) > options.max_zip_entries:
         raise FormatError(
-            _("the archive has %(count)d entries; the limit is %(limit)d")
+            ngettext("the archive has %(count)d entry; the limit is %(limit)d",
+                     "the archive has %(count)d entries; the limit is %(limit)d", len(infos))
             % {"count": len(infos), "limit": options.max_zip_entries},
             file=name,
         )

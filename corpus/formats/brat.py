@@ -25,6 +25,7 @@ from pathlib import PurePosixPath
 from typing import BinaryIO
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext_lazy
 
 from corpus.formats import _annotated as a
 from corpus.formats._encoding import BOM, decode
@@ -132,7 +133,10 @@ def ann(record: DocumentRecord, warnings: list[str]) -> str:
     for number, span in enumerate((s for s in record.entities if s.kb_id), 1):
         shown = text[span.start:span.end]
         lines.append(f"N{number}\tReference {span.id} tawsim:{span.kb_id}\t{shown}".replace("\n", " "))
-    a.warn_dropped(warnings, record, _("attribute values with spaces or clusters"), dropped, "brat")
+    a.warn_dropped(warnings, record, ngettext_lazy(
+        "%(count)d attribute value with spaces or cluster",
+        "%(count)d attribute values with spaces or clusters", "count"),
+        dropped, "brat")
     return "\n".join(lines) + ("\n" if lines else "")
 
 

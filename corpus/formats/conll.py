@@ -23,6 +23,7 @@ from pathlib import PurePosixPath
 from typing import BinaryIO
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, ngettext_lazy
 
 from corpus.formats import _annotated as a
 from corpus.formats._encoding import iter_lines
@@ -47,10 +48,22 @@ def document_lines(record: DocumentRecord, warnings: list[str]) -> list[str]:
     spans, inner = a.outermost(record.entities)
     tokens = a.split_tokens(record.text, [o for s in spans for o in (s.start, s.end)])
     tags, lost = a.bio_tags(tokens, spans)
-    a.warn_dropped(warnings, record, _("nested entities (outermost layer kept)"), len(inner), "CoNLL")
-    a.warn_dropped(warnings, record, _("entities covering no token"), len(lost), "CoNLL")
-    a.warn_dropped(warnings, record, _("events"), len(record.events), "CoNLL")
-    a.warn_dropped(warnings, record, _("relations"), len(record.relations), "CoNLL")
+    a.warn_dropped(warnings, record, ngettext_lazy(
+        "%(count)d nested entity (outermost layer kept)",
+        "%(count)d nested entities (outermost layer kept)", "count"),
+        len(inner), "CoNLL")
+    a.warn_dropped(warnings, record, ngettext_lazy(
+        "%(count)d entity covering no token",
+        "%(count)d entities covering no token", "count"),
+        len(lost), "CoNLL")
+    a.warn_dropped(warnings, record, ngettext_lazy(
+        "%(count)d event",
+        "%(count)d events", "count"),
+        len(record.events), "CoNLL")
+    a.warn_dropped(warnings, record, ngettext_lazy(
+        "%(count)d relation",
+        "%(count)d relations", "count"),
+        len(record.relations), "CoNLL")
     lines: list[str] = []
     for first, last in a.sentence_ranges(record.text, tokens, tags):
         lines.extend(f"{tokens[i].text}\t{tags[i]}" for i in range(first, last))
@@ -103,9 +116,11 @@ class _Builder:
             open_span = None
         text = "".join(parts)
         if len(text) > options.max_document_chars:
-            raise FormatError(_("document of %(count)d characters is over the limit of %(limit)d characters")
-                              % {"count": len(text), "limit": options.max_document_chars},
-                              file=self.name, line=self.line)
+            raise FormatError(
+                ngettext("document of %(count)d character is over the limit of %(limit)d characters",
+                         "document of %(count)d characters is over the limit of %(limit)d characters", len(text))
+                % {"count": len(text), "limit": options.max_document_chars},
+                file=self.name, line=self.line)
         for number, span in enumerate(spans, 1):
             span.id = f"T{number}"
         return DocumentRecord(text=text, external_id=self.external_id, source=self.name, line=self.line, entities=spans,

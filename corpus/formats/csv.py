@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from corpus.formats._encoding import iter_lines
 from corpus.formats._options import ReadOptions
@@ -76,7 +77,8 @@ def _header(row: list[str] | None, name: str, options: ReadOptions) -> list[str]
 def _record(header: list[str], row: list[str], name: str, line: int, options: ReadOptions) -> DocumentRecord:
     if len(row) != len(header):
         raise FormatError(
-            _("the row has %(count)d fields but the header has %(expected)d")
+            ngettext("the row has %(count)d field but the header has %(expected)d",
+                     "the row has %(count)d fields but the header has %(expected)d", len(row))
             % {"count": len(row), "expected": len(header)},
             file=name,
             line=line,

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, ngettext_lazy
 
 from corpus.formats import _annotated as a
 from corpus.formats._encoding import iter_lines
@@ -33,7 +34,10 @@ _OWN_KEYS = ("text", "label", "entities", "relations", "id", "external_id", "tit
 
 
 def to_json(record: DocumentRecord, options: WriteOptions) -> dict:
-    a.warn_dropped(options.warnings, record, _("events"), len(record.events), "doccano")
+    a.warn_dropped(options.warnings, record, ngettext_lazy(
+        "%(count)d event",
+        "%(count)d events", "count"),
+        len(record.events), "doccano")
     item: dict = {"id": record.external_id, "text": record.text}
     if record.title:
         item["title"] = record.title
@@ -115,7 +119,9 @@ def _read_entities(item: dict, record: DocumentRecord, mapping, loc: dict) -> No
 def _check_end(text: str, span: SpanRecord, field: str, loc: dict) -> None:
     if span.end > len(text) and any(ord(c) > 0xFFFF for c in text):
         raise FormatError(
-            _("offsets %(start)d–%(end)d run past the text (%(length)d characters); they look like UTF-16 "
-              "code units (older doccano front ends): convert them to code points")
+            ngettext("offsets %(start)d–%(end)d run past the text (%(length)d character); they look like UTF-16 "
+                     "code units (older doccano front ends): convert them to code points",
+                     "offsets %(start)d–%(end)d run past the text (%(length)d characters); they look like UTF-16 "
+                     "code units (older doccano front ends): convert them to code points", len(text))
             % {"start": span.start, "end": span.end, "length": len(text)}, field=field, **loc,
         )

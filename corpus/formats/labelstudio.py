@@ -24,6 +24,7 @@ from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, ngettext_lazy
 
 from corpus.formats import _annotated as a
 from corpus.formats import _json
@@ -66,7 +67,10 @@ def to_json(record: DocumentRecord, options: WriteOptions) -> dict:
         result.extend(_relation(event.id, arg.entity_id, arg.role) for arg in event.arguments)
     result.extend(_relation(r.source, r.target, r.type) for r in record.relations)
     dropped = sum(1 for e in record.events for _k in e.attributes)
-    a.warn_dropped(options.warnings, record, _("event attribute values"), dropped, "Label Studio")
+    a.warn_dropped(options.warnings, record, ngettext_lazy(
+        "%(count)d event attribute value",
+        "%(count)d event attribute values", "count"),
+        dropped, "Label Studio")
     data: dict = {"text": text, "external_id": record.external_id}
     if record.title:
         data["title"] = record.title
@@ -125,8 +129,9 @@ def from_json(task, name: str, number: int, options: ReadOptions = ReadOptions()
     annotations = [x for x in a.array(task.get("annotations"), "annotations", loc)
                    if isinstance(x, dict) and not x.get("was_cancelled")]
     if len(annotations) > 1:
-        record.warnings.append(_("%(where)s: %(count)d annotations; the first one was imported")
-                               % {"where": loc["file"], "count": len(annotations)})
+        record.warnings.append(ngettext("%(where)s: %(count)d annotation; the first one was imported",
+                                        "%(where)s: %(count)d annotations; the first one was imported",
+                                        len(annotations)) % {"where": loc["file"], "count": len(annotations)})
     if annotations:
         _results(a.array(annotations[0].get("result"), "annotations[0].result", loc), record, mapping, loc)
     return record

@@ -19,6 +19,7 @@ from functools import lru_cache
 from typing import BinaryIO
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext_lazy
 
 from corpus.formats import _annotated as a
 from corpus.formats._options import ReadOptions
@@ -93,8 +94,14 @@ def to_doc(record: DocumentRecord, vocab, warnings: list[str]):
                           "(kept in user_data[\"misaligned\"])")
                         % {"doc": record.external_id, "type": span.type, "start": span.start, "end": span.end,
                            "text": record.text[span.start:span.end]})
-    a.warn_dropped(warnings, record, _("events"), len(record.events), "spaCy")
-    a.warn_dropped(warnings, record, _("relations"), len(record.relations), "spaCy")
+    a.warn_dropped(warnings, record, ngettext_lazy(
+        "%(count)d event",
+        "%(count)d events", "count"),
+        len(record.events), "spaCy")
+    a.warn_dropped(warnings, record, ngettext_lazy(
+        "%(count)d relation",
+        "%(count)d relations", "count"),
+        len(record.relations), "spaCy")
     return doc
 
 

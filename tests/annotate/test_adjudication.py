@@ -277,7 +277,7 @@ def test_the_page_shows_every_variant_with_who_chose_it_and_accept_as_defaults_t
     start, end = where(disputed, "القاهرة")
     cairo = html[html.index(f'data-conflict="span:{start}-{end}"'):]
     cairo = cairo[:cairo.index('class="conflict"')] if 'class="conflict"' in cairo else cairo
-    assert "ann1, ann2" in cairo and "ann3" in cairo and "Marked nothing here" not in cairo
+    assert "<bdi>ann1</bdi>, <bdi>ann2</bdi>" in cairo and "ann3" in cairo and "Marked nothing here" not in cairo
     assert cairo.count("data-preselected") == 1 and "pre-selected" in cairo
     types = {t.key: t for t in disputed.project.entity_types.all()}
     # Each variant's "accept as" list starts at its own type, and names types, not keys.

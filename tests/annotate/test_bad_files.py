@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import struct
 import zipfile
 from html import unescape
@@ -101,7 +102,7 @@ def _web(project, admin, tmp_path, name, data) -> str:
     response = client.post(reverse("import_documents", args=[project.slug]),
                            {"files": [SimpleUploadedFile(name, data)]})
     assert response.status_code in (200, 400, 422)
-    return response.content.decode()
+    return re.sub(r"</?bdi>", "", response.content.decode())  # the text a reader sees (names are isolated)
 
 
 def _api(project, admin, tmp_path, name, data) -> str:

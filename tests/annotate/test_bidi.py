@@ -115,3 +115,38 @@ def test_a_relations_arrow_points_to_its_target_in_the_reading_direction(
     target_panel = client.get(reverse("span_panel", args=[city.pk])).content.decode()
     assert f'<span class="dir">{outgoing}</span>' in source_panel
     assert f'<span class="dir">{incoming}</span>' in target_panel
+
+
+def test_the_editor_crumbs_isolate_the_project_name(document, annotator):
+    document.project.name = "Reuters أخبار 2024"
+    document.project.save()
+    html = arabic_client(annotator).get(reverse("editor", args=[document.project.slug, document.pk])).content.decode()
+    crumbs = re.search(r'<nav class="crumbs">(.*?)</nav>', html, re.S).group(1)
+    assert "<bdi>Reuters أخبار 2024</bdi>" in crumbs
+
+
+def test_an_events_text_attribute_lays_itself_out(document, annotator):
+    from corpus.models import AttributeType
+
+    AttributeType.objects.create(project=document.project, key="source_note", name_ar="ملاحظة المصدر",
+                                 name_en="Source note", kind=AttributeType.Kind.TEXT)
+    own = services.own_set(document, annotator)
+    start = document.text.index("التقى")
+    event = services.create_event(own, annotator, event_type="MEET", trigger_start=start, trigger_end=start + 5,
+                                  version=ANY_VERSION, attributes={"source_note": "AFP عن مصدر"})
+    url = reverse("editor", args=[document.project.slug, document.pk]) + f"?event={event.pk}"
+    html = arabic_client(annotator).get(url).content.decode()
+    field = re.search(r'<form class="attr-text"[^>]*><input name="value"[^>]*>', html).group(0)
+    assert 'value="AFP عن مصدر"' in field and 'dir="auto"' in field
+
+
+def test_import_errors_isolate_the_file_name_and_the_extensions(project, admin_user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    uploads = [SimpleUploadedFile("تقرير (2).jsonl", b'{"text": 5}\n'), SimpleUploadedFile("report.pdf", b"x")]
+    html = arabic_client(admin_user).post(reverse("import_documents", args=[project.slug]),
+                                          {"files": uploads}).content.decode()
+    errors = " ".join(re.findall(r'<ul class="errors">(.*?)</ul>', html, re.S))
+    assert "<li><bdi>تقرير (2).jsonl</bdi>" in errors and "<li><bdi>report.pdf</bdi>" in errors
+    # «.pdf» and the list «.bio, .brat.zip, …» keep their dots in front.
+    assert "«\u2066.pdf\u2069»" in errors and "\u2066.bio, .brat.zip" in errors

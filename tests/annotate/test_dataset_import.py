@@ -95,7 +95,7 @@ def test_unknown_types_are_reported_together_and_nothing_is_imported(project):
     assert Document.objects.count() == 0 and Span.objects.count() == 0
     assert any("unknown entity type «Politician» (2 times)" in e and "--map Politician=TYPE" in e
                for e in report.errors)
-    assert any("«Book» (1 times)" in e for e in report.errors)
+    assert any("«Book» (1 time)" in e for e in report.errors)
 
 
 def test_a_mapping_renames_or_leaves_out_types(project):

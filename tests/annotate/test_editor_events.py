@@ -198,7 +198,7 @@ def test_history_page_shows_who_did_what(ann_client, own, annotator):
     response = ann_client.get(reverse("set_history", args=[own.pk]))
     html = response.content.decode()
     assert response.status_code == 200 and html.count("<tr class=\"action-") == 3
-    assert "ann1" in html and "fill a role" in html and "PER «سمير داود»" in html
+    assert "ann1" in html and "fill a role" in html and "Person «سمير داود»" in html
 
 
 def test_history_page_queries_are_constant(ann_client, own, annotator, django_assert_max_num_queries):

@@ -45,7 +45,7 @@ def test_a_lossy_download_is_prepared_with_its_warnings_beside_the_link(
     html = admin.get(page(project)).content.decode()
     link = reverse("dataset_export_download", args=[project.slug, job.pk])
     result_cell = html[html.index(link):]
-    assert "The format left something out" in result_cell and "nested entities" in result_cell
+    assert "The format left something out" in result_cell and "1 nested entity (outermost layer kept)" in result_cell
 
 
 def test_a_lossless_download_still_streams(admin, project):
@@ -91,7 +91,7 @@ def test_the_api_refuses_an_empty_export_and_lists_a_jobs_warnings(
     assert started.status_code == 202
     job = admin.get(reverse("api:dataset-export-job", args=[project.slug, started.json()["id"]])).json()
     assert job["status"] == "done" and job["warning_count"] == len(job["warnings"]) > 0
-    assert any("nested entities" in warning for warning in job["warnings"])
+    assert any("nested entity (outermost layer kept)" in warning for warning in job["warnings"])
 
 
 def test_a_job_whose_sets_went_away_says_why_its_file_is_empty(admin, project, annotator):

@@ -20,10 +20,15 @@ def url(project) -> str:
 
 
 def rows(html: str) -> list[tuple[str, str, str, str]]:
-    """(tagger, type, gold, suggested) of every row of the evaluation tables."""
-    found = re.findall(r'<tr class="(?:total)?"><td><code>([^<]+)</code></td>\s*<td>(?:<code>)?([^<]+)(?:</code>)?</td>'
-                       r'\s*<td class="num">(\d+)</td><td class="num">(\d+)</td>', html)
-    return [tuple(row) for row in found]
+    """(tagger, type, gold, suggested) of every row of the evaluation tables. The page names
+    taggers and types (the type's key beside its name); the tagger is read back by its name."""
+    from annotate.views.pretag import TAGGER_LABELS
+
+    taggers = {str(label): name for name, label in TAGGER_LABELS.items()}
+    found = re.findall(r'<tr class="(?:total)?"><td>([^<]+)</td>\s*<td>(?:[^<]*<code class="key" dir="ltr">([^<]+)'
+                       r'</code>|(all))</td>\s*<td class="num">(\d+)</td><td class="num">(\d+)</td>', html)
+    return [(taggers.get(tagger, tagger), key or every, gold, suggested)
+            for tagger, key, every, gold, suggested in found]
 
 
 @pytest.fixture

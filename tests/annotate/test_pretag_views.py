@@ -116,10 +116,28 @@ def test_evaluation_partial_renders_for_admins(client, admin_user, reviewer, doc
     start = document.text.index("القاهرة")
     services.create_span(gold, reviewer, entity_type="GPE", start=start, end=start + 7, version=0)
     suggest(document, "GPE", "القاهرة")
+    suggest(document, "DATE", "١٢ آذار 2021", tagger="dates")  # no gold date: the type is left out, by name
     client.force_login(admin_user)
     html = client.get(reverse("pretag_evaluation", args=[document.project.slug]), **HTMX).content.decode()
-    assert 'id="pretag-evaluation"' in html and "<code>gazetteer</code>" in html
-    assert re.search(r'<td class="num">1[.,٫]000</td>', html)  # perfect scores, in the locale's notation
+    assert 'تاريخ <code class="key" dir="ltr">DATE</code>' in html[html.index("left-out"):]
+    assert 'id="pretag-evaluation"' in html and "<td>المعجم (قائمة الأسماء)</td>" in html  # the tagger's name
+    # The type by name, its key beside it; scores with the decimal point the charts use.
+    assert 'كيان جغرافي سياسي <code class="key" dir="ltr">GPE</code>' in html
+    assert '<td class="num">1.000</td>' in html
+
+
+def test_the_crf_card_names_each_type(client, admin_user, project):
+    from annotate.models import TaggerModel
+
+    TaggerModel.objects.create(project=project, tagger="crf", data=b"", trained_on=3, metrics={
+        "method": "cross-validation", "folds": 3, "precision": 0.5, "recall": 0.25, "f1": 0.3333,
+        "per_type": {"PER": [0.5, 0.25, 0.3333], "DATE": [1.0, 1.0, 1.0]}})
+    client.force_login(admin_user)
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("pretag_page", args=[project.slug])).content.decode()
+    table = html[html.index('class="list crf-metrics"'):]
+    rows = re.findall(r'<th scope="row">([^<]*)<code class="key" dir="ltr">(\w+)</code></th>', table)
+    assert rows == [("Person ", "PER"), ("Date ", "DATE")]  # in the schema's order, by name
 
 
 # ---- the editor's suggestion endpoints -----------------------------------------------------

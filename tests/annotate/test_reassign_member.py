@@ -130,3 +130,13 @@ def test_the_api_reassigns_and_refuses_with_the_field(project, ghost, documents,
     assert answer.json() == {"sets": 1, "assignments": 2, "suggestions": 1, "suggestion_decisions": 0,
                              "adjudication_decisions": 0}
     assert client.get(f"/api/projects/{project.slug}/members/newcomer/").json()["role"] == "annotator"
+
+
+def test_the_last_admins_work_goes_to_a_member_only_once_they_are_admin(project, ghost, documents, annotator):
+    Membership.objects.filter(project=project, user=ghost).update(role=Role.ADMIN)  # the only admin
+    with pytest.raises(ReassignError, match="last admin: make ann1 admin first"):
+        reassign_work(project, ghost, annotator)
+    assert _holdings(project, ghost) == (1, 2, 1)
+    Membership.objects.filter(project=project, user=annotator).update(role=Role.ADMIN)
+    reassign_work(project, ghost, annotator)
+    assert _holdings(project, annotator) == (1, 2, 1)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from django.core.management import call_command
@@ -68,7 +69,7 @@ def test_delete_in_use_refused_then_merge_then_undo(client, project, admin_user,
     person = EntityType.objects.get(project=project, key="PER")
     org = EntityType.objects.get(project=project, key="ORG")
     answer = client.post(_url(project, f"entity/{person.pk}/delete/"), follow=True)
-    assert "مستخدم في 1 وسم ضمن 1 وثيقة" in answer.content.decode()  # the Arabic interface, plural forms
+    assert "مستخدم في وسم واحد ضمن وثيقة واحدة" in answer.content.decode()  # the Arabic interface, plural forms
     client.cookies["django_language"] = "en"
     answer = client.post(_url(project, f"entity/{person.pk}/delete/"), follow=True)
     assert "used by 1 span in 1 document" in answer.content.decode()
@@ -196,3 +197,25 @@ def test_page_merges_an_attribute_value_and_shows_the_role_merge(client, project
     event.refresh_from_db()
     assert event.attributes["factuality"] == "DENIED"
     assert client.session["schema_last_merge"]["source"] == "factuality=ASSERTED"
+
+
+def test_type_choices_show_names_with_the_key_beside_them(client, project, admin_user, person_span):
+    client.force_login(admin_user)
+    client.cookies["django_language"] = "en"
+    body = client.get(_url(project, "")).content.decode()
+    person = EntityType.objects.get(project=project, key="PER")
+    meet = EventType.objects.get(project=project, key="MEET")
+    # Role, relation and attribute check boxes: the name, then the key as a muted code.
+    box = re.compile(r'<label class="check"><input type="checkbox" name="(\w+)" value="%d"[^>]*> ([^<]*)<code '
+                     r'class="key" dir="ltr">(\w+)</code></label>')
+    boxes = {(m[1], m[2].strip(), m[3]) for pk in (person.pk, meet.pk) for m in re.finditer(box.pattern % pk, body)}
+    assert {("allowed", "Person", "PER"), ("sources", "Person", "PER"), ("event_types", "Meeting", "MEET")} <= boxes
+    org = EntityType.objects.get(project=project, key="ORG")
+    assert f'<option value="{org.pk}">Organisation (ORG)</option>' in body  # merging PER, which is in use
+    assert '<option value="ASSERTED">asserted (ASSERTED)</option>' in body
+    preview = client.get(_url(project, "preview/"), {"kind": "role", "event_type": meet.pk, "key": "Witness",
+                                                     "name_ar": "الشاهد", "name_en": "Witness",
+                                                     "allowed": [person.pk]}).content.decode()
+    slots = preview[preview.index('<ol class="slots">'):]
+    slots = re.sub(r'data-[a-z]+="[^"]*"', "", slots[:slots.index("</ol>")])
+    assert '<span class="empty">Person' in slots and "PER" not in slots  # what fills the role, by name

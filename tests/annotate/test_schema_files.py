@@ -42,6 +42,9 @@ def test_the_new_project_page_takes_a_schema_file_and_checks_it(client, staff):
     refused = client.post(reverse("project_new"), {**form, "schema_file": _upload(LIGHT)}).content.decode()
     assert "The schema file is refused: mine.json: " + REASON in refused
     assert not Project.objects.filter(slug="facilities").exists()
+    client.cookies["django_language"] = "ar"  # the problems are translated too
+    refused = client.post(reverse("project_new"), {**form, "schema_file": _upload(LIGHT)}).content.decode()
+    assert "رُفض ملف المخطط: mine.json: entity_types[0] (FAC).colour: تباين التسميات البيضاء على #f3a712" in refused
     response = client.post(reverse("project_new"), {**form, "schema_file": _upload(DARK)})
     assert response.status_code == 302
     project = Project.objects.get(slug="facilities")

@@ -188,8 +188,8 @@ def test_history_lists_who_did_what(own, annotator):
     actions = history.set_history(own)
     assert [a.action for a in actions] == ["undo", "add_argument", "create_span", "create_event"]
     assert {a.user for a in actions} == {"ann1"}
-    assert actions[3].changes[0].summary.startswith("MEET «التقى»")
-    assert actions[2].changes[0].summary == "PER «سمير داود»"
+    assert actions[3].changes[0].summary.startswith("Meeting «التقى»")
+    assert actions[2].changes[0].summary == "Person «سمير داود»"
     assert actions[0].label == "add_argument" and actions[0].changes[0].op == "delete"
 
 

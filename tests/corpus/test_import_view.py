@@ -55,7 +55,7 @@ def test_plain_post_imports_and_renders_the_whole_page(client, project, admin_us
     page = response.content.decode()
     assert page.lstrip().startswith("<!DOCTYPE html>")
     assert "cairo.txt" in page and "1 document imported" in page and "1 file failed" in page
-    assert "bad.jsonl, line 1: malformed JSON" in page
+    assert "<bdi>bad.jsonl</bdi>, line 1: malformed JSON" in page
     assert list(project.documents.values_list("external_id", flat=True)) == ["cairo"]
 
 

@@ -107,7 +107,7 @@ def test_disagreements_show_every_variant_and_gold_takes_one(page, live_server, 
     airport, paper = page.locator("#conflicts .conflict").all()
     assert airport.locator(".variants > li").count() == 2 and paper.locator(".variants > li").count() == 2
     first, second = airport.locator(".variants > li").all()
-    assert "منشأة" in first.inner_text() and "ann1, ann2" in first.inner_text()  # FAC by two
+    assert "منشأة" in first.inner_text() and "ann1، ann2" in first.inner_text()  # FAC by two
     assert "موقع" in second.inner_text() and "ann3" in second.inner_text()  # LOC by one
     assert airport.locator("p.who").count() == 0  # nobody "marked nothing here"
     # The majority variant is pre-selected; each "accept as" list starts at its own type, by name.

@@ -110,7 +110,7 @@ def test_a_project_is_set_up_annotated_and_moved_in_the_browser(page, browser, l
     page.goto(schema_url)
     page.click(f"#entity-{person.pk} > summary")
     page.click(f"#entity-{person.pk} form[action$='/delete/'] button")
-    assert "مستخدم في 2 وسمين ضمن 1 وثيقة" in page.wait_for_selector(".messages li.error").inner_text()
+    assert "مستخدم في وسمين ضمن وثيقة واحدة" in page.wait_for_selector(".messages li.error").inner_text()
     assert page.locator(f"#entity-{person.pk} .merge-form").count() == 1
     assert EntityType.objects.filter(pk=person.pk).exists()
 

@@ -55,12 +55,12 @@ def test_admin_edits_the_schema_and_cannot_delete_a_type_in_use(page, live_serve
     page.click(f"#entity-{person.pk} > summary")
     page.click(f"#entity-{person.pk} form[action$='/delete/'] button")
     refusal = page.wait_for_selector(".messages li.error")
-    assert "مستخدم في 1 وسم ضمن 1 وثيقة" in refusal.inner_text()
+    assert "مستخدم في وسم واحد ضمن وثيقة واحدة" in refusal.inner_text()
     assert EntityType.objects.filter(pk=person.pk).exists()
 
     # Merged into ORG (one undoable change), PER is unused and goes.
     page.click(f"#entity-{person.pk} > summary")
-    page.select_option(f"#entity-{person.pk} .merge-form select", label="ORG")
+    page.select_option(f"#entity-{person.pk} .merge-form select", label="منظمة (ORG)")  # the name, its key beside it
     page.click(f"#entity-{person.pk} .merge-form button")
     page.wait_for_selector("#undo-merge")
     assert Span.objects.get().entity_type.key == "ORG"
