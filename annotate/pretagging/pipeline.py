@@ -67,7 +67,9 @@ def _build_crf(project: Project, options: PretagSettings):
     model = latest_model(project)
     if model is None:
         raise TaggerUnavailable(_("the CRF has not been trained yet: retrain it once the project has gold documents."))
-    return CRFTagger(bytes(model.data))
+    metrics = model.metrics or {}
+    return CRFTagger(bytes(model.data), reference=metrics.get("sureness_reference"),
+                     calibrated=(metrics.get("training") or {}).get("algorithm", "lbfgs") == "lbfgs")
 
 
 def ner_tagger(project: Project, options: PretagSettings | None = None) -> CamelNER:

@@ -29,7 +29,7 @@ class PretagSettings:
     taggers: list[str] = field(default_factory=lambda: list(ALL_TAGGERS))
     ner_label_map: dict[str, str | None] = field(default_factory=lambda: dict(DEFAULT_LABEL_MAP))
     ner_model_path: str = ""
-    crf_retrain_every: int = 5
+    crf_retrain_every: int = 1  # the quick retraining takes seconds: after every adjudicated document
 
     KEYS = ("pretag_on_import", "taggers", "ner_label_map", "ner_model_path", "crf_retrain_every")
 

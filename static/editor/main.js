@@ -133,9 +133,12 @@ function listenForAnswers() {
 function measureStickyTop() {
   const top = byId("editor-top");
   if (!top || !window.ResizeObserver) return;
-  const measure = () => document.documentElement.style.setProperty("--editor-top-h", top.offsetHeight + "px");
-  new ResizeObserver(measure).observe(top);
-  measure();
+  // The observer reports the first size too, after the page's first layout: reading
+  // offsetHeight here would force that layout (the whole text) inside the start-up.
+  new ResizeObserver(([entry]) => {
+    const height = entry.borderBoxSize && entry.borderBoxSize[0] ? entry.borderBoxSize[0].blockSize : top.offsetHeight;
+    document.documentElement.style.setProperty("--editor-top-h", height + "px");
+  }).observe(top);
 }
 
 function listenForLayout() {
@@ -149,6 +152,7 @@ function listenForLayout() {
 }
 
 function start() {
+  performance.mark("tawsim:editor-start");
   // A Content-Security-Policy without 'unsafe-inline' refuses the <style> htmx would add
   // (no page uses its indicator) and style="" written by setAttribute, which htmx does
   // when it carries an old element's style over to its replacement while settling.

@@ -112,7 +112,10 @@ export function queueWrite(write) {
   if (lockedSay()) return;
   draw(write);
   state.queue.push(write);
-  runNext();
+  // Sent once the mark is painted: building and sending the request does not delay the
+  // frame. Meanwhile the queue is not empty, so whatever else is asked for waits behind it.
+  requestAnimationFrame(() => setTimeout(runNext, 0));
+  setTimeout(runNext, 100); // a hidden page gets no animation frames
 }
 
 /* The answer in flight has settled: confirm its drawn write, then run what waits, in order. */

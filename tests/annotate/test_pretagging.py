@@ -196,13 +196,18 @@ def test_after_gold_is_added_retraining_finds_names_it_did_not_find_before(proje
     job.refresh_from_db()
     assert job.status == "done", job.messages
     model = pretagging.latest_model(project)
-    assert model.metrics["gold_documents"] == 12 and model.metrics["method"] == "cross-validation"
-    assert 0 < model.metrics["f1"] <= 1 and set(model.metrics["per_type"]) >= {"PER", "GPE"}
+    # The automatic retraining is the quick one; with no model before it there is nothing to score.
+    assert model.metrics["gold_documents"] == 12 and model.metrics["training"]["algorithm"] == "pa"
+    assert "f1" not in model.metrics
     assert pretagging.maybe_retrain(project) is None  # nothing new since
 
     pretagging.pretag_documents(project, [target.pk])
     after = texts_of(target)
     assert ("crf", "PER", "جميل سليمان") in after and ("crf", "PER", "فادي عيسى") in after
+
+    full = pretagging.train_crf(project)  # the page's button: the full training, cross-validated
+    assert full.metrics["method"] == "cross-validation" and 0 < full.metrics["f1"] <= 1
+    assert set(full.metrics["per_type"]) >= {"PER", "GPE"}
 
 
 def test_triggers_learn_from_adjudicated_events(project, reviewer):

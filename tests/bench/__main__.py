@@ -14,7 +14,7 @@ from pathlib import Path
 
 BENCHMARKS = [
     "import_jsonl", "editor", "pretag", "pretag_ner", "adjudication", "agreement", "dataset", "scale", "load",
-    "kb_search", "quality", "browser",
+    "kb_search", "quality", "retrain", "browser",
 ]
 BENCH_DB = os.environ.get("TAWSIM_BENCH_DB", "tawsim_bench")  # another name lets two runs coexist
 ROOT = Path(__file__).resolve().parents[2]

@@ -5,7 +5,9 @@
         --format conll --map newsfane
     python manage.py train_tagger PROJECT --bootstrap corpus.conll --map PERS=PER --map LOC=GPE --map ORG=ORG
 
-The corpus is read where it lies, never copied. `--map SRC=TYPE` maps a corpus class to
+The corpus is read where it lies, never copied; the project remembers where, and every
+later retraining (the page's button, the automatic one after adjudication) learns from
+it again. `--map SRC=TYPE` maps a corpus class to
 a project entity type (classes left out are ignored); `--map newsfane` is NewsFANE
 Gold's fine classes mapped to news-ar's types (corpus.pretag.bootstrap.NEWSFANE_CLASSES).
 """
@@ -16,6 +18,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError, no_translations
 
 from annotate import pretagging
+from annotate.pretagging import bootstrap_corpus
 from corpus.models import Project
 from corpus.pretag.bootstrap import NEWSFANE_CLASSES, read_bio
 
@@ -39,13 +42,16 @@ class Command(BaseCommand):
         target = Project.objects.filter(slug=project).first()
         if target is None:
             raise CommandError(f"train_tagger: no project with slug {project!r}")
-        extra = self._corpus(target, bootstrap, map) if bootstrap else []
+        class_map = self._class_map(target, map) if bootstrap else {}
+        extra = self._corpus(bootstrap, class_map) if bootstrap else []
         started = time.perf_counter()
         try:
             model = pretagging.train_crf(target, extra_examples=extra, extra_source=bootstrap or "",
                                          max_iterations=iterations)
         except pretagging.NoTrainingData as error:
             raise CommandError(str(error)) from None
+        if bootstrap:  # later retrainings (after adjudication too) learn from it again
+            bootstrap_corpus.remember(target, bootstrap, class_map)
         metrics = model.metrics
         self.stdout.write(self.style.SUCCESS(
             f"CRF trained on {model.trained_on} documents in {time.perf_counter() - started:.1f}s"))
@@ -57,8 +63,7 @@ class Command(BaseCommand):
         else:
             self.stdout.write("no scores: the project needs at least 2 gold documents to measure the CRF")
 
-    def _corpus(self, project: Project, path: str, pairs: list[str]) -> list:
-        class_map = self._class_map(project, pairs)
+    def _corpus(self, path: str, class_map: dict[str, str]) -> list:
         try:
             examples = list(read_bio(path, class_map))
         except OSError as error:
