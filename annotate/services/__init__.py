@@ -47,7 +47,7 @@ from annotate.services.kb import (  # noqa: F401
     unlink_span,
     update_entity,
 )
-from annotate.services.other_occurrences import offer_other_occurrences, retype_other_occurrences  # noqa: F401
+from annotate.services.other_occurrences import offer_other_occurrences  # noqa: F401
 from annotate.services.relations import create_relation, delete_relation  # noqa: F401
 from annotate.services.sets import (  # noqa: F401
     UNDECIDED_CHOICES,

@@ -193,7 +193,20 @@ def revert_context(annotation_set: AnnotationSet, user, context: Context, action
         except IntegrityError:
             raise Invalid(_("Cannot undo: it would conflict with a later change. Nothing was changed."),
                           "history") from None
+        _offers_follow_retyped_spans(annotation_set, changes)
     return label
+
+
+def _offers_follow_retyped_spans(annotation_set: AnnotationSet, changes: list) -> None:
+    """A type change taken back (or redone) takes its name's undecided offers back with it,
+    as the change itself moved them (services.spans.change_span_type)."""
+    from annotate.services.other_occurrences import retype_other_occurrences  # it imports the services
+
+    rows = dict(changes)[Span]
+    for pk, (before, after) in rows.items():
+        if before and after and before["entity_type_id"] != after["entity_type_id"]:
+            span = Span.objects.select_related("entity_type").get(pk=pk)
+            retype_other_occurrences(annotation_set, span, after["entity_type_id"])
 
 
 def _apply(changes: list) -> None:

@@ -103,15 +103,21 @@ def insert_spans(annotation_set: AnnotationSet, new: dict[tuple[int, int, int], 
 
 def change_span_type(span: Span, user, *, entity_type, version: int | None) -> Span:
     """Change the type. Refused while the span fills a role or a relation end that the
-    new type may not; a knowledge-base link to an entity of another type is dropped."""
+    new type may not; a knowledge-base link to an entity of another type is dropped. The
+    name's undecided offers in the document follow the new type (other_occurrences);
+    `span.retyped_offers` says how many did."""
+    from annotate.services.other_occurrences import retype_other_occurrences  # it imports the services
+
     annotation_set = span.set
     etype = entity_type_for(annotation_set.document.project, entity_type)
+    span.retyped_offers = 0
     if etype.pk == span.entity_type_id:
         return span
     _check_uses_allow(span, etype.key)
     with recorded(user, "change_span_type", annotation_set):
         ensure_editable(annotation_set)
         bump_version(annotation_set, version)
+        before = span.entity_type_id
         span.entity_type = etype
         if span.kb_entity_id and span.kb_entity.entity_type_id != etype.pk:
             span.kb_entity = None
@@ -121,6 +127,7 @@ def change_span_type(span: Span, user, *, entity_type, version: int | None) -> S
         except IntegrityError:
             raise Invalid(_("The same text is already marked as %(type)s.") % {"type": etype.key},
                           "entity_type") from None
+        span.retyped_offers = retype_other_occurrences(annotation_set, span, before)
     return span
 
 

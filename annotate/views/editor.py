@@ -189,11 +189,11 @@ def span_change_type(request: HttpRequest, span_id: int) -> HttpResponse:
         services.change_span_type(
             span, request.user, entity_type=_type_field(request), version=int_field(request, "version")
         )
-        # Its name's offers follow the correction; they are redrawn with the whole editor.
-        retyped = services.retype_other_occurrences(span.set, span, before)
         text = span.text
         message = _("«%(text)s» is now %(type)s.") % {"text": text, "type": span.entity_type.label}
-        return message, SpanWrite(span.pk, span.start, span.end, before, span.entity_type_id, offered=retyped)
+        # Offers of the name that followed the new type are redrawn with the whole editor.
+        return message, SpanWrite(span.pk, span.start, span.end, before, span.entity_type_id,
+                                  offered=span.retyped_offers)
 
     return _respond_to_span_write(request, span.set, change)
 

@@ -223,3 +223,31 @@ def test_a_one_word_name_is_not_offered_where_it_only_folds_onto_a_common_word(p
     [(text, kind, _kb, _user)] = offered(document)
     [suggestion] = Suggestion.objects.filter(document=document, tagger="string_match")
     assert (text, kind) == ("علي", "PER") and suggestion.start == document.text.rindex("علي")
+
+
+@pytest.mark.django_db(transaction=True)  # undo orders actions by their transaction's time
+def test_undo_and_redo_of_a_retype_take_the_offers_with_the_mark(project, annotator, api_client):
+    """Retyped through the API (the service moves the offers, whichever client asks),
+    undone, redone: the name's undecided offers keep the mark's type at every step."""
+    from annotate.services import history
+
+    [document] = add(project, [REPEATED])
+    own = services.own_set(document, annotator)
+    first = mark(own, annotator, "سليم العتوم", "GPE")
+    services.offer_other_occurrences(own, first)
+    own.refresh_from_db()
+    api_client.force_authenticate(annotator)
+    response = api_client.patch(f"/api/spans/{first.pk}/", {"entity_type": "LOC", "version": own.version},
+                                  format="json")
+    assert response.status_code == 200, response.content
+
+    def offer_types():
+        return sorted(key for _text, key, _kb, _user in offered(document))
+
+    assert offer_types() == ["LOC", "LOC"]
+    own.refresh_from_db()
+    history.undo(own, annotator, version=own.version)
+    assert Span.objects.get(pk=first.pk).entity_type.key == "GPE" and offer_types() == ["GPE", "GPE"]
+    own.refresh_from_db()
+    history.redo(own, annotator, version=own.version)
+    assert Span.objects.get(pk=first.pk).entity_type.key == "LOC" and offer_types() == ["LOC", "LOC"]
