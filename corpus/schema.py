@@ -8,7 +8,16 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from corpus.models import AttributeType, EntityType, EventType, Project, RelationType, RoleType, localised_name
+from corpus.models import (
+    AttributeType,
+    EntityType,
+    EventType,
+    Project,
+    RelationType,
+    RoleType,
+    in_arabic,
+    localised_name,
+)
 
 
 @dataclass
@@ -76,24 +85,24 @@ class ProjectSchema:
 
     def entity_label(self, key: str) -> str:
         entity = self.entity_types.get(key)
-        return entity.label if entity else key
+        return (entity.label if entity else "") or key
 
     def event_label(self, key: str) -> str:
         event = self.event_types.get(key)
-        return event.model.label if event else key
+        return (event.model.label if event else "") or key
 
     def role_label(self, event_key: str, role_key: str) -> str:
         event = self.event_types.get(event_key)
         role = event.roles.get(role_key) if event else None
-        return role.model.label if role else role_key
+        return (role.model.label if role else "") or role_key
 
     def relation_label(self, key: str) -> str:
         relation = self.relation_types.get(key)
-        return relation.model.label if relation else key
+        return (relation.model.label if relation else "") or key
 
     def attribute_label(self, key: str) -> str:
         attribute = self.attributes.get(key)
-        return attribute.label if attribute else key
+        return (attribute.label if attribute else "") or key
 
     def attribute_value_label(self, key: str, value) -> str:
         """An enumeration's value by its name; yes/no for a flag; text as it is."""
@@ -107,6 +116,9 @@ class ProjectSchema:
 
     # --- rules -------------------------------------------------------------------
 
+    # Refusals name types, roles and values as the reader knows them (entity_label…);
+    # a key the schema does not know is quoted as it was given.
+
     def event(self, key: str) -> EventSchema:
         if key not in self.event_types:
             raise SchemaError(_("Unknown event type «%(key)s» in this project.") % {"key": key}, "event_type")
@@ -117,7 +129,8 @@ class ProjectSchema:
         if role_key not in event.roles:
             raise SchemaError(
                 _("%(event)s has no role «%(role)s» (its roles: %(roles)s).")
-                % {"event": event_key, "role": role_key, "roles": ", ".join(event.roles)},
+                % {"event": self.event_label(event_key), "role": role_key,
+                   "roles": _listed(self.role_label(event_key, r) for r in event.roles)},
                 "role",
             )
         return event.roles[role_key]
@@ -129,14 +142,16 @@ class ProjectSchema:
         if entity_key not in role.allowed:
             raise SchemaError(
                 _("A %(type)s cannot be the %(role)s of a %(event)s event (allowed: %(allowed)s).")
-                % {"type": entity_key, "role": role_key, "event": event_key,
-                   "allowed": ", ".join(sorted(role.allowed))},
+                % {"type": self.entity_label(entity_key), "role": self.role_label(event_key, role_key),
+                   "event": self.event_label(event_key),
+                   "allowed": _listed(self.entity_label(key) for key in sorted(role.allowed))},
                 "role",
             )
         if role.max_count is not None and already >= role.max_count:
             raise SchemaError(
                 _("%(event)s takes at most %(max)s %(role)s; remove one first.")
-                % {"event": event_key, "max": role.max_count, "role": role_key},
+                % {"event": self.event_label(event_key), "max": role.max_count,
+                   "role": self.role_label(event_key, role_key)},
                 "role",
             )
         return role
@@ -151,7 +166,8 @@ class ProjectSchema:
         attributes = self.event(event_key).attributes
         if key not in attributes:
             raise SchemaError(
-                _("%(event)s events have no attribute «%(key)s».") % {"event": event_key, "key": key}, "attributes"
+                _("%(event)s events have no attribute «%(key)s».") % {"event": self.event_label(event_key), "key": key},
+                "attributes",
             )
         attribute = attributes[key]
         if attribute.kind == AttributeType.Kind.ENUM:
@@ -159,16 +175,17 @@ class ProjectSchema:
             if value not in allowed:
                 raise SchemaError(
                     _("«%(value)s» is not a value of %(key)s (allowed: %(allowed)s).")
-                    % {"value": value, "key": key, "allowed": ", ".join(allowed)},
+                    % {"value": value, "key": self.attribute_label(key),
+                       "allowed": _listed(self.attribute_value_label(key, v) for v in allowed)},
                     "attributes",
                 )
             return value
         if attribute.kind == AttributeType.Kind.BOOL:
             if not isinstance(value, bool):
-                raise SchemaError(_("%(key)s takes true or false.") % {"key": key}, "attributes")
+                raise SchemaError(_("%(key)s takes true or false.") % {"key": self.attribute_label(key)}, "attributes")
             return value
         if not isinstance(value, str):
-            raise SchemaError(_("%(key)s takes text.") % {"key": key}, "attributes")
+            raise SchemaError(_("%(key)s takes text.") % {"key": self.attribute_label(key)}, "attributes")
         return value
 
     def default_attributes(self, event_key: str) -> dict:
@@ -183,12 +200,19 @@ class ProjectSchema:
             raise SchemaError(
                 _("%(relation)s links %(sources)s to %(targets)s, not %(source)s to %(target)s.")
                 % {
-                    "relation": relation_key, "sources": "/".join(sorted(relation.sources)),
-                    "targets": "/".join(sorted(relation.targets)), "source": source_key, "target": target_key,
+                    "relation": self.relation_label(relation_key),
+                    "sources": "/".join(self.entity_label(k) for k in sorted(relation.sources)),
+                    "targets": "/".join(self.entity_label(k) for k in sorted(relation.targets)),
+                    "source": self.entity_label(source_key), "target": self.entity_label(target_key),
                 },
                 "relation_type",
             )
         return relation
+
+
+def _listed(names) -> str:
+    """Names in a list, with the Arabic comma in Arabic."""
+    return ("، " if in_arabic() else ", ").join(names)
 
 
 class SchemaError(ValueError):

@@ -90,7 +90,9 @@ def test_a_date_as_participant_is_400_naming_role(api_client, own, annotator):
                                {"role": "Participant", "span": date.pk, "version": 2}, format="json")
     assert response.status_code == 400
     assert response.json() == {
-        "detail": "A DATE cannot be the Participant of a MEET event (allowed: GPE, ORG, PER).", "field": "role"
+        "detail": "A Date cannot be the Participant of a Meeting event "
+                  "(allowed: Geo-political entity, Organisation, Person).",
+        "field": "role",
     }
 
 

@@ -71,7 +71,7 @@ def test_trigger_outside_the_text_is_refused(own, annotator):
 def test_create_event_with_attributes_validates_them(own, annotator):
     with pytest.raises(services.Invalid, match="MAYBE") as error:
         event(own, annotator, "MEET", "التقى", attributes={"factuality": "MAYBE"})
-    assert error.value.field == "attributes" and "ASSERTED" in error.value.message
+    assert error.value.field == "attributes" and "asserted" in error.value.message
     ev = event(own, annotator, "MEET", "التقى", attributes={"factuality": "PLANNED"})
     assert ev.attributes == {"factuality": "PLANNED"}
 
@@ -91,7 +91,7 @@ def test_a_date_cannot_be_a_participant(own, annotator):
     with pytest.raises(services.Invalid) as error:
         argue(ev, annotator, "Participant", date)
     assert error.value.message == (
-        "A DATE cannot be the Participant of a MEET event (allowed: GPE, ORG, PER)."
+        "A Date cannot be the Participant of a Meeting event (allowed: Geo-political entity, Organisation, Person)."
     )
     assert error.value.field == "role"
     assert not ev.arguments.exists()
@@ -101,7 +101,7 @@ def test_speaker_takes_exactly_one(own, annotator):
     ev = event(own, annotator, "STATEMENT", "وقال")
     argue(ev, annotator, "Speaker", span(own, annotator, "PER", "سمير داود", nth=1))
     before = version(own)
-    with pytest.raises(services.Invalid, match="STATEMENT takes at most 1 Speaker; remove one first."):
+    with pytest.raises(services.Invalid, match="Statement takes at most 1 Speaker; remove one first."):
         argue(ev, annotator, "Speaker", span(own, annotator, "PER", "نبيل حداد"))
     assert ev.arguments.count() == 1 and version(own) == before + 1  # only the span was added
 
@@ -110,7 +110,7 @@ def test_unknown_role_names_the_roles_of_the_event(own, annotator):
     ev = event(own, annotator, "MEET", "التقى")
     with pytest.raises(services.Invalid) as error:
         argue(ev, annotator, "Speaker", span(own, annotator, "PER", "سمير داود"))
-    assert "MEET has no role «Speaker»" in error.value.message
+    assert "Meeting has no role «Speaker»" in error.value.message
     assert "Participant, Place, Time, Mediator, Source" in error.value.message
     assert error.value.field == "role"
 
@@ -156,7 +156,7 @@ def test_argument_from_selection_reuses_an_identical_span(own, annotator):
 def test_argument_from_selection_refused_creates_no_span(own, annotator):
     ev = event(own, annotator, "MEET", "التقى")
     start, end = at(MEETING, "١٢ آذار 2021")
-    with pytest.raises(services.Invalid, match="A DATE cannot be the Place"):
+    with pytest.raises(services.Invalid, match="A Date cannot be the Place"):
         services.add_argument_from_selection(ev, annotator, role="Place", entity_type="DATE", start=start, end=end,
                                              version=1)
     assert not Span.objects.filter(set=own).exists() and version(own) == 1
@@ -204,7 +204,7 @@ def test_change_event_type_refuses_to_drop_an_argument(own, annotator):
     ev = event(own, annotator, "MEET", "التقى")
     argue(ev, annotator, "Participant", span(own, annotator, "PER", "سمير داود"))
     before = version(own)
-    with pytest.raises(services.Invalid, match="STATEMENT has no role «Participant»"):
+    with pytest.raises(services.Invalid, match="Statement has no role «Participant»"):
         services.change_event_type(ev, annotator, event_type="STATEMENT", version=before)
     ev.refresh_from_db()
     assert ev.event_type.key == "MEET" and ev.arguments.get().role.key == "Participant" and version(own) == before
@@ -214,7 +214,7 @@ def test_change_event_type_refuses_a_filler_the_new_role_does_not_accept(own, an
     ev = event(own, annotator, "MEET", "التقى")
     argue(ev, annotator, "Source", span(own, annotator, "PER", "سمير داود"))
     argue(ev, annotator, "Mediator", span(own, annotator, "ORG", "منظمة الأمل"))
-    with pytest.raises(services.Invalid, match="STATEMENT has no role «Mediator»"):
+    with pytest.raises(services.Invalid, match="Statement has no role «Mediator»"):
         services.change_event_type(ev, annotator, event_type="STATEMENT", version=version(own))
 
 
@@ -230,8 +230,8 @@ def test_set_attribute_to_a_schema_value(own, annotator):
     "key, value, message",
     [
         ("factuality", "MAYBE",
-         "«MAYBE» is not a value of factuality (allowed: ASSERTED, REPORTED, DENIED, PLANNED, HYPOTHETICAL)."),
-        ("colour", "red", "MEET events have no attribute «colour»."),
+         "«MAYBE» is not a value of Factuality (allowed: asserted, reported, denied, planned, hypothetical)."),
+        ("colour", "red", "Meeting events have no attribute «colour»."),
     ],
 )
 def test_attribute_values_outside_the_schema_are_refused(own, annotator, key, value, message):
@@ -250,9 +250,9 @@ def test_bool_and_text_attributes_check_their_kind(own, annotator, project):
     project.forget_schema()
     own.document.project.forget_schema()
     ev = event(own, annotator, "MEET", "التقى")
-    with pytest.raises(services.Invalid, match="violent takes true or false."):
+    with pytest.raises(services.Invalid, match="Violent takes true or false."):
         services.set_event_attribute(ev, annotator, key="violent", value="yes", version=version(own))
-    with pytest.raises(services.Invalid, match="note takes text."):
+    with pytest.raises(services.Invalid, match="Note takes text."):
         services.set_event_attribute(ev, annotator, key="note", value=3, version=version(own))
     services.set_event_attribute(ev, annotator, key="violent", value=False, version=version(own))
     services.set_event_attribute(ev, annotator, key="note", value="مصدر واحد", version=version(own))

@@ -32,9 +32,10 @@ def test_affiliation_links_a_person_to_an_organisation(own, annotator):
     "key, source, target, message",
     [
         ("AFFILIATION", ("ORG", "منظمة الأمل"), ("PER", "نبيل حداد"),
-         "AFFILIATION links PER to GPE/ORG, not ORG to PER."),
+         "Affiliation links Person to Geo-political entity/Organisation, not Organisation to Person."),
         ("LOCATED_IN", ("PER", "نبيل حداد"), ("GPE", "دمشق"),
-         "LOCATED_IN links FAC/GPE/LOC to GPE/LOC, not PER to GPE."),
+         "Located in links Facility/Geo-political entity/Location to Geo-political entity/Location, "
+         "not Person to Geo-political entity."),
         ("KNOWS", ("PER", "نبيل حداد"), ("PER", "سمير داود"), "Unknown relation type «KNOWS» in this project."),
     ],
 )
