@@ -131,7 +131,8 @@ def _download(url: str, target: Path, *, sha256: str | None, timeout: float, pro
                     progress(done, max(total, done))
                     reported = time.monotonic()
             if total and done < total:
-                short = _("the connection closed early; bytes received: %(done)s of %(total)s") % {"done": done, "total": total}
+                short = _("the connection closed early; bytes received: %(done)s of %(total)s") % {
+                    "done": done, "total": total}
             elif progress:
                 progress(done, max(total, done))
     except (requests.RequestException, OSError) as error:

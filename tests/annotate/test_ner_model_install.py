@@ -165,10 +165,10 @@ def test_an_installed_model_is_reinstalled_only_when_asked(client, admin_user, s
                                                            unreachable):
     put_model_by_hand(camel_data)
     client.force_login(admin_user)
+    client.cookies["django_language"] = "en"
     api = f"/api/projects/{project.slug}/pretag/ner-model/"
     refused = client.post(api)
     assert refused.status_code == 409 and "already installed" in refused.json()["detail"]
-    client.cookies["django_language"] = "en"
     notice = client.post(reverse("pretag_install_ner", args=[project.slug]), **HTMX).content.decode()
     assert "already installed" in notice
     assert not Job.objects.exists()
@@ -191,9 +191,11 @@ def test_an_installation_started_from_another_project_is_named_so(client, admin_
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_requests_at_once_queue_one_installation(project, camel_data, unreachable, monkeypatch):
+def test_two_requests_at_once_queue_one_installation(project, camel_data, unreachable, monkeypatch, settings):
     """Two threads (two database connections) start an installation together; job
-    creation is slowed so both would pass an unlocked "none running" check."""
+    creation is slowed so both would pass an unlocked "none running" check. No worker
+    runs the job (a dummy task backend), so the first stays queued."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     create = jobs.start
 
     def slow_start(*args, **kwargs):

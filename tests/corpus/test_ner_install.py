@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from django.utils import translation
 
-from corpus.pretag.camel_ner import model_labels, resolve_model_path
 from corpus.pretag import ner_install
+from corpus.pretag.camel_ner import model_labels, resolve_model_path
 from corpus.pretag.ner_install import NERInstallError, install_ner_model
 from tests.corpus.test_pretag_camel_ner import LABELS, build_tiny_model
 
