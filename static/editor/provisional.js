@@ -106,7 +106,7 @@ function provisionalMark(write) {
   mark.dataset.t = write.type;
   mark.dataset.label = write.label;
   mark.dataset.colour = write.colour;
-  mark.dataset.height = "0";
+  mark.dataset.height = "0"; // raised by raiseAround once it holds its runs
   return mark;
 }
 
@@ -181,9 +181,30 @@ function drawCreate(write) {
   marks.forEach((mark, i) => {
     if (i > 0) mark.classList.add("cont");
     paintColours(mark);
+    raiseAround(mark);
   });
   marks[marks.length - 1].classList.add("last");
   return true;
+}
+
+/* A mark's height: the levels of marks inside it (what the server sends as data-height). */
+function heightOf(mark) {
+  let height = 0;
+  for (const inner of mark.querySelectorAll(":scope mark")) {
+    let depth = 1;
+    for (let up = inner.parentElement; up && up !== mark; up = up.parentElement) if (up.matches("mark")) depth++;
+    height = Math.max(height, depth);
+  }
+  return height;
+}
+
+/* The new mark's height and its enclosing marks': labels stack by height (editor.css), so
+   a mark drawn inside or around others takes its row at once, as the server will. */
+function raiseAround(mark) {
+  for (let el = mark; el; el = el.parentElement && el.parentElement.closest("mark")) {
+    el.dataset.height = String(heightOf(el));
+    paintColours(el);
+  }
 }
 
 /* A change of type (recoloured, relabelled) or a delete (the marks unwrapped). */

@@ -45,3 +45,11 @@ def module_importmap(context) -> str:
     mapping = json.dumps({"imports": urls}).replace("<", "\\u003c")
     return format_html('<script type="importmap" nonce="{}">{}</script>', context["request"].csp_nonce,
                        mark_safe(mapping))
+
+
+@register.simple_tag
+def js_catalogue_url() -> str:
+    """The JavaScript translation catalogue of the active language (tawsim.js_catalogue)."""
+    from tawsim.js_catalogue import catalogue_url
+
+    return catalogue_url()

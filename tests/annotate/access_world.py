@@ -134,8 +134,10 @@ def url_for(route: str, objects: SimpleNamespace, users: dict) -> str:
             value = users["ann_a"].username
         elif name == "user_id":
             value = users["ann_a"].pk
-        elif name in ("uidb64", "token"):
+        elif name in ("uidb64", "token", "version"):
             value = "x"
+        elif name == "lang":
+            value = "ar"
         elif name in PARAM_OF:
             value = getattr(objects, PARAM_OF[name]).pk
         elif name in ("object_id", "id"):

@@ -269,8 +269,9 @@ def test_get_writes_nothing(db, world, name):
 # Routes into one annotator's work: annotator B may not even learn it exists.
 BLIND_PREFIXES = ("sets/", "spans/", "events/", "arguments/", "relations/", "kb/span/", "clusters/event/")
 # Routes that name an object; a password-reset link names only its own token.
+# jsi18n/'s parameters are a language and a version, not an object of a project.
 OBJECT_ROUTES = sorted(name for name, route in ROUTES.items()
-                       if "<" in route and not route.startswith(("django-admin/", "set-password/")))
+                       if "<" in route and not route.startswith(("django-admin/", "set-password/", "jsi18n/")))
 # Site staff manage the accounts; nobody else may.
 STAFF_PREFIXES = ("users/",)
 UNSAFE_METHODS = ("post", "put", "patch", "delete")

@@ -267,3 +267,31 @@ def test_role_labels_sit_above_their_marks_and_arcs_still_reach_them(
     label_z = page.locator("#doc-text mark.ent.arg").first.evaluate(
         "m => Number(getComputedStyle(m, '::after').zIndex) || 0")
     assert arcs_z > label_z
+
+
+def test_a_mark_drawn_before_the_server_answers_takes_its_label_row_at_once(
+    page, live_server, live_document, annotator, log_in
+):
+    """Instant marks: a nested mark drawn while its write is on its way already lifts the
+    label of the mark around it, so the two labels never sit on each other."""
+    from .test_instant_marks_browser import CREATE, Held
+
+    annotation_set = services.own_set(live_document, annotator)
+    start, end = at("قاعة المدينة الكبرى")
+    services.create_span(annotation_set, annotator, entity_type="LOC", start=start, end=end, version=ANY_VERSION)
+    log_in("ann1", "pass-ann1")
+    page.goto(live_server.url + reverse("editor", args=[live_document.project.slug, live_document.pk]))
+    page.evaluate("() => document.fonts.ready")
+    before = layout(page)
+    held = Held(page, CREATE)
+    select_in(page, "قاعة المدينة الكبرى", 0, len("قاعة المدينة"))
+    page.keyboard.press("5")
+    page.locator("#doc-text mark.ent.pending").wait_for()
+    assert_words_still(page, before, "drawn, not stored yet")
+    labels = {label["type"]: label for label in assert_labels_clean(page, "drawn, not stored yet")
+              if label["kind"] == "ent"}
+    assert labels["LOC"]["box"]["bottom"] <= labels["FAC"]["box"]["top"]
+    held.release()
+    page.locator("#doc-text mark.ent.pending").wait_for(state="detached")
+    settled(page)
+    assert_words_still(page, before, "stored")
