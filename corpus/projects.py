@@ -12,7 +12,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
-from django.db import transaction
+from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -111,14 +111,21 @@ def create_project(
                                % {"preset": preset, "presets": ", ".join(available_presets())}, "preset")
         data = load_preset(preset)
         guidelines = data.get("guidelines", "")
-    with transaction.atomic():
-        project = Project.objects.create(
-            name=name, slug=slug, language=language, direction=direction, guidelines=guidelines,
-            description=description,
-        )
-        apply_schema(project, data)
-        if admin is not None:
-            Membership.objects.create(project=project, user=admin, role=Role.ADMIN)
+    try:
+        with transaction.atomic():
+            project = Project.objects.create(
+                name=name, slug=slug, language=language, direction=direction, guidelines=guidelines,
+                description=description,
+            )
+            apply_schema(project, data)
+            if admin is not None:
+                Membership.objects.create(project=project, user=admin, role=Role.ADMIN)
+    except (IntegrityError, DataError) as error:
+        # The checks above should leave nothing for the database to refuse; should one slip
+        # through, the creation is undone and the person gets a reason instead of an error page.
+        raise ProjectError(_("The project could not be created from this schema, and nothing was created: "
+                             "the database refused it (%(reason)s).")
+                           % {"reason": str(error).splitlines()[0][:200]}, "schema") from None
     return project
 
 

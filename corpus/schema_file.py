@@ -11,9 +11,14 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from corpus import schema_rules
 from corpus.colour import MIN_CONTRAST, label_contrast
-from corpus.models import COLOUR_PATTERN, DEFAULT_COLOUR, KEY_PATTERN, AttributeType, Project
+from corpus.keyboard import physical_key
+from corpus.models import COLOUR_PATTERN, DEFAULT_COLOUR, AttributeType, Project
 from corpus.presets import schema_of
+from corpus.schema_rules import RuleBroken
+
+DEFAULT_MAX = AttributeType._meta.get_field("default").max_length
 
 
 class SchemaFileError(ValueError):
@@ -56,11 +61,14 @@ def check_schema(data) -> list[str]:
     if not isinstance(data, dict):
         return [_("the schema is a JSON object with entity_types, event_types, attribute_types, relation_types")]
     problems: list[str] = []
-    entities = _check_items(data, "entity_types", problems, colour=True)
+    if not isinstance(data.get("guidelines", ""), str):
+        problems.append(_("guidelines: text (Markdown)"))
+    shortcuts: dict[str, tuple[str, str]] = {}  # one key for one type, entity and event types alike
+    entities = _check_items(data, "entity_types", problems, colour=True, shortcuts=shortcuts)
     for where, item in entities.items():
         if not isinstance(item.get("kb_linkable", True), bool):
             problems.append(_("%(where)s.kb_linkable: true or false") % {"where": where})
-    events = _check_items(data, "event_types", problems, colour=True)
+    events = _check_items(data, "event_types", problems, colour=True, shortcuts=shortcuts)
     for where, item in events.items():
         roles = _check_items(item, "roles", problems, prefix=where + ".")
         for role_where, role in roles.items():
@@ -71,7 +79,8 @@ def check_schema(data) -> list[str]:
             if not isinstance(low, int) or low < 0 or bad_high:
                 problems.append(_("%(where)s: min and max must be whole numbers with 0 ≤ min ≤ max and max ≥ 1")
                                 % {"where": role_where})
-        if not isinstance(item.get("triggers", []), list):
+        triggers = item.get("triggers", [])
+        if not isinstance(triggers, list) or not all(isinstance(trigger, str) for trigger in triggers):
             problems.append(_("%(where)s.triggers: a list of words") % {"where": where})
     for where, item in _check_items(data, "attribute_types", problems).items():
         if item.get("kind", "enum") not in AttributeType.Kind.values:
@@ -82,14 +91,25 @@ def check_schema(data) -> list[str]:
                                                    for v in values):
             problems.append(_("%(where)s.values: a list of objects with a key") % {"where": where})
         _check_refs(item, "event_types", events, where, problems)
+        default = item.get("default", "")
+        if not isinstance(default, str) or len(default) > DEFAULT_MAX:
+            problems.append(_("%(where)s.default: a value key of at most %(max)d characters")
+                            % {"where": where, "max": DEFAULT_MAX})
     for where, item in _check_items(data, "relation_types", problems).items():
+        colour = item.get("colour", "#666666")  # drawn as a line, not under label text: no contrast rule
+        if not isinstance(colour, str) or not re.fullmatch(COLOUR_PATTERN, colour):
+            problems.append(_("%(where)s.colour: written #rrggbb (got %(colour)s)")
+                            % {"where": where, "colour": repr(colour)})
         _check_refs(item, "source", entities, where, problems, required=True)
         _check_refs(item, "target", entities, where, problems, required=True)
     return problems
 
 
-def _check_items(data: dict, name: str, problems: list[str], *, colour: bool = False, prefix: str = "") -> dict:
-    """{"name[i] (KEY)": item} for the well-formed items of the list `name`."""
+def _check_items(data: dict, name: str, problems: list[str], *, colour: bool = False, prefix: str = "",
+                 shortcuts: dict | None = None) -> dict:
+    """{"name[i] (KEY)": item} for the well-formed items of the list `name`, checked by the
+    schema editor's rules (corpus.schema_rules); `shortcuts` holds the keys taken so far
+    when the items have a shortcut."""
     items = data.get(name, [])
     if not isinstance(items, list):
         problems.append(_("%(where)s: a list") % {"where": prefix + name})
@@ -101,9 +121,13 @@ def _check_items(data: dict, name: str, problems: list[str], *, colour: bool = F
             problems.append(_("%(where)s: an object") % {"where": where})
             continue
         key = item.get("key")
-        if not isinstance(key, str) or not re.fullmatch(KEY_PATTERN, key) or len(key) > 50:
-            problems.append(_("%(where)s.key: Latin letters, digits, _ or -, starting with a letter (got %(key)s)")
-                            % {"where": where, "key": repr(key)})
+        try:
+            if not isinstance(key, str):
+                raise RuleBroken(_("A key is Latin letters, digits, _ or -, starting with a letter: «%(key)s» is not.")
+                                 % {"key": repr(key)[:50]}, "key")
+            schema_rules.check_key(key)
+        except RuleBroken as broken:
+            problems.append(_broken(where, broken))
             continue
         where = f"{where} ({key})"
         if key in keys:
@@ -112,10 +136,34 @@ def _check_items(data: dict, name: str, problems: list[str], *, colour: bool = F
         for field in ("name_ar", "name_en"):
             if not isinstance(item.get(field), str) or not item[field].strip():
                 problems.append(_("%(where)s.%(field)s: a name is required") % {"where": where, "field": field})
+                continue
+            _follow(schema_rules.check_name, (item[field], field), where, problems)
         if colour:
             _check_colour(str(item.get("colour", DEFAULT_COLOUR)), where, problems)
+        if shortcuts is not None:
+            shortcut = item.get("shortcut", "")
+            if not isinstance(shortcut, str):
+                problems.append(_("%(where)s.shortcut: one character") % {"where": where})
+            elif _follow(schema_rules.check_shortcut, (shortcut, shortcuts), where, problems) and shortcut.strip():
+                shortcuts[physical_key(shortcut.strip())] = (shortcut.strip(), key)
+        if not isinstance(item.get("description", ""), str):
+            problems.append(_("%(where)s.description: text") % {"where": where})
         found[where] = item
     return found
+
+
+def _broken(where: str, broken: RuleBroken) -> str:
+    return f"{where}.{broken.field}: {broken.message}"
+
+
+def _follow(rule, arguments: tuple, where: str, problems: list[str]) -> bool:
+    """Whether the value keeps the rule; when not, its reason joins the problems."""
+    try:
+        rule(*arguments)
+    except RuleBroken as broken:
+        problems.append(_broken(where, broken))
+        return False
+    return True
 
 
 def _check_colour(colour: str, where: str, problems: list[str]) -> None:

@@ -206,7 +206,8 @@ class MemberReassign(OneMember):
     """Give a member's work in the project (sets, assignments, private suggestions,
     decisions; typically an archive import's inactive placeholder) to an active account,
     who becomes a member with the same role unless they already are one. Refused (400,
-    nothing changed) when that account already has its own work on the same documents."""
+    nothing changed) when the member's account is active (field `user`) or the receiving
+    account already has its own work on the same documents."""
 
     @extend_schema(request=ReassignSerializer, responses={200: ReassignedSerializer, 400: INVALID})
     def post(self, request, slug: str, username: str):

@@ -134,6 +134,11 @@ def _train_fast(project: Project, data, remembered, metrics: dict) -> bytes:
 def _store(project: Project, model: bytes, metrics: dict, trained_on: int) -> TaggerModel:
     with transaction.atomic():
         TaggerModel.objects.filter(project=project, tagger=CRF).delete()  # only the current model is kept
+        # The documents' sureness scores (DocumentLoad.tagger_confidence) are kept: the quick
+        # retraining runs on its own after adjudication, and clearing them there would drop an
+        # admin's uncertain_first order back to import order without a word. Each model's score
+        # is relative to its own sureness on its training text, so old and new ones compare,
+        # and the next pre-tagging run replaces them (running._Store) document by document.
         return TaggerModel.objects.create(project=project, tagger=CRF, data=model, metrics=metrics,
                                           trained_on=trained_on)
 

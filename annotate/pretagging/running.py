@@ -7,8 +7,8 @@ DocumentResult and PretagReport are what they return.
 
 _Store replaces, per document and tagger that ran, the undecided suggestions with the new
 ones, keeps those an annotator accepted or rejected, and drops (and counts) suggestions
-of a type the project does not have; where the CRF ran it stores how sure it was of the
-document (DocumentLoad.tagger_confidence, read by the queue).
+of a type the project does not have; it stores how sure the CRF was of each document
+(DocumentLoad.tagger_confidence, read by the queue; None where the CRF gave no score).
 """
 from __future__ import annotations
 
@@ -151,9 +151,11 @@ class _Store:
 
     @staticmethod
     def _store_confidence(results: list[DocumentResult]) -> None:
-        """The CRF's sureness per document, where the queue reads it (one UPDATE)."""
-        scored = [DocumentLoad(document_id=r.document_id, tagger_confidence=r.confidence)
-                  for r in results if r.confidence is not None]
+        """The CRF's sureness per document, where the queue reads it (one UPDATE). Every
+        document of the run gets this run's score, None where the CRF did not give one
+        (not in this run, or failed there): an older score would order the queue by a
+        model's view of the text that this run no longer vouches for."""
+        scored = [DocumentLoad(document_id=r.document_id, tagger_confidence=r.confidence) for r in results]
         if scored:
             DocumentLoad.objects.bulk_update(scored, ["tagger_confidence"])
 

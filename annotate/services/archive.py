@@ -426,12 +426,18 @@ def reassign_work(project: Project, source, target, *, by=None) -> dict[str, int
     """Give `target` everything `source` (typically an archive import's placeholder) holds in
     the project: their sets, assignments, private suggestions, suggestion decisions,
     adjudication decisions and their membership (target keeps their own role if they
-    already have one). `target` must be an active account other than `source`.
+    already have one). `source` must be an inactive account (a placeholder, someone who
+    left): an active member's sets would otherwise reach another annotator, which a blind
+    project forbids. `target` must be an active account other than `source`.
 
     Nothing is ever merged: when target already has their own set, an assignment or a
     decision on the same document or suggestion, the whole reassignment is refused with
     the count and the documents (at most three named), and nothing changes. The admin
     then gives the work to another account (e.g. a new one made for the person)."""
+    if source.is_active:
+        raise ReassignError(_("%(source)s is an active account: only the work of an inactive member (an archive "
+                              "placeholder, someone whose account was deactivated) can be given to another account.")
+                            % {"source": source.get_username()}, "user")
     if not target.is_active:
         raise ReassignError(_("%(target)s is not an active account: give the work to a person who can log in.")
                             % {"target": target.get_username()}, "to")

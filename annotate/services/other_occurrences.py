@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from annotate.models import AnnotationSet, Span, Suggestion, SuggestionDecision
 from annotate.services.suggestions import offered_to
+from corpus.models import EntityType
 from corpus.pretag.cues import shipped_cues
 from corpus.pretag.name_parts import NAME as NAME_PARTS
 from corpus.pretag.name_parts import NameParts, Source
@@ -64,21 +65,27 @@ def offer_other_occurrences(annotation_set: AnnotationSet, span: Span) -> int:
 
 def retype_other_occurrences(annotation_set: AnnotationSet, span: Span, before_type_id: int) -> int:
     """After a mark is retyped, its name's undecided offers in the document follow it:
-    they were made with the old type, which the owner has just corrected. How many changed."""
+    they were made with the old type, which the owner has just corrected. That is the
+    offers of the name itself and of its short forms (name_parts, as the mark made them
+    with its old type). How many changed."""
     owner = annotation_set.owner_id
     if owner is None:
         return 0
     document = annotation_set.document
-    text = document.text
+    text, tokens = document.text, cached_tokens(document.text)
     name = MarkedName(text[span.start:span.end], span.entity_type.key, span.kb_entity_id)
-    extents = {(p.start, p.end) for p in StringMatcher([name]).tag(text, cached_tokens(text))}
+    extents = {(NAME, p.start, p.end) for p in StringMatcher([name]).tag(text, tokens)}
+    old_key = EntityType.objects.filter(pk=before_type_id).values_list("key", flat=True).first()
+    if old_key is not None:
+        extents |= {(NAME_PARTS, p.start, p.end)
+                    for p in NameParts().tag_document(text, tokens, [], [Source(name.text, old_key, owner)])}
     if not extents:
         return 0
     decided = _decided_extents(document.pk, owner)
-    stale = Suggestion.objects.filter(document_id=document.pk, tagger=NAME, user_id=owner, kind=Suggestion.Kind.ENTITY,
-                                      entity_type_id=before_type_id)
-    ids = [pk for pk, start, end in stale.values_list("pk", "start", "end")
-           if (start, end) in extents and (start, end) not in decided]
+    stale = Suggestion.objects.filter(document_id=document.pk, tagger__in=(NAME, NAME_PARTS), user_id=owner,
+                                      kind=Suggestion.Kind.ENTITY, entity_type_id=before_type_id)
+    ids = [pk for pk, tagger, start, end in stale.values_list("pk", "tagger", "start", "end")
+           if (tagger, start, end) in extents and (start, end) not in decided]
     return Suggestion.objects.filter(pk__in=ids).update(entity_type_id=span.entity_type_id)
 
 

@@ -13,6 +13,7 @@ merge (`MERGE_RECORD`), so that the undo puts those back too.
 from __future__ import annotations
 
 import uuid
+from contextlib import contextmanager
 
 import pghistory
 from django.core.exceptions import ValidationError
@@ -25,8 +26,9 @@ from pghistory.models import Context
 from annotate.models import AnnotationSet, Argument, Event, KBEntity, Relation, Span, Suggestion
 from annotate.services import history
 from annotate.services.base import ANY_VERSION, Invalid, bump_version, recorded
+from corpus import schema_rules
 from corpus.colour import MIN_CONTRAST, label_contrast
-from corpus.keyboard import RESERVED, physical_key
+from corpus.keyboard import physical_key
 from corpus.models import (
     COLOUR,
     KEY,
@@ -113,17 +115,21 @@ def _refuse(what: str, usage: str, field: str = "") -> None:
 # --- validating one item -------------------------------------------------------------
 
 def _check_common(model, project: Project, instance, key: str, name_ar: str, name_en: str, scope: dict) -> None:
-    try:
-        KEY(key)
-    except ValidationError:
-        raise Invalid(_("A key is Latin letters, digits, _ or -, starting with a letter: «%(key)s» is not.")
-                      % {"key": key[:50]}, "key") from None
-    if len(key) > 50:
-        raise Invalid(_("A key has at most 50 characters."), "key")
+    with _rules():
+        schema_rules.check_key(key)
+        schema_rules.check_name(name_ar, "name_ar")
+        schema_rules.check_name(name_en, "name_en")
     if model.objects.filter(key=key, **scope).exclude(pk=getattr(instance, "pk", None)).exists():
         raise Invalid(_("The key «%(key)s» is taken in this project.") % {"key": key}, "key")
-    if not name_ar.strip() or not name_en.strip():
-        raise Invalid(_("Give the name in Arabic and in English."), "name_ar" if not name_ar.strip() else "name_en")
+
+
+@contextmanager
+def _rules():
+    """corpus.schema_rules' refusals as this module's Invalid."""
+    try:
+        yield
+    except schema_rules.RuleBroken as broken:
+        raise Invalid(broken.message, broken.field) from None
 
 
 def check_colour(colour: str, previous: str | None = None) -> str:
@@ -146,27 +152,12 @@ def check_colour(colour: str, previous: str | None = None) -> str:
 
 def check_shortcut(project: Project, shortcut: str, instance=None) -> str:
     """One character on a key no other entity or event type of the project uses, with a
-    Latin or an Arabic layout (the editor matches the physical key)."""
-    shortcut = shortcut.strip()
-    if not shortcut:
-        return ""
-    if len(shortcut) != 1:
-        raise Invalid(_("A shortcut is one key."), "shortcut")
-    key = physical_key(shortcut)
-    if key in RESERVED:
-        raise Invalid(_("The key «%(key)s» is taken by the editor itself; choose another.") % {"key": shortcut},
-                      "shortcut")
-    for model in (EntityType, EventType):
-        for other in model.objects.filter(project=project).exclude(shortcut=""):
-            if other == instance:
-                continue
-            if physical_key(other.shortcut) == key:
-                raise Invalid(
-                    _("The shortcut «%(shortcut)s» is on the same key as «%(other)s» of %(type)s.")
-                    % {"shortcut": shortcut, "other": other.shortcut, "type": other.key},
-                    "shortcut",
-                )
-    return shortcut
+    Latin or an Arabic layout (corpus.schema_rules.check_shortcut)."""
+    taken = {physical_key(other.shortcut): (other.shortcut, other.key)
+             for model in (EntityType, EventType)
+             for other in model.objects.filter(project=project).exclude(shortcut="") if other != instance}
+    with _rules():
+        return schema_rules.check_shortcut(shortcut, taken)
 
 
 # --- entity types --------------------------------------------------------------------

@@ -133,17 +133,24 @@ class NameParts:
                      marked: Iterable[Source] = ()) -> list[EntityProposal]:
         """Short forms of the document's names at their other occurrences. Names come from
         `proposals` (other taggers' output for this text) and `marked` (what annotators
-        marked in it); each proposal keeps the audience of the name it comes from."""
-        sources = [Source(text[p.start:p.end], p.type, p.audience, _confirmed(p, proposals))
-                   for p in proposals if p.type in ("PER", "ORG")]
-        sources += list(marked)
+        marked in it). Short forms for everyone (audience None) rest on what everyone is
+        offered alone; those for one user also on that user's own proposals and marks
+        (which confirm a name, or type it otherwise, for that user only), and go to them."""
+        marked = list(marked)
+        audiences = dict.fromkeys([None, *(p.audience for p in proposals), *(s.audience for s in marked)])
         out: list[EntityProposal] = []
-        for audience in dict.fromkeys(s.audience for s in sources):
-            names = [s for s in sources if s.audience in (None, audience)]
-            out += self._tag_for(text, tokens, proposals, names, audience)
+        for audience in audiences:
+            visible = [p for p in proposals if p.audience in (None, audience)]
+            names = [Source(text[p.start:p.end], p.type, p.audience, _confirmed(p, visible))
+                     for p in visible if p.type in ("PER", "ORG")]
+            names += [s for s in marked if s.audience in (None, audience)]
+            if names:
+                out += self._tag_for(text, tokens, visible, names, audience)
         return out
 
     def _tag_for(self, text, tokens, proposals, names: list[Source], audience) -> list[EntityProposal]:
+        """The short forms `audience` is offered; `proposals` and `names` are what that
+        audience sees (everyone's, and its own)."""
         matcher: PhraseMatcher[str | None] = PhraseMatcher()
         full = {phrase_key(s.text) for s in names}
         for source in names:  # the full names themselves: matched (longest first) and skipped
@@ -160,7 +167,7 @@ class NameParts:
         if len(matcher) == len(full):
             return []
         common = self._common_words(tokens)
-        taken = [(p.start, p.end, p.type, p.tagger) for p in proposals if p.audience in (None, audience)]
+        taken = [(p.start, p.end, p.type, p.tagger) for p in proposals]
         typed = {(phrase_key(text[p.start:p.end]), p.type) for p in proposals}
         out = []
         for match in matcher.find(tokens):

@@ -12,6 +12,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from annotate import services
+from corpus.models import Membership, Role
 
 ROLES = ("admin", "reviewer", "owner", "other", "outsider")
 
@@ -87,7 +88,7 @@ ENDPOINTS = {
     "member": lambda c, w: c.get(f"/api/projects/{w.slug}/members/ann2/"),
     "change_role": lambda c, w: c.patch(f"/api/projects/{w.slug}/members/ann2/", {"role": "reviewer"}, format="json"),
     "remove_member": lambda c, w: c.delete(f"/api/projects/{w.slug}/members/ann2/"),
-    "reassign_member": lambda c, w: c.post(f"/api/projects/{w.slug}/members/ann2/reassign/", {"to": "newcomer"},
+    "reassign_member": lambda c, w: c.post(f"/api/projects/{w.slug}/members/gone/reassign/", {"to": "newcomer"},
                                            format="json"),
     "project_settings": lambda c, w: c.patch(f"/api/projects/{w.slug}/", {"description": "وصف"}, format="json"),
     "delete_project": lambda c, w: c.delete(f"/api/projects/{w.slug}/?confirm={w.slug}"),
@@ -98,6 +99,8 @@ ENDPOINTS = {
 @pytest.fixture
 def world(project, document, admin_user, reviewer, annotator, other_annotator, outsider, django_user_model):
     django_user_model.objects.create_user("newcomer")
+    gone = django_user_model.objects.create_user("gone", is_active=False)  # only an inactive member's work moves
+    Membership.objects.create(project=project, user=gone, role=Role.ANNOTATOR)
     own = services.own_set(document, annotator)
     name = document.text.index("سمير")
     span = services.create_span(own, annotator, entity_type="PER", start=name, end=name + 9, version=0)

@@ -126,7 +126,9 @@ def test_a_placeholders_work_is_reassigned_to_the_real_account(project, full, tm
     assert AnnotationSet.objects.filter(document__project=copy, owner=real).count() == held > 0
     assert not AnnotationSet.objects.filter(document__project=copy, owner=ghost).exists()
     assert copy.memberships.get(user=real).role == "annotator" and not copy.memberships.filter(user=ghost).exists()
-    # the other way round, onto someone with sets on the same documents: refused, nothing moves
+    # the other way round (once real-ann has left), onto someone with sets on the same documents:
+    # refused, nothing moves
+    get_user_model().objects.filter(pk=real.pk).update(is_active=False)
     with pytest.raises(CommandError, match="nothing was changed"):
         call_command("reassign_member", "copy", "real-ann", "arch-ann1")
     assert AnnotationSet.objects.filter(document__project=copy, owner=real).count() == held

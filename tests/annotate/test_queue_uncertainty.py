@@ -183,3 +183,35 @@ def test_the_crf_reports_how_sure_it_is():
     assert measured.confidence > tagger.confidence  # relative to its own (imperfect) sureness on training text
     tagger.tag("", [])
     assert tagger.confidence is None
+
+
+def test_a_run_clears_the_scores_the_crf_did_not_give_again_and_a_retraining_keeps_them(project, monkeypatch):
+    """A run without the CRF, or where it fails on a document, leaves that document no
+    score: an old one would go on steering the queue. A new model keeps them until the
+    next run (retraining._store says why)."""
+    rng = random.Random(7)
+    examples = [make_document(rng, sentences=5) for _ in range(8)]
+    add_documents(project, [DocumentRecord(external_id=f"c{i}", text=text) for i, text in enumerate(STRANGE)])
+    documents = list(project.documents.order_by("order"))
+    pretagging.train_crf(project, extra_examples=examples, folds=2, max_iterations=30)
+    pretagging.pretag_documents(project, taggers=["crf"])
+    assert all(confidence(d) is not None for d in documents)
+
+    pretagging.train_crf(project, extra_examples=examples, folds=2, max_iterations=30)
+    assert all(confidence(d) is not None for d in documents)
+
+    tag = crf.CRFTagger.tag
+
+    def failing_on_the_second(self, text, tokens):
+        if text == STRANGE[1]:
+            raise RuntimeError("model broke")
+        return tag(self, text, tokens)
+
+    monkeypatch.setattr(crf.CRFTagger, "tag", failing_on_the_second)
+    report = pretagging.pretag_documents(project, taggers=["crf", "cues"])
+    assert [e["document"] for e in report.errors] == [documents[1].pk]
+    assert confidence(documents[0]) is not None and confidence(documents[1]) is None
+    monkeypatch.undo()
+
+    pretagging.pretag_documents(project, taggers=["cues"])
+    assert [confidence(d) for d in documents] == [None, None]

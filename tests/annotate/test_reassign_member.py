@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -140,3 +141,50 @@ def test_the_last_admins_work_goes_to_a_member_only_once_they_are_admin(project,
     Membership.objects.filter(project=project, user=annotator).update(role=Role.ADMIN)
     reassign_work(project, ghost, annotator)
     assert _holdings(project, annotator) == (1, 2, 1)
+
+
+# An active member's work stays theirs: in a blind project, giving ann1's sets to ann2
+# would let ann2 read them. The service refuses, so the page, the API and the CLI do.
+
+def _two_annotators_work(project, documents, annotator):
+    own = services.own_set(documents[2], annotator)
+    services.create_span(own, annotator, entity_type="GPE", start=0, end=3, version=own.version)
+    return _holdings(project, annotator)
+
+
+def test_an_active_members_work_is_not_reassigned(project, ghost, documents, annotator, other_annotator):
+    before = _two_annotators_work(project, documents, annotator)
+    with pytest.raises(ReassignError) as refused:
+        reassign_work(project, annotator, other_annotator)
+    assert refused.value.field == "user" and "ann1 is an active account" in refused.value.message
+    assert _holdings(project, annotator) == before and _holdings(project, other_annotator) == (0, 0, 0)
+    assert Membership.objects.filter(project=project, user=annotator).exists()
+
+
+def test_the_members_page_refuses_an_active_members_reassignment(client, project, ghost, documents, annotator,
+                                                                   other_annotator, admin_user):
+    before = _two_annotators_work(project, documents, annotator)
+    client.force_login(admin_user)
+    client.cookies["django_language"] = "en"
+    response = client.post(reverse("member_reassign", args=[project.slug, annotator.pk]), {"to": "ann2"},
+                           follow=True)
+    assert "ann1 is an active account" in response.content.decode()
+    assert _holdings(project, annotator) == before and _holdings(project, other_annotator) == (0, 0, 0)
+
+
+def test_the_api_refuses_an_active_members_reassignment(project, ghost, documents, annotator, other_annotator,
+                                                         admin_user):
+    before = _two_annotators_work(project, documents, annotator)
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_authenticate(admin_user)
+    refused = client.post(f"/api/projects/{project.slug}/members/ann1/reassign/", {"to": "ann2"}, format="json")
+    assert refused.status_code == 400 and refused.json()["field"] == "user", refused.content
+    assert "ann1 is an active account" in str(refused.json())
+    assert _holdings(project, annotator) == before and _holdings(project, other_annotator) == (0, 0, 0)
+
+
+def test_the_command_refuses_an_active_members_reassignment(project, ghost, documents, annotator, other_annotator):
+    before = _two_annotators_work(project, documents, annotator)
+    with pytest.raises(CommandError, match="ann1 is an active account"):
+        call_command("reassign_member", project.slug, "ann1", "ann2")
+    assert _holdings(project, annotator) == before and _holdings(project, other_annotator) == (0, 0, 0)
