@@ -4,9 +4,11 @@ status. Same services as the editor; refusals map to 400 and stale versions to 4
 from __future__ import annotations
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
@@ -17,7 +19,14 @@ from annotate.api.permissions import CanWriteSet, IsAdmin, IsProjectMember
 from annotate.api.views import ProjectScoped, SetScoped
 from annotate.models import Event, Job, Suggestion
 from annotate.pretagging.evaluation import OptionsError, evaluate_project, options_from
-from annotate.pretagging.ner_model import NER_INSTALL_JOB, InstallAlreadyRunning, ner_model_state, start_ner_install
+from annotate.pretagging.ner_model import (
+    NER_INSTALL_JOB,
+    AlreadyInstalled,
+    InstallAlreadyRunning,
+    may_install,
+    ner_model_state,
+    start_ner_install,
+)
 from annotate.services.suggestions import (
     accept_all_suggestions,
     accept_suggestion,
@@ -210,9 +219,10 @@ class RetrainStart(ProjectScoped, generics.GenericAPIView):
 
 
 class NERModelInstall(ProjectScoped, generics.GenericAPIView):
-    """camel-tools' NER model on this server (GET), and installing it in the background
-    (POST, admins; 409 while an installation runs). Poll the job for progress in bytes;
-    a failed job's messages say what was tried and what to do instead."""
+    """camel-tools' NER model on this server (GET, project admins), and installing it in
+    the background (POST, site staff only: the model is the whole server's; 409 while an
+    installation runs, or when it is installed already unless `force=true`). Poll the job
+    for progress in bytes; a failed job's messages say what was tried and what to do."""
 
     permission_classes = [IsAuthenticated, IsProjectMember & IsAdmin]
     serializer_class = NERModelSerializer
@@ -221,13 +231,19 @@ class NERModelInstall(ProjectScoped, generics.GenericAPIView):
     def get(self, request, slug: str):
         return Response(NERModelSerializer(ner_model_state(self.project)).data)
 
-    @extend_schema(request=None, responses={202: PretagJobSerializer, 409: OpenApiResponse(
-        description="An installation is already running: {\"detail\", \"job\"}.")})
+    @extend_schema(request=None, parameters=[OpenApiParameter("force", bool, description="reinstall")],
+                   responses={202: PretagJobSerializer, 403: OpenApiResponse(description="Not site staff."),
+                              409: OpenApiResponse(description="Running or installed already: {\"detail\", \"job\"}.")})
     def post(self, request, slug: str):
+        if not may_install(request.user):
+            raise PermissionDenied(_("A site administrator installs the NER model (it serves every project)."))
+        force = str(request.data.get("force", request.query_params.get("force", ""))).lower() in ("true", "1")
         try:
-            job = start_ner_install(self.project, user=request.user)
+            job = start_ner_install(self.project, user=request.user, force=force)
         except InstallAlreadyRunning as running:
             return Response({"detail": str(running), "job": running.job.pk}, status=status.HTTP_409_CONFLICT)
+        except AlreadyInstalled as installed:
+            return Response({"detail": str(installed), "job": None}, status=status.HTTP_409_CONFLICT)
         return Response(PretagJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
 

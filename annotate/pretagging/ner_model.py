@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from annotate import jobs
@@ -19,12 +20,28 @@ from corpus.pretag.camel_ner import NERModelUnavailable, camel_data_dir, resolve
 
 NER_INSTALL_JOB = jobs.NER_INSTALL
 ACTIVE = (Job.Status.QUEUED, Job.Status.RUNNING)
+# Held while checking for a running installation and queuing one, so two requests at
+# once cannot both find none (a transaction-scoped PostgreSQL advisory lock).
+INSTALL_LOCK_KEY = 0x7A5E_4E52  # any constant no other code uses
+
+
+def may_install(user) -> bool:
+    """The model is the whole server's (about 500 MB): site staff install it, not a
+    project's admins."""
+    return bool(user is not None and user.is_active and user.is_staff)
 
 
 class InstallAlreadyRunning(Exception):
     def __init__(self, job: Job):
         self.job = job
         super().__init__(_("The NER model is already being installed (job %(id)s).") % {"id": job.pk})
+
+
+class AlreadyInstalled(Exception):
+    def __init__(self, path: str):
+        self.path = path
+        super().__init__(_("The NER model is already installed at %(path)s; confirm to reinstall it.")
+                         % {"path": f"\u2068{path}\u2069"})
 
 
 @dataclass
@@ -58,12 +75,21 @@ def ner_model_state(project: Project) -> NERModelState:
     )
 
 
-def start_ner_install(project: Project, *, user=None) -> Job:
-    """Queue the installation; refused while one is queued or running anywhere."""
-    running = Job.objects.filter(kind=NER_INSTALL_JOB, status__in=ACTIVE).first()
-    if running is not None:
-        raise InstallAlreadyRunning(running)
-    return jobs.start(project, NER_INSTALL_JOB, user=user)
+def start_ner_install(project: Project, *, user=None, force: bool = False) -> Job:
+    """Queue the installation; refused while one is queued or running anywhere, and
+    when the model is already installed unless `force` (a reinstall)."""
+    if not force:
+        try:
+            raise AlreadyInstalled(str(resolve_model_path(None)))
+        except NERModelUnavailable:
+            pass
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [INSTALL_LOCK_KEY])
+        running = Job.objects.filter(kind=NER_INSTALL_JOB, status__in=ACTIVE).first()
+        if running is not None:
+            raise InstallAlreadyRunning(running)
+        return jobs.start(project, NER_INSTALL_JOB, user=user)
 
 
 def install_job(job: Job, progress) -> dict:

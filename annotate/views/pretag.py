@@ -15,6 +15,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,7 +27,14 @@ from annotate import pretagging, services
 from annotate.access import get_project_for, get_set_for
 from annotate.models import AnnotationSet, Job, Suggestion
 from annotate.pretagging.evaluation import OptionsError, evaluate_project, options_from
-from annotate.pretagging.ner_model import NER_INSTALL_JOB, InstallAlreadyRunning, ner_model_state, start_ner_install
+from annotate.pretagging.ner_model import (
+    NER_INSTALL_JOB,
+    AlreadyInstalled,
+    InstallAlreadyRunning,
+    may_install,
+    ner_model_state,
+    start_ner_install,
+)
 from annotate.services.suggestions import (
     accept_all_suggestions,
     accept_suggestion,
@@ -201,7 +209,8 @@ def pretag_page(request: HttpRequest, slug: str) -> HttpResponse:
                 return redirect("pretag_page", slug=project.slug)
     else:
         form = PretagSettingsForm.for_project(project)
-    return render(request, TEMPLATE, _page_context(project, form), status=400 if form.errors else 200)
+    context = {**_page_context(project, form), "may_install_ner": may_install(request.user)}
+    return render(request, TEMPLATE, context, status=400 if form.errors else 200)
 
 
 def _job_response(request: HttpRequest, project: Project, job: Job) -> HttpResponse:
@@ -240,12 +249,14 @@ def pretag_retrain(request: HttpRequest, slug: str) -> HttpResponse:
 def pretag_install_ner(request: HttpRequest, slug: str) -> HttpResponse:
     """Install camel-tools' NER model in the background (the server's, for every project)."""
     project = get_project_for(request.user, slug, roles=ADMIN)
+    if not may_install(request.user):  # the page says a site administrator installs it
+        raise PermissionDenied(_("A site administrator installs the NER model (it serves every project)."))
     try:
-        job = start_ner_install(project, user=request.user)
-    except InstallAlreadyRunning as running:
+        job = start_ner_install(project, user=request.user, force=request.POST.get("reinstall") == "yes")
+    except (InstallAlreadyRunning, AlreadyInstalled) as refused:
         if request.htmx:  # shown above the jobs, where the button's answer goes
-            return vary_on_htmx(render(request, TEMPLATE + "#notice", {"notice": str(running)}))
-        return back_with_message(request, reverse("pretag_page", args=[project.slug]), str(running), error=True)
+            return vary_on_htmx(render(request, TEMPLATE + "#notice", {"notice": str(refused)}))
+        return back_with_message(request, reverse("pretag_page", args=[project.slug]), str(refused), error=True)
     return _job_response(request, project, job)
 
 

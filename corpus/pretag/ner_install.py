@@ -19,7 +19,6 @@ import fcntl
 import hashlib
 import json
 import os
-import shutil
 import tempfile
 import time
 import zipfile
@@ -30,6 +29,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import requests
+from django.utils.translation import gettext as _
 
 from corpus.pretag.camel_ner import DEFAULT_DATASET
 
@@ -48,20 +48,51 @@ class NERInstallError(RuntimeError):
     """The model could not be installed; the message says what was tried and what to do."""
 
 
+def isolated(technical: object) -> str:
+    """A URL, path, command or error text kept whole and left-to-right inside a sentence
+    that may be Arabic (U+2068 FIRST STRONG ISOLATE .. U+2069 POP DIRECTIONAL ISOLATE)."""
+    return f"\u2068{technical}\u2069"
+
+
 def operator_advice(data_dir: Path, destination: str = DEFAULT_DATASET) -> str:
-    return (
-        f"What to do instead: on a machine that can reach it, run `CAMELTOOLS_DATA=/tmp/ct camel_data -i {PACKAGE}` "
-        f"and copy the folder /tmp/ct/data/{destination} to {data_dir / 'data' / destination} on this server "
-        "(or set CAMELTOOLS_DATA to a folder holding data/" f"{destination}); or copy any BERT token-classification "
-        "model folder (config.json, vocab.txt, weights) into a folder listed in TAWSIM_MODEL_DIRS and enter it as "
-        "\"NER model folder\" on the pre-tagging page."
-    )
+    return _(
+        "What to do instead: on a machine that can reach it, run %(command)s and copy the folder %(copied)s "
+        "to %(target)s on this server (or set CAMELTOOLS_DATA to a folder holding %(relative)s); or copy any "
+        "BERT token-classification model folder (config.json, vocab.txt, weights) into a folder listed in "
+        "TAWSIM_MODEL_DIRS and enter it as \"NER model folder\" on the pre-tagging page."
+    ) % {
+        "command": isolated(f"CAMELTOOLS_DATA=/tmp/ct camel_data -i {PACKAGE}"),
+        "copied": isolated(f"/tmp/ct/data/{destination}"),
+        "target": isolated(data_dir / "data" / destination),
+        "relative": isolated(f"data/{destination}"),
+    }
 
 
-def _failure(what: str, url: str, error: BaseException | str, data_dir: Path) -> NERInstallError:
+# What was tried, by step; each takes %(url)s, %(host)s and %(reason)s.
+FETCHING = "fetching"
+READING = "reading"
+DOWNLOADING = "downloading"
+CHECKING = "checking"
+UNPACKING = "unpacking"
+
+
+def _step_sentence(step: str) -> str:
+    return {
+        FETCHING: _("Fetching the camel-tools data catalogue from %(url)s (host %(host)s) failed: %(reason)s."),
+        READING: _("Reading the catalogue %(url)s (host %(host)s) failed: %(reason)s."),
+        DOWNLOADING: _("Downloading the model from %(url)s (host %(host)s) failed: %(reason)s."),
+        CHECKING: _("Checking the download from %(url)s (host %(host)s) failed: %(reason)s."),
+        UNPACKING: _("Unpacking the download from %(url)s (host %(host)s) failed: %(reason)s."),
+    }[step]
+
+
+def _failure(step: str, url: str, error: BaseException | str, data_dir: Path) -> NERInstallError:
+    """`error` is either a sentence of ours (already translated) or an exception, whose
+    text is shown as it is."""
     host = urlsplit(url).netloc or "?"
-    reason = error if isinstance(error, str) else f"{type(error).__name__}: {error}"
-    return NERInstallError(f"{what} {url} (host {host}) failed: {reason}. {operator_advice(data_dir)}")
+    reason = error if isinstance(error, str) else isolated(f"{type(error).__name__}: {error}")
+    sentence = _step_sentence(step) % {"url": isolated(url), "host": isolated(host), "reason": reason}
+    return NERInstallError(f"{sentence} {operator_advice(data_dir)}")
 
 
 def fetch_catalogue(url: str, timeout: float, data_dir: Path) -> dict:
@@ -70,22 +101,23 @@ def fetch_catalogue(url: str, timeout: float, data_dir: Path) -> dict:
         response.raise_for_status()
         catalogue = response.json()
         if not isinstance(catalogue, dict) or not isinstance(catalogue.get("packages"), dict):
-            raise ValueError("the answer is not a camel-tools catalogue (no \"packages\")")
+            raise _failure(FETCHING, url, _("the answer is not a camel-tools catalogue (no \"packages\")"), data_dir)
     except (requests.RequestException, ValueError) as error:
-        raise _failure("Fetching the camel-tools data catalogue from", url, error, data_dir) from error
+        raise _failure(FETCHING, url, error, data_dir) from error
     return catalogue
 
 
 def _package(catalogue: dict, name: str, url: str, data_dir: Path) -> dict:
     entry = catalogue["packages"].get(name)
     if not isinstance(entry, dict) or not entry.get("url") or not entry.get("destination"):
-        raise _failure("Reading the catalogue", url, f"it has no downloadable package {name!r}", data_dir)
+        raise _failure(READING, url, _("it has no downloadable package %(name)s") % {"name": isolated(name)}, data_dir)
     return entry
 
 
 def _download(url: str, target: Path, *, sha256: str | None, timeout: float, progress: Progress | None,
               data_dir: Path) -> None:
     digest = hashlib.sha256()
+    short = None
     try:
         with requests.get(url, stream=True, timeout=timeout) as response, target.open("wb") as out:
             response.raise_for_status()
@@ -99,14 +131,17 @@ def _download(url: str, target: Path, *, sha256: str | None, timeout: float, pro
                     progress(done, max(total, done))
                     reported = time.monotonic()
             if total and done < total:
-                raise requests.RequestException(f"the connection closed after {done} of {total} bytes")
-            if progress:
+                short = _("the connection closed early; bytes received: %(done)s of %(total)s") % {
+                    "done": done, "total": total}
+            elif progress:
                 progress(done, max(total, done))
     except (requests.RequestException, OSError) as error:
-        raise _failure("Downloading the model from", url, error, data_dir) from error
+        raise _failure(DOWNLOADING, url, error, data_dir) from error
+    if short:
+        raise _failure(DOWNLOADING, url, short, data_dir)
     if sha256 and digest.hexdigest() != sha256.lower():
-        raise _failure("Checking the download from", url,
-                       f"its SHA-256 is {digest.hexdigest()}, the catalogue says {sha256}", data_dir)
+        raise _failure(CHECKING, url, _("its SHA-256 is %(actual)s, the catalogue says %(expected)s") % {
+            "actual": isolated(digest.hexdigest()), "expected": isolated(sha256)}, data_dir)
 
 
 @contextmanager
@@ -116,7 +151,8 @@ def _only_one_install(data_dir: Path):
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise NERInstallError(f"Another installation into {data_dir} is running; wait for it to end.") from None
+            raise NERInstallError(_("Another installation into %(folder)s is running; wait for it to end.")
+                                  % {"folder": isolated(data_dir)}) from None
         yield
 
 
@@ -124,6 +160,33 @@ def _write_json(path: Path, data: dict) -> None:
     scratch = path.with_name(path.name + ".tmp")
     scratch.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
     os.replace(scratch, path)
+
+
+def _checked_destination(data_dir: Path, destination: str, catalogue_url: str) -> Path:
+    """The model's folder, strictly below data/: a destination of "." or one leading out
+    would have the install replace the whole data folder, or something elsewhere."""
+    root = (data_dir / "data").resolve()
+    folder = (root / destination).resolve()
+    if folder == root or not folder.is_relative_to(root):
+        raise _failure(READING, catalogue_url, _("its destination %(destination)s is not a folder inside %(root)s")
+                       % {"destination": isolated(repr(destination)), "root": isolated(root)}, data_dir)
+    return folder
+
+
+def _swap_in(new: Path, destination: Path, aside: Path, url: str, data_dir: Path) -> None:
+    """Replace the live model folder by renames on one filesystem (`aside` is in the
+    scratch folder beside it), never by deleting it first: a project loading the model
+    meanwhile finds one or the other. On failure the old folder is put back; the scratch
+    folder's cleanup deletes it once the new one is in place."""
+    had_old = destination.exists()
+    if had_old:
+        os.replace(destination, aside)
+    try:
+        os.replace(new, destination)
+    except OSError as error:
+        if had_old:
+            os.replace(aside, destination)
+        raise _failure(UNPACKING, url, error, data_dir) from error
 
 
 def install_ner_model(data_dir: Path, *, catalogue_url: str | None = None, package: str = PACKAGE,
@@ -134,10 +197,7 @@ def install_ner_model(data_dir: Path, *, catalogue_url: str | None = None, packa
     with _only_one_install(data_dir):
         catalogue = fetch_catalogue(catalogue_url, timeout, data_dir)
         entry = _package(catalogue, package, catalogue_url, data_dir)
-        destination = (data_dir / "data" / entry["destination"]).resolve()
-        if not destination.is_relative_to((data_dir / "data").resolve()):
-            raise _failure("Reading the catalogue", catalogue_url,
-                           f"its destination {entry['destination']!r} lies outside the data folder", data_dir)
+        destination = _checked_destination(data_dir, entry["destination"], catalogue_url)
         destination.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=destination.parent, prefix=".install-") as scratch:
             archive = Path(scratch) / "package.zip"
@@ -148,13 +208,11 @@ def install_ner_model(data_dir: Path, *, catalogue_url: str | None = None, packa
                 with zipfile.ZipFile(archive) as zipped:
                     zipped.extractall(unpacked)  # zipfile drops absolute paths and ".." parts
             except (zipfile.BadZipFile, OSError) as error:
-                raise _failure("Unpacking the download from", entry["url"], error, data_dir) from error
+                raise _failure(UNPACKING, entry["url"], error, data_dir) from error
             if not (unpacked / "config.json").is_file():
-                raise _failure("Unpacking the download from", entry["url"],
-                               "the archive holds no config.json at its top level", data_dir)
-            if destination.exists():
-                shutil.rmtree(destination)
-            os.replace(unpacked, destination)
+                raise _failure(UNPACKING, entry["url"], _("the archive holds no config.json at its top level"),
+                               data_dir)
+            _swap_in(unpacked, destination, Path(scratch) / "previous", entry["url"], data_dir)
         # What camel_data itself keeps, so it and camel_tools.ner see the model as installed.
         _write_json(data_dir / "catalogue.json", catalogue)
         versions_path = data_dir / "versions.json"

@@ -1,16 +1,20 @@
 """The pre-tagging page's "Install the NER model" button and its API: a background job
 with progress, a clear failure where the download site cannot be reached (a closed port
-on this machine), the model found once its folder is there, admins only."""
+on this machine), the model found once its folder is there; project admins see the
+state, site staff install (the model serves the whole server)."""
 from __future__ import annotations
 
 import re
 import sys
+import threading
+import time
 
 import pytest
 from django.urls import reverse
 
+from annotate import jobs
 from annotate.models import Job
-from annotate.pretagging.ner_model import NER_INSTALL_JOB
+from annotate.pretagging.ner_model import NER_INSTALL_JOB, InstallAlreadyRunning, start_ner_install
 from tests.corpus.test_ner_install import closed_port, download_site, tiny_model_zip  # noqa: F401 - a fixture
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -25,6 +29,21 @@ def camel_data(tmp_path, monkeypatch):
     catalogue = sys.modules.get("camel_tools.data.catalogue")
     if catalogue is not None:
         monkeypatch.setattr(catalogue, "CT_DATA_DIR", folder)
+    return folder
+
+
+@pytest.fixture
+def staff_admin(admin_user):
+    """A project admin who is also site staff: who may install the server's model."""
+    admin_user.is_staff = True
+    admin_user.save(update_fields=["is_staff"])
+    return admin_user
+
+
+def put_model_by_hand(camel_data):
+    folder = camel_data / "data" / "ner" / "arabert"
+    folder.mkdir(parents=True)
+    (folder / "config.json").write_text('{"id2label": {"0": "O", "1": "B-PERS"}}', encoding="utf-8")
     return folder
 
 
@@ -47,7 +66,7 @@ def ner_block(html: str) -> str:
 
 
 def test_the_button_starts_a_job_that_fails_clearly_when_the_site_is_unreachable(
-        client, admin_user, project, camel_data, unreachable, django_capture_on_commit_callbacks):
+        client, admin_user, staff_admin, project, camel_data, unreachable, django_capture_on_commit_callbacks):
     client.force_login(admin_user)
     html = page(client, project)
     assert 'id="install-ner"' in html and reverse("pretag_install_ner", args=[project.slug]) in html
@@ -71,7 +90,7 @@ def test_the_button_starts_a_job_that_fails_clearly_when_the_site_is_unreachable
 
 
 def test_the_job_installs_the_model_from_a_reachable_site_with_progress(
-        client, admin_user, project, camel_data, settings, tmp_path, tiny_model_zip,  # noqa: F811
+        client, admin_user, staff_admin, project, camel_data, settings, tmp_path, tiny_model_zip,  # noqa: F811
         django_capture_on_commit_callbacks):
     client.force_login(admin_user)
     with download_site(tmp_path, tiny_model_zip) as url:
@@ -84,15 +103,13 @@ def test_the_job_installs_the_model_from_a_reachable_site_with_progress(
     assert job.result["path"] == str((camel_data / "data" / "ner" / "arabert").resolve())
     html = page(client, project)
     block = ner_block(html)
-    assert "Installed at" in block and 'id="install-ner"' not in block
+    assert "Installed at" in block and 'id="install-ner"' not in block and 'id="reinstall-ner"' in block
     row = html[html.index('id="tagger-camel_ner"'):]
     assert "not installed" not in row[:row.index("</tr>")]
 
 
 def test_a_model_folder_put_there_by_hand_is_detected(client, admin_user, project, camel_data):
-    folder = camel_data / "data" / "ner" / "arabert"
-    folder.mkdir(parents=True)
-    (folder / "config.json").write_text('{"id2label": {"0": "O", "1": "B-PERS"}}', encoding="utf-8")
+    folder = put_model_by_hand(camel_data)
     client.force_login(admin_user)
     block = ner_block(page(client, project))
     assert "Installed at" in block and str(folder) in block and 'id="install-ner"' not in block
@@ -116,7 +133,7 @@ def test_only_project_admins_may_install(client, project, camel_data, unreachabl
     assert not Job.objects.exists()
 
 
-def test_one_installation_at_a_time(client, admin_user, project, camel_data, unreachable):
+def test_one_installation_at_a_time(client, admin_user, staff_admin, project, camel_data, unreachable):
     client.force_login(admin_user)
     first = client.post(f"/api/projects/{project.slug}/pretag/ner-model/")  # queued: the worker has not run it
     assert first.status_code == 202 and first.json()["kind"] == NER_INSTALL_JOB
@@ -130,3 +147,79 @@ def test_one_installation_at_a_time(client, admin_user, project, camel_data, unr
     assert "Being installed now" in block and 'id="install-ner"' not in block
     job = client.get(f"/api/projects/{project.slug}/pretag/jobs/{first.json()['id']}/").json()
     assert job["status"] == "queued"
+
+
+def test_a_project_admin_who_is_not_staff_sees_the_state_but_may_not_install(
+        client, admin_user, project, camel_data, unreachable):
+    client.force_login(admin_user)
+    block = ner_block(page(client, project))
+    assert "Not installed." in block and "A site administrator installs the NER model" in block
+    assert 'id="install-ner"' not in block
+    assert client.get(f"/api/projects/{project.slug}/pretag/ner-model/").json()["installed"] is False
+    assert client.post(f"/api/projects/{project.slug}/pretag/ner-model/").status_code == 403
+    assert client.post(reverse("pretag_install_ner", args=[project.slug])).status_code == 403
+    assert not Job.objects.exists()
+
+
+def test_an_installed_model_is_reinstalled_only_when_asked(client, admin_user, staff_admin, project, camel_data,
+                                                           unreachable):
+    put_model_by_hand(camel_data)
+    client.force_login(admin_user)
+    client.cookies["django_language"] = "en"
+    api = f"/api/projects/{project.slug}/pretag/ner-model/"
+    refused = client.post(api)
+    assert refused.status_code == 409 and "already installed" in refused.json()["detail"]
+    notice = client.post(reverse("pretag_install_ner", args=[project.slug]), **HTMX).content.decode()
+    assert "already installed" in notice
+    assert not Job.objects.exists()
+    assert client.post(reverse("pretag_install_ner", args=[project.slug]), {"reinstall": "yes"},
+                       **HTMX).status_code == 200
+    assert Job.objects.filter(kind=NER_INSTALL_JOB).count() == 1
+    Job.objects.all().delete()
+    assert client.post(api, {"force": "true"}).status_code == 202
+
+
+def test_an_installation_started_from_another_project_is_named_so(client, admin_user, project, camel_data,
+                                                                   unreachable):
+    from corpus.presets import create_project_from_preset
+
+    elsewhere = create_project_from_preset("مشروع آخر", slug="other-news", preset="news-ar")
+    start_ner_install(elsewhere)
+    client.force_login(admin_user)
+    block = ner_block(page(client, project))
+    assert "started from another project" in block and "its progress shows above" not in block
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_requests_at_once_queue_one_installation(project, camel_data, unreachable, monkeypatch, settings):
+    """Two threads (two database connections) start an installation together; job
+    creation is slowed so both would pass an unlocked "none running" check. No worker
+    runs the job (a dummy task backend), so the first stays queued."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    create = jobs.start
+
+    def slow_start(*args, **kwargs):
+        time.sleep(0.5)
+        return create(*args, **kwargs)
+
+    monkeypatch.setattr(jobs, "start", slow_start)
+    outcomes, barrier = [], threading.Barrier(2)
+
+    def attempt():
+        from django.db import connection
+        try:
+            barrier.wait()
+            start_ner_install(project)
+            outcomes.append("queued")
+        except InstallAlreadyRunning:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(outcomes) == ["queued", "refused"]
+    assert Job.objects.filter(kind=NER_INSTALL_JOB).count() == 1

@@ -14,7 +14,9 @@ from functools import partial
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
+from corpus.pretag import ner_install
 from corpus.pretag.camel_ner import model_labels, resolve_model_path
 from corpus.pretag.ner_install import NERInstallError, install_ner_model
 from tests.corpus.test_pretag_camel_ner import LABELS, build_tiny_model
@@ -39,14 +41,15 @@ def tiny_model_zip(tmp_path_factory) -> Path:
     return archive
 
 
-def catalogue_for(base_url: str, archive: Path, *, sha256: str | None = None) -> dict:
+def catalogue_for(base_url: str, archive: Path, *, sha256: str | None = None,
+                  destination: str = "ner/arabert") -> dict:
     """A catalogue in camel-tools' own format, naming the archive as ner-arabert."""
     return {
         "version": "1.6",
         "packages": {
             "ner-arabert": {
                 "description": "test NER", "version": "0.0.1", "license": "MIT", "package_type": "http",
-                "url": f"{base_url}/{archive.name}", "destination": "ner/arabert", "private": False,
+                "url": f"{base_url}/{archive.name}", "destination": destination, "private": False,
                 "sha256": sha256 or hashlib.sha256(archive.read_bytes()).hexdigest(), "size": archive.stat().st_size,
             },
         },
@@ -87,7 +90,7 @@ def test_an_unreachable_site_fails_at_once_naming_the_url_the_error_and_what_to_
     with pytest.raises(NERInstallError) as failure:
         install_ner_model(tmp_path / "ct", catalogue_url=url, timeout=5)
     message = str(failure.value)
-    assert url in message and "(host 127.0.0.1:" in message and "ConnectionError" in message
+    assert url in message and "(host \u2068127.0.0.1:" in message and "ConnectionError" in message
     assert "camel_data -i ner-arabert" in message and "TAWSIM_MODEL_DIRS" in message
     assert str(tmp_path / "ct" / "data" / "ner" / "arabert") in message  # where to copy it by hand
     assert not (tmp_path / "ct" / "data").exists() and not (tmp_path / "ct" / "catalogue.json").exists()
@@ -148,3 +151,60 @@ def test_an_archive_without_a_model_is_refused(tmp_path):
         install_ner_model(tmp_path / "ct", catalogue_url=url, timeout=5)
     with pytest.raises(Exception, match="config.json missing"):
         resolve_model_path(tmp_path / "ct" / "data" / "ner" / "arabert")
+
+
+def old_model(data_dir: Path) -> Path:
+    installed = data_dir / "data" / "ner" / "arabert"
+    installed.mkdir(parents=True)
+    (installed / "config.json").write_text('{"id2label": {"0": "O"}}', encoding="utf-8")
+    return installed
+
+
+def test_a_reinstall_never_leaves_the_model_folder_deleted_and_puts_the_old_one_back_on_failure(
+        tmp_path, tiny_model_zip, monkeypatch):
+    data_dir = tmp_path / "ct"
+    installed = old_model(data_dir)
+    real_replace = ner_install.os.replace
+
+    def failing_move_in(source, target):
+        if Path(source).name == "unpacked":  # moving the new model in
+            raise OSError("disk trouble")
+        return real_replace(source, target)
+
+    monkeypatch.setattr(ner_install.os, "replace", failing_move_in)
+    with download_site(tmp_path, tiny_model_zip) as url, pytest.raises(NERInstallError, match="disk trouble"):
+        install_ner_model(data_dir, catalogue_url=url, timeout=5)
+    assert model_labels(installed) == ["O"]  # the old model is back where it was
+    assert [p.name for p in installed.parent.iterdir()] == ["arabert"]
+
+
+def test_a_reinstall_replaces_the_old_model(tmp_path, tiny_model_zip):
+    data_dir = tmp_path / "ct"
+    installed = old_model(data_dir)
+    with download_site(tmp_path, tiny_model_zip) as url:
+        install_ner_model(data_dir, catalogue_url=url, timeout=5)
+    assert model_labels(installed) == LABELS
+    assert [p.name for p in installed.parent.iterdir()] == ["arabert"]  # the old one deleted after
+
+
+@pytest.mark.parametrize("destination", [".", "ner/..", "../elsewhere", "/tmp"])
+def test_a_destination_that_is_not_below_the_data_folder_is_refused(tmp_path, tiny_model_zip, destination):
+    data_dir = tmp_path / "ct"
+    keep = data_dir / "data" / "other" / "keep.txt"
+    keep.parent.mkdir(parents=True)
+    keep.write_text("stays", encoding="utf-8")
+    with download_site(tmp_path, tiny_model_zip, destination=destination) as url, \
+            pytest.raises(NERInstallError, match="is not a folder inside"):
+        install_ner_model(data_dir, catalogue_url=url, timeout=5)
+    assert keep.read_text(encoding="utf-8") == "stays"
+    assert sorted(p.name for p in (data_dir / "data").iterdir()) == ["other"]
+
+
+def test_the_failure_is_told_in_arabic_with_the_technical_detail_isolated(tmp_path):
+    url = f"http://127.0.0.1:{closed_port()}/catalogue-1.6.json"
+    with translation.override("ar"), pytest.raises(NERInstallError) as failure:
+        install_ner_model(tmp_path / "ct", catalogue_url=url, timeout=5)
+    message = str(failure.value)
+    assert "فهرس" in message and "Fetching" not in message and "What to do instead" not in message
+    assert f"\u2068{url}\u2069" in message  # the URL whole and left-to-right inside the Arabic sentence
+    assert "\u2068ConnectionError: " in message
