@@ -95,14 +95,13 @@ export function lockedSay() {
 }
 
 /* One request at a time. What is asked for meanwhile waits in `state.queue`, in order:
-   actions, run when their turn comes (of actions asked for one after the other, the last
-   wins: they read the page when they run), and writes drawn at once (provisional.js),
-   each sent in turn with the version the answer before it brought. */
+   actions, each run when its turn comes (reading the page then), and writes drawn at once
+   (provisional.js), each sent in turn with the version the answer before it brought. An
+   undo asked for between two marks undoes the first, never the second. */
 export function later(action) {
-  if (!state.busy && !state.queue.length) return false;
-  const last = state.queue[state.queue.length - 1];
-  if (last && !last.kind) last.run = action;
-  else state.queue.push({ run: action });
+  // An action whose turn has come (runNext) runs now, even with writes queued behind it.
+  if (state.runningQueued || (!state.busy && !state.queue.length)) return false;
+  state.queue.push({ run: action });
   return true;
 }
 
@@ -129,7 +128,12 @@ export function runNext() {
       return;
     }
     state.queue.shift();
-    next.run();
+    state.runningQueued = true;
+    try {
+      next.run();
+    } finally {
+      state.runningQueued = false;
+    }
   }
 }
 

@@ -15,6 +15,7 @@ export const state = {
   busy: false, // one request at a time: a second one would carry a stale version
   keptSelection: null, // {start, end}: a selection made while a drawn write was in flight, kept across its answer
   queue: [], // what was asked for while busy, in order: actions and drawn writes (requests.js)
+  runningQueued: false, // an action taken from the queue is running (its turn: it does not queue again)
   lastWrite: null, // the last change sent: {again, stillThere}, to re-apply it after a 409
   focusedSug: null, // the focused suggestion's id (a string)
   resumeAt: null, // after a decision: where to look for the next suggestion, what to say
