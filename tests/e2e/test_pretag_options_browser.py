@@ -22,6 +22,8 @@ def test_the_install_button_shows_the_failure_and_the_page_keeps_it(
         monkeypatch.setattr(sys.modules["camel_tools.data.catalogue"], "CT_DATA_DIR", tmp_path / "camel_data")
     settings.TAWSIM_NER_CATALOGUE_URL = url = f"http://127.0.0.1:{closed_port()}/catalogue-1.6.json"
     settings.TAWSIM_DOWNLOAD_TIMEOUT = 5
+    admin_user.is_staff = True  # the model serves every project: site staff install it
+    admin_user.save(update_fields=["is_staff"])
     log_in("admin1", "pass-admin1")
     page.goto(live_server.url + reverse("pretag_page", args=[project.slug]))
     page.locator("#install-ner").click()
