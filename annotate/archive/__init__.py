@@ -37,3 +37,14 @@ MEMBERS = (
     "adjudication_decisions.jsonl",
     "tagger_models.jsonl",
 )
+
+
+# Settings an archive leaves out: the bootstrap corpus's path (annotate.pretagging.
+# bootstrap_corpus.KEY) names a file on this server; a file on another server, or any
+# file an archive names, is never read.
+SERVER_ONLY_SETTINGS = ("crf_bootstrap",)
+
+
+def portable_settings(settings: dict | None) -> dict:
+    """A project's settings as an archive carries them."""
+    return {key: value for key, value in (settings or {}).items() if key not in SERVER_ONLY_SETTINGS}

@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from annotate.archive import CHUNK, FORMAT, VERSION
+from annotate.archive import CHUNK, FORMAT, VERSION, portable_settings
 from annotate.jobs import Progress
 from annotate.models import (
     AdjudicationDecision,
@@ -124,7 +124,7 @@ def _write(project: Project, path: Path, progress: Progress | None) -> dict[str,
         project_data = {
             "name": project.name, "slug": project.slug, "language": project.language,
             "direction": project.direction, "description": project.description, "guidelines": project.guidelines,
-            "settings": project.settings, "archived_at": _time(project.archived_at),
+            "settings": portable_settings(project.settings), "archived_at": _time(project.archived_at),
             "created_at": _time(project.created_at), "schema": schema_of(project),
         }
         archive.writestr("project.json", json.dumps(project_data, ensure_ascii=False, indent=1))

@@ -61,3 +61,4 @@ def load(project: Project) -> Bootstrap | None:
 def _featurized(path: str, size: int, mtime_ns: int, class_map: tuple, version: int):
     examples = list(read_bio(path, dict(class_map)))
     return len(examples), crf_module.featurize(examples)
+

@@ -78,7 +78,8 @@ def train_crf(
         try:
             remembered = bootstrap_corpus.load(project)
         except (OSError, ValueError, UnicodeDecodeError) as error:  # moved, deleted, changed: train without it
-            metrics["bootstrap_unreadable"] = f"{bootstrap_corpus.recorded(project)['path']}: {error}"
+            # The error's kind only: its text may quote the file.
+            metrics["bootstrap_unreadable"] = f"{bootstrap_corpus.recorded(project)['path']}: {type(error).__name__}"
     if not gold and not extra_examples and remembered is None:
         raise NoTrainingData(_(
             "project %(slug)s: no training data: no gold set holds spans and no annotator set is submitted "

@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from annotate.archive import CHUNK, FORMAT, MEMBERS, VERSION
+from annotate.archive import CHUNK, FORMAT, MEMBERS, VERSION, portable_settings
 from annotate.jobs import Progress
 from annotate.models import (
     AdjudicationDecision,
@@ -203,7 +203,7 @@ class _Restorer:
             project = Project.objects.create(
                 name=data["name"], slug=slug, language=data.get("language", "ar"),
                 direction=data.get("direction", "rtl"), description=data.get("description") or "",
-                guidelines=data.get("guidelines", ""), settings=data.get("settings") or {},
+                guidelines=data.get("guidelines", ""), settings=portable_settings(data.get("settings")),
                 archived_at=datetime.fromisoformat(data["archived_at"]) if data.get("archived_at") else None,
             )
             apply_schema(project, data.get("schema") or {})

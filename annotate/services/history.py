@@ -193,7 +193,8 @@ def revert_context(annotation_set: AnnotationSet, user, context: Context, action
         except IntegrityError:
             raise Invalid(_("Cannot undo: it would conflict with a later change. Nothing was changed."),
                           "history") from None
-        _offers_follow_retyped_spans(annotation_set, changes)
+        if not locked_too:  # a merge's undo puts back the suggestions it moved itself, in one go
+            _offers_follow_retyped_spans(annotation_set, changes)
     return label
 
 
