@@ -66,7 +66,8 @@ def add_span(
     inserted = insert_spans(annotation_set, {(etype.pk, start, end): origin or {}})
     if not inserted:
         raise Invalid(
-            _("«%(text)s» is already marked as %(type)s.") % {"text": document.text[start:end], "type": etype.key},
+            _("«%(text)s» is already marked as %(type)s.")
+            % {"text": document.text[start:end], "type": etype.label or etype.key},
             "start",
         )
     span = Span(id=inserted[(etype.pk, start, end)], set=annotation_set, entity_type=etype, start=start, end=end,
@@ -125,7 +126,7 @@ def change_span_type(span: Span, user, *, entity_type, version: int | None) -> S
             with transaction.atomic():
                 span.save(update_fields=["entity_type", "kb_entity"])
         except IntegrityError:
-            raise Invalid(_("The same text is already marked as %(type)s.") % {"type": etype.key},
+            raise Invalid(_("The same text is already marked as %(type)s.") % {"type": etype.label or etype.key},
                           "entity_type") from None
         span.retyped_offers = retype_other_occurrences(annotation_set, span, before)
     return span
