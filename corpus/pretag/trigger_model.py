@@ -9,7 +9,8 @@ This model reads each word with its neighbours and labels it `O` or an event typ
 - propose triggers the lexicon lacks, with the probability of its label as the score
   (TriggerModelTagger, tagger name "trigger_crf"), and
 - say of a lexicon proposal that it is no trigger here (`review`): one it gives `O` with a
-  probability of at least VETO is dropped.
+  probability of at least VETO is dropped, if the word stands in a form the training
+  documents leave unmarked somewhere (doubtful_words).
 
 Features (per token): the folded word, its prefixes/suffixes and clitic-stripped forms, the
 article; whether the schema's lexicon matches it (inflected forms included: the qalsadi
@@ -170,7 +171,7 @@ def lexicon_words(specs: Sequence[EventTypeSpec]) -> list[tuple[str, str]]:
 class TrainedTriggers:
     model: bytes
     marked: list[tuple[str, str]]  # the trigger words marked in training: the "mk" feature at tagging time
-    doubtful: list[str]  # lexicon or marked words that training shows unmarked somewhere: the ones `review` judges
+    doubtful: list[str]  # forms of trigger words training shows unmarked somewhere (form_key): `review` judges those
     documents: int
     events: int
 
@@ -199,11 +200,19 @@ def train(examples: Sequence[AnnotatedText], specs: Sequence[EventTypeSpec], *,
     known = {spec.key for spec in specs}
     lexicon = _finder(lexicon_words(specs))
     trainer = pycrfsuite.Trainer(algorithm="lbfgs", verbose=False)
-    words_by_example = [marked_words([e]) for e in examples]
+    marked_in: dict[tuple[str, str], set[int]] = {}  # (word, type) → the documents marking it
     for k, example in enumerate(examples):
-        others = [w for j, words in enumerate(words_by_example) if j != k for w in words if w[1] in known]
+        for word in marked_words([example]):
+            if word[1] in known:
+                marked_in.setdefault(word, set()).add(k)
+    all_marked = _finder([(word[0], word) for word in marked_in])  # one finder: matching is the slow part
+    for k, example in enumerate(examples):
         tokens = tokenize(example.text)
-        lex, marked = _marks(lexicon, tokens), _marks(_finder(list(dict.fromkeys(others))), tokens)
+        lex, marked = _marks(lexicon, tokens), [None] * len(tokens)
+        for match in all_marked.find(tokens) if all_marked else ():
+            if marked_in[match.payload] - {k}:  # marked in another document
+                for i in range(match.first_token, match.last_token + 1):
+                    marked[i] = marked[i] or match.payload[1]
         at = {id(t): i for i, t in enumerate(tokens)}
         events = [e for e in example.events if e[0] in known]
         for sentence in sentences(example.text, tokens):
@@ -225,18 +234,27 @@ def train(examples: Sequence[AnnotatedText], specs: Sequence[EventTypeSpec], *,
                            len(examples), sum(len(e.events) for e in examples))
 
 
+def form_key(form: str) -> str:
+    """A trigger word's form as written (after its glued clitics), folded, with the
+    imperfect prefixes made one («تلتق», «نلتق» → «يلتق»)."""
+    folded = fold_text(form)
+    if len(folded) >= 4 and folded[0] in "تنا" and not folded.startswith("ال"):
+        return "ي" + folded[1:]
+    return folded
+
+
 def doubtful_words(examples: Iterable[AnnotatedText], words: Words) -> list[str]:
-    """The trigger words (of `words`) that some training document leaves unmarked in one
-    of their places: only on those has the model seen both sides, so only of those may it
-    say "no trigger here" (a word it never saw unmarked it would reject for want of
-    evidence, not on evidence)."""
-    finder = _finder([(word, (word, kind)) for word, kind in words])
+    """The forms (form_key) in which a trigger word of `words` stands unmarked somewhere in
+    the training documents: only of those has the model seen both sides, so only of those
+    may it say "no trigger here". Of a form it never saw unmarked its "no" would be a want
+    of evidence: «البحث» unmarked says nothing of «بحثا» ("the two discussed")."""
+    finder = _finder([(word, kind) for word, kind in words])
     doubtful: dict[str, None] = {}
     for example in examples:
         for match in finder.find(tokenize(example.text)) if finder else ():
-            word, kind = match.payload
+            kind = match.payload
             if not any(k == kind and start < match.end and match.start < end for k, start, end in example.events):
-                doubtful[word] = None
+                doubtful[form_key(example.text[match.start:match.end])] = None
     return list(doubtful)
 
 
@@ -251,7 +269,7 @@ class TokenView:
     start: int  # where the trigger would start (after a glued clitic)
     probability: float
     no_trigger: float
-    doubtful: bool  # a trigger word that training shows unmarked somewhere
+    doubtful: bool  # a trigger word in a form training shows unmarked somewhere
 
 
 class TriggerModelTagger:
@@ -272,7 +290,7 @@ class TriggerModelTagger:
         self.specs = {spec.key: spec for spec in specs}
         self._lexicon = _finder(lexicon_words(specs))
         self._marked = _finder([w for w in marked if w[1] in self.specs])
-        self._doubtful = _finder([(word, word) for word in doubtful])
+        self._doubtful = frozenset(doubtful)
         self._arguments = TriggerTagger(specs, cues)
         self.propose, self.veto = propose, veto
         self._last: tuple[str, dict[int, TokenView]] | None = None
@@ -284,7 +302,6 @@ class TriggerModelTagger:
             return self._last[1]
         starts: dict[int, int] = {}
         lex, marked = _marks(self._lexicon, tokens, starts), _marks(self._marked, tokens, starts)
-        doubtful = _marks(self._doubtful, tokens)
         at = {id(t): i for i, t in enumerate(tokens)}
         out: dict[int, TokenView] = {}
         kinds = [label for label in self._labels if label != "O"]
@@ -300,7 +317,8 @@ class TriggerModelTagger:
                     if q > p:
                         best, p = label, q
                 start = starts.get(first + i, _trigger_start(token))
-                out[token.start] = TokenView(best, start, p, no, doubtful[first + i] is not None)
+                doubtful = first + i in starts and form_key(text[start:token.end]) in self._doubtful
+                out[token.start] = TokenView(best, start, p, no, doubtful)
         self._last = (text, out)
         return out
 

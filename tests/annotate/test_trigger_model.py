@@ -4,6 +4,8 @@ and offered in the editor, and its review dropping the lexicon's proposals where
 word is no trigger."""
 from __future__ import annotations
 
+from django.core.management import call_command
+
 from annotate import pretagging, services
 from annotate.models import SetStatus, Suggestion, TaggerModel
 from annotate.services.suggestions import pending_suggestions
@@ -83,3 +85,10 @@ def test_the_automatic_retraining_retrains_it(project, reviewer, django_capture_
     assert job.status == "done", job.result
     assert TaggerModel.objects.get(project=project, tagger="trigger_crf").trained_on == 4
     assert TaggerModel.objects.filter(project=project, tagger="trigger_crf").count() == 1  # only the current one
+
+
+def test_train_tagger_trains_it_and_says_so(project, reviewer, capsys):
+    teach(project, reviewer)
+    call_command("train_tagger", project.slug, "--iterations", "20")
+    assert "trigger model (trigger_crf) trained on 4 documents with 4 events" in capsys.readouterr().out
+    assert TaggerModel.objects.filter(project=project, tagger="trigger_crf").exists()

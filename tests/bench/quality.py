@@ -4,9 +4,10 @@
   ../shared/data where it lies; documents of 15 segments), and a learning curve: F1 on a
   held-out fifth after 0, 10, 25, 50 and 100 gold documents, with and without a NewsFANE
   bootstrap (a disjoint part of the corpus standing in for another source's data).
-- Triggers: P/R/F1 of the trigger taggers on made-up articles (three sets: short ones, longer
-  news of one story whose scored half uses inflected forms, and news of one story whose
-  trigger words are triggers in some places and not in others), with the schema's lexicon
+- Triggers: P/R/F1 of the trigger taggers on made-up articles (four sets: short ones, longer
+  news of one story whose scored half uses inflected forms, news of one story whose trigger
+  words are triggers in some places and not in others, and four more scored articles of
+  that story written after the model was settled), with the schema's lexicon
   only, then after four annotated articles of the same kind: with the words learned by
   their precision, and with the context model too (its own proposals, and its review
   dropping the lexicon's and learned words it is sure are no triggers there; also without
@@ -118,6 +119,27 @@ CONTEXT_ARTICLES = [
 ]
 
 
+# Four more scored articles of the same story, written after the context model and its
+# review rule were settled and not used to adjust either: taught by the four teaching
+# articles above. A meeting denied («نفى ... أن تكون قد التقت») is not marked; neither is a
+# verb «سيعقدون» whose object is the meeting noun («اجتماعا», the trigger).
+CONTEXT_FRESH = CONTEXT_ARTICLES[:4] + [
+    ("وعقد مجلس الإدارة جلسة طارئة مساء الخميس لمناقشة تداعيات الأزمة. وقال رئيس المجلس إن الشركة لن تجدد "
+     "العقد قبل مراجعته، وأكد أن الخلاف يعود إلى عقد مضى.",
+     [("عقد", "MEET", 0), ("قال", "STATEMENT", 0), ("أكد", "STATEMENT", 0)]),
+    ("وانسحبت فرق الصيانة من المصفاة بعد تهديدات أمنية، فيما سحب المستثمرون جزءا من أموالهم. ونفى المتحدث "
+     "باسم الشركة أن تكون الإدارة قد التقت بالمحتجين.",
+     [("انسحبت", "WITHDRAW", 0), ("نفى", "STATEMENT", 0)]),
+    ("تستضيف العاصمة الأسبوع المقبل قمة إقليمية للطاقة. وأعلن وزير الخارجية أن القادة سيناقشون أسعار الغاز "
+     "التي بلغت قمتها في الشتاء، وأوضح أن الوزراء سيعقدون اجتماعا تحضيريا قبلها.",
+     [("قمة", "MEET", 0), ("أعلن", "STATEMENT", 0), ("سيناقشون", "MEET", 0), ("أوضح", "STATEMENT", 0),
+      ("اجتماعا", "MEET", 0)]),
+    ("صرح مسؤول في الوزارة بأن القوات ستنسحب من محيط الحقل خلال أيام. وفي المقابل، افتتحت الشركة صرحا إداريا "
+     "جديدا، وقال مديرها إن البحث عن شريك أجنبي مستمر.",
+     [("صرح", "STATEMENT", 0), ("ستنسحب", "WITHDRAW", 0), ("قال", "STATEMENT", 0)]),
+]
+
+
 def main() -> None:
     from tests.bench.common import setup_django
 
@@ -142,7 +164,8 @@ def _events(text: str, marks) -> list[tuple[str, int, int]]:
     return out
 
 
-TRIGGER_SETS = (("triggers", ARTICLES), ("triggers_news", NEWS_ARTICLES), ("triggers_context", CONTEXT_ARTICLES))
+TRIGGER_SETS = (("triggers", ARTICLES), ("triggers_news", NEWS_ARTICLES), ("triggers_context", CONTEXT_ARTICLES),
+                ("triggers_context_fresh", CONTEXT_FRESH))
 REVIEW_THRESHOLDS = (0.6, 0.7, 0.9)  # beside the default (trigger_model.VETO)
 
 
