@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from annotate.pretagging.settings import EVENT_TAGGERS, PretagSettings
+from annotate.pretagging.settings import EVENT_TAGGERS, TRIGGER_CRF, PretagSettings
 from annotate.pretagging.training import event_specs, latest_model, learned_triggers, names_marked, project_entries
 from corpus.deferred_text import gettext_deferred, text_of
 from corpus.models import Project
@@ -23,6 +23,7 @@ from corpus.pretag import (
     StringMatcher,
     TriggerTagger,
 )
+from corpus.pretag.trigger_model import TriggerModelTagger
 
 
 class TaggerUnavailable(Exception):
@@ -97,6 +98,18 @@ def _build_triggers(project: Project, options: PretagSettings):
     return TriggerTagger(specs, learned=learned)
 
 
+def _build_trigger_crf(project: Project, options: PretagSettings):
+    """The trigger model trained with the CRF (annotate.pretagging.trigger_model)."""
+    model = latest_model(project, TRIGGER_CRF)
+    if model is None:
+        raise TaggerUnavailable(gettext_deferred(
+            "the trigger model has not been trained yet: it is trained with the CRF once the "
+            "project's gold (or submitted) sets hold events."))
+    metrics = model.metrics or {}
+    return TriggerModelTagger(bytes(model.data), event_specs(project),
+                              [tuple(pair) for pair in metrics.get("marked", ())], metrics.get("doubtful", ()))
+
+
 # Name → builder(project, settings) → tagger; tests register extra (failing) taggers here.
 BUILDERS: dict[str, Callable] = {
     "dates": _build_dates,
@@ -107,6 +120,7 @@ BUILDERS: dict[str, Callable] = {
     "crf": _build_crf,
     "camel_ner": _build_camel_ner,
     "triggers": _build_triggers,
+    TRIGGER_CRF: _build_trigger_crf,
 }
 
 

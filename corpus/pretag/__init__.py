@@ -31,6 +31,7 @@ from corpus.pretag.events import EventTypeSpec, RoleSpec, TriggerTagger
 from corpus.pretag.gazetteer import Entry, Gazetteer
 from corpus.pretag.name_parts import NameParts
 from corpus.pretag.string_match import MarkedName, StringMatcher
+from corpus.pretag.trigger_model import TriggerModelTagger
 
 TAGGERS: dict[str, type] = {
     DateTagger.name: DateTagger,
@@ -41,7 +42,7 @@ TAGGERS: dict[str, type] = {
     StringMatcher.name: StringMatcher,
     NameParts.name: NameParts,
 }
-EVENT_TAGGERS: dict[str, type] = {TriggerTagger.name: TriggerTagger}
+EVENT_TAGGERS: dict[str, type] = {TriggerTagger.name: TriggerTagger, TriggerModelTagger.name: TriggerModelTagger}
 
 # Where suggestions cross, the surer source wins: date patterns are exact, names a person
 # marked in this project come next, then the dictionary, BERT beats a CRF trained on little
@@ -54,6 +55,7 @@ __all__ = [
     "ArgumentProposal", "CRFTagger", "CamelNER", "CueTagger", "DEFAULT_PRIORITY", "DateTagger", "EVENT_TAGGERS",
     "EntityProposal", "Entry", "EventProposal", "EventTagger", "EventTypeSpec", "Gazetteer", "MarkedName",
     "NERModelUnavailable", "NameParts", "PretagResult", "RoleSpec", "StringMatcher", "TAGGERS", "Tagger", "TaggerError",
+    "TriggerModelTagger",
     "TriggerTagger",
     "merge", "pretag_document", "run_taggers",
 ]
