@@ -20,7 +20,9 @@ from corpus.pretag import (
     CueTagger,
     DateTagger,
     Gazetteer,
+    GivenNameTagger,
     NameParts,
+    OrganisationTagger,
     StringMatcher,
     TriggerTagger,
 )
@@ -63,6 +65,14 @@ def _build_name_parts(project: Project, options: PretagSettings):
     return NameParts()
 
 
+def _build_given_names(project: Project, options: PretagSettings):
+    return GivenNameTagger()
+
+
+def _build_organisations(project: Project, options: PretagSettings):
+    return OrganisationTagger()
+
+
 def _build_crf(project: Project, options: PretagSettings):
     model = latest_model(project)
     if model is None:
@@ -102,7 +112,9 @@ BUILDERS: dict[str, Callable] = {
     "dates": _build_dates,
     "string_match": _build_string_match,
     "gazetteer": _build_gazetteer,
+    "organisations": _build_organisations,
     "cues": _build_cues,
+    "given_names": _build_given_names,
     "name_parts": _build_name_parts,
     "crf": _build_crf,
     "camel_ner": _build_camel_ner,

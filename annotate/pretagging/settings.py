@@ -16,7 +16,8 @@ from corpus.models import Project
 
 CRF = "crf"
 EVENT_TAGGERS = ("triggers",)
-ALL_TAGGERS = ("dates", "string_match", "gazetteer", "cues", "name_parts", "crf", "camel_ner", "triggers")
+ALL_TAGGERS = ("dates", "string_match", "gazetteer", "organisations", "cues", "given_names", "name_parts", "crf",
+               "camel_ner", "triggers")
 
 DEFAULT_LABEL_MAP = {"PERS": "PER", "PER": "PER", "LOC": "GPE", "GPE": "GPE", "ORG": "ORG", "FAC": "FAC", "MISC": None}
 
