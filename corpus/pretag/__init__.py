@@ -60,8 +60,7 @@ DEFAULT_PRIORITY = ("dates", "string_match", "gazetteer", "organisations", "came
 __all__ = [
     "ArgumentProposal", "CRFTagger", "CamelNER", "CueTagger", "DEFAULT_PRIORITY", "DateTagger", "EVENT_TAGGERS",
     "EntityProposal", "Entry", "EventProposal", "EventTagger", "EventTypeSpec", "Gazetteer", "GivenNameTagger",
-    "MarkedName",
-    "NERModelUnavailable", "NameParts", "OrganisationTagger", "PretagResult", "RoleSpec", "StringMatcher", "TAGGERS", "Tagger", "TaggerError",
-    "TriggerTagger",
+    "MarkedName", "NERModelUnavailable", "NameParts", "OrganisationTagger", "PretagResult", "RoleSpec",
+    "StringMatcher", "TAGGERS", "Tagger", "TaggerError", "TriggerTagger",
     "merge", "pretag_document", "run_taggers",
 ]
