@@ -151,4 +151,28 @@ def build_pipeline(project: Project, names: Sequence[str] | None = None) -> Pipe
             pipeline.skipped[name] = str(reason)
             continue
         (pipeline.event_taggers if name in EVENT_TAGGERS else pipeline.taggers).append(tagger)
+    _given_names_give_way_to_the_crf(pipeline)
     return pipeline
+
+
+def _given_names_give_way_to_the_crf(pipeline: Pipeline) -> None:
+    """The given-name rule runs only while no trained CRF does: the CRF has the same list as a
+    feature, and on NewsFANE's held-out fifth the rule's own proposals beside a bootstrapped CRF
+    cost PER precision (F1 0.836 without them, 0.827 with; README "Measured quality"). It still
+    counts as run, with nothing to offer, so that what it offered before the CRF is replaced."""
+    if not any(isinstance(t, CRFTagger) for t in pipeline.taggers):
+        return
+    for i, tagger in enumerate(pipeline.taggers):
+        if isinstance(tagger, GivenNameTagger):
+            pipeline.taggers[i] = _StoodDown(tagger.name)
+            pipeline.skipped[tagger.name] = _("left to the trained CRF, which knows the given names as a feature.")
+
+
+@dataclass(frozen=True)
+class _StoodDown:
+    """A tagger that gave way to another in this run: it offers nothing."""
+
+    name: str
+
+    def tag(self, text, tokens) -> list:
+        return []
