@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from annotate.pretagging.settings import EVENT_TAGGERS, PretagSettings
+from annotate.pretagging.settings import EVENT_TAGGERS, TRIGGER_CRF, PretagSettings
 from annotate.pretagging.training import event_specs, latest_model, learned_triggers, names_marked, project_entries
 from corpus.models import Project
 from corpus.pretag import (
@@ -26,6 +26,7 @@ from corpus.pretag import (
     StringMatcher,
     TriggerTagger,
 )
+from corpus.pretag.trigger_model import TriggerModelTagger
 
 
 class TaggerUnavailable(Exception):
@@ -107,6 +108,17 @@ def _build_triggers(project: Project, options: PretagSettings):
     return TriggerTagger(specs, learned=learned)
 
 
+def _build_trigger_crf(project: Project, options: PretagSettings):
+    """The trigger model trained with the CRF (annotate.pretagging.trigger_model)."""
+    model = latest_model(project, TRIGGER_CRF)
+    if model is None:
+        raise TaggerUnavailable(_("the trigger model has not been trained yet: it is trained with the CRF once the "
+                                  "project's gold (or submitted) sets hold events."))
+    metrics = model.metrics or {}
+    return TriggerModelTagger(bytes(model.data), event_specs(project),
+                              [tuple(pair) for pair in metrics.get("marked", ())], metrics.get("doubtful", ()))
+
+
 # Name → builder(project, settings) → tagger; tests register extra (failing) taggers here.
 BUILDERS: dict[str, Callable] = {
     "dates": _build_dates,
@@ -119,6 +131,7 @@ BUILDERS: dict[str, Callable] = {
     "crf": _build_crf,
     "camel_ner": _build_camel_ner,
     "triggers": _build_triggers,
+    TRIGGER_CRF: _build_trigger_crf,
 }
 
 

@@ -22,6 +22,7 @@ from annotate.models import Job, TaggerModel
 from annotate.pretagging import bootstrap_corpus
 from annotate.pretagging.settings import CRF, PretagSettings
 from annotate.pretagging.training import gold_sets, latest_model, training_data
+from annotate.pretagging.trigger_model import train_triggers
 from corpus.models import Project
 from corpus.pretag import CRFTagger
 from corpus.pretag import crf as crf_module
@@ -106,6 +107,7 @@ def train_crf(
             metrics.update(bootstrap=remembered.source, bootstrap_documents=remembered.examples)
     if not fast:
         metrics.update(sureness_reference=_reference(model, [*gold, *extra_examples], remembered))
+    train_triggers(project)  # the trigger model learns from the same sets' events, with every CRF training
     return _store(project, model, metrics, len(gold) + len(extra_examples) + (remembered.examples if remembered else 0))
 
 

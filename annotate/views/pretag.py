@@ -57,6 +57,7 @@ TAGGER_LABELS = {
     "crf": gettext_lazy("CRF (learns from gold)"),
     "camel_ner": gettext_lazy("camel-tools NER (CAMeLBERT)"),
     "triggers": gettext_lazy("Event triggers"),
+    "trigger_crf": gettext_lazy("Event triggers in context (learned)"),
     "merged": gettext_lazy("All taggers merged (what annotators see)"),
 }
 

@@ -33,6 +33,7 @@ from corpus.pretag.given_names import GivenNameTagger
 from corpus.pretag.name_parts import NameParts
 from corpus.pretag.organisations import OrganisationTagger
 from corpus.pretag.string_match import MarkedName, StringMatcher
+from corpus.pretag.trigger_model import TriggerModelTagger
 
 TAGGERS: dict[str, type] = {
     DateTagger.name: DateTagger,
@@ -45,7 +46,7 @@ TAGGERS: dict[str, type] = {
     StringMatcher.name: StringMatcher,
     NameParts.name: NameParts,
 }
-EVENT_TAGGERS: dict[str, type] = {TriggerTagger.name: TriggerTagger}
+EVENT_TAGGERS: dict[str, type] = {TriggerTagger.name: TriggerTagger, TriggerModelTagger.name: TriggerModelTagger}
 
 # Where suggestions cross, the surer source wins: date patterns are exact, names a person
 # marked in this project come next, then the dictionary, BERT beats a CRF trained on little
@@ -61,6 +62,6 @@ __all__ = [
     "ArgumentProposal", "CRFTagger", "CamelNER", "CueTagger", "DEFAULT_PRIORITY", "DateTagger", "EVENT_TAGGERS",
     "EntityProposal", "Entry", "EventProposal", "EventTagger", "EventTypeSpec", "Gazetteer", "GivenNameTagger",
     "MarkedName", "NERModelUnavailable", "NameParts", "OrganisationTagger", "PretagResult", "RoleSpec",
-    "StringMatcher", "TAGGERS", "Tagger", "TaggerError", "TriggerTagger",
+    "StringMatcher", "TAGGERS", "Tagger", "TaggerError", "TriggerModelTagger", "TriggerTagger",
     "merge", "pretag_document", "run_taggers",
 ]
