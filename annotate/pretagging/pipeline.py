@@ -179,7 +179,8 @@ def _given_names_give_way_to_the_crf(pipeline: Pipeline) -> None:
     for i, tagger in enumerate(pipeline.taggers):
         if isinstance(tagger, GivenNameTagger):
             pipeline.taggers[i] = _StoodDown(tagger.name)
-            pipeline.skipped[tagger.name] = _("left to the trained CRF, which knows the given names as a feature.")
+            pipeline.skipped[tagger.name] = gettext_deferred(
+                "left to the trained CRF, which knows the given names as a feature.")
 
 
 @dataclass(frozen=True)
