@@ -376,3 +376,51 @@ def test_a_line_with_marks_nested_three_or_four_deep_has_room_for_every_label(
     row, plain_line = size * .715 + 3, size * 3.6
     assert tops_after[line] - tops_before[line] == pytest.approx(row, abs=1.5)  # one level more: one row more
     assert tops_after[line] - tops_after[line - 1] == pytest.approx(plain_line + (depth - 2) * row, abs=1.5)
+
+
+LONG_NAME = "مؤسسة تعليمية أو بحثية غير حكومية"
+
+
+def test_a_long_type_name_on_a_short_mark_stands_as_its_key_and_is_whole_in_the_tooltip_and_panel(
+    page, live_server, live_document, annotator, log_in
+):
+    """The schema has no short label besides the key: over a mark too short for the name,
+    the label is the key (at once for a mark drawn before the server answers, as after),
+    the mark's tooltip (title) and the side panel name the type in full, and no label
+    meets another or a word."""
+    from corpus.models import EntityType
+
+    from .test_instant_marks_browser import CREATE, Held
+
+    project = live_document.project
+    EntityType.objects.create(project=project, key="EDU", name_ar=LONG_NAME, name_en="Educational or research body",
+                              colour="#7c3aed", shortcut="7", order=99)
+    Suggestion.objects.filter(document=live_document).delete()
+    annotation_set = services.own_set(live_document, annotator)
+    start, end = at("صيدا")
+    stored = services.create_span(annotation_set, annotator, entity_type="EDU", start=start, end=end,
+                                  version=ANY_VERSION)
+    log_in("ann1", "pass-ann1")
+    open_editor(page, live_server, live_document)
+    mark = page.locator(f'#doc-text mark[data-id="{stored.pk}"]')
+    assert mark.get_attribute("title") == LONG_NAME
+    assert [label["text"] for label in assert_labels_clean(page, "stored")] == ['"EDU"']
+
+    # Drawn at once with the same short label and tooltip.
+    held = Held(page, CREATE)
+    select_in(page, "صور", 0, len("صور"))
+    page.keyboard.press("7")
+    pending = page.locator("#doc-text mark.ent.pending")
+    pending.wait_for(timeout=2000)
+    assert pending.get_attribute("data-short") == "EDU" and pending.get_attribute("title") == LONG_NAME
+    page.keyboard.press("Escape")
+    assert [label["text"] for label in assert_labels_clean(page, "drawn")] == ['"EDU"'] * 2
+    held.release()
+    pending.wait_for(state="detached")
+    settled(page)
+
+    # Selected: the side panel names the type in full, and so does the list of marks.
+    mark.click()
+    page.locator(f'#doc-text mark.sel[data-id="{stored.pk}"]').wait_for()
+    assert page.locator("#selection-info .chip").inner_text().strip() == LONG_NAME
+    assert page.locator(f'#span-list li[data-id="{stored.pk}"] .chip').inner_text().strip() == LONG_NAME
