@@ -53,12 +53,12 @@ function offerConflictChoice(box, reload, reapply) {
 }
 
 /* Show refusals in the message box `boxId`. `onRefused(detail)` forgets what the page
-   was about to do; `reload()` fetches the latest version (offered on a 409), or
+   was about to do (detail.elt: the element whose request was refused); `reload()` fetches the latest version (offered on a 409), or
    `reapply()`, if given, returns a function that re-applies the refused change on it. */
 export function handleRefusals({ boxId, onRefused, reload, reapply = null }) {
   document.body.addEventListener("tawsim:refused", (event) => {
     const detail = event.detail || {};
-    onRefused(detail);
+    onRefused({ ...detail, elt: event.target });
     const box = say(detail.message || gettext("The change was refused."), "error", boxId);
     if (box && Number(detail.status) === 409) offerConflictChoice(box, reload, reapply);
     noteTakenBack(box);
@@ -72,16 +72,17 @@ export function handleRefusals({ boxId, onRefused, reload, reapply = null }) {
   });
   document.body.addEventListener("htmx:responseError", (event) => {
     const xhr = event.detail.xhr;
+    const elt = event.detail.elt;
     if (xhr.status >= 500) {
-      onRefused({ status: xhr.status });
+      onRefused({ status: xhr.status, elt });
       noteTakenBack(say(interpolate(gettext("The server could not save this change (HTTP %s). Nothing was changed."), [xhr.status]), "error", boxId));
     } else if (!carriesRefusal(xhr) && !xhr.getResponseHeader("HX-Retarget")) {
-      onRefused({ status: xhr.status });
+      onRefused({ status: xhr.status, elt });
       noteTakenBack(say(interpolate(gettext("The change was refused (HTTP %s). Nothing was changed."), [xhr.status]), "error", boxId));
     }
   });
-  document.body.addEventListener("htmx:sendError", () => {
-    onRefused({});
+  document.body.addEventListener("htmx:sendError", (event) => {
+    onRefused({ elt: event.detail.elt });
     noteTakenBack(say(gettext("The server could not be reached. Your change was not saved."), "error", boxId));
   });
 }
@@ -182,6 +183,8 @@ export function settled(selected) {
    an undo or redo asked for after it (it was meant to act after the refused change), and
    everything when the server could not be reached. */
 export function dropQueue(detail = {}) {
+  // A side panel's own request (the knowledge base, a cluster) is not one of the editor's writes.
+  if (detail.elt && detail.elt !== root && detail.elt !== document.body) return;
   const failed = state.inFlight;
   state.inFlight = null;
   if (!failed) return; // handled already: a refusal's event comes before its message box

@@ -37,7 +37,8 @@ export function loadSpanPanel() {
   }
   if (detail.dataset.span === state.selectedId && detail.childElementCount) return;
   detail.dataset.span = state.selectedId;
-  htmx.ajax("GET", urlFor(root.dataset.spanPanelUrl, state.selectedId), { target: "#span-detail", swap: "innerHTML", source: root });
+  // Its own request (source): a panel that fails to load is not a refused write.
+  htmx.ajax("GET", urlFor(root.dataset.spanPanelUrl, state.selectedId), { target: "#span-detail", swap: "innerHTML", source: detail });
 }
 
 export function clearAll() {
