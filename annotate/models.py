@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from corpus.deferred_text import shown
 from corpus.models import Document, EntityType, EventType, Project, RelationType, RoleType
 
 # Reverse accessor `history` on every tracked model (pghistory's default, `events`, would clash).
@@ -370,6 +371,17 @@ class Job(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    # Messages and result texts are stored as message ids and parameters (corpus.deferred_text)
+    # and read through these, in the language active for the reader; jobs stored before hold
+    # plain strings, shown as they are.
+    @property
+    def shown_messages(self) -> list[str]:
+        return [str(message) for message in shown(self.messages or [])]
+
+    @property
+    def shown_result(self) -> dict:
+        return shown(self.result or {})
 
 
 class WorkerHeartbeat(models.Model):

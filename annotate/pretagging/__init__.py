@@ -28,6 +28,7 @@ Modules
                   _Store: replacing undecided Suggestions with new ones
     pretag_jobs   start_pretag / pretag_job and the after-import signal receiver
     retraining    train_crf, start_retrain / retrain_job, maybe_retrain
+    trigger_model train_triggers: the trigger model in context, trained with every CRF training
     status        tagger_states and count_by_tagger for the settings page
     evaluation    the taggers scored against gold, and annotators' decisions on them
     ner_model     camel-tools' NER model on this server: its state, the job installing it
@@ -74,6 +75,7 @@ from annotate.pretagging.settings import (
     CRF,
     DEFAULT_LABEL_MAP,
     EVENT_TAGGERS,
+    TRIGGER_CRF,
     PretagSettings,
     SettingsError,
     check_settings,
@@ -89,7 +91,9 @@ from annotate.pretagging.training import (
     project_entries,
     training_data,
     training_sets,
+    trigger_examples,
 )
+from annotate.pretagging.trigger_model import train_triggers
 
 __all__ = [
     "ALL_TAGGERS",
@@ -106,6 +110,7 @@ __all__ = [
     "PretagReport",
     "PretagSettings",
     "SettingsError",
+    "TRIGGER_CRF",
     "TaggerUnavailable",
     "TrainingData",
     "build_pipeline",
@@ -132,4 +137,6 @@ __all__ = [
     "train_crf",
     "training_data",
     "training_sets",
+    "train_triggers",
+    "trigger_examples",
 ]
