@@ -109,3 +109,16 @@ def test_a_job_stored_with_plain_strings_still_shows_them(client, admin_user, pr
     assert "توقّف العامل" in client.get(reverse("pretag_job", args=[project.slug, job.pk])).content.decode()
     api = client.get(reverse("api:pretag-job", args=[project.slug, job.pk]), HTTP_ACCEPT_LANGUAGE="en").json()
     assert api["messages"] == api["message_codes"] == ["توقّف العامل الذي كان ينفّذ هذه المهمة مرتين"]
+
+
+@pytest.mark.parametrize(("status", "arabic", "english"), [
+    (Job.Status.QUEUED, "في الانتظار", "queued"), (Job.Status.RUNNING, "قيد التشغيل", "running"),
+    (Job.Status.DONE, "انتهى", "done"), (Job.Status.FAILED, "فشل", "failed")])
+def test_a_jobs_state_is_shown_in_the_readers_language(client, admin_user, project, status, arabic, english):
+    Job.objects.create(project=project, kind=jobs.PRETAG, status=status, total=1)
+    client.force_login(admin_user)
+    page = client.get(reverse("pretag_page", args=[project.slug]), HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    assert f"<span class=\"status\">{arabic}</span>" in page
+    assert english.capitalize() not in page  # the enum's own English label ("Done") stays out
+    with translation.override("en"):
+        assert Job.Status(status).label == english
