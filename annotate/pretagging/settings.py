@@ -17,7 +17,8 @@ from corpus.models import Project
 CRF = "crf"
 TRIGGER_CRF = "trigger_crf"
 EVENT_TAGGERS = ("triggers", TRIGGER_CRF)
-ALL_TAGGERS = ("dates", "string_match", "gazetteer", "cues", "name_parts", "crf", "camel_ner", "triggers", TRIGGER_CRF)
+ALL_TAGGERS = ("dates", "string_match", "gazetteer", "organisations", "cues", "given_names", "name_parts", "crf",
+               "camel_ner", "triggers", TRIGGER_CRF)
 
 DEFAULT_LABEL_MAP = {"PERS": "PER", "PER": "PER", "LOC": "GPE", "GPE": "GPE", "ORG": "ORG", "FAC": "FAC", "MISC": None}
 

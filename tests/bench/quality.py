@@ -4,6 +4,12 @@
   ../shared/data where it lies; documents of 15 segments), and a learning curve: F1 on a
   held-out fifth after 0, 10, 25, 50 and 100 gold documents, with and without a NewsFANE
   bootstrap (a disjoint part of the corpus standing in for another source's data).
+- What annotators see (every tagger's suggestions merged, overlap match) on the same held-out
+  fifth, per type: cold (dates, gazetteer, organisation list, cue rules, given-name rule, short
+  forms) and with a CRF bootstrapped on the other four fifths (where the given-name rule gives
+  way to the CRF, as in a project's runs; also with it kept beside the CRF), each with and
+  without the organisation list and the given-name rule; and cold on the articles of
+  tests/corpus/news_untitled.py (persons without titles, organisations without heads).
 - Triggers: P/R/F1 of the trigger taggers on made-up articles (four sets: short ones, longer
   news of one story whose scored half uses inflected forms, news of one story whose trigger
   words are triggers in some places and not in others, and four more scored articles of
@@ -145,7 +151,9 @@ def main() -> None:
 
     setup_django()
     figures = trigger_figures()
+    figures.update(untitled_figures())
     if NEWSFANE.exists():
+        figures.update(merged_figures())
         figures.update(crf_figures())
     else:
         print(f"quality: {NEWSFANE} is absent; the CRF figures are skipped")
@@ -224,6 +232,98 @@ def _trigger_scores(articles) -> dict[str, tuple[float, float, float]]:
     return out
 
 
+# ---- what annotators see: the taggers merged ----------------------------------------------------
+
+NAME_RULES = ("organisations", "given_names")  # scored with and without
+SCORED_TYPES = ("PER", "ORG", "GPE", "LOC", "FAC")
+
+
+def _rule_taggers(with_name_rules: bool, model: bytes | None = None, *, given_names_beside_crf: bool = False) -> list:
+    """The taggers of a run; with a CRF the given-name rule gives way to it, as in a project's
+    run (annotate.pretagging.pipeline), unless `given_names_beside_crf`."""
+    from corpus.pretag import (
+        CRFTagger,
+        CueTagger,
+        DateTagger,
+        Gazetteer,
+        GivenNameTagger,
+        NameParts,
+        OrganisationTagger,
+    )
+
+    taggers = [DateTagger(), Gazetteer(), CueTagger(), NameParts()]
+    if with_name_rules:
+        taggers.append(OrganisationTagger())
+        if model is None or given_names_beside_crf:
+            taggers.append(GivenNameTagger())
+    return taggers + ([CRFTagger(model)] if model is not None else [])
+
+
+def merged_scores(documents: list, taggers: list, types=SCORED_TYPES) -> dict[str, tuple[float, float, float]]:
+    """Overlap P/R/F1 per type (and "all") of the merged suggestions, as evaluate_pretag counts
+    overlap: a suggestion is right when it overlaps a gold span of its type, a gold span found
+    when a suggestion of its type overlaps it."""
+    from corpus.pretag import DEFAULT_PRIORITY, pretag_document
+    from corpus.text.arabic import tokenize
+
+    counts = {kind: [0, 0, 0, 0] for kind in (*types, "all")}  # gold, suggested, right, found
+    for text, gold in documents:
+        merged = pretag_document(text, taggers, priority=DEFAULT_PRIORITY, tokens=tokenize(text)).suggestions
+        for kind in types:
+            g = [s for s in gold if s[2] == kind]
+            p = {(s.start, s.end) for s in merged if s.type == kind}
+            row = (len(g), len(p), sum(1 for s, e in p if any(s < y[1] and y[0] < e for y in g)),
+                   sum(1 for y in g if any(s < y[1] and y[0] < e for s, e in p)))
+            for key in (kind, "all"):
+                counts[key] = [a + b for a, b in zip(counts[key], row, strict=True)]
+    out = {}
+    for kind, (gold, suggested, right, found) in counts.items():
+        p, r = (right / suggested if suggested else 0.0), (found / gold if gold else 0.0)
+        out[kind] = (p, r, 2 * p * r / (p + r) if p + r else 0.0)
+    return out
+
+
+def _merged_rows(prefix: str, scores: dict) -> dict:
+    return {f"{prefix}_{kind}_p_r_f1": {"value": "/".join(f"{x:.3f}" for x in prf), "unit": "", "goal": ""}
+            for kind, prf in scores.items()}
+
+
+def merged_figures() -> dict:
+    from corpus.pretag.crf import train
+
+    held, rest = _held_out_split(_documents())
+    model = train(rest, max_iterations=ITERATIONS)
+    figures = {}
+    for rules in (False, True):
+        name = "with" if rules else "without"
+        figures.update(_merged_rows(f"merged_cold_{name}_name_rules", merged_scores(held, _rule_taggers(rules))))
+        figures.update(_merged_rows(f"merged_bootstrap_{name}_name_rules",
+                                    merged_scores(held, _rule_taggers(rules, model))))
+    figures.update(_merged_rows("merged_bootstrap_given_names_beside_crf",
+                                merged_scores(held, _rule_taggers(True, model, given_names_beside_crf=True))))
+    return figures
+
+
+def untitled_figures() -> dict:
+    from tests.corpus.news_untitled import gold_articles
+
+    articles = gold_articles()
+    figures = {}
+    for rules in (False, True):
+        name = "with" if rules else "without"
+        figures.update(_merged_rows(f"untitled_articles_cold_{name}_name_rules",
+                                    merged_scores(articles, _rule_taggers(rules), types=("PER", "ORG"))))
+    return figures
+
+
+def _held_out_split(documents: list) -> tuple[list, list]:
+    """The held-out fifth and the rest, as the learning curve splits them."""
+    order = list(range(len(documents)))
+    random.Random(11).shuffle(order)
+    fifth = len(order) // 5
+    return [documents[i] for i in order[:fifth]], [documents[i] for i in order[fifth:]]
+
+
 # ---- CRF on NewsFANE --------------------------------------------------------------------------
 
 def _documents() -> list:
@@ -261,11 +361,7 @@ def crf_figures() -> dict:
     for kind, (p, r, f) in scores.per_type.items():
         figures[f"crf_newsfane_5fold_{kind}_p_r_f1"] = {"value": f"{p:.2f}/{r:.2f}/{f:.2f}", "unit": "", "goal": ""}
 
-    order = list(range(len(documents)))
-    random.Random(11).shuffle(order)
-    fifth = len(order) // 5
-    held = [documents[i] for i in order[:fifth]]
-    rest = [documents[i] for i in order[fifth:]]
+    held, rest = _held_out_split(documents)
     bootstrap, pool = rest[: len(rest) // 2], rest[len(rest) // 2:]
     for gold in CURVE:
         project_gold = pool[:gold]
