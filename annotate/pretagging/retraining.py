@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from annotate import jobs
 from annotate.models import Job, TaggerModel
@@ -23,6 +22,7 @@ from annotate.pretagging import bootstrap_corpus
 from annotate.pretagging.settings import CRF, PretagSettings
 from annotate.pretagging.training import gold_sets, latest_model, training_data
 from annotate.pretagging.trigger_model import train_triggers
+from corpus.deferred_text import gettext_deferred
 from corpus.models import Project
 from corpus.pretag import CRFTagger
 from corpus.pretag import crf as crf_module
@@ -82,9 +82,9 @@ def train_crf(
             # The error's kind only: its text may quote the file.
             metrics["bootstrap_unreadable"] = f"{bootstrap_corpus.recorded(project)['path']}: {type(error).__name__}"
     if not gold and not extra_examples and remembered is None:
-        raise NoTrainingData(_(
+        raise NoTrainingData(gettext_deferred(
             "project %(slug)s: no training data: no gold set holds spans and no annotator set is submitted "
-            "(or give a bootstrap corpus).") % {"slug": project.slug})
+            "(or give a bootstrap corpus).", slug=project.slug))
     if fast:
         model = _train_fast(project, data, remembered, metrics)
     elif extra_examples:
