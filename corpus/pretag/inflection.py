@@ -54,6 +54,40 @@ def verb_lemmas(word: str) -> frozenset[str] | None:
     return verbs if verbs and not other else None
 
 
+@lru_cache(maxsize=100_000)
+def _readings(word: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """All the folded lemmas the analyser gives `word` (any part of speech) and its tags
+    («المضارع المعلوم:هي:y::Verb», «مرفوع:...:Noun:مصدر:مصدر»)."""
+    lemmatizer = _lemmatizer()
+    nodes = lemmatizer.analyze(lemmatizer.analexer.check_text(word))
+    if not nodes:
+        return (), ()
+    lemmas = tuple(fold_text(lemma) for kind, values in nodes[0].lemmas.items() if kind != "all" for lemma in values)
+    return lemmas, tuple(nodes[0].get_tags())
+
+
+def imperfect_only(word: str) -> bool:
+    """The analyser reads `word` as an imperfect verb and as nothing else: «تلتق», «نلتقي»
+    yes; «تقدم» (also "progress", and "he advanced"), «اجتمعوا», «انسحب» (perfects),
+    «اجتماعا» (a noun) no."""
+    tags = _readings(word)[1]
+    return bool(tags) and all(tag.startswith("المضارع") for tag in tags)
+
+
+def glued_conjunction(word: str) -> bool:
+    """The analyser reads `word` only as a glued و/ف before a word: «وناقشا», «فاجتمع»,
+    «وقال» yes; «وافقوا» (lemma «وافق»), «وصلوا», «وقعوا», «فلسطين», «وزير» no: one lemma
+    beginning with that letter makes it possibly the word's own. A doubled letter is a
+    conjunction before a word that starts with it («ووقع»)."""
+    folded = fold_text(word)
+    if folded[:1] not in ("و", "ف") or len(folded) < 1 + MIN_LETTERS:
+        return False
+    if folded[1] == folded[0]:
+        return True
+    lemmas = _readings(word)[0]
+    return bool(lemmas) and not any(lemma.startswith(folded[0]) for lemma in lemmas)
+
+
 def skeleton(folded: str) -> str:
     return folded.translate(_WEAK)
 

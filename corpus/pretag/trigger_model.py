@@ -34,8 +34,9 @@ from dataclasses import dataclass
 from corpus.pretag._text import fold_text, sentences, stems
 from corpus.pretag.base import EntityProposal, EventProposal
 from corpus.pretag.events import CueRoles, EventTypeSpec, TriggerFinder, TriggerTagger
+from corpus.pretag.inflection import glued_conjunction, imperfect_only
 from corpus.pretag.trigger_learning import AnnotatedText
-from corpus.text.arabic import Token, tokenize
+from corpus.text.arabic import Token, clitic_boundaries, snap, tokenize
 
 NAME = "trigger_crf"
 PROPOSE = 0.5  # a word is proposed when the model's best non-O label is at least this likely
@@ -87,10 +88,18 @@ def _marks(finder: TriggerFinder | None, tokens: Sequence[Token], starts: dict[i
     return out
 
 
-def _trigger_start(token: Token) -> int:
-    """Where a trigger no matcher knows starts in its token: after a glued و/ف."""
-    folded = fold_text(token.text)
-    return token.start + 1 if folded[:1] in ("و", "ف") and len(folded) >= 5 else token.start
+def _trigger_start(text: str, token: Token, known: frozenset[str]) -> int:
+    """Where a trigger no matcher knows starts in its token: after a glued clitic only
+    where there is evidence of it, as when an annotator's selection is snapped (the article,
+    or the rest a word of `known` or standing alone in the text: corpus.text.clitics), or
+    where the analyser reads a glued و/ف (inflection.glued_conjunction). Many words begin
+    with و/ف themselves: «وافقوا», «وصلوا», «وقعوا», «فلسطين» stay whole."""
+    if not token.is_word:
+        return token.start
+    start, _end = snap(text, token.start, token.end, known_names=known)
+    if start == token.start and glued_conjunction(token.text):
+        start = token.start + clitic_boundaries(token.text)[0]
+    return start
 
 
 def sentence_features(
@@ -236,9 +245,11 @@ def train(examples: Sequence[AnnotatedText], specs: Sequence[EventTypeSpec], *,
 
 def form_key(form: str) -> str:
     """A trigger word's form as written (after its glued clitics), folded, with the
-    imperfect prefixes made one («تلتق», «نلتق» → «يلتق»)."""
+    imperfect prefixes made one where the analyser reads the word as an imperfect verb and
+    as nothing else («تلتق», «نلتقي» → «يلتق», «يلتقي»); other words keep their first letter
+    («تقدم», "progress" or "advanced", is not «يقدم»; «اجتماعا», «انسحب» stay)."""
     folded = fold_text(form)
-    if len(folded) >= 4 and folded[0] in "تنا" and not folded.startswith("ال"):
+    if len(folded) >= 4 and folded[0] in "تنا" and not folded.startswith("ال") and imperfect_only(form.strip()):
         return "ي" + folded[1:]
     return folded
 
@@ -266,7 +277,7 @@ class TokenView:
     label is, and how likely O is."""
 
     kind: str | None
-    start: int  # where the trigger would start (after a glued clitic)
+    start: int  # where a trigger proposed here starts (after a glued clitic a matcher or the clitic analysis confirms)
     probability: float
     no_trigger: float
     doubtful: bool  # a trigger word in a form training shows unmarked somewhere
@@ -291,6 +302,7 @@ class TriggerModelTagger:
         self._lexicon = _finder(lexicon_words(specs))
         self._marked = _finder([w for w in marked if w[1] in self.specs])
         self._doubtful = frozenset(doubtful)
+        self._known = frozenset(w for w, _kind in [*lexicon_words(specs), *marked])  # a clitic before one may be cut
         self._arguments = TriggerTagger(specs, cues)
         self.propose, self.veto = propose, veto
         self._last: tuple[str, dict[int, TokenView]] | None = None
@@ -316,8 +328,11 @@ class TriggerModelTagger:
                     q = self._tagger.marginal(label, i)
                     if q > p:
                         best, p = label, q
-                start = starts.get(first + i, _trigger_start(token))
-                doubtful = first + i in starts and form_key(text[start:token.end]) in self._doubtful
+                start = starts.get(first + i)
+                doubtful = start is not None and form_key(text[start:token.end]) in self._doubtful
+                if start is None:  # the clitic analysis only where a proposal needs it (the analyser is slow)
+                    proposed = best in self.specs and p >= self.propose
+                    start = _trigger_start(text, token, self._known) if proposed else token.start
                 out[token.start] = TokenView(best, start, p, no, doubtful)
         self._last = (text, out)
         return out

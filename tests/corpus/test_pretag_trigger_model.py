@@ -103,3 +103,55 @@ def test_training_without_events_is_refused():
     with pytest.raises(ValueError, match="no document holds an event"):
         train([AnnotatedText("وصل الوزير.", [])], SPECS)
 
+
+
+# A project with an "agree" event: its trigger words begin with و, as do many other words.
+AGREE_SPECS = [*SPECS, EventTypeSpec("AGREE", ("اتفق",), (RoleSpec("Party", frozenset({"PER", "ORG"})),))]
+AGREE_TEACHING = [
+    annotated("وافقت النقابة على العرض الجديد. وقال رئيسها إن العرض مقبول.", ("وافقت", "AGREE", 0),
+              ("قال", "STATEMENT", 0)),
+    annotated("في الصباح وافقت البلدية على الخطة. وحضر السكان إلى القاعة.", ("وافقت", "AGREE", 0)),
+    annotated("وافقت الهيئة على الموازنة بعد نقاش طويل. وصل الوفد متأخرا.", ("وافقت", "AGREE", 0)),
+    annotated("أمس وافقت الإدارة على طلب العمال. وقال المدير إن الطلب عادل.", ("وافقت", "AGREE", 0),
+              ("قال", "STATEMENT", 0)),
+]
+
+
+def test_a_proposal_on_a_word_that_begins_with_waw_keeps_the_whole_word():
+    """«وافقوا» is no «و» + «افقوا»: the model's proposal starts where the word does (no
+    matcher knows it: «وافقت», the word marked, is no verb's base form, so has no forms)."""
+    trained = train(AGREE_TEACHING, AGREE_SPECS)
+    model = TriggerModelTagger(trained.model, AGREE_SPECS, trained.marked, trained.doubtful, propose=0.1)  # where, not whether
+    text = "وافقوا على الاتفاق المقترح بعد جلسة قصيرة."
+    proposed = [e for e in model.tag_events(text, tokenize(text), []) if e.type == "AGREE"]
+    assert [text[e.trigger_start:e.trigger_end] for e in proposed] == ["وافقوا"]
+
+
+@pytest.mark.parametrize(("word", "trigger"), [
+    ("وافقوا", "وافقوا"), ("وصلوا", "وصلوا"), ("وقعوا", "وقعوا"), ("فلسطين", "فلسطين"), ("وليد", "وليد"),
+    ("وناقشا", "ناقشا"), ("فاجتمع", "اجتمع"), ("والاجتماع", "الاجتماع"), ("ووقعوا", "وقعوا"),
+])
+def test_a_trigger_no_matcher_knows_starts_after_a_clitic_only_where_the_analysis_finds_one(word, trigger):
+    from corpus.pretag.trigger_model import _trigger_start
+
+    text = f"قالت المصادر إن الجميع {word} أمس."
+    token = next(t for t in tokenize(text) if t.text == word)
+    assert text[_trigger_start(text, token, frozenset()):token.end] == trigger
+
+
+def test_a_known_trigger_word_after_a_waw_is_evidence_of_the_cut():
+    from corpus.pretag.trigger_model import _trigger_start
+
+    text = "والتقوا في العاصمة."
+    token = tokenize(text)[0]
+    assert text[_trigger_start(text, token, frozenset({"التقوا"})):token.end] == "التقوا"
+
+
+def test_only_imperfect_verbs_share_their_form_key():
+    """«تلتق» is «يلتق» with another prefix; «اجتماعا» (a noun), «انسحب» (a perfect) and
+    «تقدم» ("progress") are not forms of «يجتماعا», «ينسحب», «يقدم»."""
+    assert form_key("تلتق") == form_key("يلتق") and form_key("نلتقي") == form_key("يلتقي")
+    assert form_key("اجتماعا") == "اجتماعا" and form_key("انسحب") == "انسحب"
+    assert form_key("تقدم") != form_key("يقدم")
+    examples = [annotated("وأشاد الوزير بتقدم المفاوضات، ثم قال إن تقدم العمل واضح.", ("قال", "STATEMENT", 0))]
+    assert form_key("يقدم") not in doubtful_words(examples, [("قال", "STATEMENT"), ("تقدم", "MEET")])
