@@ -121,7 +121,8 @@ def test_a_proposal_on_a_word_that_begins_with_waw_keeps_the_whole_word():
     """«وافقوا» is no «و» + «افقوا»: the model's proposal starts where the word does (no
     matcher knows it: «وافقت», the word marked, is no verb's base form, so has no forms)."""
     trained = train(AGREE_TEACHING, AGREE_SPECS)
-    model = TriggerModelTagger(trained.model, AGREE_SPECS, trained.marked, trained.doubtful, propose=0.1)  # where, not whether
+    # a low threshold: the test is of where the proposal starts, not whether it is made
+    model = TriggerModelTagger(trained.model, AGREE_SPECS, trained.marked, trained.doubtful, propose=0.1)
     text = "وافقوا على الاتفاق المقترح بعد جلسة قصيرة."
     proposed = [e for e in model.tag_events(text, tokenize(text), []) if e.type == "AGREE"]
     assert [text[e.trigger_start:e.trigger_end] for e in proposed] == ["وافقوا"]
