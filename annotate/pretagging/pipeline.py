@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from annotate.pretagging.settings import EVENT_TAGGERS, PretagSettings
+from annotate.pretagging.settings import BASE, EVENT_TAGGERS, PretagSettings
 from annotate.pretagging.training import event_specs, latest_model, learned_triggers, names_marked, project_entries
 from corpus.models import Project
 from corpus.pretag import (
@@ -68,7 +68,13 @@ def _build_crf(project: Project, options: PretagSettings):
     if model is None:
         raise TaggerUnavailable(_("the CRF has not been trained yet: retrain it once the project has gold documents."))
     metrics = model.metrics or {}
-    return CRFTagger(bytes(model.data), reference=metrics.get("sureness_reference"),
+    base = None
+    if metrics.get("stacked"):  # the quick retraining's model tags over its base (retraining.BASE)
+        base_row = latest_model(project, BASE)
+        if base_row is None:
+            raise TaggerUnavailable(_("the CRF's base model is missing: retrain it with the button."))
+        base = bytes(base_row.data)
+    return CRFTagger(bytes(model.data), reference=metrics.get("sureness_reference"), base=base,
                      calibrated=(metrics.get("training") or {}).get("algorithm", "lbfgs") == "lbfgs")
 
 

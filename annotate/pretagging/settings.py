@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from corpus.models import Project
 
 CRF = "crf"
+BASE = "crf_base"  # the TaggerModel a quick (stacked) CRF model tags over (retraining)
 EVENT_TAGGERS = ("triggers",)
 ALL_TAGGERS = ("dates", "string_match", "gazetteer", "cues", "name_parts", "crf", "camel_ner", "triggers")
 

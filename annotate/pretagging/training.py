@@ -64,14 +64,16 @@ def training_sets(project: Project) -> tuple[list[int], str]:
 
 
 def training_data(project: Project) -> TrainingData:
-    """(text, spans) per training document, in two queries."""
+    """(text, spans) per training document, oldest first, in three queries."""
     set_ids, source = training_sets(project)
     rows = Span.objects.filter(set__in=set_ids).values_list("set__document_id", "start", "end", "entity_type__key")
     spans: dict[int, list] = {}
     for document_id, start, end, kind in rows:
         spans.setdefault(document_id, []).append((start, end, kind))
-    document_ids = sorted(set(
-        AnnotationSet.objects.filter(pk__in=set_ids).values_list("document_id", flat=True)))
+    # Oldest first (by the set's last change): the quick retraining holds the newest out.
+    document_ids = list(dict.fromkeys(
+        AnnotationSet.objects.filter(pk__in=set_ids).order_by("updated_at", "document_id")
+        .values_list("document_id", flat=True)))
     texts = dict(Document.objects.filter(pk__in=document_ids).values_list("pk", "text"))
     examples = [(texts[i], spans.get(i, [])) for i in document_ids]
     return TrainingData(examples, document_ids, source)
