@@ -4,9 +4,11 @@ lease runs out and resumes from the documents not yet done."""
 from __future__ import annotations
 
 import signal
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.db.models.functions import Now
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
@@ -16,12 +18,14 @@ from django_tasks_db.models import DBTaskResult
 
 from annotate import jobs, workers
 from annotate.models import Job, Suggestion, WorkerHeartbeat
+from annotate.pretagging.running import CHUNK
 from corpus.formats.base import DocumentRecord
 from corpus.importing import add_documents
-from tests.annotate.worker_jobs import SLOW_PRETAG, SlowTagger
-from tests.annotate.workerproc import start_worker, stop, wait_for
+from tests.annotate.worker_jobs import HOLD_AFTER, SLOW_PRETAG, SlowTagger
+from tests.annotate.workerproc import database_env, start_worker, stop, wait_for
 
-DOCUMENTS = 160  # CHUNK is 50: the worker is killed after the first chunk is stored
+DOCUMENTS = 160  # the first worker is killed after the first chunk (CHUNK documents) is stored
+LONG_LEASE = 120  # seconds: far longer than the test, however loaded the machine
 
 
 @pytest.fixture(autouse=True)
@@ -40,25 +44,38 @@ def db_queue():
 
 
 def job_state(pk):
-    return Job.objects.values("status", "done", "total", "attempts").get(pk=pk)
+    return Job.objects.values("status", "done", "total", "attempts", "lease_expires_at").get(pk=pk)
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_job_whose_worker_is_killed_is_resumed_by_another_worker(project, db_queue, tmp_path):
     add_documents(project, [DocumentRecord(external_id=f"w{i}", text=f"سليم{i} وصل إلى حمص") for i in range(DOCUMENTS)])
     job = jobs.start(project, SLOW_PRETAG, params={"taggers": ["slow"]})
-    first = start_worker(tmp_path / "first.log")
+    # Nothing here depends on how fast the machine is: the first worker stores one chunk and
+    # then holds (it cannot finish before the kill), and the leases are long enough that no
+    # live worker loses its job to a starved heartbeat; the kill is the only death.
+    first = start_worker(tmp_path / "first.log", extra_env={**database_env(), HOLD_AFTER: str(CHUNK)},
+                         job_lease_seconds=LONG_LEASE)
     second = None
     try:
-        wait_for(lambda: job_state(job.pk)["done"] >= 50, timeout=90, what="the first chunk to be stored")
+        wait_for(lambda: job_state(job.pk)["done"] >= CHUNK, timeout=90, what="the first chunk to be stored")
         first.send_signal(signal.SIGKILL)
         first.wait(timeout=10)
         killed_at = job_state(job.pk)
-        assert killed_at["status"] == Job.Status.RUNNING and killed_at["done"] < DOCUMENTS
+        assert killed_at["status"] == Job.Status.RUNNING and killed_at["done"] == CHUNK
+        assert killed_at["lease_expires_at"] is not None  # held under a lease that nobody renews now
+        # The dead worker's lease, heartbeat and task run out now rather than in LONG_LEASE seconds.
+        an_hour_ago = Now() - timedelta(hours=1)
+        Job.objects.filter(pk=job.pk).update(lease_expires_at=an_hour_ago)
+        WorkerHeartbeat.objects.update(beat_at=an_hour_ago)
+        DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).update(started_at=an_hour_ago)
 
-        second = start_worker(tmp_path / "second.log")
+        second = start_worker(tmp_path / "second.log", job_lease_seconds=LONG_LEASE)
         wait_for(lambda: job_state(job.pk)["status"] == Job.Status.DONE, timeout=90,
                  what="the second worker to finish the job (log: %s)" % (tmp_path / "second.log"))
+        # django-tasks' record of the killed worker's task is failed by the same heartbeat.
+        wait_for(lambda: not DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).exists(), timeout=30,
+                 what="the killed worker's task to be marked failed")
     finally:
         stop(first)
         if second is not None:
@@ -78,7 +95,7 @@ def test_a_job_whose_worker_is_killed_is_resumed_by_another_worker(project, db_q
     tagged = Suggestion.objects.filter(document__project=project, tagger="slow")
     assert tagged.values("document").distinct().count() == DOCUMENTS == tagged.count()
     # django-tasks' record of the killed worker's task is not left running either.
-    assert not DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).exists()
+    assert DBTaskResult.objects.filter(status=TaskResultStatus.FAILED).count() == 1
 
 
 def make_running_job(project, *, attempts, lease_seconds_ago):
