@@ -50,6 +50,7 @@ HOLD_OUT = 5  # at most this many of the newest gold documents score the new mod
 # Gold documents a stacked model's base has not seen before the automatic job also trains a
 # new base (rebase): the stacked model keeps the base's F1 but does not take the gain a
 # training over more data brings (README "Benchmarks"); this takes it, every so often.
+STACK_MAX = 25  # gold documents a stacked model learns from at most (the newest its base has not seen)
 REBASE_AFTER = 10  # more than HOLD_OUT: a new base leaves the documents it was scored on to the stacked model
 
 
@@ -161,6 +162,15 @@ def _base_of(current: TaggerModel) -> TaggerModel | None:
     return latest_model(current.project, BASE)
 
 
+def _on_top(data, base_row: TaggerModel) -> list[tuple[int, crf_module.Example]]:
+    """The gold a stacked model learns from: the documents its base has not seen (out of
+    sample: where the base errs as it will on new text; REBASE_AFTER keeps them few), the
+    newest STACK_MAX, oldest first."""
+    seen = set((base_row.metrics or {}).get("documents") or ())
+    return [(pk, example) for pk, example in zip(data.document_ids, data.examples, strict=True)
+            if pk not in seen][-STACK_MAX:]
+
+
 def _train_stacked(project: Project, data, metrics: dict) -> TaggerModel | None:
     """The quick retraining: a stacked model over the current full model, scored first on
     the newest gold documents the current model never saw, against that model. Returns the
@@ -170,22 +180,26 @@ def _train_stacked(project: Project, data, metrics: dict) -> TaggerModel | None:
     base_row = _base_of(current) if current is not None else None
     if base_row is None or not data.examples:
         return None
+    current.kept = False
+    top_gold = _on_top(data, base_row)
+    if not top_gold:  # nothing the base has not seen: the current model stays as it is
+        return current
     base = bytes(base_row.data)
     seen = set((current.metrics or {}).get("documents") or ())
-    # document_ids run from the oldest training set to the newest (training_data).
-    new = [pk for pk in data.document_ids if pk not in seen]
-    held = set(new[-min(HOLD_OUT, len(data.examples) - 1):]) if len(data.examples) > 1 and new else set()
+    held = set([pk for pk, _example in top_gold if pk not in seen][-HOLD_OUT:])
     metrics.update(stacked=True, training={
-        "algorithm": "lbfgs", "stacked_on": base_row.metrics.get("gold_documents", 0),
+        "algorithm": "lbfgs", "stacked_on": base_row.metrics.get("gold_documents", 0), "on_top": len(top_gold),
         "max_iterations": STACK_ITERATIONS, **crf_module.STACK_TRAINING})
+    metrics["documents"] = sorted(set(base_row.metrics.get("documents") or ()) | {pk for pk, _e in top_gold})
     if base_row.metrics.get("bootstrap"):
         metrics.update(bootstrap=base_row.metrics["bootstrap"], bootstrap_documents=base_row.metrics.get(
             "bootstrap_documents", 0))
     if held:
-        kept = [example for pk, example in zip(data.document_ids, data.examples, strict=True) if pk not in held]
-        scored_on = [example for pk, example in zip(data.document_ids, data.examples, strict=True) if pk in held]
-        preliminary = crf_module.train_stacked(base, kept, max_iterations=STACK_ITERATIONS)
-        new_scores = _scored(preliminary, scored_on, base)
+        kept = [example for pk, example in top_gold if pk not in held]
+        scored_on = [example for pk, example in top_gold if pk in held]
+        # With nothing else to learn from, the preliminary model is the base alone.
+        preliminary = crf_module.train_stacked(base, kept, max_iterations=STACK_ITERATIONS) if kept else None
+        new_scores = _scored(preliminary or base, scored_on, base if preliminary else None)
         old_scores = _scored(bytes(current.data), scored_on, base if current.pk != base_row.pk else None)
         comparison = {"held_out": len(held), "f1": new_scores.f1, "previous_f1": old_scores.f1}
         if new_scores.f1 < old_scores.f1 - WORSE_BY:
@@ -196,17 +210,16 @@ def _train_stacked(project: Project, data, metrics: dict) -> TaggerModel | None:
             return current
         metrics.update(_metrics(new_scores, method="newest gold held out", held_out=len(held),
                                 previous_f1=old_scores.f1))
-    top = crf_module.train_stacked(base, data.examples, max_iterations=STACK_ITERATIONS)
-    gold = crf_module.featurize(data.examples[:200])
-    metrics.update(sureness_reference=crf_module.sureness_reference(top, gold, base=base))
-    unseen_by_base = len(set(data.document_ids) - set(base_row.metrics.get("documents") or ()))
+    examples = [example for _pk, example in top_gold]
+    top = crf_module.train_stacked(base, examples, max_iterations=STACK_ITERATIONS)
+    metrics.update(sureness_reference=crf_module.sureness_reference(top, crf_module.featurize(examples), base=base))
     with transaction.atomic():
         if current.pk == base_row.pk:  # the full model becomes the base, as it is (data, metrics, date)
             TaggerModel.objects.filter(project=project, tagger=BASE).delete()
             TaggerModel.objects.filter(pk=base_row.pk).update(tagger=BASE)
         TaggerModel.objects.filter(project=project, tagger=CRF).delete()
         model = TaggerModel.objects.create(project=project, tagger=CRF, data=top, metrics=metrics,
-                                           trained_on=base_row.trained_on + unseen_by_base)
+                                           trained_on=base_row.trained_on + len(top_gold))
     model.kept = False
     return model
 
@@ -252,7 +265,10 @@ def rebase(project: Project) -> dict:
         remembered = None
         metrics["bootstrap_unreadable"] = f"{bootstrap_corpus.recorded(project)['path']}: {type(error).__name__}"
     base = bytes(base_row.data)
-    stacked_scores = _scored(crf_module.train_stacked(base, kept, max_iterations=STACK_ITERATIONS), scored_on, base)
+    # The competitor: the stacked model the quick retraining would make from the same gold.
+    on_top = [example for pk, example in _on_top(data, base_row) if pk not in held]
+    stacked = crf_module.train_stacked(base, on_top, max_iterations=STACK_ITERATIONS) if on_top else None
+    stacked_scores = _scored(stacked or base, scored_on, base if stacked else None)
     prepared = remembered.sequences if remembered else ()
     gold = crf_module.featurize(kept)
     model = crf_module.train((), prepared=[*prepared, *gold], **FAST)
