@@ -8,6 +8,7 @@ An archived project is read-only: ensure_writable is the check every write path 
 corpus.importing for documents)."""
 from __future__ import annotations
 
+import logging
 import re
 
 from django.core.exceptions import ValidationError
@@ -24,7 +25,11 @@ EMPTY_PRESET = "empty"
 # Words the page routes use after /projects/: a project named so could not be reached.
 RESERVED_SLUGS = {"new"}
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
+LANGUAGE_MAX = Project._meta.get_field("language").max_length
 DIRECTIONS = ("rtl", "ltr")
+# How often a suggested slug, taken meanwhile by another new project, is suggested afresh.
+SUGGESTION_ATTEMPTS = 3
+logger = logging.getLogger(__name__)
 
 
 class ProjectError(ValueError):
@@ -90,9 +95,11 @@ def create_project(
     `schema`, a schema file's content, checked here by corpus.schema_file). `admin`,
     when given, becomes the project's first admin; without one nobody can open it."""
     name = check_name(name)
+    suggested = not slug
     slug = check_slug(slug) if slug else suggest_slug(name)
-    if not LANGUAGE_CODE.match(language or ""):
-        raise ProjectError(_("A language is a code such as ar, en or ar-EG."), "language")
+    if not LANGUAGE_CODE.match(language or "") or len(language) > LANGUAGE_MAX:
+        raise ProjectError(_("A language is a code such as ar, en or ar-EG, of at most %(max)d characters.")
+                           % {"max": LANGUAGE_MAX}, "language")
     if direction not in DIRECTIONS:
         raise ProjectError(_("The direction is rtl (right to left) or ltr (left to right)."), "direction")
     if schema is not None:
@@ -111,22 +118,44 @@ def create_project(
                                % {"preset": preset, "presets": ", ".join(available_presets())}, "preset")
         data = load_preset(preset)
         guidelines = data.get("guidelines", "")
-    try:
-        with transaction.atomic():
-            project = Project.objects.create(
-                name=name, slug=slug, language=language, direction=direction, guidelines=guidelines,
-                description=description,
-            )
-            apply_schema(project, data)
-            if admin is not None:
-                Membership.objects.create(project=project, user=admin, role=Role.ADMIN)
-    except (IntegrityError, DataError) as error:
-        # The checks above should leave nothing for the database to refuse; should one slip
-        # through, the creation is undone and the person gets a reason instead of an error page.
-        raise ProjectError(_("The project could not be created from this schema, and nothing was created: "
-                             "the database refused it (%(reason)s).")
-                           % {"reason": str(error).splitlines()[0][:200]}, "schema") from None
-    return project
+    attempts = 0
+    while True:
+        attempts += 1
+        try:
+            with transaction.atomic():
+                project = Project.objects.create(
+                    name=name, slug=slug, language=language, direction=direction, guidelines=guidelines,
+                    description=description,
+                )
+                apply_schema(project, data)
+                if admin is not None:
+                    Membership.objects.create(project=project, user=admin, role=Role.ADMIN)
+            return project
+        except IntegrityError as error:
+            if not _slug_taken(error, slug):
+                raise _refused(error) from None
+            # Someone made a project with this slug since it was checked (two admins at once).
+            if not suggested or attempts == SUGGESTION_ATTEMPTS:
+                raise ProjectError(_("A project with this address (slug «%(slug)s») already exists: "
+                                     "choose another slug.") % {"slug": slug}, "slug") from None
+            slug = suggest_slug(name)
+        except DataError as error:
+            raise _refused(error) from None
+
+
+def _slug_taken(error: IntegrityError, slug: str) -> bool:
+    """Whether the database refused the project because another one holds its slug."""
+    constraint = getattr(getattr(error.__cause__, "diag", None), "constraint_name", "") or ""
+    return "slug" in constraint or Project.objects.filter(slug=slug).exists()
+
+
+def _refused(error: Exception) -> ProjectError:
+    """The checks above should leave nothing for the database to refuse; should one slip
+    through, the creation is undone and the person gets a plain reason, never the
+    database's own text (kept in the log for whoever runs the site)."""
+    logger.error("project creation refused by the database: %s", error)
+    return ProjectError(_("The project could not be created, and nothing was created. Check the fields and try "
+                          "again; if it happens again, tell the site's administrator."))
 
 
 EDITABLE = ("name", "description", "guidelines")

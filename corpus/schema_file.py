@@ -14,11 +14,9 @@ from django.utils.translation import gettext as _
 from corpus import schema_rules
 from corpus.colour import MIN_CONTRAST, label_contrast
 from corpus.keyboard import physical_key
-from corpus.models import COLOUR_PATTERN, DEFAULT_COLOUR, AttributeType, Project
+from corpus.models import COLOUR_PATTERN, DEFAULT_COLOUR, Project
 from corpus.presets import schema_of
 from corpus.schema_rules import RuleBroken
-
-DEFAULT_MAX = AttributeType._meta.get_field("default").max_length
 
 
 class SchemaFileError(ValueError):
@@ -60,7 +58,8 @@ def check_schema(data) -> list[str]:
     ("event_types[1] (MEET).roles[0].allowed: unknown entity type XYZ")."""
     if not isinstance(data, dict):
         return [_("the schema is a JSON object with entity_types, event_types, attribute_types, relation_types")]
-    problems: list[str] = []
+    problems = [_("%(where)s: text without the NUL character (PostgreSQL keeps no text holding it)")
+                % {"where": where} for where in _holding_nul(data)]
     if not isinstance(data.get("guidelines", ""), str):
         problems.append(_("guidelines: text (Markdown)"))
     shortcuts: dict[str, tuple[str, str]] = {}  # one key for one type, entity and event types alike
@@ -73,28 +72,15 @@ def check_schema(data) -> list[str]:
         roles = _check_items(item, "roles", problems, prefix=where + ".")
         for role_where, role in roles.items():
             _check_refs(role, "allowed", entities, role_where, problems, required=True)
-            low, high = role.get("min", 0), role.get("max")
-            bad_high = high is not None and (not isinstance(high, int) or high < max(low, 1) if isinstance(low, int)
-                                             else True)
-            if not isinstance(low, int) or low < 0 or bad_high:
-                problems.append(_("%(where)s: min and max must be whole numbers with 0 ≤ min ≤ max and max ≥ 1")
-                                % {"where": role_where})
+            _follow(schema_rules.check_counts, (role.get("min", 0), role.get("max"), ("min", "max")), role_where,
+                    problems)
         triggers = item.get("triggers", [])
         if not isinstance(triggers, list) or not all(isinstance(trigger, str) for trigger in triggers):
             problems.append(_("%(where)s.triggers: a list of words") % {"where": where})
     for where, item in _check_items(data, "attribute_types", problems).items():
-        if item.get("kind", "enum") not in AttributeType.Kind.values:
-            problems.append(_("%(where)s.kind: one of %(kinds)s")
-                            % {"where": where, "kinds": ", ".join(AttributeType.Kind.values)})
-        values = item.get("values", [])
-        if not isinstance(values, list) or not all(isinstance(v, dict) and isinstance(v.get("key"), str)
-                                                   for v in values):
-            problems.append(_("%(where)s.values: a list of objects with a key") % {"where": where})
+        _follow(schema_rules.check_attribute, (item.get("kind", "enum"), item.get("values", []),
+                                                item.get("default", "")), where, problems)
         _check_refs(item, "event_types", events, where, problems)
-        default = item.get("default", "")
-        if not isinstance(default, str) or len(default) > DEFAULT_MAX:
-            problems.append(_("%(where)s.default: a value key of at most %(max)d characters")
-                            % {"where": where, "max": DEFAULT_MAX})
     for where, item in _check_items(data, "relation_types", problems).items():
         colour = item.get("colour", "#666666")  # drawn as a line, not under label text: no contrast rule
         if not isinstance(colour, str) or not re.fullmatch(COLOUR_PATTERN, colour):
@@ -103,6 +89,19 @@ def check_schema(data) -> list[str]:
         _check_refs(item, "source", entities, where, problems, required=True)
         _check_refs(item, "target", entities, where, problems, required=True)
     return problems
+
+
+def _holding_nul(value, where: str = "") -> list[str]:
+    """Where a text of the description holds the NUL character (a key or a value)."""
+    if isinstance(value, str):
+        return [where or "(schema)"] if "\x00" in value else []
+    if isinstance(value, dict):
+        return [found for key, item in value.items()
+                for found in ([f"{where}.{key}".lstrip(".")] if "\x00" in str(key) else [])
+                + _holding_nul(item, f"{where}.{key}".lstrip("."))]
+    if isinstance(value, list):
+        return [found for index, item in enumerate(value) for found in _holding_nul(item, f"{where}[{index}]")]
+    return []
 
 
 def _check_items(data: dict, name: str, problems: list[str], *, colour: bool = False, prefix: str = "",

@@ -9,7 +9,7 @@ import re
 from django.utils.translation import gettext as _
 
 from corpus.keyboard import RESERVED, physical_key
-from corpus.models import KEY_PATTERN, EntityType, SchemaItem
+from corpus.models import KEY_PATTERN, AttributeType, EntityType, RoleType, SchemaItem
 
 KEY_MAX = SchemaItem._meta.get_field("key").max_length
 NAME_MAX = SchemaItem._meta.get_field("name_ar").max_length
@@ -62,3 +62,89 @@ def check_shortcut(shortcut: str, taken: dict[str, tuple[str, str]]) -> str:
         raise RuleBroken(_("The shortcut «%(shortcut)s» is on the same key as «%(other)s» of %(type)s.")
                          % {"shortcut": shortcut, "other": other, "type": owner}, "shortcut")
     return shortcut
+
+
+# --- a role's counts -------------------------------------------------------------------
+
+def _column_range(model, name: str) -> tuple[int, int]:
+    """The whole numbers the column holds (PostgreSQL's range for the field's type)."""
+    from django.db import connection
+
+    return connection.ops.integer_field_range(model._meta.get_field(name).get_internal_type())
+
+
+COUNT_MAX = min(_column_range(RoleType, "min_count")[1], _column_range(RoleType, "max_count")[1])
+
+
+def _whole(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def check_counts(low, high, fields: tuple[str, str] = ("min_count", "max_count")) -> tuple[int, int | None]:
+    """A role's minimum and maximum (None: no limit): 0 ≤ minimum ≤ maximum, a maximum of
+    at least 1, both within what the database keeps. `fields` names them as the caller's
+    input does (the editor's min_count/max_count, a schema file's min/max)."""
+    if not _whole(low) or not 0 <= low <= COUNT_MAX:
+        raise RuleBroken(_("The minimum of a role is a whole number from 0 to %(max)d, not %(value)s.")
+                         % {"max": COUNT_MAX, "value": _shown(low)}, fields[0])
+    if high is not None and (not _whole(high) or not 1 <= high <= COUNT_MAX):
+        raise RuleBroken(_("The maximum of a role is empty (no limit) or a whole number from 1 to %(max)d, "
+                           "not %(value)s.") % {"max": COUNT_MAX, "value": _shown(high)}, fields[1])
+    if high is not None and high < low:
+        raise RuleBroken(_("The maximum of a role (%(high)d) is below its minimum (%(low)d).")
+                         % {"high": high, "low": low}, fields[1])
+    return low, high
+
+
+def _shown(value) -> str:
+    """A refused value as the person gave it, cut short."""
+    return str(value)[:20] if isinstance(value, (int, str)) and not isinstance(value, bool) else repr(value)[:20]
+
+
+# --- an attribute's values and default -----------------------------------------------------
+
+DEFAULT_MAX = AttributeType._meta.get_field("default").max_length
+
+
+def check_attribute(kind, values, default) -> tuple[list[dict], str]:
+    """An attribute's values and default as they are kept: an enumeration has at least
+    one value, each with its own key (Latin letters, digits, _ or -, short enough to be a
+    default) and names as text; its default is one of them or empty. A yes/no attribute
+    has no values and no default; a text one no values and a default of at most
+    DEFAULT_MAX characters. Fields are named as in a schema file (values[1].key)."""
+    if kind not in AttributeType.Kind.values:
+        raise RuleBroken(_("An attribute is an enumeration, a boolean or text (one of %(kinds)s).")
+                         % {"kinds": ", ".join(AttributeType.Kind.values)}, "kind")
+    if kind != AttributeType.Kind.ENUM:
+        values = []
+    elif not isinstance(values, list) or not values:
+        raise RuleBroken(_("An enumeration needs at least one value."), "values")
+    seen = set()
+    for index, value in enumerate(values):
+        where = f"values[{index}]"
+        if not isinstance(value, dict):
+            raise RuleBroken(_("A value is an object with a key and names."), where)
+        key = value.get("key")
+        if not isinstance(key, str) or not re.fullmatch(KEY_PATTERN, key):
+            raise RuleBroken(_("A value's key is Latin letters, digits, _ or -, starting with a letter: "
+                               "«%(key)s» is not.") % {"key": _shown(key)}, f"{where}.key")
+        if len(key) > DEFAULT_MAX:
+            raise RuleBroken(_("A value's key has at most %(max)d characters.") % {"max": DEFAULT_MAX}, f"{where}.key")
+        if key in seen:
+            raise RuleBroken(_("The value key «%(key)s» is used twice: each value has its own key.") % {"key": key},
+                             f"{where}.key")
+        seen.add(key)
+        for name in ("name_ar", "name_en", "shortcut"):
+            if not isinstance(value.get(name, ""), str):
+                raise RuleBroken(_("A value's %(name)s is text.") % {"name": name}, f"{where}.{name}")
+    if not isinstance(default, str):
+        raise RuleBroken(_("The default is a value's key, or empty."), "default")
+    default = default.strip()
+    if kind == AttributeType.Kind.BOOL:
+        default = ""
+    if len(default) > DEFAULT_MAX:
+        raise RuleBroken(_("The default has at most %(max)d characters.") % {"max": DEFAULT_MAX}, "default")
+    if default and kind == AttributeType.Kind.ENUM and default not in seen:
+        raise RuleBroken(_("The default «%(default)s» is not one of the values (%(values)s).")
+                         % {"default": default, "values": ", ".join(v["key"] for v in values)}, "default")
+    return values, default

@@ -30,6 +30,7 @@ Modules
     pretag_jobs   start_pretag / pretag_job and the after-import signal receiver
     retraining    train_crf (full, or quick: stacked on a base), rebase, start_retrain / retrain_job,
                   maybe_retrain
+    trigger_model train_triggers: the trigger model in context, trained with every CRF training
     status        tagger_states and count_by_tagger for the settings page
     evaluation    the taggers scored against gold, and annotators' decisions on them
     ner_model     camel-tools' NER model on this server: its state, the job installing it
@@ -76,6 +77,7 @@ from annotate.pretagging.settings import (
     CRF,
     DEFAULT_LABEL_MAP,
     EVENT_TAGGERS,
+    TRIGGER_CRF,
     PretagSettings,
     SettingsError,
     check_settings,
@@ -91,7 +93,9 @@ from annotate.pretagging.training import (
     project_entries,
     training_data,
     training_sets,
+    trigger_examples,
 )
+from annotate.pretagging.trigger_model import train_triggers
 
 __all__ = [
     "ALL_TAGGERS",
@@ -108,6 +112,7 @@ __all__ = [
     "PretagReport",
     "PretagSettings",
     "SettingsError",
+    "TRIGGER_CRF",
     "TaggerUnavailable",
     "TrainingData",
     "build_pipeline",
@@ -134,4 +139,6 @@ __all__ = [
     "train_crf",
     "training_data",
     "training_sets",
+    "train_triggers",
+    "trigger_examples",
 ]

@@ -6,7 +6,7 @@ same ones annotate.pretagging trains on), per tagger and per type, two ways:
   overlap some gold span; recall counts gold spans overlapped by some suggestion.
 
 "merged" is what annotators are shown: every tagger's entity suggestions merged by
-priority, then score. Event triggers (tagger "triggers") are compared with the gold
+priority, then score. Event triggers (taggers "triggers", "trigger_crf") are compared with the gold
 sets' events (type and trigger offsets). Only documents with a gold set count.
 The acceptance rate comes from the annotators' decisions, over the whole project.
 

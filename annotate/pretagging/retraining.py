@@ -35,6 +35,7 @@ from annotate.models import Job, TaggerModel
 from annotate.pretagging import bootstrap_corpus
 from annotate.pretagging.settings import BASE, CRF, PretagSettings
 from annotate.pretagging.training import gold_sets, latest_model, training_data, training_sets
+from annotate.pretagging.trigger_model import train_triggers
 from corpus.models import Project
 from corpus.pretag import CRFTagger
 from corpus.pretag import crf as crf_module
@@ -95,6 +96,7 @@ def train_crf(
     gold = data.examples
     metrics = {"source": data.source, "gold_documents": len(gold), "documents": data.document_ids}
     if fast and not extra_examples and (stacked := _train_stacked(project, data, metrics)) is not None:
+        train_triggers(project)  # as with every CRF training
         return stacked  # the bootstrap is not read: the base learned from it
     remembered = None
     if not extra_examples:
@@ -129,6 +131,7 @@ def train_crf(
             metrics.update(bootstrap=remembered.source, bootstrap_documents=remembered.examples)
     if not fast:
         metrics.update(sureness_reference=_reference(model, [*gold, *extra_examples], remembered))
+    train_triggers(project)  # the trigger model learns from the same sets' events, with every CRF training
     return _store(project, model, metrics, len(gold) + len(extra_examples) + (remembered.examples if remembered else 0))
 
 

@@ -1,8 +1,9 @@
 """Running a pipeline over documents and storing its output.
 
 tag_text gives every tagger's suggestions for one text (event taggers see the merged
-entities), and pretag_documents runs the pipeline over a project's documents CHUNK at a
-time, reports progress and tagger failures, and stores the results through _Store;
+entities; one that reviews, the trigger model, then judges the others' triggers), and
+pretag_documents runs the pipeline over a project's documents CHUNK at a time, reports
+progress and tagger failures, and stores the results through _Store;
 DocumentResult and PretagReport are what they return.
 
 _Store replaces, per document and tagger that ran, the undecided suggestions with the new
@@ -80,11 +81,29 @@ def tag_text(text: str, pipeline: Pipeline, document_id: int = 0) -> DocumentRes
         except Exception as exc:  # noqa: BLE001 - one tagger must not stop the others
             log.warning("event tagger %s failed on document %s", tagger.name, document_id, exc_info=True)
             errors.append(TaggerError(tagger.name, f"{type(exc).__name__}: {exc}"))
+    events = _reviewed(text, tokens, pipeline, events, errors)
     failed = {e.tagger for e in errors}
     ran = {t.name for t in [*pipeline.taggers, *pipeline.event_taggers]} - failed
     crf = next((t for t in pipeline.taggers if t.name == CRF), None)
     confidence = getattr(crf, "confidence", None) if CRF in ran else None
     return DocumentResult(document_id, raw, events, ran, errors, confidence)
+
+
+def _reviewed(text: str, tokens, pipeline: Pipeline, events: list[EventProposal],
+              errors: list[TaggerError]) -> list[EventProposal]:
+    """Event taggers that judge the others' proposals in context (the trigger model's
+    `review`: a lexicon word it is sure is no trigger here is dropped) see them all last."""
+    failed = {e.tagger for e in errors}
+    for tagger in pipeline.event_taggers:
+        review = getattr(tagger, "review", None)
+        if review is None or tagger.name in failed:
+            continue
+        try:
+            events = review(text, tokens, events)
+        except Exception as exc:  # noqa: BLE001 - the proposals stand as they were
+            log.warning("event tagger %s failed to review", tagger.name, exc_info=True)
+            errors.append(TaggerError(tagger.name, f"{type(exc).__name__}: {exc}"))
+    return events
 
 
 def _document_ids(project: Project, document_ids: Iterable[int] | None) -> list[int]:

@@ -1,4 +1,4 @@
-"""The project's pre-tagging options: the tagger names (ALL_TAGGERS, CRF, EVENT_TAGGERS),
+"""The project's pre-tagging options: the tagger names (ALL_TAGGERS, CRF, TRIGGER_CRF, EVENT_TAGGERS),
 PretagSettings as kept in Project.settings, and checking and saving them (check_settings,
 save_settings, SettingsError), including the rule that an NER model may only be loaded
 from the folders listed in TAWSIM_MODEL_DIRS.
@@ -16,8 +16,10 @@ from corpus.models import Project
 
 CRF = "crf"
 BASE = "crf_base"  # the TaggerModel a quick (stacked) CRF model tags over (retraining)
-EVENT_TAGGERS = ("triggers",)
-ALL_TAGGERS = ("dates", "string_match", "gazetteer", "cues", "name_parts", "crf", "camel_ner", "triggers")
+TRIGGER_CRF = "trigger_crf"
+EVENT_TAGGERS = ("triggers", TRIGGER_CRF)
+ALL_TAGGERS = ("dates", "string_match", "gazetteer", "organisations", "cues", "given_names", "name_parts", "crf",
+               "camel_ner", "triggers", TRIGGER_CRF)
 
 DEFAULT_LABEL_MAP = {"PERS": "PER", "PER": "PER", "LOC": "GPE", "GPE": "GPE", "ORG": "ORG", "FAC": "FAC", "MISC": None}
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from annotate.models import Suggestion
 from annotate.pretagging.pipeline import ner_tagger
-from annotate.pretagging.settings import ALL_TAGGERS, PretagSettings
+from annotate.pretagging.settings import ALL_TAGGERS, TRIGGER_CRF, PretagSettings
 from annotate.pretagging.training import event_specs, latest_model
 from corpus.models import Project
 
@@ -26,6 +26,8 @@ def tagger_states(project: Project) -> list[dict]:
             states.append({"name": name, "enabled": False, "installed": False, "detail": missing,
                            "problem": _("not installed: no NER model on this server (see below how to install it)")})
             continue
+        elif name == TRIGGER_CRF and latest_model(project, TRIGGER_CRF) is None:
+            problem = _("not trained yet: it is trained with the CRF once the sets hold events")
         elif name == "triggers" and not any(spec.triggers for spec in event_specs(project)):
             problem = _("no trigger words in the schema")
         states.append({"name": name, "enabled": name in options.taggers, "installed": True, "problem": problem})

@@ -2,7 +2,8 @@
 latest submitted annotator set per document while there is no gold), the (text, spans)
 examples the CRF learns from (training_data), the gazetteer's names (project_entries), the
 string matcher's (names_marked), the schema's event types for the trigger tagger
-(event_specs) and the trigger words its annotators taught it (learned_triggers), and the
+(event_specs), the documents with annotated events (trigger_examples) and the trigger words
+they taught (learned_triggers), and the
 project's current trained model (latest_model).
 """
 from __future__ import annotations
@@ -128,18 +129,24 @@ def event_specs(project: Project) -> list[EventTypeSpec]:
     ]
 
 
-def learned_triggers(project: Project) -> list[LearnedTrigger]:
-    """Trigger words learned from the training sets' events, in two queries. Only the
-    documents with events count: a set without any is no evidence that a word is not a
-    trigger (its annotators may have marked entities only)."""
+def trigger_examples(project: Project) -> tuple[list[AnnotatedText], list[int]]:
+    """(text, events) of the training documents holding events, and their ids, in two
+    queries. Only the documents with events count: a set without any is no evidence that
+    a word is not a trigger (its annotators may have marked entities only)."""
     set_ids, _source = training_sets(project)
     events: dict[int, list[tuple[str, int, int]]] = {}
     rows = Event.objects.filter(set__in=set_ids).values_list(
         "set__document_id", "event_type__key", "trigger_start", "trigger_end")
     for document_id, kind, start, end in rows:
         events.setdefault(document_id, []).append((kind, start, end))
-    texts = Document.objects.filter(pk__in=list(events)).values_list("pk", "text").iterator(chunk_size=500)
-    return learn_triggers(AnnotatedText(text, events[pk]) for pk, text in texts)
+    texts = Document.objects.filter(pk__in=list(events)).order_by("pk").values_list("pk", "text")
+    pairs = [(pk, AnnotatedText(text, events[pk])) for pk, text in texts.iterator(chunk_size=500)]
+    return [example for _pk, example in pairs], [pk for pk, _example in pairs]
+
+
+def learned_triggers(project: Project) -> list[LearnedTrigger]:
+    """Trigger words learned from the training sets' events (trigger_examples)."""
+    return learn_triggers(trigger_examples(project)[0])
 
 
 def latest_model(project: Project, tagger: str = CRF) -> TaggerModel | None:

@@ -31,6 +31,8 @@ from annotate.models import (
     ArgumentHistory,
     Event,
     EventHistory,
+    KBEntity,
+    KBEntityHistory,
     Relation,
     RelationHistory,
     Span,
@@ -195,7 +197,33 @@ def revert_context(annotation_set: AnnotationSet, user, context: Context, action
                           "history") from None
         if not locked_too:  # a merge's undo puts back the suggestions it moved itself, in one go
             _offers_follow_retyped_spans(annotation_set, changes)
+        _spellings_follow(context)
     return label
+
+
+def _spellings_follow(context: Context) -> None:
+    """A link that taught its entry a new spelling (services.kb.link_span) recorded the
+    entry's new aliases in the same context: taking the link back takes back the aliases
+    it added, and redoing it (reverting that undo) puts them back. Aliases the entry had
+    before the action, or that someone added since, are left alone. The entry is
+    project-wide, so this follows the aliases rather than restoring a whole row."""
+    try:
+        rows = _changes(KBEntity, KBEntityHistory, context)
+    except Invalid:  # an entry whose earlier aliases were never recorded: nothing to follow
+        return
+    for pk, (before, after) in rows.items():
+        if before is None or after is None:
+            continue
+        added = [alias for alias in after["aliases"] if alias not in before["aliases"]]
+        removed = [alias for alias in before["aliases"] if alias not in after["aliases"]]
+        entity = KBEntity.objects.select_for_update().filter(pk=pk).first()
+        if entity is None or not (added or removed):
+            continue
+        aliases = [alias for alias in entity.aliases if alias not in added]
+        aliases += [alias for alias in removed if alias not in aliases and alias != entity.name]
+        if aliases != entity.aliases:
+            entity.aliases = aliases
+            entity.save(update_fields=["aliases"])
 
 
 def _offers_follow_retyped_spans(annotation_set: AnnotationSet, changes: list) -> None:

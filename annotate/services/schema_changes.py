@@ -31,7 +31,6 @@ from corpus.colour import MIN_CONTRAST, label_contrast
 from corpus.keyboard import physical_key
 from corpus.models import (
     COLOUR,
-    KEY,
     AttributeType,
     Document,
     EntityType,
@@ -128,8 +127,8 @@ def _rules():
     """corpus.schema_rules' refusals as this module's Invalid."""
     try:
         yield
-    except schema_rules.RuleBroken as broken:
-        raise Invalid(broken.message, broken.field) from None
+    except schema_rules.RuleBroken as broken:  # values[1].key is the form's field "values"
+        raise Invalid(broken.message, broken.field.split("[")[0].split(".")[0]) from None
 
 
 def check_colour(colour: str, previous: str | None = None) -> str:
@@ -218,8 +217,8 @@ def save_role(event_type: EventType, instance: RoleType | None = None, *, key: s
         raise Invalid(_("An allowed type belongs to another project."), "allowed")
     if not allowed:
         raise Invalid(_("A role allows at least one entity type."), "allowed")
-    if min_count < 0 or (max_count is not None and (max_count < 1 or max_count < min_count)):
-        raise Invalid(_("The counts must satisfy 0 ≤ minimum ≤ maximum, and a maximum is at least 1."), "max_count")
+    with _rules():
+        min_count, max_count = schema_rules.check_counts(min_count, max_count)
     if instance is not None:
         _check_role_narrowing(instance, allowed, max_count)
     else:
@@ -330,22 +329,9 @@ def save_attribute_type(project: Project, instance: AttributeType | None = None,
     text. Removing a value in use, changing the kind of an attribute in use, or taking it
     from an event type whose events carry it is refused with the counts."""
     _check_common(AttributeType, project, instance, key, name_ar, name_en, {"project": project})
-    if kind not in AttributeType.Kind.values:
-        raise Invalid(_("An attribute is an enumeration, a boolean or text."), "kind")
-    values = values or [] if kind == AttributeType.Kind.ENUM else []
-    value_keys = [v.get("key", "") for v in values]
-    if kind == AttributeType.Kind.ENUM and not values:
-        raise Invalid(_("An enumeration needs at least one value."), "values")
-    for value in values:
-        try:
-            KEY(value.get("key", ""))
-        except ValidationError:
-            raise Invalid(_("A value's key is Latin letters, digits, _ or -: «%(key)s» is not.")
-                          % {"key": str(value.get("key", ""))[:50]}, "values") from None
-    if len(set(value_keys)) != len(value_keys):
-        raise Invalid(_("Each value of an attribute has its own key."), "values")
-    if default and kind == AttributeType.Kind.ENUM and default not in value_keys:
-        raise Invalid(_("The default «%(default)s» is not one of the values.") % {"default": default}, "default")
+    with _rules():
+        values, default = schema_rules.check_attribute(kind, values or [], default)
+    value_keys = [v["key"] for v in values]
     event_types = event_types or []
     if any(e.project_id != project.pk for e in event_types):
         raise Invalid(_("An event type belongs to another project."), "event_types")
@@ -354,7 +340,7 @@ def save_attribute_type(project: Project, instance: AttributeType | None = None,
     else:
         instance = AttributeType(project=project, order=_next_order(project.attribute_types))
     instance.key, instance.name_ar, instance.name_en = key, name_ar.strip(), name_en.strip()
-    instance.kind, instance.values, instance.default = kind, values, default if kind != AttributeType.Kind.BOOL else ""
+    instance.kind, instance.values, instance.default = kind, values, default
     instance.save()
     instance.event_types.set(event_types)
     return instance

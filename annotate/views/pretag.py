@@ -50,11 +50,14 @@ TAGGER_LABELS = {
     "dates": gettext_lazy("Arabic dates"),
     "string_match": gettext_lazy("Names marked in this project (string matching)"),
     "gazetteer": gettext_lazy("Gazetteer (dictionary)"),
+    "organisations": gettext_lazy("Well-known organisations and acronyms (list)"),
     "cues": gettext_lazy("Titles and organisation names (rules)"),
+    "given_names": gettext_lazy("Persons starting with a known given name (rules)"),
     "name_parts": gettext_lazy("Short forms of names the document gives in full"),
     "crf": gettext_lazy("CRF (learns from gold)"),
     "camel_ner": gettext_lazy("camel-tools NER (CAMeLBERT)"),
     "triggers": gettext_lazy("Event triggers"),
+    "trigger_crf": gettext_lazy("Event triggers in context (learned)"),
     "merged": gettext_lazy("All taggers merged (what annotators see)"),
 }
 

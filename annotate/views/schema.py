@@ -24,10 +24,11 @@ from annotate.access import get_project_for
 from annotate.editor.rendering import Slot
 from annotate.services import ServiceError
 from annotate.services import schema_changes as changes
-from annotate.views.http import back_with_message, int_field, whole_number
+from annotate.views.http import BadInput, back_with_message, int_field, whole_number
 from corpus.colour import MIN_CONTRAST, label_contrast
 from corpus.models import COLOUR_PATTERN, AttributeType, EntityType, EventType, RelationType, Role, RoleType
 from corpus.schema_file import dump_schema
+from corpus.schema_rules import COUNT_MAX
 
 KINDS = {"entity": EntityType, "event": EventType, "role": RoleType, "relation": RelationType,
          "attribute": AttributeType}
@@ -85,6 +86,7 @@ def schema_editor(request: HttpRequest, slug: str) -> HttpResponse:
         "all_entity_types": entity_types,
         "all_event_types": event_types,
         "attribute_kinds": list(KIND_LABELS.items()),
+        "count_max": COUNT_MAX,
         "last_merge": request.session.get(SESSION_MERGE),
         "preview": _preview(project, {}),
     }
@@ -228,6 +230,10 @@ def _parse_values(text: str) -> list[dict]:
 
 def _save(project, request, kind: str, item):
     post = request.POST
+    for name, values in post.lists():  # PostgreSQL keeps no text holding it: refused here, not with a 500
+        if any("\x00" in value for value in values):
+            raise BadInput(_("The field «%(field)s» holds the NUL character, which cannot be kept.")
+                           % {"field": name}, name)
     common = {"key": post.get("key", "").strip(), "name_ar": post.get("name_ar", ""),
               "name_en": post.get("name_en", "")}
     if kind == "entity":

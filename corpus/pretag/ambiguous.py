@@ -7,7 +7,9 @@ names with one rule each:
 * ``only-after WORDS``: keep a match only when the word before it is one of WORDS
   («في ترك» stays, «ترك الوزير منصبه» goes);
 * ``not-before WORDS``: drop a match when the word after it is one of WORDS
-  («مسقط رأسه» goes, «وصل إلى مسقط» stays).
+  («مسقط رأسه» goes, «وصل إلى مسقط» stays);
+* ``not-after WORDS``: drop a match when the word before it is one of WORDS
+  («شبه الجزيرة» is no channel).
 
 Words are compared folded (corpus.pretag._text); a glued و/ف on the neighbour is looked
 through; a word ending in "*" is a prefix. Names not in the file are never touched.
@@ -24,7 +26,7 @@ from corpus.pretag.phrases import phrase_key
 from corpus.text.arabic import Token
 
 GUARD_PATH = Path(__file__).resolve().parent.parent / "data" / "gazetteer_guard_ar.tsv"
-RULES = ("only-after", "not-before")
+RULES = ("only-after", "not-before", "not-after")
 CONJUNCTIONS = ("و", "ف")
 
 
@@ -66,4 +68,6 @@ def keep(rule: Rule, tokens: Sequence[Token], first: int, last: int) -> bool:
     """Whether a match over tokens[first..last] passes its rule."""
     if rule.kind == "only-after":
         return first > 0 and rule.matches(fold_text(tokens[first - 1].text))
+    if rule.kind == "not-after":
+        return not (first > 0 and rule.matches(fold_text(tokens[first - 1].text)))
     return not (last + 1 < len(tokens) and rule.matches(fold_text(tokens[last + 1].text)))

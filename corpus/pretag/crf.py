@@ -9,7 +9,10 @@ Features: camel-tools-folded form, prefixes and suffixes, clitic-stripped forms,
 article, word shape, gazetteer membership and the same for the neighbouring words, and
 the cue rules' view (corpus.pretag.cues): "c-1=PER" on a word right after a title such
 as «الرئيس», "c=ORG" on an organisation head such as «وزارة», "c=B-PER" where the rules
-would start a person's name, so a model learns from little gold when to trust them.
+would start a person's name, so a model learns from little gold when to trust them; "n=name"
+on a known given name («محمد», «جورج»; "n=word" for one that is also a common word, «سعيد»)
+and on its neighbours (corpus.pretag.given_names), and "o=B"/"o=I" on a well-known
+organisation of the shipped list («حماس», «رويترز»; corpus.pretag.organisations).
 The gazetteer used for features defaults to the shipped one (not the project's gold
 names): a gold-derived dictionary would cover every training entity and teach the model
 to trust that one feature blindly.
@@ -28,6 +31,8 @@ from corpus.pretag._text import fold_with_offsets, sentences, stems
 from corpus.pretag.base import EntityProposal
 from corpus.pretag.cues import CueTagger
 from corpus.pretag.gazetteer import Gazetteer, shipped_gazetteer
+from corpus.pretag.given_names import given_name_in
+from corpus.pretag.organisations import OrganisationTagger
 from corpus.text.arabic import Token, tokenize
 
 Span = tuple[int, int, str]  # start, end, type
@@ -90,8 +95,43 @@ def _cue_features(mark: str) -> tuple[str, str, str]:
 
 
 @cache
+def _given_features(mark: str) -> tuple[str, str, str]:
+    return f"n={mark}", f"n-1={mark}", f"n1={mark}"
+
+
+@cache
 def _cue_tagger() -> CueTagger:
     return CueTagger()
+
+
+@cache
+def _organisation_tagger() -> OrganisationTagger:
+    return OrganisationTagger()
+
+
+def _given_marks(tokens: Sequence[Token]) -> list[str]:
+    """Per token: "name" or "word" on a known given name (corpus.pretag.given_names), "-" elsewhere."""
+    out = []
+    for token in tokens:
+        found = given_name_in(fold_with_offsets(token.text)[0])
+        out.append(found[0] if found else "-")
+    return out
+
+
+def _organisation_marks(tokens: Sequence[Token]) -> list[str]:
+    """Per token: "B"/"I" on a well-known organisation of the shipped list, "-" elsewhere."""
+    out = ["-"] * len(tokens)
+    spans = sorted((p.start, p.end) for p in _organisation_tagger().tag("", tokens))
+    k = 0
+    for start, end in spans:
+        while k < len(tokens) and tokens[k].end <= start:
+            k += 1
+        first = k
+        for i in range(first, len(tokens)):
+            if tokens[i].start >= end:
+                break
+            out[i] = "B" if i == first else "I"
+    return out
 
 
 def _gazetteer_labels(tokens: Sequence[Token], gazetteer: Gazetteer | None) -> list[str]:
@@ -104,8 +144,10 @@ def _gazetteer_labels(tokens: Sequence[Token], gazetteer: Gazetteer | None) -> l
     return labels
 
 
-def _sequence_features(tokens: Sequence[Token], gaz: Sequence[str], cues: Sequence[str]) -> list[list[str]]:
-    """Per token: its own features, then the neighbours' words, gazetteer labels and cue marks.
+def _sequence_features(tokens: Sequence[Token], gaz: Sequence[str], cues: Sequence[str],
+                       given: Sequence[str] | None = None, orgs: Sequence[str] | None = None) -> list[list[str]]:
+    """Per token: its own features, then the neighbours' words, gazetteer labels and cue marks,
+    given-name marks and organisation-list marks.
 
     Written for speed (it runs on every token of every document): all strings that
     depend on one word only come from caches.
@@ -114,9 +156,20 @@ def _sequence_features(tokens: Sequence[Token], gaz: Sequence[str], cues: Sequen
     gz = [_gaz_features(g) for g in gaz]
     cue = [_cue_features(c) for c in cues]
     n = len(tokens)
+    given = given if given is not None else ["-"] * n
+    orgs = orgs if orgs is not None else ["-"] * n
+    gn = [_given_features(g) for g in given]
     out = []
     for i, token in enumerate(tokens):
         feats = ["b", *_word_features(token.text), gz[i][0], cue[i][0]]
+        if given[i] != "-":
+            feats.append(gn[i][0])
+        if orgs[i] != "-":
+            feats.append("o=" + orgs[i])
+        if i >= 1 and given[i - 1] != "-":
+            feats.append(gn[i - 1][1])
+        if i + 1 < n and given[i + 1] != "-":
+            feats.append(gn[i + 1][2])
         if i >= 2:
             feats.append(ctx[i - 2][1])
         if i >= 1:
@@ -137,11 +190,13 @@ def _documents(text: str, tokens: Sequence[Token], gazetteer: Gazetteer | None):
     """(sentence tokens, features) pairs; gazetteer matches and cues are found over the whole text."""
     gaz = _gazetteer_labels(tokens, gazetteer)
     cues = _cue_tagger().marks(tokens)
+    given, orgs = _given_marks(tokens), _organisation_marks(tokens)
     at = {id(t): i for i, t in enumerate(tokens)}
     for sentence in sentences(text, tokens):
         first = at[id(sentence[0])]
         end = first + len(sentence)
-        yield sentence, _sequence_features(sentence, gaz[first:end], cues[first:end])
+        yield sentence, _sequence_features(sentence, gaz[first:end], cues[first:end], given[first:end],
+                                           orgs[first:end])
 
 
 # ---- labels ---------------------------------------------------------------------------
@@ -187,7 +242,7 @@ def decode(tokens: Sequence[Token], labels: Sequence[str]) -> list[Span]:
 # ---- training and tagging -------------------------------------------------------------
 
 # Bump when the features or labels change: feature caches keyed by it are then rebuilt.
-FEATURE_VERSION = 1
+FEATURE_VERSION = 2
 
 Prepared = tuple[list[list[str]], list[str]]  # one sentence's features and labels, ready to train on
 

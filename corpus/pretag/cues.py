@@ -247,9 +247,9 @@ class _Words:
         starts with no article, though its matching form («الكسندر») looks as if it did."""
         return _definite(self.folded[i]) and not self.tokens[i].text.startswith(("أل", "إل"))
 
-    def elsewhere(self, word: str) -> bool:
-        """The text has `word` (folded) more than once, as a word of its own."""
-        return self._counts[word] > 1
+    def elsewhere(self, word: str, *, once: bool = False) -> bool:
+        """The text has `word` (folded) more than once (`once`: at all), as a word of its own."""
+        return self._counts[word] > (0 if once else 1)
 
     def stopword(self, i: int) -> bool:
         """A STOP word, also behind a glued و/ف and ب/ل/ك («بأن», «ولأن»)."""

@@ -126,11 +126,12 @@ class TriggerTagger:
             for match in self._finder.find(sentence):
                 kind, score = match.payload
                 spec = self.types[kind]
-                arguments = self._arguments(spec, text, sentence, match.start, inside)
+                arguments = self.arguments(spec, text, sentence, match.start, inside)
                 out.append(EventProposal(spec.key, match.start, match.end, score, self.name, arguments))
         return out
 
-    def _arguments(self, spec, text, sentence, trigger_start, entities) -> tuple[ArgumentProposal, ...]:
+    def arguments(self, spec, text, sentence, trigger_start, entities) -> tuple[ArgumentProposal, ...]:
+        """Roles for the sentence's entity suggestions, nearest to the trigger first."""
         roles = {r.key: r for r in spec.roles}
         taken: dict[str, int] = {}
         out = []

@@ -17,6 +17,7 @@ from rest_framework.test import APIClient
 
 from corpus.models import Project
 from corpus.projects import ProjectError, create_project
+from corpus.schema_file import dump_schema
 
 GOOD = {
     "guidelines": "# إرشادات",
@@ -42,6 +43,16 @@ def _changed(path: tuple, value) -> dict:
     return schema
 
 
+def _value(key: str) -> dict:
+    return {"key": key, "name_ar": "قيمة", "name_en": "Value"}
+
+
+def _attribute(**changes) -> dict:
+    attribute = {"key": "status", "name_ar": "الحالة", "name_en": "Status", "kind": "enum",
+                 "values": [_value("DONE"), _value("PLANNED")], "default": "DONE", "event_types": ["OPEN"]}
+    return {**copy.deepcopy(GOOD), "attribute_types": [{**attribute, **changes}]}
+
+
 # (what is wrong, the schema, what the refusal must say)
 CASES = {
     "two-letter shortcut": (_changed(("entity_types", 0, "shortcut"), "ab"),
@@ -63,6 +74,37 @@ CASES = {
     "guidelines not text": (_changed(("guidelines",), ["نص"]), "guidelines: text (Markdown)"),
     "description not text": (_changed(("entity_types", 0, "description"), {"a": 1}),
                              "entity_types[0] (FAC).description: text"),
+    # the attribute rules of the schema editor (corpus.schema_rules.check_attribute)
+    "default outside the values": (_attribute(default="DOUBTED"),
+                                   "attribute_types[0] (status).default: The default «DOUBTED» is not one of the "
+                                   "values (DONE, PLANNED)."),
+    "duplicate value keys": (_attribute(values=[_value("DONE"), _value("DONE")], default=""),
+                             "attribute_types[0] (status).values[1].key: The value key «DONE» is used twice"),
+    "bad value key": (_attribute(values=[_value("DONE"), _value("2x")], default=""),
+                      "attribute_types[0] (status).values[1].key: A value's key is Latin letters"),
+    "value key longer than a default": (_attribute(values=[_value("V" * 51)], default=""),
+                                        "attribute_types[0] (status).values[0].key: A value's key has at most 50"),
+    "enumeration without values": (_attribute(values=[], default=""),
+                                   "attribute_types[0] (status).values: An enumeration needs at least one value."),
+    "unknown kind": (_attribute(kind="number"), "attribute_types[0] (status).kind: An attribute is an enumeration"),
+    "text default too long": (_attribute(kind="text", values=[], default="d" * 51),
+                              "attribute_types[0] (status).default: The default has at most 50 characters."),
+    # numbers the database column would not hold
+    "maximum too big for the column": (_changed(("event_types", 0, "roles", 0, "max"), 3_000_000_000),
+                                       "event_types[0] (OPEN).roles[0] (place).max: The maximum of a role is empty "
+                                       "(no limit) or a whole number from 1 to 32767, not 3000000000."),
+    "minimum too big for the column": (_changed(("event_types", 0, "roles", 0, "min"), 40_000),
+                                       "event_types[0] (OPEN).roles[0] (place).min: The minimum of a role is a whole "
+                                       "number from 0 to 32767, not 40000."),
+    "maximum below the minimum": (_changed(("event_types", 0, "roles", 0, "min"), 3)
+                                  | {"event_types": [{**GOOD["event_types"][0], "roles": [
+                                      {**GOOD["event_types"][0]["roles"][0], "min": 3, "max": 2}]}]},
+                                  "event_types[0] (OPEN).roles[0] (place).max: The maximum of a role (2) is below its "
+                                  "minimum (3)."),
+    "maximum not a whole number": (_changed(("event_types", 0, "roles", 0, "max"), 1.5),
+                                   "event_types[0] (OPEN).roles[0] (place).max: The maximum of a role is empty"),
+    "NUL in a description": (_changed(("entity_types", 0, "description"), "a\x00b"),
+                             "entity_types[0].description: text without the NUL character"),
 }
 
 
@@ -123,10 +165,28 @@ def test_the_reason_is_in_arabic_too(staff):
     assert "A name has at most" not in refused.json()["detail"]
 
 
-def test_what_the_database_would_still_refuse_is_a_project_error(db):
-    # a maximum beyond what the database column holds passes the file's checks
-    schema = _changed(("event_types", 0, "roles", 0, "max"), 3_000_000_000)
+def test_the_good_attribute_makes_a_project(db):
+    project = create_project("منشآت", slug="facilities", schema=_attribute())
+    assert list(project.attribute_types.values_list("key", "default")) == [("status", "DONE")]
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_replacing_the_schema_refuses_with_the_type_and_field(project, admin_user, case):
+    schema, reason = CASES[case]
+    before = dump_schema(project)
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_authenticate(admin_user)
+    refused = client.put(f"/api/projects/{project.slug}/schema/", schema, format="json")
+    assert refused.status_code == 400, refused.content
+    assert refused.json()["field"] == "schema" and reason in refused.json()["detail"]
+    assert dump_schema(Project.objects.get(pk=project.pk)) == before
+
+
+def test_what_the_database_would_still_refuse_is_a_plain_project_error(db):
+    # the NUL character passes no form (Django's and DRF's fields refuse it), but a caller
+    # of the service could hand it over: PostgreSQL refuses it, and the person reads why
+    # in plain words, never the database's own text
     with pytest.raises(ProjectError, match="nothing was created") as refused:
-        create_project("منشآت", slug="facilities", schema=schema)
-    assert refused.value.field == "schema"
+        create_project("منشآت", slug="facilities", description="a\x00b")
+    assert "0x00" not in refused.value.message and "NUL" not in refused.value.message
     assert not Project.objects.filter(slug="facilities").exists()

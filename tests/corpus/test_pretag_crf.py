@@ -150,3 +150,16 @@ def test_crf_features_say_a_word_follows_a_title_or_is_an_organisation_head():
     assert "c=B-PER" in by_word["سمير"] and "c=I-PER" in by_word["داود"]
     assert "c=B-ORG" in by_word["وزارة"] and "c1=B-ORG" in by_word["إن"]
     assert not [f for f in by_word["مستعدة"] if f.startswith("c=") and f != "c=-"]
+
+
+def test_crf_features_say_a_word_is_a_known_given_name_or_a_listed_organisation():
+    from corpus.pretag.crf import _documents
+    from corpus.pretag.gazetteer import shipped_gazetteer
+
+    text = "وقال محمد الدبيبة إن حماس وسعيد يرفضان"
+    [(sentence, features)] = list(_documents(text, tokenize(text), shipped_gazetteer()))
+    by_word = dict(zip([t.text for t in sentence], features, strict=True))
+    assert "n=name" in by_word["محمد"] and "n-1=name" in by_word["الدبيبة"] and "n1=name" in by_word["وقال"]
+    assert "n=word" in by_word["وسعيد"]  # a given name that is also a common word, behind و
+    assert "o=B" in by_word["حماس"]
+    assert not [f for f in by_word["يرفضان"] if f.startswith(("n=", "o="))]

@@ -94,3 +94,13 @@ def test_guard_file_errors_name_the_file_and_line(tmp_path):
     path.write_text("# ok\nترك\tonly-after\tفي\nمسقط\tsometimes\tرأس\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"guard\.tsv, line 3: expected name<TAB>only-after\|not-before"):
         read_guard(path)
+
+
+def test_a_not_after_rule_drops_a_match_after_one_of_its_words(tmp_path):
+    from corpus.pretag.ambiguous import read_guard
+
+    path = tmp_path / "guard.tsv"
+    path.write_text("دلتا\tnot-after\tشبه\n", encoding="utf-8")
+    gazetteer = Gazetteer([("دلتا", "LOC")], shipped=False, guard=read_guard(path))
+    assert found(gazetteer, "وصلنا إلى دلتا النهر") == [("LOC", "دلتا")]
+    assert found(gazetteer, "وصلنا إلى شبه دلتا") == []

@@ -1,6 +1,6 @@
 """Pre-tag a project's documents inline, with progress:
 
-    python manage.py pretag PROJECT [--taggers dates gazetteer crf camel_ner triggers] [--documents 1 2 3]
+    python manage.py pretag PROJECT [--taggers dates gazetteer crf camel_ner triggers trigger_crf] [--documents 1 2 3]
 
 A tagger that fails on one document is reported and the run goes on.
 """

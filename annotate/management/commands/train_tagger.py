@@ -62,6 +62,12 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {kind:<6} P {p:.3f}  R {r:.3f}  F1 {f:.3f}")
         else:
             self.stdout.write("no scores: the project needs at least 2 gold documents to measure the CRF")
+        triggers = pretagging.latest_model(target, pretagging.TRIGGER_CRF)
+        if triggers is not None:
+            self.stdout.write(f"trigger model ({pretagging.TRIGGER_CRF}) trained on {triggers.trained_on} documents "
+                              f"with {triggers.metrics.get('events', 0)} events")
+        else:
+            self.stdout.write(f"no trigger model ({pretagging.TRIGGER_CRF}): no training document holds an event")
 
     def _corpus(self, path: str, class_map: dict[str, str]) -> list:
         try:
