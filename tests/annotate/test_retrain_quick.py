@@ -112,7 +112,8 @@ def test_the_quick_retraining_keeps_the_bootstrap_and_makes_a_model_that_tags(
     assert model.metrics["held_out"] == 4 and 0 < model.metrics["f1"] <= 1 and 0 < model.metrics["previous_f1"] <= 1
     assert job.result["kept"] is False and job.result["compared"]["held_out"] == 4
 
-    target = add_docs(project, ["هبط الوفد في مطار المزة قادما من حمص. من جهته صرح رامي حداد للصحفيين في دمشق."], prefix="new")[0]
+    arrived = "هبط الوفد في مطار المزة قادما من حمص. من جهته صرح رامي حداد للصحفيين في دمشق."
+    target = add_docs(project, [arrived], prefix="new")[0]
     pretagging.pretag_documents(project, [target.pk], taggers=["crf"])
     found = {(s.entity_type.key, target.text[s.start:s.end]) for s in Suggestion.objects.filter(document=target)}
     assert ("FAC", "مطار المزة") in found  # only the bootstrap taught it
