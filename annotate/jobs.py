@@ -6,6 +6,11 @@ or inline where a caller (a CLI command, a test) wants it now.
 
 A job's `kind` is a short stable name from KINDS, never a module path: stored jobs outlive
 the layout of the code, so a work function can move by changing one line here.
+
+What a job says (its messages, the texts in its result, a failure's reason) is written as
+corpus.deferred_text DeferredTexts and stored as message ids with their parameters, so
+each reader sees it in their own language (Job.shown_messages, Job.shown_result), not in
+the worker's.
 """
 from __future__ import annotations
 
@@ -20,6 +25,7 @@ from django_tasks import task
 
 from annotate import workers
 from annotate.models import Job
+from corpus.deferred_text import DeferredText, gettext_deferred, stored, text_of
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]  # progress(done, total): how every job's work reports
@@ -102,10 +108,19 @@ def execute(job_id: int) -> None:
         log.exception("job %s (%s) failed", job_id, job.kind)
         mine.update(
             status=Job.Status.FAILED, finished_at=timezone.now(), lease_expires_at=None,
-            messages=Job.objects.get(pk=job_id).messages + [f"{type(error).__name__}: {error}"],
+            messages=Job.objects.get(pk=job_id).messages + [stored(failure_message(error))],
             result={"traceback": traceback.format_exc(limit=5)},
         )
         return
     finally:
         workers.release(job_id)
-    mine.update(status=Job.Status.DONE, finished_at=timezone.now(), lease_expires_at=None, result=result or {})
+    mine.update(status=Job.Status.DONE, finished_at=timezone.now(), lease_expires_at=None,
+                result=stored(result or {}))
+
+
+def failure_message(error: Exception) -> str:
+    """What a failed job says: the error's kind and its reason (deferred when it is)."""
+    reason = text_of(error)
+    if isinstance(reason, DeferredText):
+        return gettext_deferred("%(error)s: %(reason)s", error=type(error).__name__, reason=reason)
+    return f"{type(error).__name__}: {error}"

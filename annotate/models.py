@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from corpus.deferred_text import shown
 from corpus.models import Document, EntityType, EventType, Project, RelationType, RoleType
 
 # Reverse accessor `history` on every tracked model (pghistory's default, `events`, would clash).
@@ -343,10 +344,10 @@ class Job(models.Model):
     progress a page can poll. The work itself runs in a django-tasks worker."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued"
-        RUNNING = "running"
-        DONE = "done"
-        FAILED = "failed"
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
 
     # Empty only for a project archive's import until it has made its project.
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="jobs", null=True, blank=True)
@@ -370,6 +371,17 @@ class Job(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    # Messages and result texts are stored as message ids and parameters (corpus.deferred_text)
+    # and read through these, in the language active for the reader; jobs stored before hold
+    # plain strings, shown as they are.
+    @property
+    def shown_messages(self) -> list[str]:
+        return [str(message) for message in shown(self.messages or [])]
+
+    @property
+    def shown_result(self) -> dict:
+        return shown(self.result or {})
 
 
 class WorkerHeartbeat(models.Model):

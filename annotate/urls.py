@@ -142,6 +142,7 @@ urlpatterns += [
     path(SCHEMA + "preview/", schema.schema_preview, name="schema_preview"),
     path(SCHEMA + "schema.json", schema.schema_download, name="schema_download"),
     path(SCHEMA + "merges/undo/", schema.schema_merge_undo, name="schema_merge_undo"),
+    path(SCHEMA + "role/<int:pk>/narrow/", schema.schema_narrow, name="schema_narrow"),
     path(SCHEMA + "<str:kind>/", schema.schema_save, name="schema_add"),
     path(SCHEMA + "<str:kind>/<int:pk>/", schema.schema_save, name="schema_save"),
     path(SCHEMA + "<str:kind>/<int:pk>/delete/", schema.schema_delete, name="schema_delete"),

@@ -19,10 +19,9 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Max
 from django.db.models.functions import Now
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from annotate.models import Job, WorkerHeartbeat
+from corpus.deferred_text import gettext_deferred, ngettext_deferred, stored
 
 log = logging.getLogger(__name__)
 
@@ -98,18 +97,18 @@ def recover_orphaned_jobs() -> list[int]:
             recovered.append(job.pk)
             if job.attempts < settings.TAWSIM_JOB_MAX_ATTEMPTS:
                 job.status = Job.Status.QUEUED
-                job.messages = [*job.messages, _(
+                job.messages = [*job.messages, stored(gettext_deferred(
                     "The worker running this job stopped (attempt %(attempt)d of %(attempts)d); "
-                    "the job was queued again.") % {"attempt": job.attempts,
-                                                     "attempts": settings.TAWSIM_JOB_MAX_ATTEMPTS}]
+                    "the job was queued again.", attempt=job.attempts,
+                    attempts=settings.TAWSIM_JOB_MAX_ATTEMPTS))]
                 transaction.on_commit(lambda pk=job.pk: run_job_task.enqueue(pk))
             else:
                 job.status = Job.Status.FAILED
                 job.finished_at = Now()
-                job.messages = [*job.messages, ngettext(
+                job.messages = [*job.messages, stored(ngettext_deferred(
                     "The worker running this job stopped %(attempts)d time; the job was abandoned. Start it again.",
                     "The worker running this job stopped %(attempts)d times; the job was abandoned. Start it again.",
-                    job.attempts) % {"attempts": job.attempts}]
+                    job.attempts, attempts=job.attempts))]
             job.lease_expires_at = None
             job.save(update_fields=["status", "messages", "lease_expires_at", "finished_at"])
             log.warning("job %s lost its worker %s (attempt %s)", job.pk, job.worker, job.attempts)

@@ -133,14 +133,14 @@ def create_project(
             return project
         except IntegrityError as error:
             if not _slug_taken(error, slug):
-                raise _refused(error) from None
+                raise _refused(error, schema is not None) from None
             # Someone made a project with this slug since it was checked (two admins at once).
             if not suggested or attempts == SUGGESTION_ATTEMPTS:
                 raise ProjectError(_("A project with this address (slug «%(slug)s») already exists: "
                                      "choose another slug.") % {"slug": slug}, "slug") from None
             slug = suggest_slug(name)
         except DataError as error:
-            raise _refused(error) from None
+            raise _refused(error, schema is not None) from None
 
 
 def _slug_taken(error: IntegrityError, slug: str) -> bool:
@@ -149,13 +149,15 @@ def _slug_taken(error: IntegrityError, slug: str) -> bool:
     return "slug" in constraint or Project.objects.filter(slug=slug).exists()
 
 
-def _refused(error: Exception) -> ProjectError:
+def _refused(error: Exception, from_schema_file: bool) -> ProjectError:
     """The checks above should leave nothing for the database to refuse; should one slip
     through, the creation is undone and the person gets a plain reason, never the
-    database's own text (kept in the log for whoever runs the site)."""
+    database's own text (kept in the log for whoever runs the site). A schema file is the
+    likelier culprit than the few checked fields, so the refusal is shown beside it."""
     logger.error("project creation refused by the database: %s", error)
     return ProjectError(_("The project could not be created, and nothing was created. Check the fields and try "
-                          "again; if it happens again, tell the site's administrator."))
+                          "again; if it happens again, tell the site's administrator."),
+                        "schema" if from_schema_file else "")
 
 
 EDITABLE = ("name", "description", "guidelines")

@@ -55,7 +55,9 @@ def parse_schema_file(content: bytes, name: str) -> dict:
 
 def check_schema(data) -> list[str]:
     """Every problem of a schema description, each naming the item and field
-    ("event_types[1] (MEET).roles[0].allowed: unknown entity type XYZ")."""
+    ("event_types[1] (MEET).roles[0].allowed: unknown entity type XYZ"). Attributes are
+    cleaned in place by the editor's rule (schema_rules.check_attribute), so that what is
+    stored is what the editor would store."""
     if not isinstance(data, dict):
         return [_("the schema is a JSON object with entity_types, event_types, attribute_types, relation_types")]
     problems = [_("%(where)s: text without the NUL character (PostgreSQL keeps no text holding it)")
@@ -78,8 +80,13 @@ def check_schema(data) -> list[str]:
         if not isinstance(triggers, list) or not all(isinstance(trigger, str) for trigger in triggers):
             problems.append(_("%(where)s.triggers: a list of words") % {"where": where})
     for where, item in _check_items(data, "attribute_types", problems).items():
-        _follow(schema_rules.check_attribute, (item.get("kind", "enum"), item.get("values", []),
-                                                item.get("default", "")), where, problems)
+        try:
+            # Kept as the editor keeps it (a default stripped, none on a yes/no attribute):
+            # the project is made from what was checked, not from the raw file.
+            item["values"], item["default"] = schema_rules.check_attribute(
+                item.get("kind", "enum"), item.get("values", []), item.get("default", ""))
+        except RuleBroken as broken:
+            problems.append(_broken(where, broken))
         _check_refs(item, "event_types", events, where, problems)
     for where, item in _check_items(data, "relation_types", problems).items():
         colour = item.get("colour", "#666666")  # drawn as a line, not under label text: no contrast rule

@@ -2,7 +2,8 @@
 Arabic translation, and every plural message has all six Arabic plural forms.
 
 Strings are found the way Django's makemessages would find them, by pattern: Python
-gettext calls, `{% translate %}` and `{% blocktranslate %}` in templates, and
+gettext calls (corpus.deferred_text's gettext_deferred / ngettext_deferred too),
+`{% translate %}` and `{% blocktranslate %}` in templates, and
 gettext/ngettext in the editor's scripts."""
 from __future__ import annotations
 
@@ -17,9 +18,9 @@ SKIP = {".venv", "var", "tests", "node_modules", "migrations", "vendor", ".git"}
 # One Python string argument: a literal, or literals split over lines and joined implicitly.
 STRING = r'((?:"(?:[^"\\]|\\.)*"\s*)+)'
 LITERAL = re.compile(r'"((?:[^"\\]|\\.)*)"')
-PY_SINGULAR = re.compile(r"\b(?:_|_lazy|gettext|gettext_lazy|gettext_noop)\(\s*" + STRING + r"\s*[,)]")
+PY_SINGULAR = re.compile(r"\b(?:_|_lazy|gettext|gettext_lazy|gettext_noop|gettext_deferred)\(\s*" + STRING + r"\s*[,)]")
 PY_CONTEXT = re.compile(r"\bpgettext(?:_lazy)?\(\s*" + STRING + r",\s*" + STRING + r"\s*[,)]")
-PY_PLURAL = re.compile(r"\bngettext(?:_lazy)?\(\s*" + STRING + r",\s*" + STRING)
+PY_PLURAL = re.compile(r"\bngettext(?:_lazy|_deferred)?\(\s*" + STRING + r",\s*" + STRING)
 TEMPLATE_SINGULAR = re.compile(r"""\{%\s*(?:translate|trans)\s+(["'])(.+?)\1""")
 TEMPLATE_BLOCK = re.compile(
     r"\{%\s*blocktrans(?:late)?(?P<args>[^%]*)%\}(?P<body>.*?)\{%\s*endblocktrans(?:late)?\s*%\}", re.S
@@ -104,6 +105,9 @@ def test_the_scan_finds_strings_of_every_kind():
     kinds = {Path(where).suffix for _msgid, _plural, where in found}
     assert {".py", ".html", ".js"} <= kinds
     assert any(plural for _msgid, plural, _where in found)
+    # Messages translated when shown (corpus.deferred_text) are found too, plurals included.
+    assert any(msgid == "%(error)s: %(reason)s" for msgid, _plural, _where in found)
+    assert any(msgid == "%(count)d event" and plural for msgid, plural, _where in found)
     # A message split over lines is read whole.
     assert any(msgid.startswith("project %(slug)s: no training data") and msgid.endswith("bootstrap corpus).")
                for msgid, _plural, _where in found)

@@ -302,6 +302,24 @@ def test_backup_then_restore_into_a_fresh_database_gives_the_same_counts_and_exp
             cursor.execute(f'DROP DATABASE IF EXISTS "{fresh}" WITH (FORCE)')
 
 
+@pytest.mark.django_db(transaction=True)
+def test_backup_refuses_a_database_without_tawsims_tables(tmp_path):
+    # e.g. a cron line run without the server's DATABASE_URL, on a fresh embedded database
+    empty = f"tawsim_empty_{os.getpid()}"
+    dump = tmp_path / "nightly.dump"
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{empty}"')
+        cursor.execute(f'CREATE DATABASE "{empty}"')
+    try:
+        result = _run(["manage.py", "backup", "-o", str(dump)], env={"DATABASE_URL": _database_url(empty)})
+        assert result.returncode != 0 and "holds no Tawsim tables" in result.stderr
+        assert not dump.exists() and not (tmp_path / "nightly.dump.partial").exists()
+    finally:
+        connection.close()
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{empty}" WITH (FORCE)')
+
+
 def test_restore_refuses_a_missing_file(tmp_path):
     with pytest.raises(Exception, match="no such file"):
         call_command("restore", str(tmp_path / "nope.dump"))

@@ -64,7 +64,7 @@ def _answer(result: agreement_jobs.ProjectReport) -> Response:
         return Response({"status": "done", "report": result.report})
     job = result.job
     if job.status == Job.Status.FAILED:
-        return Response({"status": job.status, "detail": " ".join(job.messages)},
+        return Response({"status": job.status, "detail": " ".join(job.shown_messages)},
                         status=status.HTTP_500_INTERNAL_SERVER_ERROR)
     return Response({"status": job.status, "job": job.pk, "done": job.done, "total": job.total},
                     status=status.HTTP_202_ACCEPTED)

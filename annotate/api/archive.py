@@ -17,20 +17,21 @@ from rest_framework.reverse import reverse
 
 from annotate import jobs
 from annotate.api.dataset import AdminScoped
+from annotate.api.serializers import JobTextSerializer
 from annotate.archive.jobs import keep_upload
 from annotate.models import Job
 from annotate.queries import archive_file
 from corpus.models import Project
 
 
-class ArchiveJobSerializer(serializers.ModelSerializer):
+class ArchiveJobSerializer(JobTextSerializer):
     download = serializers.SerializerMethodField()
     project = serializers.SlugRelatedField(slug_field="slug", read_only=True)
 
     class Meta:
         model = Job
-        fields = ["id", "kind", "status", "done", "total", "messages", "result", "created_at", "finished_at",
-                  "project", "download"]
+        fields = ["id", "kind", "status", "done", "total", "messages", "message_codes", "result", "created_at",
+                  "finished_at", "project", "download"]
 
     def get_download(self, job) -> str | None:
         if job.status != Job.Status.DONE or job.kind != jobs.ARCHIVE_EXPORT:

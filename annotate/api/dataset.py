@@ -17,6 +17,7 @@ from rest_framework.reverse import reverse
 from annotate import dataset, jobs, services
 from annotate.api.common import INVALID
 from annotate.api.permissions import IsAdmin, IsProjectMember
+from annotate.api.serializers import JobTextSerializer
 from annotate.api.views import ProjectScoped
 from annotate.models import Job, SetStatus
 from annotate.queries import EXPORT_KIND, job_file, streamed
@@ -88,7 +89,7 @@ def checked_options(project, data: dict) -> dataset.ExportOptions:
     return options
 
 
-class JobSerializer(serializers.ModelSerializer):
+class JobSerializer(JobTextSerializer):
     download = serializers.SerializerMethodField()
     warnings = serializers.SerializerMethodField(help_text="what the format left out (the first 200)")
     warning_count = serializers.SerializerMethodField()
@@ -97,18 +98,18 @@ class JobSerializer(serializers.ModelSerializer):
     class Meta:
         model = Job
         fields = [
-            "id", "status", "done", "total", "params", "messages", "result", "created_at", "finished_at", "download",
-            "warnings", "warning_count", "empty",
+            "id", "status", "done", "total", "params", "messages", "message_codes", "result", "created_at",
+            "finished_at", "download", "warnings", "warning_count", "empty",
         ]
 
     def get_warnings(self, job) -> list[str]:
-        return (job.result or {}).get("warnings", [])
+        return job.shown_result.get("warnings", [])
 
     def get_warning_count(self, job) -> int:
         return (job.result or {}).get("warning_count", 0)
 
     def get_empty(self, job) -> str | None:
-        return (job.result or {}).get("empty")
+        return job.shown_result.get("empty")
 
     def get_download(self, job) -> str | None:
         if job.status != Job.Status.DONE:

@@ -81,10 +81,11 @@ class PretagRequestSerializer(serializers.Serializer):
                                     help_text="Omitted: the taggers enabled in the project's settings.")
 
 
-class PretagJobSerializer(serializers.ModelSerializer):
+class PretagJobSerializer(s.JobTextSerializer):
     class Meta:
         model = Job
-        fields = ["id", "kind", "status", "done", "total", "params", "messages", "result", "created_at", "finished_at"]
+        fields = ["id", "kind", "status", "done", "total", "params", "messages", "message_codes", "result",
+                  "created_at", "finished_at"]
 
 
 class NERModelSerializer(serializers.Serializer):

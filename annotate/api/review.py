@@ -106,6 +106,13 @@ class AdjudicationSerializer(serializers.Serializer):
     agreed_spans = serializers.ListField(child=serializers.JSONField())
     conflicts = ConflictItemSerializer(many=True, help_text="Open conflicts only.")
     settled = serializers.IntegerField()
+    carried = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="Decisions taken when the conflicts were grouped otherwise (their conflict id names no conflict "
+                  "now): decision id -> the ids of the conflicts each still settles.")
+    unmatched = serializers.ListField(
+        child=serializers.IntegerField(),
+        help_text="Ids of earlier decisions that settle no conflict now: check what gold holds at their words.")
 
 
 class DecisionRequestSerializer(VersionSerializer):
@@ -248,6 +255,8 @@ class DocumentAdjudication(ProjectView):
                 for c in state.open
             ],
             "settled": state.settled,
+            "carried": {str(pk): ids for pk, ids in state.carried.items()},
+            "unmatched": [d.pk for d in state.unmatched],
         }
         return Response(AdjudicationSerializer(data).data)
 

@@ -397,3 +397,14 @@ class RelationCreateSerializer(VersionSerializer):
     relation_type = serializers.CharField(help_text="Relation type key, e.g. AFFILIATION.")
     source = serializers.IntegerField(help_text="Source span id (same set).")
     target = serializers.IntegerField(help_text="Target span id (same set).")
+
+
+class JobTextSerializer(serializers.ModelSerializer):
+    """A job's words for the reader: `messages` and the texts in `result` in the request's
+    language (Accept-Language), whoever's language the worker had; `message_codes` the same
+    messages as stored, {"msgid", "params"[, "plural", "n"]} (a parameter may be such an entry
+    itself), or a plain string for a message stored before messages were kept that way."""
+
+    messages = serializers.ListField(child=serializers.CharField(), source="shown_messages", read_only=True)
+    message_codes = serializers.JSONField(source="messages", read_only=True)
+    result = serializers.JSONField(source="shown_result", read_only=True)

@@ -20,6 +20,7 @@ from django.db import connections
 from annotate.archive.writing import export_project
 from annotate.models import Job
 from annotate.services.archive import import_project
+from corpus.deferred_text import gettext_deferred
 from corpus.models import Project
 
 
@@ -76,7 +77,7 @@ def import_job(job: Job, progress) -> dict:
     name = job.params.get("file", "")
     path = incoming_folder() / name
     if not name or Path(name).name != name or not path.is_file():
-        raise FileNotFoundError("the uploaded archive is gone")
+        raise FileNotFoundError(gettext_deferred("the uploaded archive is gone; upload it again"))
     try:
         with visible_progress(job) as report_progress:
             report = import_project(path, slug=job.params.get("slug") or None, user=job.created_by,

@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.utils.translation import gettext as _
 
 from annotate.dataset import rows
 from annotate.dataset.native import item_builder
 from annotate.models import AnnotationSet, EventCluster, KBEntity, SetKind, Suggestion
+from corpus.deferred_text import gettext_deferred
 from corpus.formats import WRITERS
 from corpus.formats._zipstream import stream_zip
 from corpus.formats.base import (
@@ -244,13 +244,14 @@ def split_of(project: Project, options: ExportOptions) -> dict[int, str]:
 
 def check_options(options: ExportOptions) -> None:
     if options.fmt not in WRITERS:
-        raise ValueError(_("unknown format «%(format)s»; choose one of: %(formats)s")
-                         % {"format": options.fmt, "formats": ", ".join(WRITERS)})
+        raise ValueError(gettext_deferred("unknown format «%(format)s»; choose one of: %(formats)s",
+                                          format=options.fmt, formats=", ".join(WRITERS)))
     if not (options.sets in ("gold", "all", "suggestions") or
             (options.sets.startswith("annotator:") and options.sets.partition(":")[2])):
-        raise ValueError(_("«%(sets)s»: choose gold, all, suggestions or annotator:NAME") % {"sets": options.sets})
+        raise ValueError(gettext_deferred("«%(sets)s»: choose gold, all, suggestions or annotator:NAME",
+                                          sets=options.sets))
     if options.split and (len(options.split) != 3 or sum(options.split) != 100 or min(options.split) < 0):
-        raise ValueError(_("a split is three percentages adding up to 100, e.g. 80,10,10"))
+        raise ValueError(gettext_deferred("a split is three percentages adding up to 100, e.g. 80,10,10"))
 
 
 # Formats that hold everything a set holds; every other writer may leave something out
@@ -269,11 +270,11 @@ def nothing_to_export(project: Project, options: ExportOptions) -> str | None:
     if options.document_ids:
         documents = documents.filter(pk__in=options.document_ids)
     if options.include_empty:
-        return None if documents.exists() else _("This project has no documents yet.")
+        return None if documents.exists() else gettext_deferred("This project has no documents yet.")
     if options.sets == "suggestions":
         if Suggestion.objects.filter(document__in=documents, user__isnull=True).exists():
             return None
-        return _("No document has suggestions yet; pre-tag the documents first.")
+        return gettext_deferred("No document has suggestions yet; pre-tag the documents first.")
     sets = AnnotationSet.objects.filter(document__in=documents)
     if options.sets == "gold":
         sets = sets.filter(kind=SetKind.GOLD)
@@ -281,13 +282,13 @@ def nothing_to_export(project: Project, options: ExportOptions) -> str | None:
         sets = sets.filter(kind=SetKind.ANNOTATOR, owner__username=options.sets.partition(":")[2])
     if not sets.exists():
         if options.sets == "gold":
-            return _("This project has no gold sets yet (nothing is adjudicated); choose an annotator's sets "
-                     "or all sets.")
+            return gettext_deferred(
+                "This project has no gold sets yet (nothing is adjudicated); choose an annotator's sets or all sets.")
         if options.sets == "all":
-            return _("No document has an annotation set yet.")
-        return _("%(name)s has no annotation sets in this project.") % {"name": options.sets.partition(":")[2]}
+            return gettext_deferred("No document has an annotation set yet.")
+        return gettext_deferred("%(name)s has no annotation sets in this project.", name=options.sets.partition(":")[2])
     if options.statuses and not sets.filter(status__in=options.statuses).exists():
-        return _("None of the chosen sets has the chosen status.")
+        return gettext_deferred("None of the chosen sets has the chosen status.")
     return None
 
 
@@ -375,6 +376,7 @@ def export_job(job, progress) -> dict:
     result = {"file": path.name, "name": name, "documents": counted["n"], "warnings": warnings[:200],
               "warning_count": len(warnings)}
     if not counted["n"]:  # the sets went between the request and the job: say why the file is empty
-        result["empty"] = nothing_to_export(project, options) or _("No document matched the chosen sets.")
+        result["empty"] = (nothing_to_export(project, options)
+                           or gettext_deferred("No document matched the chosen sets."))
     return result
 

@@ -40,7 +40,6 @@ from annotate.set_refs import set_ref
 from annotate.views.pages import progress_for
 from annotate.views.pretag import TAGGER_LABELS
 from corpus.models import Document, Project, RoleType, localised_name
-from corpus.pretag.string_match import NAME as STRING_MATCH
 from corpus.schema import ProjectSchema
 from corpus.text.offsets import valid_span
 
@@ -376,12 +375,14 @@ def _suggestions_if_unmoved(annotation_set: AnnotationSet, write: SpanWrite, ent
     """The pending suggestions of a document that has some, or None when the write
     changes which are pending.
 
-    Only a suggestion of the same type and place as the span (or a string-matcher one at
-    its place) is hidden by it (or shown again without it); merging then decides anew among every suggestion overlapping
-    that one, possibly far from the span. So none there means nothing moved."""
-    # A string-matcher suggestion is hidden by a span of any type at its place.
-    place = Q(kind=Suggestion.Kind.ENTITY, start=write.start, end=write.end) & (
-        Q(entity_type_id__in=write.type_ids) | Q(tagger=STRING_MATCH))
+    Only an entity suggestion at the span's place (of any type: a mark of another type
+    hides it too) is hidden by it (or shown again without it); merging then decides anew
+    among every suggestion overlapping that one, possibly far from the span. So none there
+    means nothing moved. A retype leaves the extent marked: only suggestions of its two
+    types there move."""
+    place = Q(kind=Suggestion.Kind.ENTITY, start=write.start, end=write.end)
+    if write.type_before is not None and write.type_after is not None:
+        place &= Q(entity_type_id__in=write.type_ids)
     if Suggestion.objects.filter(place, document_id=annotation_set.document_id).exists():
         return None
     return pending_suggestion_views(annotation_set, entity_types)

@@ -101,7 +101,10 @@ def _opening_tag(element: _Open, at: int) -> str:
         classes += " cont"
     if last:
         classes += " last"
-    extra = f' title="{_attr(span.title)}"' if span.title else ""
+    # The tooltip: a suggestion's tagger and score; for a mark or a trigger, its type's
+    # whole name (its label may be cut short or stand as the key over a short mark).
+    title = span.title or span.label
+    extra = f' title="{_attr(title)}"' if title else ""
     short = short_label(span, at - element.start) if element.first else ""
     if short:
         extra += f' data-short="{_attr(short)}"'

@@ -55,7 +55,7 @@ class NERModelState:
 
     @property
     def failure_reason(self) -> str:
-        return (self.last_failure.messages or [""])[-1] if self.last_failure else ""
+        return (self.last_failure.shown_messages or [""])[-1] if self.last_failure else ""
 
 
 def ner_model_state(project: Project) -> NERModelState:

@@ -6,13 +6,12 @@ imported documents when the project's settings ask for it.
 from __future__ import annotations
 
 from django.dispatch import receiver
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from annotate import jobs
 from annotate.models import Job
 from annotate.pretagging.running import MAX_JOB_MESSAGES, pretag_documents
 from annotate.pretagging.settings import PretagSettings
+from corpus.deferred_text import gettext_deferred, ngettext_deferred, stored
 from corpus.models import Project
 from corpus.signals import documents_imported
 
@@ -32,8 +31,8 @@ def pretag_job(job: Job, progress: jobs.Progress) -> dict:
 
     def note(problem: dict) -> None:
         if len(messages) < MAX_JOB_MESSAGES:
-            messages.append(
-                _("document %(document)s: tagger %(tagger)s failed: %(message)s") % problem)
+            messages.append(stored(
+                gettext_deferred("document %(document)s: tagger %(tagger)s failed: %(message)s", **problem)))
 
     def report_progress(done: int, total: int) -> None:
         progress(done, total)
@@ -44,14 +43,14 @@ def pretag_job(job: Job, progress: jobs.Progress) -> dict:
     # progress is reported only once a chunk is stored.
     resume_from = job.done if job.attempts > 1 else 0
     if resume_from:
-        pipeline_note.append(ngettext(
+        pipeline_note.append(stored(ngettext_deferred(
             "resumed after %(done)d document already pre-tagged", "resumed after %(done)d documents already pre-tagged",
-            resume_from) % {"done": resume_from})
+            resume_from, done=resume_from)))
     report = pretag_documents(
         job.project, params.get("documents"), taggers=params.get("taggers"), progress=report_progress,
         on_error=note, resume_from=resume_from)
     for name, reason in report.skipped.items():
-        pipeline_note.append(_("%(tagger)s did not run: %(reason)s") % {"tagger": name, "reason": reason})
+        pipeline_note.append(stored(gettext_deferred("%(tagger)s did not run: %(reason)s", tagger=name, reason=reason)))
     Job.objects.filter(pk=job.pk).update(messages=pipeline_note + messages)
     return report.as_json()
 

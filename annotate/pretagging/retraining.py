@@ -28,7 +28,6 @@ from collections.abc import Sequence
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from annotate import jobs
 from annotate.models import Job, TaggerModel
@@ -36,6 +35,7 @@ from annotate.pretagging import bootstrap_corpus
 from annotate.pretagging.settings import BASE, CRF, PretagSettings
 from annotate.pretagging.training import gold_sets, latest_model, training_data, training_sets
 from annotate.pretagging.trigger_model import train_triggers
+from corpus.deferred_text import gettext_deferred
 from corpus.models import Project
 from corpus.pretag import CRFTagger
 from corpus.pretag import crf as crf_module
@@ -106,9 +106,9 @@ def train_crf(
             # The error's kind only: its text may quote the file.
             metrics["bootstrap_unreadable"] = f"{bootstrap_corpus.recorded(project)['path']}: {type(error).__name__}"
     if not gold and not extra_examples and remembered is None:
-        raise NoTrainingData(_(
+        raise NoTrainingData(gettext_deferred(
             "project %(slug)s: no training data: no gold set holds spans and no annotator set is submitted "
-            "(or give a bootstrap corpus).") % {"slug": project.slug})
+            "(or give a bootstrap corpus).", slug=project.slug))
     if fast:
         model = _train_fast(project, data, remembered, metrics)
     elif extra_examples:

@@ -72,6 +72,12 @@ class State:
     open: list[Conflict]
     settled: int
     decisions: list[AdjudicationDecision] = field(default_factory=list)
+    # Decisions taken when the conflicts were grouped otherwise (before alternatives were one
+    # conflict): their conflict ids name no conflict now. Each still settles the conflicts
+    # it covers or lies within (same kind; `carried`: decision id -> conflict ids), and one
+    # that settles none is listed in `unmatched`, so no decision is dropped unseen.
+    carried: dict[int, list[str]] = field(default_factory=dict)
+    unmatched: list[AdjudicationDecision] = field(default_factory=list)
 
     @property
     def started(self) -> bool:
@@ -132,17 +138,44 @@ def state_of(document: Document) -> State:
     gold = AnnotationSet.objects.filter(document=document, kind=SetKind.GOLD).first()
     decisions = list(gold.adjudication_decisions.select_related("reviewer")) if gold else []
     settled = {d.item.get("id") for d in decisions if d.action in SETTLING}
+    carried, unmatched = _earlier_decisions(decisions, merged.conflicts, settled)
     gold_events = set(
         Event.objects.filter(set=gold).values_list("event_type__key", "trigger_start", "trigger_end")
     ) if gold else set()
+    covered = {conflict_id for ids in carried.values() for conflict_id in ids}
     open_conflicts = [
         c for c in merged.conflicts
-        if c.id not in settled and (c.event is None or c.event in gold_events)
+        if c.id not in settled and c.id not in covered and (c.event is None or c.event in gold_events)
     ]
     return State(
         document, gold, merged, [s.annotator for s in sets], _expected_sets(document),
-        open_conflicts, len(settled), decisions,
+        open_conflicts, len(settled), decisions, carried, unmatched,
     )
+
+
+def _earlier_decisions(decisions: list[AdjudicationDecision], conflicts: list[Conflict], settled: set):
+    """(decision id -> ids of the conflicts it settles, decisions settling none) for the
+    settling decisions whose conflict id names no conflict of this merge: taken under an
+    earlier grouping of the same text. A span or trigger decision settled everything in its
+    range then, so it settles the conflicts of its kind whose range holds it or lies in it."""
+    current = {c.id for c in conflicts}
+    carried, unmatched = {}, []
+    for decision in decisions:
+        item = decision.item or {}
+        if decision.action not in SETTLING or item.get("id") in current:
+            continue
+        start, end = item.get("start"), item.get("end")
+        ids = [
+            c.id for c in conflicts
+            if c.id not in settled and c.kind == item.get("kind") and c.kind in ("span", "event")
+            and isinstance(start, int) and isinstance(end, int)
+            and (start <= c.start and c.end <= end or c.start <= start and end <= c.end)
+        ]
+        if ids:
+            carried[decision.pk] = ids
+        else:
+            unmatched.append(decision)
+    return carried, unmatched
 
 
 # --- writing ------------------------------------------------------------------------

@@ -46,6 +46,7 @@ from annotate.models import (
 from annotate.progress_sql import recount_workload
 from annotate.services.base import Invalid
 from annotate.services.bulk import _allocate, _copy
+from corpus.deferred_text import gettext_deferred
 from corpus.formats._json import loads
 from corpus.models import Document, Membership, Project, Role, RoleType
 from corpus.presets import apply_schema
@@ -58,10 +59,11 @@ class ArchiveError(ValueError):
     def __init__(self, member: str, message: str, *, line: int | None = None, field_name: str = ""):
         where = member
         if line is not None:
-            where = _("%(member)s, line %(line)d") % {"member": member, "line": line}
+            where = gettext_deferred("%(member)s, line %(line)d", member=member, line=line)
         if field_name:
-            where = _("%(where)s, field «%(field)s»") % {"where": where, "field": field_name}
-        super().__init__(f"{where}: {message}")
+            where = gettext_deferred("%(where)s, field «%(field)s»", where=where, field=field_name)
+        # Deferred: an import job stores the error and each reader sees it in their language.
+        super().__init__(gettext_deferred("%(where)s: %(message)s", where=where, message=message))
         self.member, self.line, self.field = member, line, field_name
 
 
@@ -82,7 +84,7 @@ class _Reader:
         try:
             raw = self.archive.open(self.member)
         except KeyError:
-            raise ArchiveError(self.member, _("missing from the archive")) from None
+            raise ArchiveError(self.member, gettext_deferred("missing from the archive")) from None
         with raw, io.TextIOWrapper(raw, encoding="utf-8") as text:
             for self.line, line in enumerate(text, start=1):
                 if not line.strip():
@@ -90,9 +92,9 @@ class _Reader:
                 try:
                     row = loads(line)
                 except ValueError as error:
-                    raise self.error(_("malformed JSON: %(error)s") % {"error": error}) from None
+                    raise self.error(gettext_deferred("malformed JSON: %(error)s", error=error)) from None
                 if not isinstance(row, dict):
-                    raise self.error(_("each line must be a JSON object"))
+                    raise self.error(gettext_deferred("each line must be a JSON object"))
                 yield row
 
     def error(self, message: str, field_name: str = "") -> ArchiveError:
@@ -100,10 +102,10 @@ class _Reader:
 
     def need(self, row: dict, name: str, kind: type | tuple = (str, int, float, bool, dict, list)):
         if name not in row:
-            raise self.error(_("missing"), name)
+            raise self.error(gettext_deferred("missing"), name)
         value = row[name]
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            raise self.error(_("wrong kind of value: %(value)s") % {"value": json.dumps(value)[:80]}, name)
+            raise self.error(gettext_deferred("wrong kind of value: %(value)s", value=json.dumps(value)[:80]), name)
         return value
 
     def ref(self, row: dict, name: str, known: dict, *, optional: bool = False):
@@ -111,8 +113,8 @@ class _Reader:
         if value is None and optional:
             return None
         if value not in known:
-            raise self.error(_("refers to %(value)s, which the archive does not define")
-                             % {"value": json.dumps(value)[:80]}, name)
+            raise self.error(gettext_deferred("refers to %(value)s, which the archive does not define",
+                                              value=json.dumps(value)[:80]), name)
         return known[value]
 
     def time(self, row: dict, name: str) -> datetime:
@@ -122,7 +124,8 @@ class _Reader:
         try:
             return datetime.fromisoformat(value)
         except (TypeError, ValueError):
-            raise self.error(_("not a date and time: %(value)s") % {"value": json.dumps(value)[:80]}, name) from None
+            raise self.error(gettext_deferred("not a date and time: %(value)s", value=json.dumps(value)[:80]),
+                             name) from None
 
 
 def _json(value) -> str:
@@ -133,14 +136,15 @@ def read_manifest(archive: zipfile.ZipFile) -> dict:
     try:
         manifest = json.loads(archive.read("manifest.json"))
     except KeyError:
-        raise ArchiveError("manifest.json", _("missing: this is not a Tawsim project archive")) from None
+        raise ArchiveError("manifest.json", gettext_deferred("missing: this is not a Tawsim project archive")) from None
     except ValueError as error:
-        raise ArchiveError("manifest.json", _("malformed JSON: %(error)s") % {"error": error}) from None
+        raise ArchiveError("manifest.json", gettext_deferred("malformed JSON: %(error)s", error=error)) from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise ArchiveError("manifest.json", _("this is not a Tawsim project archive"))
+        raise ArchiveError("manifest.json", gettext_deferred("this is not a Tawsim project archive"))
     if manifest.get("version") != VERSION:
-        raise ArchiveError("manifest.json", _("archive version %(found)s; this Tawsim reads version %(known)s")
-                           % {"found": manifest.get("version"), "known": VERSION}, field_name="version")
+        raise ArchiveError("manifest.json", gettext_deferred(
+            "archive version %(found)s; this Tawsim reads version %(known)s", found=manifest.get("version"),
+            known=VERSION), field_name="version")
     return manifest
 
 
@@ -148,7 +152,7 @@ def open_archive(path: Path | str) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as error:
-        raise ArchiveError(Path(path).name, _("not a zip file: %(error)s") % {"error": error}) from None
+        raise ArchiveError(Path(path).name, gettext_deferred("not a zip file: %(error)s", error=error)) from None
 
 
 def import_project(path: Path | str, *, slug: str | None = None, user=None,
@@ -192,13 +196,13 @@ class _Restorer:
         try:
             data = json.loads(self.archive.read(member))
         except KeyError:
-            raise ArchiveError(member, _("missing from the archive")) from None
+            raise ArchiveError(member, gettext_deferred("missing from the archive")) from None
         except ValueError as error:
-            raise ArchiveError(member, _("malformed JSON: %(error)s") % {"error": error}) from None
+            raise ArchiveError(member, gettext_deferred("malformed JSON: %(error)s", error=error)) from None
         slug = slug or data.get("slug")
         if not slug or Project.objects.filter(slug=slug).exists():
-            raise ArchiveError(member, _("a project with the slug «%(slug)s» exists already; choose another slug")
-                               % {"slug": slug}, field_name="slug")
+            raise ArchiveError(member, gettext_deferred(
+                "a project with the slug «%(slug)s» exists already; choose another slug", slug=slug), field_name="slug")
         try:
             project = Project.objects.create(
                 name=data["name"], slug=slug, language=data.get("language", "ar"),
@@ -208,9 +212,9 @@ class _Restorer:
             )
             apply_schema(project, data.get("schema") or {})
         except KeyError as error:
-            raise ArchiveError(member, _("missing"), field_name=str(error.args[0])) from None
+            raise ArchiveError(member, gettext_deferred("missing"), field_name=str(error.args[0])) from None
         except (DatabaseError, TypeError, ValueError) as error:
-            raise ArchiveError(member, _("the schema cannot be stored: %(error)s") % {"error": error},
+            raise ArchiveError(member, gettext_deferred("the schema cannot be stored: %(error)s", error=error),
                                field_name="schema") from None
         return project
 
@@ -237,8 +241,9 @@ class _Restorer:
                     _copy(model, ("id", *columns), rows)
             except DatabaseError as error:
                 message = str(error).splitlines()[0]
-                raise ArchiveError(reader.member, _("lines %(first)d to %(last)d cannot be stored: %(error)s")
-                                   % {"first": first, "last": reader.line, "error": message}) from None
+                raise ArchiveError(reader.member, gettext_deferred(
+                    "lines %(first)d to %(last)d cannot be stored: %(error)s", first=first, last=reader.line,
+                    error=message)) from None
             self.done += len(chunk)
             if self.progress:
                 self.progress(min(self.done, self.total), self.total)
@@ -249,7 +254,7 @@ class _Restorer:
             if keyed:
                 archive_id = reader.need(row, "id", int)
                 if archive_id in known:
-                    raise reader.error(_("the id %(id)d appears twice") % {"id": archive_id}, "id")
+                    raise reader.error(gettext_deferred("the id %(id)d appears twice", id=archive_id), "id")
             chunk.append((archive_id, convert(reader, row)))
             count += 1
             if len(chunk) >= CHUNK:
@@ -277,7 +282,7 @@ class _Restorer:
             user = reader.ref(row, "user", self.users)
             role = reader.need(row, "role", str)
             if role not in {"admin", "reviewer", "annotator"}:
-                raise reader.error(_("unknown role %(role)s") % {"role": role}, "role")
+                raise reader.error(gettext_deferred("unknown role %(role)s", role=role), "role")
             Membership.objects.create(project=self.project, user_id=user, role=role)
             count += 1
         self.report.rows[reader.member] = count
@@ -329,7 +334,7 @@ class _Restorer:
         """Origins name the suggestion they came from: its new id."""
         origin = row.get("origin") or {}
         if not isinstance(origin, dict):
-            raise r.error(_("wrong kind of value: %(value)s") % {"value": json.dumps(origin)[:80]}, "origin")
+            raise r.error(gettext_deferred("wrong kind of value: %(value)s", value=json.dumps(origin)[:80]), "origin")
         if origin.get("suggestion") is not None:
             origin = {**origin, "suggestion": self.ids["suggestions.jsonl"].get(origin["suggestion"])}
         return _json(origin)
@@ -407,8 +412,8 @@ class _Restorer:
             try:
                 data = self.archive.read(f"tagger_models/{archive_id}.bin")
             except KeyError:
-                raise reader.error(_("its model file tagger_models/%(id)d.bin is missing") % {"id": archive_id},
-                                   "id") from None
+                raise reader.error(gettext_deferred(
+                    "its model file tagger_models/%(id)d.bin is missing", id=archive_id), "id") from None
             model = TaggerModel.objects.create(
                 project=self.project, tagger=reader.need(row, "tagger", str), data=data,
                 metrics=row.get("metrics") or {}, trained_on=row.get("trained_on") or 0,

@@ -41,6 +41,7 @@ from corpus.models import (
 )
 
 MERGE = "merge_type"
+NARROW = "narrow_role"  # a role narrowed with the arguments it no longer allows: undone as a merge
 MERGE_RECORD = "merge_outside_sets"
 
 
@@ -381,6 +382,66 @@ def delete_attribute_type(attribute: AttributeType) -> None:
     attribute.delete()
 
 
+# --- narrowing a role in use in one step ------------------------------------------------
+
+def arguments_outside(role: RoleType, allowed):
+    """The arguments filling `role` with a type `allowed` leaves out."""
+    return Argument.objects.filter(role=role).exclude(span__entity_type__in=allowed)
+
+
+def narrowing_offer(role: RoleType, allowed) -> dict | None:
+    """What narrowing `role` to `allowed` would remove: {"count", "arguments", "summary"},
+    the number, "3 arguments in 2 documents" and that with the documents' titles; None
+    when nothing would go."""
+    outside = arguments_outside(role, allowed)
+    arguments, documents = _count(outside, "event__set__document")
+    if not arguments:
+        return None
+    titles = _titles(outside.values("event__set__document"))
+    counted = _arguments_message(arguments, documents)
+    return {"count": arguments, "arguments": counted,
+            "summary": _("%(arguments)s (%(titles)s)") % {"arguments": counted, "titles": titles}}
+
+
+def narrow_role(user, role: RoleType, *, expected: int, key: str, name_ar: str, name_en: str,
+                allowed: list[EntityType], min_count: int = 0, max_count: int | None = None) -> str:
+    """Narrow the role's allowed types and remove the arguments whose filler type it no
+    longer allows, as one change: one recorded action in every set it touches (sharing a
+    merge id, as a merge does) and a record of the role as it was, so that undo_merge puts
+    back both the role and the arguments. `expected` is the number of arguments the admin
+    was shown: when it has changed since, nothing is done. Every other rule of save_role
+    holds (a lower maximum still crowded is refused), all or nothing."""
+    outside = arguments_outside(role, allowed)
+    with transaction.atomic():
+        RoleType.objects.select_for_update().filter(pk=role.pk).first()
+        ids = list(outside.values_list("pk", flat=True))
+        if len(ids) != expected:
+            raise InUse(_("The arguments to remove changed since they were counted (now %(arguments)s); "
+                          "look again before narrowing the role.")
+                        % {"arguments": ngettext("%(count)d argument", "%(count)d arguments", len(ids))
+                           % {"count": len(ids)}}, "allowed")
+        before = {"role": role.pk, "allowed": sorted(role.allowed_types.values_list("pk", flat=True)),
+                  "min": role.min_count, "max": role.max_count}
+        gone = ", ".join(sorted(set(outside.values_list("span__entity_type__key", flat=True))))
+
+        def remove(annotation_set):
+            Argument.objects.filter(pk__in=ids, event__set=annotation_set).delete()
+
+        merge_id = _per_set(user, outside.values("event__set_id"), remove, f"{role.key} − {gone}", action=NARROW)
+        _record_outside_sets(merge_id, role.event_type.project_id, narrowed_role=before)
+        save_role(role.event_type, role, key=key, name_ar=name_ar, name_en=name_en, allowed=allowed,
+                  min_count=min_count, max_count=max_count)
+    return merge_id
+
+
+def _restore_narrowed_role(before: dict) -> None:
+    """The role as it was before narrow_role (its allowed types and counts)."""
+    role = RoleType.objects.filter(pk=before["role"]).first()
+    role.min_count, role.max_count = before["min"], before["max"]
+    role.save(update_fields=["min_count", "max_count"])
+    role.allowed_types.set(EntityType.objects.filter(pk__in=before["allowed"]))
+
+
 # --- merging a type into another -----------------------------------------------------
 
 def merge_entity_type(user, source: EntityType, target: EntityType) -> str:
@@ -554,13 +615,13 @@ def _check_pair(source, target) -> None:
         raise Invalid(_("Merge a type into another type of the same project."), "target")
 
 
-def _per_set(user, set_ids, move, label: str, **extra) -> str:
+def _per_set(user, set_ids, move, label: str, action: str = MERGE, **extra) -> str:
     """Run `move(set)` for each set as its own recorded action (the set's history and
     undo stack show it), bumping each set's version; all share one merge id."""
     merge_id = uuid.uuid4().hex
     sets = AnnotationSet.objects.select_for_update().filter(pk__in=set_ids).order_by("pk")
     for annotation_set in sets:
-        with recorded(user, MERGE, annotation_set), pghistory.context(merge=merge_id, label=label, **extra):
+        with recorded(user, action, annotation_set), pghistory.context(merge=merge_id, label=label, **extra):
             bump_version(annotation_set, ANY_VERSION)
             move(annotation_set)
     return merge_id
@@ -611,7 +672,8 @@ def _restore_outside_sets(record: Context) -> None:
 
 
 def merge_contexts(merge_id: str) -> list[Context]:
-    return list(Context.objects.filter(metadata__merge=merge_id, metadata__action=MERGE).order_by("created_at"))
+    return list(Context.objects.filter(metadata__merge=merge_id, metadata__action__in=[MERGE, NARROW])
+                .order_by("created_at"))
 
 
 def _merge_record(merge_id: str) -> Context | None:
@@ -640,6 +702,11 @@ def undo_merge(user, project: Project, merge_id: str) -> int:
     if (entity_source and not EntityType.objects.filter(pk=entity_source).exists()) or (
             event_source and not EventType.objects.filter(pk=event_source).exists()):
         raise Invalid(_("The merged type was deleted since: the merge cannot be undone."), "merge")
+    narrowed = outside.get("narrowed_role")
+    if narrowed:  # the role first, so that the arguments put back fit it
+        if not RoleType.objects.filter(pk=narrowed["role"]).exists():
+            raise Invalid(_("The narrowed role was deleted since: the change cannot be undone."), "merge")
+        _restore_narrowed_role(narrowed)
     for context in contexts:
         history.revert_context(sets[context.metadata["set"]], user, context, history.UNDO, ANY_VERSION, locked_too=True)
     kb = outside.get("kb") or []

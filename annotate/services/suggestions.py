@@ -10,8 +10,11 @@ a rejected name does not come back from a second tagger.
 
 A suggestion may be meant for one user (Suggestion.user: the string matcher offers a
 name only its annotator has marked to that annotator alone); the others never see it.
-A string-matcher suggestion is also hidden where the set marks the same extent with
-another type: the annotator has already said what that name is.
+An entity suggestion, for everyone or for the user alone, from any tagger, is also hidden
+where the set marks the same extent with another type: the annotator has already said what
+that text is. Hidden means hidden everywhere pending_suggestions is read: the editor's
+marks and its count and navigation, the API's list, accept-all and the undecided count
+asked about at submission.
 """
 from __future__ import annotations
 
@@ -35,7 +38,6 @@ from annotate.services.events import add_argument, add_argument_from_selection, 
 from annotate.services.spans import add_span, insert_spans
 from corpus.pretag import DEFAULT_PRIORITY, merge
 from corpus.pretag.base import EntityProposal
-from corpus.pretag.string_match import NAME as STRING_MATCH
 
 Decision = SuggestionDecision.Decision
 
@@ -53,7 +55,8 @@ def offered_to(user_id: int | None) -> Q:
 def pending_suggestions(annotation_set: AnnotationSet, user=None) -> list[Suggestion]:
     """The suggestions to show in this set: for its document, not decided by `user`
     (default: the set's owner) nor identical to a decided one, not already in the set
-    (same type and offsets), merged so that no two overlap. Two queries: the
+    (same type and offsets), no entity suggestion where the set marks the same extent
+    with another type, merged so that no two overlap. Two queries: the
     suggestions, and the places already taken (decided, or annotated in the set).
 
     Entity suggestions are merged among themselves and event triggers among themselves
@@ -70,7 +73,7 @@ def pending_suggestions(annotation_set: AnnotationSet, user=None) -> list[Sugges
     rows = [
         r for r in rows
         if _place(r.kind, r.entity_type_id or r.event_type_id, r.start, r.end) not in taken
-        and not (r.tagger == STRING_MATCH and (r.start, r.end) in marked)
+        and not (r.kind == Suggestion.Kind.ENTITY and (r.start, r.end) in marked)
     ]
     kept = _merged([r for r in rows if r.kind == Suggestion.Kind.ENTITY]) + _merged(
         [r for r in rows if r.kind == Suggestion.Kind.EVENT])

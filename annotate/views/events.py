@@ -303,6 +303,7 @@ ACTION_LABELS = {
     "cluster_join": _lazy("add an event to a cluster"),
     "cluster_leave": _lazy("take an event out of its cluster"),
     "merge_type": _lazy("merge a type into another"),
+    "narrow_role": _lazy("narrow a role, removing the arguments it no longer allows"),
     "adjudication_pre_accept": _lazy("pre-accept what annotators agree on"),
     "adjudication_accept": _lazy("accept a variant"),
     "adjudication_edit": _lazy("accept a variant with another type"),

@@ -167,6 +167,9 @@ def adjudication_context(project: Project, document: Document, state: adjudicati
         "entity_types": list(types.values()),
         "status_label": state.gold.get_status_display() if state.gold else "",
         "decisions": [_decision_view(d, text) for d in state.decisions[-20:][::-1]],
+        # Decisions taken under an earlier grouping of the conflicts: still applied, and said so.
+        "earlier_carried": len(state.carried),
+        "earlier_unmatched": [_decision_view(d, text) for d in state.unmatched],
     }
     context.update(extra)
     return context

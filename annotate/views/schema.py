@@ -33,6 +33,7 @@ from corpus.schema_rules import COUNT_MAX
 KINDS = {"entity": EntityType, "event": EventType, "role": RoleType, "relation": RelationType,
          "attribute": AttributeType}
 SESSION_MERGE = "schema_last_merge"
+SESSION_NARROW = "schema_narrow_offer"
 KIND_LABELS = {AttributeType.Kind.ENUM: _lazy("enumeration"), AttributeType.Kind.BOOL: _lazy("yes or no"),
                AttributeType.Kind.TEXT: _lazy("text")}
 
@@ -88,6 +89,7 @@ def schema_editor(request: HttpRequest, slug: str) -> HttpResponse:
         "attribute_kinds": list(KIND_LABELS.items()),
         "count_max": COUNT_MAX,
         "last_merge": request.session.get(SESSION_MERGE),
+        "narrow_offer": request.session.pop(SESSION_NARROW, None),  # offered once, after its refusal
         "preview": _preview(project, {}),
     }
     return render(request, "annotate/schema/editor.html", context)
@@ -228,12 +230,17 @@ def _parse_values(text: str) -> list[dict]:
     return values
 
 
-def _save(project, request, kind: str, item):
-    post = request.POST
-    for name, values in post.lists():  # PostgreSQL keeps no text holding it: refused here, not with a 500
+def _refuse_nul(post) -> None:
+    """PostgreSQL keeps no text holding the NUL character: refused here, not with a 500."""
+    for name, values in post.lists():
         if any("\x00" in value for value in values):
             raise BadInput(_("The field «%(field)s» holds the NUL character, which cannot be kept.")
                            % {"field": name}, name)
+
+
+def _save(project, request, kind: str, item):
+    post = request.POST
+    _refuse_nul(post)
     common = {"key": post.get("key", "").strip(), "name_ar": post.get("name_ar", ""),
               "name_en": post.get("name_en", "")}
     if kind == "entity":
@@ -270,9 +277,53 @@ def schema_save(request: HttpRequest, slug: str, kind: str, pk: int | None = Non
     try:
         saved = _save(project, request, kind, item)
     except ServiceError as error:
+        if kind == "role" and item is not None and isinstance(error, changes.InUse) and error.field == "allowed":
+            _offer_narrowing(request, project, item)
         return back_with_message(request, url, error.message, error=True)
     message = _("Saved %(key)s.") % {"key": saved.key} if item else _("Added %(key)s.") % {"key": saved.key}
     return back_with_message(request, f"{url}#{kind}-{saved.pk}", message)
+
+
+def _offer_narrowing(request: HttpRequest, project, role: RoleType) -> None:
+    """After a narrowing refused because arguments fill the role with a type it would
+    leave out: the editor offers to do it in one step, naming what it would remove (the
+    role's fields as posted are carried by the offer's form)."""
+    offer = changes.narrowing_offer(role, _entity_types(project, request, "allowed"))
+    if offer is None:
+        return
+    post = request.POST
+    request.session[SESSION_NARROW] = {
+        **offer, "role": role.pk, "key": role.key, "allowed": _ids(post, "allowed"),
+        "fields": {name: post.get(name, "") for name in ("key", "name_ar", "name_en", "min_count", "max_count")},
+    }
+
+
+@login_required
+@require_POST
+def schema_narrow(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Narrow a role and remove the arguments it no longer allows, as one change
+    (schema_changes.narrow_role), undone like a merge."""
+    project = _admin_project(request, slug)
+    role = _item(project, "role", pk)
+    url = reverse("schema_editor", args=[project.slug])
+    post = request.POST
+    request.session.pop(SESSION_NARROW, None)
+    allowed = _entity_types(project, request, "allowed")
+    offer = changes.narrowing_offer(role, allowed) or {"arguments": ""}
+    try:
+        _refuse_nul(post)
+        merge_id = changes.narrow_role(
+            request.user, role, expected=int_field(request, "expected"), key=post.get("key", "").strip(),
+            name_ar=post.get("name_ar", ""), name_en=post.get("name_en", ""), allowed=allowed,
+            min_count=int_field(request, "min_count", required=False) or 0,
+            max_count=int_field(request, "max_count", required=False))
+    except ServiceError as error:
+        return back_with_message(request, url, error.message, error=True)
+    role.refresh_from_db()
+    request.session[SESSION_MERGE] = {"id": merge_id, "source": role.key, "target": "", "narrowed": True}
+    message = _("Narrowed the role %(role)s and removed %(arguments)s.") % {"role": role.key,
+                                                                           "arguments": offer["arguments"]}
+    return back_with_message(request, f"{url}#role-{role.pk}", message)
 
 
 @login_required
@@ -326,7 +377,11 @@ def schema_merge_undo(request: HttpRequest, slug: str) -> HttpResponse:
         count = changes.undo_merge(request.user, project, request.POST.get("merge", ""))
     except ServiceError as error:
         return back_with_message(request, url, error.message, error=True)
-    request.session.pop(SESSION_MERGE, None)
+    last = request.session.pop(SESSION_MERGE, None) or {}
+    if last.get("narrowed") and last.get("id") == request.POST.get("merge"):
+        return back_with_message(request, url, _("The narrowing of %(role)s was undone: the role and its arguments "
+                                                 "are back, in %(sets)s.") % {"role": last["source"],
+                                                                               "sets": _sets(count)})
     return back_with_message(request, url, _("The merge was undone in %(sets)s.") % {
         "sets": _sets(count)})
 

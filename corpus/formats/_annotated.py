@@ -12,6 +12,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from corpus.deferred_text import DeferredText, gettext_deferred
 from corpus.formats.base import DocumentRecord, EventRecord, FormatError, RelationRecord, SpanRecord
 from corpus.text.arabic import Token, tokenize
 
@@ -217,13 +218,13 @@ def sentence_ranges(text: str, tokens: list[Token], tags: list[str]) -> list[tup
     return ranges
 
 
-def warn_dropped(warnings: list[str], record: DocumentRecord, what, count: int, fmt: str) -> None:
-    """`what`: an ngettext_lazy message counting `count` (Arabic has six plural forms)."""
-    if count:
-        warnings.append(
-            _("%(doc)s: %(what)s not written: %(format)s has no place for them")
-            % {"doc": record.external_id or record.document_id, "what": what % {"count": count}, "format": fmt}
-        )
+def warn_dropped(warnings: list[str], record: DocumentRecord, what: DeferredText, fmt: str) -> None:
+    """`what`: an ngettext_deferred message counting what is left out (Arabic has six
+    plural forms); nothing is said when its count is 0. The warning stays deferred: an
+    export job stores it and each reader sees it in their language."""
+    if what.entry.get("n"):
+        warnings.append(gettext_deferred("%(doc)s: %(what)s not written: %(format)s has no place for them",
+                                         doc=record.external_id or record.document_id, what=what, format=fmt))
 
 
 __all__ = [

@@ -25,8 +25,8 @@ from pathlib import PurePosixPath
 from typing import BinaryIO
 
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext_lazy
 
+from corpus.deferred_text import ngettext_deferred
 from corpus.formats import _annotated as a
 from corpus.formats._encoding import BOM, decode
 from corpus.formats._options import ReadOptions
@@ -133,10 +133,10 @@ def ann(record: DocumentRecord, warnings: list[str]) -> str:
     for number, span in enumerate((s for s in record.entities if s.kb_id), 1):
         shown = text[span.start:span.end]
         lines.append(f"N{number}\tReference {span.id} tawsim:{span.kb_id}\t{shown}".replace("\n", " "))
-    a.warn_dropped(warnings, record, ngettext_lazy(
+    a.warn_dropped(warnings, record, ngettext_deferred(
         "%(count)d attribute value with spaces or cluster",
-        "%(count)d attribute values with spaces or clusters", "count"),
-        dropped, "brat")
+        "%(count)d attribute values with spaces or clusters", dropped, count=dropped),
+        "brat")
     return "\n".join(lines) + ("\n" if lines else "")
 
 

@@ -23,8 +23,9 @@ from pathlib import PurePosixPath
 from typing import BinaryIO
 
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, ngettext_lazy
+from django.utils.translation import ngettext
 
+from corpus.deferred_text import ngettext_deferred
 from corpus.formats import _annotated as a
 from corpus.formats._encoding import iter_lines
 from corpus.formats._options import ReadOptions
@@ -48,22 +49,22 @@ def document_lines(record: DocumentRecord, warnings: list[str]) -> list[str]:
     spans, inner = a.outermost(record.entities)
     tokens = a.split_tokens(record.text, [o for s in spans for o in (s.start, s.end)])
     tags, lost = a.bio_tags(tokens, spans)
-    a.warn_dropped(warnings, record, ngettext_lazy(
+    a.warn_dropped(warnings, record, ngettext_deferred(
         "%(count)d nested entity (outermost layer kept)",
-        "%(count)d nested entities (outermost layer kept)", "count"),
-        len(inner), "CoNLL")
-    a.warn_dropped(warnings, record, ngettext_lazy(
+        "%(count)d nested entities (outermost layer kept)", len(inner), count=len(inner)),
+        "CoNLL")
+    a.warn_dropped(warnings, record, ngettext_deferred(
         "%(count)d entity covering no token",
-        "%(count)d entities covering no token", "count"),
-        len(lost), "CoNLL")
-    a.warn_dropped(warnings, record, ngettext_lazy(
+        "%(count)d entities covering no token", len(lost), count=len(lost)),
+        "CoNLL")
+    a.warn_dropped(warnings, record, ngettext_deferred(
         "%(count)d event",
-        "%(count)d events", "count"),
-        len(record.events), "CoNLL")
-    a.warn_dropped(warnings, record, ngettext_lazy(
+        "%(count)d events", len(record.events), count=len(record.events)),
+        "CoNLL")
+    a.warn_dropped(warnings, record, ngettext_deferred(
         "%(count)d relation",
-        "%(count)d relations", "count"),
-        len(record.relations), "CoNLL")
+        "%(count)d relations", len(record.relations), count=len(record.relations)),
+        "CoNLL")
     lines: list[str] = []
     for first, last in a.sentence_ranges(record.text, tokens, tags):
         lines.extend(f"{tokens[i].text}\t{tags[i]}" for i in range(first, last))

@@ -17,8 +17,9 @@ from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, ngettext_lazy
+from django.utils.translation import ngettext
 
+from corpus.deferred_text import ngettext_deferred
 from corpus.formats import _annotated as a
 from corpus.formats._encoding import iter_lines
 from corpus.formats._options import ReadOptions
@@ -34,10 +35,10 @@ _OWN_KEYS = ("text", "label", "entities", "relations", "id", "external_id", "tit
 
 
 def to_json(record: DocumentRecord, options: WriteOptions) -> dict:
-    a.warn_dropped(options.warnings, record, ngettext_lazy(
+    a.warn_dropped(options.warnings, record, ngettext_deferred(
         "%(count)d event",
-        "%(count)d events", "count"),
-        len(record.events), "doccano")
+        "%(count)d events", len(record.events), count=len(record.events)),
+        "doccano")
     item: dict = {"id": record.external_id, "text": record.text}
     if record.title:
         item["title"] = record.title

@@ -24,8 +24,9 @@ from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, ngettext_lazy
+from django.utils.translation import ngettext
 
+from corpus.deferred_text import ngettext_deferred
 from corpus.formats import _annotated as a
 from corpus.formats import _json
 from corpus.formats._encoding import BOM, check_not_foreign, decode
@@ -67,10 +68,10 @@ def to_json(record: DocumentRecord, options: WriteOptions) -> dict:
         result.extend(_relation(event.id, arg.entity_id, arg.role) for arg in event.arguments)
     result.extend(_relation(r.source, r.target, r.type) for r in record.relations)
     dropped = sum(1 for e in record.events for _k in e.attributes)
-    a.warn_dropped(options.warnings, record, ngettext_lazy(
+    a.warn_dropped(options.warnings, record, ngettext_deferred(
         "%(count)d event attribute value",
-        "%(count)d event attribute values", "count"),
-        dropped, "Label Studio")
+        "%(count)d event attribute values", dropped, count=dropped),
+        "Label Studio")
     data: dict = {"text": text, "external_id": record.external_id}
     if record.title:
         data["title"] = record.title

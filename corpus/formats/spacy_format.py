@@ -19,8 +19,8 @@ from functools import lru_cache
 from typing import BinaryIO
 
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext_lazy
 
+from corpus.deferred_text import gettext_deferred, ngettext_deferred
 from corpus.formats import _annotated as a
 from corpus.formats._options import ReadOptions
 from corpus.formats.base import DocumentRecord, FormatError, SpanRecord, WriteOptions
@@ -90,18 +90,18 @@ def to_doc(record: DocumentRecord, vocab, warnings: list[str]):
     doc.user_data["title"] = record.title
     doc.user_data["misaligned"] = [(s.start, s.end, s.type) for s, _f in misaligned]
     for span, _found in misaligned:
-        warnings.append(_("%(doc)s: entity %(type)s %(start)d–%(end)d «%(text)s» does not align to spaCy tokens "
-                          "(kept in user_data[\"misaligned\"])")
-                        % {"doc": record.external_id, "type": span.type, "start": span.start, "end": span.end,
-                           "text": record.text[span.start:span.end]})
-    a.warn_dropped(warnings, record, ngettext_lazy(
+        warnings.append(gettext_deferred(
+            "%(doc)s: entity %(type)s %(start)d–%(end)d «%(text)s» does not align to spaCy tokens "
+            "(kept in user_data[\"misaligned\"])", doc=record.external_id, type=span.type, start=span.start,
+            end=span.end, text=record.text[span.start:span.end]))
+    a.warn_dropped(warnings, record, ngettext_deferred(
         "%(count)d event",
-        "%(count)d events", "count"),
-        len(record.events), "spaCy")
-    a.warn_dropped(warnings, record, ngettext_lazy(
+        "%(count)d events", len(record.events), count=len(record.events)),
+        "spaCy")
+    a.warn_dropped(warnings, record, ngettext_deferred(
         "%(count)d relation",
-        "%(count)d relations", "count"),
-        len(record.relations), "spaCy")
+        "%(count)d relations", len(record.relations), count=len(record.relations)),
+        "spaCy")
     return doc
 
 

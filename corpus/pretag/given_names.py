@@ -12,9 +12,11 @@ given names in Arabic spelling) starts a name; the rule then takes 1–2 name wo
 * a given name that is also a common word («سعيد» "happy", «أمل» "hope", «رمضان») starts a name
   only where the next word is another given name, a word the text also writes alone, or the
   word before is a verb of saying or meeting («قال خليفة حفتر»);
-* a compound given name counts as one («عبد الرحمن», «أبو مازن»), and «بن»/«بنت» join
-  («أسامة بن لادن»); a third word must be a family name with the article (no plural; a
-  relation adjective «السعدي» or a word the text repeats, not «… الاجتماع»), a given name
+* a compound given name counts as one («عبد الرحمن», «أبو مازن»); a kunya («أبو» + a given
+  name) is a name by itself, and goes on only with a word with the article or another given
+  name («أبو مصعب الزرقاوي»); «بن»/«بنت» join («أسامة بن لادن»); a third word must be a
+  family name with the article (no plural; a relation adjective «السعدي» or a word the text
+  repeats, not «… الاجتماع»), a given name
   (the father's: «محمد علي السعدي») or a compound («يوسف عبد الله»);
 * a word the text also writes with the article, or a definite one it also writes without
   («كرة» beside «الكرة», «الدور» beside «دور»), is a common noun and ends the name; so does a
@@ -177,8 +179,10 @@ class GivenNameTagger:
             if form == SERVANT and i + 1 < len(words) and words.definite(i + 1) and i + 1 not in inside_places:
                 return self._rest(words, i, i + 2, "name", offset, inside_places)
             if form == FATHER and i + 1 < len(words) and i + 1 not in inside_places \
-                    and self._given(words.folded[i + 1]) == ("name", 0):
-                return self._rest(words, i, i + 2, "name", offset, inside_places)
+                    and self._given(words.folded[i + 1]) is not None and self._given(words.folded[i + 1])[1] == 0:
+                # A kunya is a name by itself («أبو مازن»), with or without more after it.
+                found = self._rest(words, i, i + 2, "kunya", offset, inside_places)
+                return found if found is not None else (offset, i + 1)
         return None
 
     def _rest(self, words: _Words, start: int, j: int, kind: str, offset: int,
@@ -197,6 +201,8 @@ class GivenNameTagger:
                 continue
             if counted == 0 and kind == "word" and not self._vouched(words, start, j):
                 return None
+            if kind == "kunya" and not (words.definite(j) or word in self.names):
+                break  # «أبو مصعب الزرقاوي», but «أبو عبيدة انتهاء العملية» ends at the kunya
             if counted == 1 and not ((words.definite(j) and _third_name_word(words, j)
                                       and (word.endswith("ي") or words.elsewhere(word)))
                                      or word in self.names or word == SERVANT):

@@ -29,8 +29,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import requests
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from corpus.deferred_text import gettext_deferred
 from corpus.pretag.camel_ner import DEFAULT_DATASET
 
 PACKAGE = "ner-arabert"
@@ -55,17 +56,15 @@ def isolated(technical: object) -> str:
 
 
 def operator_advice(data_dir: Path, destination: str = DEFAULT_DATASET) -> str:
-    return _(
+    return gettext_deferred(
         "What to do instead: on a machine that can reach it, run %(command)s and copy the folder %(copied)s "
         "to %(target)s on this server (or set CAMELTOOLS_DATA to a folder holding %(relative)s); or copy any "
         "BERT token-classification model folder (config.json, vocab.txt, weights) into a folder listed in "
-        "TAWSIM_MODEL_DIRS and enter it as \"NER model folder\" on the pre-tagging page."
-    ) % {
-        "command": isolated(f"CAMELTOOLS_DATA=/tmp/ct camel_data -i {PACKAGE}"),
-        "copied": isolated(f"/tmp/ct/data/{destination}"),
-        "target": isolated(data_dir / "data" / destination),
-        "relative": isolated(f"data/{destination}"),
-    }
+        "TAWSIM_MODEL_DIRS and enter it as \"NER model folder\" on the pre-tagging page.",
+        command=isolated(f"CAMELTOOLS_DATA=/tmp/ct camel_data -i {PACKAGE}"),
+        copied=isolated(f"/tmp/ct/data/{destination}"),
+        target=isolated(data_dir / "data" / destination),
+        relative=isolated(f"data/{destination}"))
 
 
 # What was tried, by step; each takes %(url)s, %(host)s and %(reason)s.
@@ -76,23 +75,24 @@ CHECKING = "checking"
 UNPACKING = "unpacking"
 
 
-def _step_sentence(step: str) -> str:
-    return {
-        FETCHING: _("Fetching the camel-tools data catalogue from %(url)s (host %(host)s) failed: %(reason)s."),
-        READING: _("Reading the catalogue %(url)s (host %(host)s) failed: %(reason)s."),
-        DOWNLOADING: _("Downloading the model from %(url)s (host %(host)s) failed: %(reason)s."),
-        CHECKING: _("Checking the download from %(url)s (host %(host)s) failed: %(reason)s."),
-        UNPACKING: _("Unpacking the download from %(url)s (host %(host)s) failed: %(reason)s."),
-    }[step]
+_STEP_SENTENCES = {
+    FETCHING: gettext_noop("Fetching the camel-tools data catalogue from %(url)s (host %(host)s) failed: %(reason)s."),
+    READING: gettext_noop("Reading the catalogue %(url)s (host %(host)s) failed: %(reason)s."),
+    DOWNLOADING: gettext_noop("Downloading the model from %(url)s (host %(host)s) failed: %(reason)s."),
+    CHECKING: gettext_noop("Checking the download from %(url)s (host %(host)s) failed: %(reason)s."),
+    UNPACKING: gettext_noop("Unpacking the download from %(url)s (host %(host)s) failed: %(reason)s."),
+}
 
 
 def _failure(step: str, url: str, error: BaseException | str, data_dir: Path) -> NERInstallError:
-    """`error` is either a sentence of ours (already translated) or an exception, whose
-    text is shown as it is."""
+    """`error` is either a sentence of ours (deferred) or an exception, whose text is shown
+    as it is. The message stays deferred: the job stores it, and the page shows it in the
+    reader's language."""
     host = urlsplit(url).netloc or "?"
     reason = error if isinstance(error, str) else isolated(f"{type(error).__name__}: {error}")
-    sentence = _step_sentence(step) % {"url": isolated(url), "host": isolated(host), "reason": reason}
-    return NERInstallError(f"{sentence} {operator_advice(data_dir)}")
+    sentence = gettext_deferred(_STEP_SENTENCES[step], url=isolated(url), host=isolated(host), reason=reason)
+    return NERInstallError(gettext_deferred("%(sentence)s %(advice)s", sentence=sentence,
+                                            advice=operator_advice(data_dir)))
 
 
 def fetch_catalogue(url: str, timeout: float, data_dir: Path) -> dict:
@@ -101,7 +101,8 @@ def fetch_catalogue(url: str, timeout: float, data_dir: Path) -> dict:
         response.raise_for_status()
         catalogue = response.json()
         if not isinstance(catalogue, dict) or not isinstance(catalogue.get("packages"), dict):
-            raise _failure(FETCHING, url, _("the answer is not a camel-tools catalogue (no \"packages\")"), data_dir)
+            raise _failure(FETCHING, url, gettext_deferred(
+                "the answer is not a camel-tools catalogue (no \"packages\")"), data_dir)
     except (requests.RequestException, ValueError) as error:
         raise _failure(FETCHING, url, error, data_dir) from error
     return catalogue
@@ -110,7 +111,8 @@ def fetch_catalogue(url: str, timeout: float, data_dir: Path) -> dict:
 def _package(catalogue: dict, name: str, url: str, data_dir: Path) -> dict:
     entry = catalogue["packages"].get(name)
     if not isinstance(entry, dict) or not entry.get("url") or not entry.get("destination"):
-        raise _failure(READING, url, _("it has no downloadable package %(name)s") % {"name": isolated(name)}, data_dir)
+        raise _failure(READING, url, gettext_deferred("it has no downloadable package %(name)s", name=isolated(name)),
+                       data_dir)
     return entry
 
 
@@ -131,8 +133,8 @@ def _download(url: str, target: Path, *, sha256: str | None, timeout: float, pro
                     progress(done, max(total, done))
                     reported = time.monotonic()
             if total and done < total:
-                short = _("the connection closed early; bytes received: %(done)s of %(total)s") % {
-                    "done": done, "total": total}
+                short = gettext_deferred("the connection closed early; bytes received: %(done)s of %(total)s",
+                                         done=done, total=total)
             elif progress:
                 progress(done, max(total, done))
     except (requests.RequestException, OSError) as error:
@@ -140,8 +142,9 @@ def _download(url: str, target: Path, *, sha256: str | None, timeout: float, pro
     if short:
         raise _failure(DOWNLOADING, url, short, data_dir)
     if sha256 and digest.hexdigest() != sha256.lower():
-        raise _failure(CHECKING, url, _("its SHA-256 is %(actual)s, the catalogue says %(expected)s") % {
-            "actual": isolated(digest.hexdigest()), "expected": isolated(sha256)}, data_dir)
+        raise _failure(CHECKING, url, gettext_deferred(
+            "its SHA-256 is %(actual)s, the catalogue says %(expected)s", actual=isolated(digest.hexdigest()),
+            expected=isolated(sha256)), data_dir)
 
 
 @contextmanager
@@ -151,8 +154,9 @@ def _only_one_install(data_dir: Path):
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise NERInstallError(_("Another installation into %(folder)s is running; wait for it to end.")
-                                  % {"folder": isolated(data_dir)}) from None
+            raise NERInstallError(gettext_deferred(
+                "Another installation into %(folder)s is running; wait for it to end.",
+                folder=isolated(data_dir))) from None
         yield
 
 
@@ -168,8 +172,9 @@ def _checked_destination(data_dir: Path, destination: str, catalogue_url: str) -
     root = (data_dir / "data").resolve()
     folder = (root / destination).resolve()
     if folder == root or not folder.is_relative_to(root):
-        raise _failure(READING, catalogue_url, _("its destination %(destination)s is not a folder inside %(root)s")
-                       % {"destination": isolated(repr(destination)), "root": isolated(root)}, data_dir)
+        raise _failure(READING, catalogue_url, gettext_deferred(
+            "its destination %(destination)s is not a folder inside %(root)s", destination=isolated(repr(destination)),
+            root=isolated(root)), data_dir)
     return folder
 
 
@@ -210,8 +215,8 @@ def install_ner_model(data_dir: Path, *, catalogue_url: str | None = None, packa
             except (zipfile.BadZipFile, OSError) as error:
                 raise _failure(UNPACKING, entry["url"], error, data_dir) from error
             if not (unpacked / "config.json").is_file():
-                raise _failure(UNPACKING, entry["url"], _("the archive holds no config.json at its top level"),
-                               data_dir)
+                raise _failure(UNPACKING, entry["url"], gettext_deferred(
+                    "the archive holds no config.json at its top level"), data_dir)
             _swap_in(unpacked, destination, Path(scratch) / "previous", entry["url"], data_dir)
         # What camel_data itself keeps, so it and camel_tools.ner see the model as installed.
         _write_json(data_dir / "catalogue.json", catalogue)

@@ -9,9 +9,9 @@ import { drawArcs } from "./arcs.js";
 import { byId } from "./dom.js";
 import { gettext } from "./i18n.js";
 import { showInfo } from "./panel.js";
-import { later, refresh, say, send, urlFor } from "./requests.js";
+import { later, queueWrite, refresh, say, send, urlFor } from "./requests.js";
 import { selectSpan, selectionValues, takeSelection } from "./spans.js";
-import { eventData, marksOf, root, state, sugData, triggerOf } from "./state.js";
+import { eventData, marksOf, root, state, sugData, textOf, triggerOf } from "./state.js";
 import { unfocusSuggestion } from "./suggestions.js";
 
 export function slots() {
@@ -137,21 +137,34 @@ export function applyEventType(type) {
   }
 }
 
+/* A role filled is drawn at once (provisional.js: the filler in its slot, the mark
+   outlined with the role's name) and sent in its turn, like a mark. */
+export function queueFill(fill) {
+  const write = {
+    kind: "fill", roleLabel: activeRoleLabel(), url: urlFor(root.dataset.argumentUrl, fill.event), ...fill,
+    stillThere: () => Boolean(eventData(fill.event)) && (!fill.span || marksOf(fill.span).length > 0)
+      && (!fill.suggestion || Boolean(sugData(fill.suggestion))),
+  };
+  write.again = () => queueFill(fill);
+  queueWrite(write);
+}
+
 export function fillRole(spanId) {
-  if (later(() => fillRole(spanId))) return;
+  if (!state.selectedEvent) return;
   if (!state.activeRole) return say(gettext("This event type has no roles."), "info");
-  const event = state.selectedEvent;
-  send(urlFor(root.dataset.argumentUrl, event), { role: state.activeRole, span: spanId },
-    () => Boolean(eventData(event)) && marksOf(spanId).length > 0);
+  const role = state.activeRole;
+  queueFill({ event: state.selectedEvent, role, span: String(spanId), text: textOf(spanId), values: { role, span: spanId } });
 }
 
 /* A suggested entity clicked while a role is active: accepted and put in the role. */
 export function fillRoleWithSuggestion(suggestionId) {
-  if (later(() => fillRoleWithSuggestion(suggestionId))) return;
   if (!state.activeRole) return say(gettext("This event type has no roles."), "info");
-  const event = state.selectedEvent;
-  send(urlFor(root.dataset.argumentUrl, event), { role: state.activeRole, suggestion: suggestionId },
-    () => Boolean(eventData(event) && sugData(suggestionId)));
+  const role = state.activeRole;
+  const data = sugData(suggestionId);
+  queueFill({
+    event: state.selectedEvent, role, suggestion: String(suggestionId), text: data ? data.text : "",
+    values: { role, suggestion: suggestionId },
+  });
 }
 
 export function clearRole() {

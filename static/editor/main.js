@@ -48,6 +48,11 @@ function settle(select, whole) {
     state.pending = null;
   }
   state.lastWrite = null; // it was applied: nothing left to re-apply
+  state.inFlight = null;
+  state.takenBack = [];
+  // A refusal's message stays in view while what was asked for after it is stored.
+  const box = byId("editor-messages");
+  if (state.heldMessage && box && box !== state.heldMessage) box.replaceWith(state.heldMessage);
   if (whole) {
     readAnnotations();
     openEventFromPanel();
@@ -64,7 +69,7 @@ function settle(select, whole) {
   // text differently): fetch the whole editor rather than show half a change.
   if (state.partMissing && !whole) refresh();
   state.partMissing = false;
-  settled();
+  settled(select);
   // The answer redrew the blocks under that selection: select the same text again.
   if (kept && !readSelection(textEl())) selectOffsets(textEl(), kept.start, kept.end);
   runNext();
@@ -92,7 +97,8 @@ function listenForAnswers() {
   /* htmx settles every element an answer swapped in: act once, on the main one. */
   document.body.addEventListener("htmx:afterSettle", (event) => {
     const target = event.detail.target;
-    if (target && target.id === "editor-messages") dropQueue(); // refused: drop what followed
+    // Refused (the message box is the answer): taken back, if the refusal's event did not already.
+    if (target && target.id === "editor-messages") dropQueue({ status: event.detail.xhr && event.detail.xhr.status });
     const swapped = event.target;
     if (!textEl() || !target || swapped.id !== target.id) return;
     if (swapped.id === "doc-text") settle(swapped.dataset.select, true);
@@ -106,8 +112,8 @@ function listenForAnswers() {
   document.body.addEventListener("htmx:oobErrorNoTarget", () => { state.partMissing = true; });
   handleRefusals({
     boxId: "editor-messages",
-    onRefused: () => {
-      dropQueue();
+    onRefused: (detail) => {
+      dropQueue(detail);
       state.resumeAt = null;
     },
     reload: () => { if (!state.busy) refresh(); },

@@ -8,17 +8,23 @@
    copy as from the server's blocks. A provisional mark has the classes and attributes
    the server draws (mark.ent, data-t, data-label, --c; cont and last on parts), no
    data-id (the server gives it), and the class `pending`. */
-import { paintColours } from "./dom.js";
+import { arabic, byId, element, paintColours } from "./dom.js";
 import { codePoints } from "./offsets.js";
-import { textEl } from "./state.js";
+import { marksOf, textEl } from "./state.js";
+import { historyDrawing } from "./undo.js";
 
 const originals = new Map(); // block id → the server's block, detached while its copy stands in
 const copies = new Map(); // block id → the copy in the page
 let focused = null; // what had the focus inside a block when it was copied
 
-/* A write: {kind: "create"|"retype"|"delete", ...}: create {start, end, type, label,
-   colour, selection?}, retype {id, type, label, colour}, delete {id}. The writes waiting
-   for their answer are state.queue's (requests.js). */
+/* A write: {kind: "create"|"retype"|"delete"|"fill", ...}: create {start, end, type,
+   label, colour, selection?}, retype {id, type, label, colour}, delete {id}, fill (an
+   event's role) {event, role, roleLabel, text, span} (or suggestion) or, for text marked and put in the
+   role in one step, {event, role, roleLabel, text, create: true, start, end, type, label,
+   colour}. A fill is drawn on a copy of the event panel's slots (#event-slots: the filler
+   in its slot) and of the blocks holding the mark (outlined as an argument, with the role's
+   name), put back the same way. The writes waiting for their answer are state.queue's
+   (requests.js). */
 
 function blocks() {
   const text = textEl();
@@ -46,7 +52,7 @@ function counterpart(from, node, to) {
   return path.reduce((at, index) => (at ? at.childNodes[index] : null), to);
 }
 
-function copyOf(block) {
+function copyOf(block) { // a text block, or the event panel's slots (anything with an id)
   if (copies.get(block.id) === block) return block;
   const copy = block.cloneNode(true);
   originals.set(block.id, block);
@@ -89,15 +95,37 @@ export function redraw(writes) {
   writes.forEach(draw);
 }
 
-/* Draw one write; false (and nothing changed) when it cannot be drawn: it then simply waits. */
+/* Draw one write; false (and nothing changed) when it cannot be drawn (or is not drawn:
+   an undo or redo): it then simply waits. */
 export function draw(write) {
   try {
-    return write.kind === "create" ? drawCreate(write) : drawChange(write);
+    if (write.kind === "create") return Boolean(drawCreate(write));
+    if (write.kind === "fill") return drawFill(write);
+    if (write.kind === "history") {
+      const change = historyDrawing(write); // an undo or redo: the change it will make, when known
+      return change ? draw(change) : false;
+    }
+    if (write.kind === "retype" || write.kind === "delete") return drawChange(write);
+    return false;
   } catch (error) {
     console.error(error); // eslint-disable-line no-console
     restore();
     return false;
   }
+}
+
+/* The type key as a short label where the name would clearly not fit over the mark's
+   first part: the server's guess (annotate/editor/rendering.py short_label), made at
+   once so that a drawn mark's label reads as the stored one will. */
+const TEXT_CHAR_EM = 0.38, LABEL_CHAR_EM = 0.3, LABEL_PAD_EM = 0.5;
+
+function labelFor(mark, write) {
+  mark.title = write.label;
+  if (mark.classList.contains("cont")) return;
+  const key = write.type || "", label = write.label || "";
+  const fits = codePoints(label) * LABEL_CHAR_EM + LABEL_PAD_EM <= codePoints(mark.textContent) * TEXT_CHAR_EM;
+  if (key && codePoints(key) < codePoints(label) && !fits) mark.dataset.short = key;
+  else delete mark.dataset.short;
 }
 
 function provisionalMark(write) {
@@ -180,11 +208,40 @@ function drawCreate(write) {
   if (!marks.length) return false;
   marks.forEach((mark, i) => {
     if (i > 0) mark.classList.add("cont");
+    labelFor(mark, write);
     paintColours(mark);
     raiseAround(mark);
   });
   marks[marks.length - 1].classList.add("last");
+  return marks;
+}
+
+/* A role filled: its filler in the panel's slot, its mark outlined with the role's name. */
+function drawFill(write) {
+  const panel = byId("event-panel");
+  const slots = byId("event-slots");
+  const selector = '.slot[data-role="' + CSS.escape(write.role) + '"] .fillers';
+  if (!panel || !slots || panel.dataset.ev !== String(write.event) || !slots.querySelector(selector)) return false;
+  if (write.span && !marksOf(write.span).length) return false;
+  const fillers = copyOf(slots).querySelector(selector);
+  fillers.querySelectorAll(".empty").forEach((el) => el.remove());
+  const filler = element("span", "filler pending");
+  filler.append(arabic(write.text));
+  fillers.append(filler);
+  // (A suggestion accepted into the role: its filler alone, the mark comes with the answer.)
+  const marks = write.create ? drawCreate(write) || [] : write.span ? markCopies(write.span) : [];
+  marks.forEach((mark, i) => {
+    mark.classList.add("arg");
+    if (i === 0) mark.dataset.role = mark.dataset.role ? mark.dataset.role + "، " + write.roleLabel : write.roleLabel;
+  });
   return true;
+}
+
+/* A stored mark's parts, in copies of their blocks. */
+function markCopies(id) {
+  const selector = 'mark[data-id="' + CSS.escape(String(id)) + '"]';
+  return blocks().filter((block) => block.querySelector(selector))
+    .flatMap((block) => Array.from(copyOf(block).querySelectorAll(selector)));
 }
 
 /* A mark's height: the levels of marks inside it (what the server sends as data-height). */
@@ -221,19 +278,10 @@ function drawChange(write) {
         mark.dataset.t = write.type;
         mark.dataset.label = write.label;
         mark.dataset.colour = write.colour;
+        labelFor(mark, write);
         paintColours(mark);
       }
     }
   }
   return true;
-}
-
-/* The writes were refused (or could not be sent): the page is as it was before them.
-   Returns the latest one's selection when its nodes are back in the page (they were the
-   server's, not a copy's), for the caller to give back. */
-export function rollBack(writes) {
-  restore();
-  const last = writes[writes.length - 1];
-  const sel = last && last.selection;
-  return sel && sel.startContainer.isConnected && sel.endContainer.isConnected ? sel : null;
 }

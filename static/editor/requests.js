@@ -5,9 +5,10 @@
    shown. htmx:responseError is the fallback: server errors (5xx), and 4xx answers that
    do not carry the event. */
 import { byId, makeButton } from "./dom.js";
-import { gettext, interpolate } from "./i18n.js";
-import { draw, redraw, rollBack } from "./provisional.js";
+import { gettext, interpolate, ngettext } from "./i18n.js";
+import { draw, redraw, restore } from "./provisional.js";
 import { root, setStateEl, state } from "./state.js";
+import { confirmed } from "./undo.js";
 
 export function say(message, level, boxId = "editor-messages") {
   const box = byId(boxId);
@@ -52,35 +53,51 @@ function offerConflictChoice(box, reload, reapply) {
 }
 
 /* Show refusals in the message box `boxId`. `onRefused(detail)` forgets what the page
-   was about to do; `reload()` fetches the latest version (offered on a 409), or
+   was about to do (detail.elt: the element whose request was refused); `reload()` fetches the latest version (offered on a 409), or
    `reapply()`, if given, returns a function that re-applies the refused change on it. */
 export function handleRefusals({ boxId, onRefused, reload, reapply = null }) {
   document.body.addEventListener("tawsim:refused", (event) => {
     const detail = event.detail || {};
-    onRefused(detail);
+    onRefused({ ...detail, elt: event.target });
     const box = say(detail.message || gettext("The change was refused."), "error", boxId);
     if (box && Number(detail.status) === 409) offerConflictChoice(box, reload, reapply);
+    noteTakenBack(box);
   });
   // The editor's refusal answer is its message box, swapped in after the event above
   // (htmx handles HX-Trigger first): offer the same choice in the box the server drew.
   document.body.addEventListener("htmx:afterSwap", () => {
     const box = byId(boxId);
     if (box && box.querySelector("a.reload")) offerConflictChoice(box, reload, reapply);
+    if (box && box.classList.contains("error")) noteTakenBack(box);
   });
   document.body.addEventListener("htmx:responseError", (event) => {
     const xhr = event.detail.xhr;
+    const elt = event.detail.elt;
     if (xhr.status >= 500) {
-      onRefused({ status: xhr.status });
-      say(interpolate(gettext("The server could not save this change (HTTP %s). Nothing was changed."), [xhr.status]), "error", boxId);
+      onRefused({ status: xhr.status, elt });
+      noteTakenBack(say(interpolate(gettext("The server could not save this change (HTTP %s). Nothing was changed."), [xhr.status]), "error", boxId));
     } else if (!carriesRefusal(xhr) && !xhr.getResponseHeader("HX-Retarget")) {
-      onRefused({ status: xhr.status });
-      say(interpolate(gettext("The change was refused (HTTP %s). Nothing was changed."), [xhr.status]), "error", boxId);
+      onRefused({ status: xhr.status, elt });
+      noteTakenBack(say(interpolate(gettext("The change was refused (HTTP %s). Nothing was changed."), [xhr.status]), "error", boxId));
     }
   });
-  document.body.addEventListener("htmx:sendError", () => {
-    onRefused({});
-    say(gettext("The server could not be reached. Your change was not saved."), "error", boxId);
+  document.body.addEventListener("htmx:sendError", (event) => {
+    onRefused({ elt: event.detail.elt });
+    noteTakenBack(say(gettext("The server could not be reached. Your change was not saved."), "error", boxId));
   });
+}
+
+/* After a refusal's message: what was taken back with the refused change, each named. */
+function noteTakenBack(box) {
+  if (!box || !state.takenBack.length || box.querySelector(".taken-back")) return;
+  const count = state.takenBack.length;
+  const note = document.createElement("span");
+  note.className = "taken-back";
+  note.textContent = " " + interpolate(
+    ngettext("%(count)s change asked for after it was taken back too: %(list)s.",
+      "%(count)s changes asked for after it were taken back too: %(list)s.", count),
+    { count, list: state.takenBack.join("، ") }, true);
+  box.append(note);
 }
 
 export function urlFor(template, id) {
@@ -99,16 +116,19 @@ export function lockedSay() {
    (provisional.js), each sent in turn with the version the answer before it brought. An
    undo asked for between two marks undoes the first, never the second. */
 export function later(action) {
+  if (!state.runningQueued) state.heldMessage = null; // asked for now: a refusal's message may go
   // An action whose turn has come (runNext) runs now, even with writes queued behind it.
   if (state.runningQueued || (!state.busy && !state.queue.length)) return false;
   state.queue.push({ run: action });
   return true;
 }
 
-/* A write drawn at once: {kind, url, values, stillThere, again, ...} (see provisional.js).
-   It waits for the answers before it; if it cannot be drawn, it waits all the same. */
+/* A write drawn at once: {kind, url, values, stillThere, again, ...} (see provisional.js);
+   an undo or redo is a write too ({kind: "history"}), in its turn. It waits for the
+   answers before it; if it cannot be drawn, it waits all the same. */
 export function queueWrite(write) {
   if (lockedSay()) return;
+  state.heldMessage = null;
   draw(write);
   state.queue.push(write);
   // Sent once the mark is painted: building and sending the request does not delay the
@@ -119,12 +139,18 @@ export function queueWrite(write) {
 
 /* The answer in flight has settled: confirm its drawn write, then run what waits, in order. */
 export function runNext() {
+  if (state.holdRefusal && !state.busy && state.queue.length) {
+    // What follows a refusal goes on: its message stays in view over their answers' (settle).
+    state.holdRefusal = false;
+    state.heldMessage = byId("editor-messages");
+  }
   while (!state.busy && state.queue.length) {
     const next = state.queue[0];
     if (next.kind) {
       if (next.sent) return; // answered, not settled yet (see settled())
       next.sent = true;
-      if (!send(next.url, { ...next.values }, next.stillThere, next.again)) dropQueue();
+      next.sentVersion = setStateEl().dataset.version;
+      if (!send(next.url, { ...next.values }, next.stillThere, next.again, next)) takeBackAll();
       return;
     }
     state.queue.shift();
@@ -139,20 +165,68 @@ export function runNext() {
 
 /* An answer to a write was swapped in: its drawn copy is gone (or put back), the writes
    still waiting are drawn again on the new text. */
-export function settled() {
+export function settled(selected) {
   const head = state.queue[0];
-  if (head && head.kind && head.sent) state.queue.shift();
+  if (head && head.kind && head.sent) {
+    state.queue.shift();
+    confirmed(head, selected);
+  }
   redraw(state.queue.filter((entry) => entry.kind));
 }
 
-/* A write was refused or could not be sent: what waited goes with it, every drawn write
-   is taken back, and the latest one's selection is given back. */
-export function dropQueue() {
-  const writes = state.queue.filter((entry) => entry.kind);
+/* A request was refused or got no answer (`detail.status`: 409 the set changed
+   elsewhere, another 4xx a rule, 5xx a server error, none the server could not be
+   reached). The refused write alone is taken back, its selection given back: the writes
+   asked for after it do not rest on it (a mark is its offsets, a change names a stored
+   mark), so they stay drawn and are sent in turn, on the latest version once it is
+   fetched when the page is stale (409). Taken back with it, and named in the message:
+   an undo or redo asked for after it (it was meant to act after the refused change), and
+   everything when the server could not be reached. */
+export function dropQueue(detail = {}) {
+  // A side panel's own request (the knowledge base, a cluster) is not one of the editor's writes.
+  if (detail.elt && detail.elt !== root && detail.elt !== document.body) return;
+  const failed = state.inFlight;
+  state.inFlight = null;
+  if (!failed) return; // handled already: a refusal's event comes before its message box
+  const status = Number(detail.status) || 0;
+  if (!status) return takeBackAll(failed);
+  if (state.queue[0] === failed) state.queue.shift();
+  const lost = state.queue.filter((entry) => entry.kind === "history");
+  const kept = state.queue.filter((entry) => entry.kind !== "history");
   state.queue.length = 0;
-  const sel = rollBack(writes);
+  if (status === 409 && kept.length) state.queue.push({ run: () => refresh() });
+  state.queue.push(...kept);
+  state.takenBack = lost.map(describe);
+  restore();
+  redraw(kept.filter((entry) => entry.kind));
+  giveBackSelection(failed);
+  state.holdRefusal = kept.length > 0;
+  setTimeout(runNext, 0); // once the refused request has let go (state.busy)
+}
+
+/* Everything asked for is taken back (the server cannot be reached, or the set is locked). */
+function takeBackAll(failed = state.queue[0]) {
+  const lost = state.queue.filter((entry) => entry !== failed && entry.kind);
+  state.queue.length = 0;
+  state.takenBack = lost.map(describe);
+  restore();
+  giveBackSelection(failed);
+}
+
+/* A queued change, in a few words for a message. */
+function describe(entry) {
+  if (entry.kind === "history") return entry.redo ? gettext("redo") : gettext("undo");
+  const text = entry.text ? "«" + entry.text + "»" : "";
+  if (entry.kind === "delete") return interpolate(gettext("deleting %s"), [text]);
+  return (entry.label || entry.type || "") + " " + text;
+}
+
+/* The refused mark's selection, given back (its nodes are the server's, back in the page). */
+function giveBackSelection(write) {
+  const sel = write && write.selection;
   const now = window.getSelection();
-  if (!sel || (now.rangeCount && !now.isCollapsed)) return;
+  if (!sel || !sel.startContainer.isConnected || !sel.endContainer.isConnected) return;
+  if (now.rangeCount && !now.isCollapsed) return;
   const range = document.createRange();
   range.setStart(sel.startContainer, sel.startOffset);
   range.setEnd(sel.endContainer, sel.endOffset);
@@ -164,11 +238,12 @@ export function dropQueue() {
    `stillThere()`, when given, says whether what the change is about still exists: if
    the change is refused as stale (409), it can then be re-applied on the latest version
    (by `again()`, or by sending it again). Returns whether it was sent. */
-export function send(url, values, stillThere = null, again = null) {
+export function send(url, values, stillThere = null, again = null, queued = null) {
   if (state.busy || lockedSay()) return false;
   const asked = { ...values };
   state.lastWrite = stillThere ? { again: again || (() => send(url, { ...asked }, stillThere)), stillThere } : null;
   state.busy = true;
+  state.inFlight = queued || {};
   values.version = setStateEl().dataset.version;
   values.event = state.selectedEvent || "";
   htmx
@@ -179,7 +254,10 @@ export function send(url, values, stillThere = null, again = null) {
       values,
       headers: { "X-CSRFToken": root.dataset.csrf },
     })
-    .finally(() => { state.busy = false; });
+    .finally(() => {
+      state.busy = false;
+      setTimeout(runNext, 0); // after a refusal (an answer runs what waits once it settles)
+    });
   return true;
 }
 
@@ -190,6 +268,7 @@ export function decide(url, values, resume, stillThere = null) {
   const asked = { ...values };
   state.lastWrite = stillThere ? { again: () => decide(url, { ...asked }, resume, stillThere), stillThere } : null;
   state.busy = true;
+  state.inFlight = {};
   state.resumeAt = resume;
   values.version = setStateEl().dataset.version;
   htmx
@@ -205,6 +284,7 @@ export function decide(url, values, resume, stillThere = null) {
 export function refresh(eventId = state.selectedEvent) {
   state.refreshWanted = false;
   state.busy = true;
+  state.inFlight = {};
   const query = eventId ? "?event=" + encodeURIComponent(eventId) : "";
   return htmx
     .ajax("GET", root.dataset.editorUrl + query, { source: root, target: "#doc-text", swap: "outerHTML" })

@@ -3,9 +3,11 @@ import { drawArcs } from "./arcs.js";
 import { byId } from "./dom.js";
 import { gettext } from "./i18n.js";
 import { showInfo } from "./panel.js";
-import { later, queueWrite, say, send, urlFor } from "./requests.js";
-import { eventData, marksOf, root, state, textEl } from "./state.js";
+import { queueFill } from "./events.js";
+import { later, queueWrite, say, urlFor } from "./requests.js";
+import { marksOf, root, state, textEl, textOf } from "./state.js";
 import { readSelection } from "./offsets.js";
+import { markAsDrawn } from "./undo.js";
 import { unfocusSuggestion } from "./suggestions.js";
 
 export function selectSpan(id) {
@@ -35,7 +37,8 @@ export function loadSpanPanel() {
   }
   if (detail.dataset.span === state.selectedId && detail.childElementCount) return;
   detail.dataset.span = state.selectedId;
-  htmx.ajax("GET", urlFor(root.dataset.spanPanelUrl, state.selectedId), { target: "#span-detail", swap: "innerHTML", source: root });
+  // Its own request (source): a panel that fails to load is not a refused write.
+  htmx.ajax("GET", urlFor(root.dataset.spanPanelUrl, state.selectedId), { target: "#span-detail", swap: "innerHTML", source: detail });
 }
 
 export function clearAll() {
@@ -83,7 +86,7 @@ function selectionPoints() {
 function markSelection(type, pending) {
   const taken = { start: pending.start, end: pending.end, exact: pending.exact };
   queueWrite({
-    kind: "create", type, ...looks(type), start: taken.start, end: taken.end, selection: selectionPoints(),
+    kind: "create", type, ...looks(type), start: taken.start, end: taken.end, text: pending.text, selection: selectionPoints(),
     url: root.dataset.createUrl, values: { type, ...selectionValues(taken) },
     stillThere: () => true, again: () => markSelection(type, taken),
   });
@@ -93,21 +96,30 @@ function markSelection(type, pending) {
 
 function retypeMark(id, type) {
   queueWrite({
-    kind: "retype", id, type, ...looks(type), url: urlFor(root.dataset.typeUrl, id), values: { type },
+    kind: "retype", id, type, ...looks(type), text: textOf(id), before: markAsDrawn(id), url: urlFor(root.dataset.typeUrl, id), values: { type },
     stillThere: () => marksOf(id).length > 0, again: () => retypeMark(id, type),
   });
+}
+
+/* Text marked and put in the open event's active role in one step: drawn at once too. */
+function markAndFill(type, pending) {
+  const role = state.activeRole;
+  queueFill({
+    event: state.selectedEvent, role, text: pending.text, create: true, type, ...looks(type),
+    start: pending.start, end: pending.end, selection: selectionPoints(),
+    values: { role, type, ...selectionValues(pending) },
+  });
+  window.getSelection().removeAllRanges();
+  state.pending = null;
 }
 
 export function applyType(type) {
   const pending = takeSelection();
   const filling = Boolean(state.selectedEvent && state.activeRole);
-  // A selection is marked at once, even while an answer is awaited.
-  if (pending && !filling) return markSelection(type, pending);
+  // A selection is marked (and put in the active role) at once, even while an answer is awaited.
+  if (pending) return filling ? markAndFill(type, pending) : markSelection(type, pending);
   if (later(() => applyType(type))) return;
-  if (filling && pending) {
-    const event = state.selectedEvent;
-    send(urlFor(root.dataset.argumentUrl, event), { role: state.activeRole, type, ...selectionValues(pending) }, () => Boolean(eventData(event)));
-  } else if (state.selectedId) {
+  if (state.selectedId) {
     retypeMark(state.selectedId, type);
   } else if (state.selectedEvent) {
     say(gettext("Select the text that fills the role first, or click a mark."), "info");
@@ -118,7 +130,7 @@ export function applyType(type) {
 
 function deleteMark(id) {
   queueWrite({
-    kind: "delete", id, url: urlFor(root.dataset.deleteUrl, id), values: {},
+    kind: "delete", id, text: textOf(id), before: markAsDrawn(id), url: urlFor(root.dataset.deleteUrl, id), values: {},
     stillThere: () => marksOf(id).length > 0, again: () => deleteMark(id),
   });
 }
@@ -128,7 +140,9 @@ export function deleteSelected() {
   if (state.selectedId) deleteMark(state.selectedId);
 }
 
+/* Undo and redo are writes in the queue: each runs in its turn, after the writes asked
+   for before it (an undo asked for while a mark is being stored undoes that mark), and
+   is drawn at once when the page knows what it will change (undo.js). */
 export function history(redo) {
-  if (later(() => history(redo))) return;
-  send(redo ? root.dataset.redoUrl : root.dataset.undoUrl, {});
+  queueWrite({ kind: "history", redo, url: redo ? root.dataset.redoUrl : root.dataset.undoUrl, values: {} });
 }

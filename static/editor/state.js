@@ -16,6 +16,10 @@ export const state = {
   keptSelection: null, // {start, end}: a selection made while a drawn write was in flight, kept across its answer
   queue: [], // what was asked for while busy, in order: actions and drawn writes (requests.js)
   runningQueued: false, // an action taken from the queue is running (its turn: it does not queue again)
+  inFlight: null, // the request on its way: the queued write sent, or {} for another (requests.js)
+  takenBack: [], // what a refusal took back besides the refused change, named for the message
+  holdRefusal: false, // writes asked for after a refused one go on: keep its message in view...
+  heldMessage: null, // ...this message box, put back after their answers until something new is asked for
   lastWrite: null, // the last change sent: {again, stillThere}, to re-apply it after a 409
   focusedSug: null, // the focused suggestion's id (a string)
   resumeAt: null, // after a decision: where to look for the next suggestion, what to say

@@ -126,6 +126,8 @@ def url_for(route: str, objects: SimpleNamespace, users: dict) -> str:
             value = objects.project.slug
         elif name == "pk" and original[i - 1] == "<str:kind>":
             value = objects.project.entity_types.get(key="PER").pk
+        elif name == "pk" and original[i - 1] == "role":
+            value = objects.argument.role_id
         elif name == "pk":
             value = getattr(objects, PK_OF[original[i - 1]]).pk
         elif name == "kind":

@@ -371,3 +371,36 @@ def test_every_html_adjudication_write_requires_the_version(client, disputed, re
     assert (after.version, after.status) == (gold.version, gold.status)
     assert Span.objects.filter(pk=span.pk).exists()
     assert not AdjudicationDecision.objects.filter(gold_set=gold, action="reject").exists()
+
+
+def test_decisions_taken_under_an_earlier_grouping_of_the_conflicts_still_apply_or_are_reported(
+        client, disputed, reviewer):
+    """A decision records its conflict's id, made of its text range; when the conflicts of
+    the same text were grouped otherwise (before alternatives were one conflict), the id
+    names no conflict now. Such a decision still settles the conflict of its kind that its
+    range holds (or lies in), and one that settles none is reported, never dropped unseen."""
+    state = adjudication.open_adjudication(disputed, reviewer)
+    start, end = where(disputed, "القاهرة")
+    cairo = next(c for c in state.open if (c.start, c.end) == (start, end))
+    gold = gold_of(disputed)
+    earlier = AdjudicationDecision.objects.create(
+        gold_set=gold, reviewer=reviewer, action="reject",
+        item={"id": f"span:{start - 3}-{end}", "kind": "span", "start": start - 3, "end": end})
+    met_start, met_end = where(disputed, "التقى")
+    lost = AdjudicationDecision.objects.create(
+        gold_set=gold, reviewer=reviewer, action="reject",
+        item={"id": f"span:{met_start}-{met_end}", "kind": "span", "start": met_start, "end": met_end})
+    state = adjudication.state_of(disputed)
+    assert cairo.id not in {c.id for c in state.open} and len(state.open) == 1  # «الخارجية» ORG stays open
+    assert state.carried == {earlier.pk: [cairo.id]} and state.unmatched == [lost]
+    with pytest.raises(services.Invalid):  # settled already: not decided twice
+        adjudication.decide(disputed, reviewer, conflict_id=cairo.id, action="accept", variant=0,
+                            version=gold.version)
+    client.force_login(reviewer)
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("adjudicate", args=[disputed.project.slug, disputed.pk])).content.decode()
+    assert "1 decision was taken when the conflicts here were grouped otherwise" in html
+    assert "1 earlier decision matches no conflict now" in html and "«التقى»" in html
+    data = client.get(f"/api/projects/{disputed.project.slug}/documents/{disputed.pk}/adjudication/").json()
+    assert data["carried"] == {str(earlier.pk): [cairo.id]} and data["unmatched"] == [lost.pk]
+    assert cairo.id not in [c["id"] for c in data["conflicts"]]

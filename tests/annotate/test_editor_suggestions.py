@@ -290,3 +290,33 @@ def test_a_submitted_document_offers_the_next_one_from_the_queue(ann_client, doc
     html = response.content.decode()
     assert 'id="next-document-button"' in html
     assert f'action="{reverse("pull_next", args=[document.project.slug])}"' in html
+
+
+# --- a suggestion where the annotator marked the same text with another type ---------------
+
+def test_a_suggestion_for_everyone_is_hidden_where_the_annotator_marked_the_text_with_another_type(
+        ann_client, api_client, document, own, annotator):
+    """The annotator has said what that text is: the offer of another type is gone from the
+    editor (marks, count, navigation), the API's list, accept-all and the undecided count."""
+    place = suggest(document, "GPE", "القاهرة", tagger="gazetteer")
+    person = suggest(document, "PER", "سمير داود", tagger="crf")
+    start = document.text.index("القاهرة")
+    response = ann_client.post(reverse("span_create", args=[own.pk]),
+                               {"type": "ORG", "start": start, "end": start + 7, "version": 0}, **HTMX)
+    assert response.status_code == 200
+    assert str(place.pk) not in sug_marks(response.content.decode())  # the answer redraws what the mark hid
+    html = ann_client.get(editor_url(document)).content.decode()
+    assert sug_marks(html) == [str(person.pk)] and re.search(r'id="sug-count">1<', html)
+    assert [s["id"] for s in page_data(html)["suggestions"]] == [person.pk]
+    listed = api_client.get(reverse("api:set-suggestions", args=[own.pk])).json()
+    assert [s["id"] for s in listed] == [person.pk]
+    own.refresh_from_db()
+    refused = api_client.post(reverse("api:set-submit", args=[own.pk]), {"version": own.version}, format="json")
+    assert refused.status_code == 422 and refused.json()["undecided"] == 1
+    accepted = api_client.post(reverse("api:suggestions-accept-all", args=[own.pk]),
+                               {"entity_type": "GPE", "version": own.version}, format="json")
+    assert accepted.json()["accepted"] == 0 and not Span.objects.filter(set=own, entity_type__key="GPE").exists()
+    # Taking the mark away offers the suggestion again.
+    span = Span.objects.get(set=own, start=start)
+    services.delete_span(span, annotator, version=own.version)
+    assert sorted(s.pk for s in services.pending_suggestions(own)) == sorted([place.pk, person.pk])

@@ -33,7 +33,7 @@ def test_a_started_job_runs_through_the_task_backend_and_records_its_result(
 def test_a_failing_job_is_marked_failed_with_the_reason(document):
     job = jobs.run_now(document.project, "broken")
     assert job.status == Job.Status.FAILED
-    assert "model file is unreadable" in job.messages[-1]
+    assert "model file is unreadable" in job.shown_messages[-1]
 
 
 def test_a_kind_outside_the_registry_is_refused_before_any_job_is_recorded(document):
@@ -47,7 +47,7 @@ def test_a_stored_job_of_an_unknown_kind_fails_with_the_reason(document):
     job = Job.objects.create(project=document.project, kind="spellcheck")
     jobs.execute(job.pk)
     job.refresh_from_db()
-    assert job.status == Job.Status.FAILED and "unknown job kind 'spellcheck'" in job.messages[-1]
+    assert job.status == Job.Status.FAILED and "unknown job kind 'spellcheck'" in job.shown_messages[-1]
 
 
 def test_every_registered_kind_names_a_work_function():

@@ -75,7 +75,7 @@ def test_the_button_starts_a_job_that_fails_clearly_when_the_site_is_unreachable
     assert response.status_code == 200 and "Installing the NER model" in response.content.decode()
     job = Job.objects.get(kind=NER_INSTALL_JOB)
     assert job.project == project and job.created_by == admin_user and job.status == Job.Status.FAILED
-    reason = job.messages[-1]
+    reason = job.shown_messages[-1]
     assert unreachable in reason and "ConnectionError" in reason and "TAWSIM_MODEL_DIRS" in reason
     # The page says it is not installed, and why the last attempt failed; the tagger stays off.
     block = ner_block(page(client, project))

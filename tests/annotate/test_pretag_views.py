@@ -106,7 +106,7 @@ def test_retrain_without_gold_fails_with_the_reason(client, admin_user, project,
         response = client.post(reverse("pretag_retrain", args=[project.slug]))
     assert response.status_code == 302
     job = Job.objects.get()
-    assert job.status == "failed" and "لا بيانات تدريب" in job.messages[-1]  # said in the page's language
+    assert job.status == "failed" and "لا بيانات تدريب" in job.shown_messages[-1]  # said in the page's language
     poll = client.get(reverse("pretag_job", args=[project.slug, job.pk]), **HTMX).content.decode()
     assert "إعادة تدريب نموذج CRF" in poll  # "Retraining the CRF": told apart from a pre-tagging run
 

@@ -110,7 +110,7 @@ def test_a_failing_tagger_is_reported_per_document_and_the_others_still_run(proj
     assert job.result["documents"] == 2 and job.result["error_count"] == 1
     [error] = job.result["errors"]
     assert error["document"] == docs[0].pk and error["tagger"] == "broken" and "gave up" in error["message"]
-    assert any("broken" in m and "gave up" in m for m in job.messages)
+    assert any("broken" in m and "gave up" in m for m in job.shown_messages)
     assert texts_of(docs[0]) == [("dates", "DATE", "3 آذار 2021")]
     assert texts_of(docs[1]) == [("broken", "ORG", "الوفد"), ("dates", "DATE", "4 آذار 2021")]
 
@@ -138,8 +138,8 @@ def test_an_enabled_ner_without_its_model_is_no_error_of_every_run(document, tmp
     monkeypatch.setenv("CAMELTOOLS_DATA", str(tmp_path / "empty"))
     assert "camel_ner" in pretagging.PretagSettings.of(document.project).taggers  # the default settings
     job = jobs.run_now(document.project, pretagging.PRETAG_JOB)
-    assert job.status == "done" and "camel_ner" not in job.result["skipped"]
-    assert not any("camel" in message for message in job.messages)
+    assert job.status == "done" and "camel_ner" not in job.shown_result["skipped"]
+    assert not any("camel" in message for message in job.shown_messages)
 
 
 def test_a_tagger_that_cannot_run_is_named_with_the_reason(document, tmp_path, settings):
@@ -150,9 +150,9 @@ def test_a_tagger_that_cannot_run_is_named_with_the_reason(document, tmp_path, s
     pretagging.save_settings(project, options)
     job = jobs.run_now(project, pretagging.PRETAG_JOB, params={"taggers": ["dates", "camel_ner", "crf"]})
     assert job.status == "done"
-    assert "camel_data -i ner-arabert" in job.result["skipped"]["camel_ner"]
-    assert "not been trained" in job.result["skipped"]["crf"]
-    assert any(m.startswith("camel_ner") for m in job.messages)
+    assert "camel_data -i ner-arabert" in job.shown_result["skipped"]["camel_ner"]
+    assert "not been trained" in job.shown_result["skipped"]["crf"]
+    assert any(m.startswith("camel_ner") for m in job.shown_messages)
     assert texts_of(document) == [("dates", "DATE", "١٢ آذار 2021")]
 
 
@@ -194,7 +194,7 @@ def test_after_gold_is_added_retraining_finds_names_it_did_not_find_before(proje
     with django_capture_on_commit_callbacks(execute=True):
         job = pretagging.maybe_retrain(project)
     job.refresh_from_db()
-    assert job.status == "done", job.messages
+    assert job.status == "done", job.shown_messages
     model = pretagging.latest_model(project)
     # The automatic retraining is the quick one; with no model before it there is nothing to score.
     assert model.metrics["gold_documents"] == 12 and model.metrics["training"]["algorithm"] == "pa"

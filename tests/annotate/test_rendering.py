@@ -246,3 +246,14 @@ def test_a_span_list_item_is_named_for_out_of_band_swaps():
     assert item.startswith('<li id="sl-7" data-id="7"') and "hx-swap-oob" not in item
     assert 'hx-swap-oob="true"' in render_span_item("قال سمير", view(7, 4, 8), oob=True)
     assert render_span_list("قال سمير", [view(7, 4, 8)]) == item
+
+
+def test_every_part_of_a_mark_or_trigger_names_its_whole_type_in_its_tooltip():
+    text = "وصل الوفد إلى صور مساء أمس."
+    label = "كيان جغرافي سياسي طويل الاسم"
+    at = text.index("صور")
+    html = render_text(text, [view(1, at, at + 3, "GPE", label), view(2, at - 4, at + 3, "LOC", "مكان")],
+                       [SpanView(3, "MOVE", "#123456", "انتقال", 0, 3, "trg")])
+    assert f'title="{label}"' in marks(html, 1)[0] and 'data-short="GPE"' in marks(html, 1)[0]
+    assert 'title="مكان"' in marks(html, 2)[0]
+    assert re.search(r'<mark [^>]*data-ev="3"[^>]*title="انتقال"', html)

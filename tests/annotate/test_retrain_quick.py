@@ -99,7 +99,7 @@ def test_the_quick_retraining_keeps_the_bootstrap_and_makes_a_model_that_tags(
     with django_capture_on_commit_callbacks(execute=True):
         job = pretagging.maybe_retrain(project)
     job.refresh_from_db()
-    assert job.status == "done", job.messages
+    assert job.status == "done", job.shown_messages
     model = pretagging.latest_model(project)
     # Stacked on the full model, which is kept as it was as the base.
     assert model.metrics["stacked"] is True and model.metrics["training"]["stacked_on"] == 8

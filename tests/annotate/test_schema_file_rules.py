@@ -170,6 +170,17 @@ def test_the_good_attribute_makes_a_project(db):
     assert list(project.attribute_types.values_list("key", "default")) == [("status", "DONE")]
 
 
+@pytest.mark.parametrize(("changes", "kept"), [
+    ({"default": "DONE "}, ("DONE", 2)),  # stripped, as the editor stores it
+    ({"kind": "bool", "default": "yes"}, ("", 0)),  # a yes/no attribute has no default and no values
+    ({"kind": "text", "default": "غير معروف"}, ("غير معروف", 0)),  # a text attribute has no values
+])
+def test_an_attribute_is_stored_as_the_rules_clean_it(db, changes, kept):
+    project = create_project("منشآت", slug="facilities", schema=_attribute(**changes))
+    attribute = project.attribute_types.get()
+    assert (attribute.default, len(attribute.values)) == kept
+
+
 @pytest.mark.parametrize("case", CASES)
 def test_replacing_the_schema_refuses_with_the_type_and_field(project, admin_user, case):
     schema, reason = CASES[case]
@@ -189,4 +200,21 @@ def test_what_the_database_would_still_refuse_is_a_plain_project_error(db):
     with pytest.raises(ProjectError, match="nothing was created") as refused:
         create_project("منشآت", slug="facilities", description="a\x00b")
     assert "0x00" not in refused.value.message and "NUL" not in refused.value.message
+    assert refused.value.field == ""  # not pinned on a field the person filled in correctly
+    assert not Project.objects.filter(slug="facilities").exists()
+
+
+def test_what_the_database_would_refuse_of_a_schema_file_is_shown_beside_the_file(db, monkeypatch):
+    # every known refusal is caught by the rules; should one slip through, it is the file's
+    from corpus import projects
+
+    def refuse(project, data):
+        from django.db import connection
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 'x'::varchar(1) || repeat('y', 2)::varchar(1)::smallint")
+
+    monkeypatch.setattr(projects, "apply_schema", refuse)
+    with pytest.raises(ProjectError, match="nothing was created") as refused:
+        create_project("منشآت", slug="facilities", schema=_attribute())
+    assert refused.value.field == "schema"
     assert not Project.objects.filter(slug="facilities").exists()

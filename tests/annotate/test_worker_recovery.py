@@ -84,14 +84,16 @@ def test_a_job_whose_worker_is_killed_is_resumed_by_another_worker(project, db_q
     assert job.attempts == 2 and (job.done, job.total) == (DOCUMENTS, DOCUMENTS)
     # Resumed: the second attempt tagged only the documents the first had not stored.
     assert job.result["documents"] == DOCUMENTS - killed_at["done"]
-    # The worker speaks the site's language.
-    with translation.override(settings.LANGUAGE_CODE):
-        stopped = gettext("The worker running this job stopped (attempt %(attempt)d of %(attempts)d); "
-                          "the job was queued again.") % {"attempt": 1, "attempts": settings.TAWSIM_JOB_MAX_ATTEMPTS}
-        resumed = ngettext("resumed after %(done)d document already pre-tagged",
-                           "resumed after %(done)d documents already pre-tagged", killed_at["done"]) % {
-                               "done": killed_at["done"]}
-    assert stopped in job.messages and resumed in job.messages
+    # Each reader sees the messages in their own language, not in the worker's (the site's).
+    for language in ("ar", "en"):
+        with translation.override(language):
+            stopped = gettext("The worker running this job stopped (attempt %(attempt)d of %(attempts)d); "
+                              "the job was queued again.") % {"attempt": 1,
+                                                               "attempts": settings.TAWSIM_JOB_MAX_ATTEMPTS}
+            resumed = ngettext("resumed after %(done)d document already pre-tagged",
+                               "resumed after %(done)d documents already pre-tagged", killed_at["done"]) % {
+                                   "done": killed_at["done"]}
+            assert stopped in job.shown_messages and resumed in job.shown_messages, language
     tagged = Suggestion.objects.filter(document__project=project, tagger="slow")
     assert tagged.values("document").distinct().count() == DOCUMENTS == tagged.count()
     # django-tasks' record of the killed worker's task is not left running either.
@@ -117,11 +119,19 @@ def test_an_orphaned_job_on_its_last_attempt_is_failed_with_a_message_the_page_s
     orphan.refresh_from_db()
     held.refresh_from_db()
     assert orphan.status == Job.Status.FAILED and orphan.finished_at is not None
-    assert "stopped 2 times" in orphan.messages[-1]
+    assert "stopped 2 times" in orphan.shown_messages[-1]
     assert held.status == Job.Status.RUNNING
     Job.objects.filter(pk=orphan.pk).update(kind=jobs.PRETAG)
     client.force_login(admin_user)
-    page = client.get(reverse("pretag_job", args=[project.slug, orphan.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    url = reverse("pretag_job", args=[project.slug, orphan.pk])
+    with translation.override("ar"):
+        arabic = ngettext(
+            "The worker running this job stopped %(attempts)d time; the job was abandoned. Start it again.",
+            "The worker running this job stopped %(attempts)d times; the job was abandoned. Start it again.",
+            2) % {"attempts": 2}
+    assert arabic in client.get(url).content.decode()  # the page's language, Arabic unless chosen otherwise
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(url)
     assert "stopped 2 times" in page.content.decode() and b"every 1s" not in page.content
 
 
@@ -131,7 +141,7 @@ def test_an_orphaned_job_with_attempts_left_is_queued_again(project, django_capt
         workers.recover_orphaned_jobs()
     orphan.refresh_from_db()
     assert orphan.status == Job.Status.QUEUED and orphan.done == 3 and len(callbacks) == 1
-    assert "attempt 1 of 3" in orphan.messages[-1]
+    assert "attempt 1 of 3" in orphan.shown_messages[-1]
 
 
 def test_a_job_already_claimed_is_not_run_twice(project, settings):

@@ -4,6 +4,10 @@ production stack on loopback (`python -m tawsim.serve`, as the load benchmark st
 - key press to painted mark: the page timestamps the keydown (performance.now) and the
   first animation frame after the mark is in the text (the provisional mark, drawn
   before the server answers); one word after another, each confirmed before the next;
+- key press to painted role fill: with an event's panel open (its Participant role
+  active), a word selected and its entity key pressed: timed to the first frame after
+  the provisional filler is in the panel (the mark made and put in the role in one step,
+  drawn before the server answers); each confirmed before the next;
 - click on a document link (the project page) to an interactive editor: the document
   has 300 marks in the user's set; "interactive" is the editor's start-up done
   (static/editor/main.js: the performance mark `tawsim:editor-ready`), timed from the
@@ -23,6 +27,7 @@ from urllib.parse import quote
 from tests.bench.common import arabic_text, report, setup_django
 
 MARKS = 50
+FILLS = 30
 LOADS = 10
 SPANS = 300
 
@@ -58,6 +63,19 @@ SELECT = """([start, end]) => {
   window.markCount = document.querySelectorAll("#doc-text mark.ent").length;
   window.getSelection().removeAllRanges();
   window.getSelection().addRange(range);
+}"""
+
+# In the page: the key press's time, and the first frame after a role's filler appears.
+WATCH_FILLS = """() => {
+  window.fillTimes = [];
+  let pressed = null;
+  window.addEventListener("keydown", () => { pressed = performance.now(); }, true);
+  new MutationObserver(() => {
+    if (pressed === null || !document.querySelector("#event-panel .filler.pending")) return;
+    const at = pressed;
+    pressed = null;
+    requestAnimationFrame(() => window.fillTimes.push(performance.now() - at));
+  }).observe(document.getElementById("editor"), { childList: true, subtree: true });
 }"""
 
 READY = "() => Boolean(document.documentElement && document.documentElement.dataset.editorReady)"
@@ -97,6 +115,7 @@ def main() -> None:
             page = context.new_page()
             page.set_default_timeout(30_000)
             marks = key_to_mark(page, base + world["marks_url"], world["words"])
+            fills = key_to_fill(page, base + world["fills_url"], world["words"][MARKS:])
             parts = click_to_editor(page, base + world["project_url"], world["d300_url"])
             loads = [part["total"] for part in parts]
             browser.close()
@@ -104,9 +123,12 @@ def main() -> None:
     finally:
         server.stop()
     print(f"key to mark, ms: {sorted(round(t) for t in marks)}", file=sys.stderr)
+    print(f"key to role fill, ms: {sorted(round(t) for t in fills)}", file=sys.stderr)
     print(f"click to editor, ms: {sorted(round(t) for t in loads)}", file=sys.stderr)
     figures["browser_key_to_mark_p50"] = {"value": _p(marks, 50), "unit": "ms", "goal": ""}
     figures["browser_key_to_mark_p95"] = {"value": _p(marks, 95), "unit": "ms", "goal": "< 50"}
+    figures["browser_key_to_role_fill_p50"] = {"value": _p(fills, 50), "unit": "ms", "goal": ""}
+    figures["browser_key_to_role_fill_p95"] = {"value": _p(fills, 95), "unit": "ms", "goal": "< 50"}
     figures["browser_click_to_editor_300_spans_p50"] = {"value": _p(loads, 50), "unit": "ms", "goal": ""}
     figures["browser_click_to_editor_300_spans_p95"] = {"value": _p(loads, 95), "unit": "ms", "goal": "< 400 (idle)"}
     for name in ("server", "parsed", "startup"):
@@ -138,6 +160,24 @@ def key_to_mark(page, url: str, words: list[tuple[int, int]]) -> list[float]:
     times = page.evaluate("() => window.markTimes")
     if len(times) != min(MARKS, len(words)):
         raise RuntimeError(f"{len(times)} marks timed of {min(MARKS, len(words))}")
+    return times
+
+
+def key_to_fill(page, url: str, words: list[tuple[int, int]]) -> list[float]:
+    page.goto(url)
+    page.wait_for_function(READY)
+    page.locator("#event-panel .slot.active").wait_for()
+    page.evaluate(WATCH_FILLS)
+    version = lambda: int(page.locator("#set-state").get_attribute("data-version"))  # noqa: E731
+    for start, end in words[:FILLS]:
+        before = version()
+        page.evaluate(SELECT, [start, end])
+        page.keyboard.press("1")
+        page.wait_for_function("(v) => Number(document.getElementById('set-state').dataset.version) > v", arg=before)
+        page.wait_for_function("() => !document.querySelector('#event-panel .filler.pending, #doc-text mark.pending')")
+    times = page.evaluate("() => window.fillTimes")
+    if len(times) != min(FILLS, len(words)):
+        raise RuntimeError(f"{len(times)} role fills timed of {min(FILLS, len(words))}")
     return times
 
 
@@ -191,6 +231,11 @@ def build() -> dict:
     free = [(m.start(), m.end()) for m in re.finditer(r"(?<!\S)[\u0621-\u064A]{3,}(?!\S)", marks.text)
             if marks.text[m.start()] not in "وفبلك"][::2]
 
+    # A meeting in the same document, its panel opened by the URL: the fills' words follow the marks'.
+    trigger = free.pop()
+    meeting = services.create_event(services.own_set(marks, user), user, event_type="MEET", trigger_start=trigger[0],
+                                    trigger_end=trigger[1], version=services.ANY_VERSION)
+
     session = import_module(settings.SESSION_ENGINE).SessionStore()
     session.update({SESSION_KEY: str(user.pk), BACKEND_SESSION_KEY: settings.AUTHENTICATION_BACKENDS[0],
                     HASH_SESSION_KEY: user.get_session_auth_hash()})
@@ -203,6 +248,7 @@ def build() -> dict:
         "project_url": reverse("project_detail", args=[project.slug]),
         "d300_url": reverse("editor", args=[project.slug, d300.pk]),
         "marks_url": reverse("editor", args=[project.slug, marks.pk]),
+        "fills_url": reverse("editor", args=[project.slug, marks.pk]) + f"?event={meeting.pk}",
         "words": free,
     }
 

@@ -205,3 +205,203 @@ def test_a_change_of_type_and_a_delete_show_at_once(page, editor):
     held.release()
     page.wait_for_function("(id) => !document.getElementById('sl-' + id)", arg=gpe.pk)
     assert not Span.objects.filter(pk=gpe.pk).exists()
+
+
+def editor_took(page, code: str) -> None:
+    """Wait until a keydown of `code` has reached the editor's handler (which prevents the
+    browser's default for every key it acts on)."""
+    page.wait_for_function("(code) => (window.keysTaken || []).includes(code)", arg=code, timeout=2000)
+
+
+def test_an_undo_asked_for_while_a_mark_is_saved_undoes_that_mark_in_its_turn(page, editor, select_in_text):
+    """Ctrl+Z pressed while the mark before it is still on its way waits for that mark's
+    answer and undoes it, and a mark asked for after the undo is stored after it: three
+    writes in the order asked, never the undo overtaking the mark or undoing the later one."""
+    document = editor
+    event_count = document.annotation_sets.get().events.count()
+    sent = []
+    page.on("request", lambda r: sent.append(r.url) if r.method == "POST" else None)
+    page.evaluate("""() => {
+        window.keysTaken = [];
+        window.addEventListener("keydown", (e) => { if (e.defaultPrevented) keysTaken.push(e.code); });
+    }""")
+    version = AnnotationSet.objects.get(document=document).version
+    held = Held(page, CREATE)
+    # The keys go where a user's would: to the text, focused, with the words selected in it.
+    page.locator("#doc-text").focus()
+    select_in_text("صباح", 0, 4)
+    page.keyboard.press("1")
+    editor_took(page, "Digit1")
+    first = held.next()  # the mark is on its way, its answer held back
+    page.keyboard.press("Control+z")
+    editor_took(page, "KeyZ")
+    select_in_text("شركة النور", 5, 10)
+    page.keyboard.press("2")
+    page.wait_for_function("() => document.querySelectorAll('#doc-text mark.ent.pending').length === 2", timeout=2000)
+    assert len(sent) == 1  # the undo and the second mark wait for the first mark's answer
+    first.continue_()
+    page.wait_for_function(
+        "(v) => document.getElementById('set-state').dataset.version === String(v)"
+        " && !document.querySelector('#doc-text mark.ent.pending')", arg=version + 3, timeout=10000,
+    )
+    assert [url.rstrip("/").rsplit("/", 1)[-1] for url in sent] == ["spans", "undo", "spans"]
+    assert not Span.objects.filter(start=start_of("صباح")).exists()  # the first mark, undone
+    assert Span.objects.get(start=start_of("النور")).entity_type.key == "ORG"
+    assert document.annotation_sets.get().events.count() == event_count  # nothing earlier undone
+    assert page.locator("#doc-text mark.ent").count() == 3
+
+
+def refuse(route, refusal: str) -> None:
+    status, trigger = REFUSED[refusal]
+    if status is None:
+        route.abort()
+        return
+    headers = {"Content-Type": "text/html"}
+    if trigger:
+        headers["HX-Trigger"] = json.dumps(trigger)
+    route.fulfill(status=status, headers=headers, body="<p>not swapped</p>")
+
+
+@pytest.mark.parametrize("refusal", ["stale", "rule", "server"])
+def test_a_refused_mark_takes_back_only_itself_and_the_next_mark_is_stored(page, editor, select_in_text, refusal):
+    """A mark asked for after a refused one does not rest on it: it stays drawn and is
+    stored (after the latest version is fetched, on a 409), and the refusal's message
+    stays in view over its answer."""
+    version = AnnotationSet.objects.get(document=editor).version
+    held = Held(page, CREATE)
+    select_in_text("صباح", 0, 4)
+    page.keyboard.press("1")
+    first = held.next()
+    select_in_text("شركة النور", 5, 10)
+    page.keyboard.press("2")
+    page.wait_for_function("() => document.querySelectorAll('#doc-text mark.ent.pending').length === 2", timeout=2000)
+    refuse(first, refusal)
+    confirmed_version(page, version + 1)  # the second mark alone was stored
+    second = Span.objects.get(start=start_of("النور"))
+    assert second.entity_type.key == "ORG"
+    assert not Span.objects.filter(start=start_of("صباح")).exists()
+    page.locator(f'#doc-text mark.ent[data-id="{second.pk}"]').wait_for()
+    assert page.locator('#doc-text mark.ent[data-t="PER"]').count() == 1  # «وليد منصور» alone
+    message = page.locator("#editor-messages")
+    assert "error" in message.get_attribute("class").split()
+    assert page.locator("#editor-messages .taken-back").count() == 0  # nothing else was taken back
+
+
+def test_without_the_server_every_queued_mark_is_taken_back_and_named(page, editor, select_in_text):
+    held = Held(page, CREATE)
+    before = page.locator("#doc-text").inner_html()
+    select_in_text("صباح", 0, 4)
+    page.keyboard.press("1")
+    first = held.next()
+    select_in_text("شركة النور", 5, 10)
+    page.keyboard.press("2")
+    page.wait_for_function("() => document.querySelectorAll('#doc-text mark.ent.pending').length === 2", timeout=2000)
+    refuse(first, "network")
+    page.locator("#editor-messages .taken-back").wait_for(timeout=5000)
+    assert "«النور»" in page.locator("#editor-messages .taken-back").inner_text()
+    assert page.locator("#doc-text").inner_html() == before
+    assert Span.objects.count() == 2
+
+
+def test_an_undo_asked_for_after_a_refused_mark_is_taken_back_and_named(page, editor, select_in_text):
+    """The undo was meant for the refused mark: it is not done (it would undo an earlier
+    change), and the message says so; a mark asked for after the undo is still stored."""
+    document = editor
+    events = document.annotation_sets.get().events.count()
+    page.evaluate("""() => {
+        window.keysTaken = [];
+        window.addEventListener("keydown", (e) => { if (e.defaultPrevented) keysTaken.push(e.code); });
+    }""")
+    sent = []
+    page.on("request", lambda r: sent.append(r.url) if r.method == "POST" else None)
+    held = Held(page, CREATE)
+    page.locator("#doc-text").focus()
+    select_in_text("صباح", 0, 4)
+    page.keyboard.press("1")
+    first = held.next()
+    page.keyboard.press("Control+z")
+    editor_took(page, "KeyZ")
+    select_in_text("شركة النور", 5, 10)
+    page.keyboard.press("2")
+    page.wait_for_function("() => document.querySelectorAll('#doc-text mark.ent.pending').length === 2", timeout=2000)
+    version = AnnotationSet.objects.get(document=document).version
+    refuse(first, "rule")
+    confirmed_version(page, version + 1)
+    assert Span.objects.filter(start=start_of("النور")).exists()
+    assert not Span.objects.filter(start=start_of("صباح")).exists()
+    assert document.annotation_sets.get().events.count() == events  # nothing undone
+    assert not any(url.rstrip("/").endswith("undo") for url in sent)
+    note = page.locator("#editor-messages .taken-back")
+    assert note.count() == 1
+    assert "تراجع" in note.inner_text() or "undo" in note.inner_text()
+
+
+def quiet(page) -> None:
+    """No request on its way and every answer settled (htmx's transient classes gone)."""
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-settling, .htmx-swapping, .htmx-added')")
+
+
+def confirmed_version(page, version: int) -> None:
+    page.wait_for_function(
+        "(v) => document.getElementById('set-state').dataset.version === String(v)"
+        " && !document.querySelector('#doc-text mark.pending')", arg=version, timeout=10000,
+    )
+
+
+def test_an_undo_and_a_redo_of_a_mark_show_at_once(page, editor, select_in_text):
+    """The page made the mark itself and nothing changed since: Ctrl+Z takes it away
+    before the server answers, Ctrl+Shift+Z draws it back, each answer confirming."""
+    document = editor
+    version = AnnotationSet.objects.get(document=document).version
+    page.locator("#doc-text").focus()
+    select_in_text("صباح", 0, 4)
+    page.keyboard.press("1")
+    confirmed_version(page, version + 1)
+    span = Span.objects.get(start=start_of("صباح"))
+
+    held = Held(page, "**/undo/")
+    page.keyboard.press("Control+z")
+    page.wait_for_selector(f'#doc-text mark[data-id="{span.pk}"]', state="detached", timeout=2000)
+    assert Span.objects.filter(pk=span.pk).exists()  # drawn before the server answered
+    held.release()
+    confirmed_version(page, version + 2)
+    assert not Span.objects.filter(pk=span.pk).exists()
+
+    held = Held(page, "**/redo/")
+    page.keyboard.press("Control+Shift+z")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('#doc-text mark.ent.pending')].some((m) => m.textContent === 'صباح')",
+        timeout=2000,
+    )
+    assert not Span.objects.filter(pk=span.pk).exists()
+    held.release()
+    confirmed_version(page, version + 3)
+    page.locator(f'#doc-text mark.ent[data-id="{span.pk}"][data-t="PER"]').wait_for()
+
+
+@pytest.mark.parametrize("refusal", ["rule", "network"])
+def test_an_undo_of_a_change_of_type_shows_at_once_and_a_refusal_puts_the_page_back(page, editor, refusal):
+    document = editor
+    version = AnnotationSet.objects.get(document=document).version
+    gpe = Span.objects.get(start=start_of("بيروت"))
+    mark = page.locator(f'#doc-text mark[data-id="{gpe.pk}"]')
+    mark.click()
+    page.keyboard.press("4")
+    confirmed_version(page, version + 1)
+    assert mark.get_attribute("data-t") == "LOC"
+    page.keyboard.press("Escape")
+    quiet(page)
+    before = page.locator("#doc-text").inner_html()
+    held = Held(page, "**/undo/")
+    page.keyboard.press("Control+z")
+    page.wait_for_function(
+        "(id) => document.querySelector(`#doc-text mark[data-id=\"${id}\"]`).dataset.t === 'GPE'", arg=gpe.pk,
+        timeout=2000,
+    )
+    assert "pending" in mark.get_attribute("class").split()
+    refuse(held.next(), refusal)
+    page.wait_for_selector("#editor-messages.error")
+    assert page.locator("#doc-text").inner_html() == before
+    gpe.refresh_from_db()
+    assert gpe.entity_type.key == "LOC"

@@ -295,3 +295,132 @@ def test_a_mark_drawn_before_the_server_answers_takes_its_label_row_at_once(
     page.locator("#doc-text mark.ent.pending").wait_for(state="detached")
     settled(page)
     assert_words_still(page, before, "stored")
+
+
+def open_editor(page, live_server, document) -> dict:
+    page.goto(live_server.url + reverse("editor", args=[document.project.slug, document.pk]))
+    page.evaluate("() => document.fonts.ready")
+    return layout(page)
+
+
+def line_tops(found: dict) -> list[float]:
+    """The top of each line of words, from the first line down."""
+    tops: list[float] = []
+    for rect in sorted((r for w in found["words"] for r in w["rects"]), key=lambda r: r["top"]):
+        if not tops or rect["top"] - tops[-1] > 5:
+            tops.append(rect["top"])
+    return tops
+
+
+def select_offsets(page, start: int, end: int) -> None:
+    """Select text[start:end] (the runs carry their start offset; this text is all in the BMP)."""
+    page.evaluate("""([start, end]) => {
+        const point = (at, last) => {
+            for (const run of document.querySelectorAll("#doc-text span[data-o]")) {
+                const lo = Number(run.dataset.o), hi = lo + run.textContent.length;
+                if (last ? lo < at && at <= hi : lo <= at && at < hi) return [run.firstChild, at - lo];
+            }
+        };
+        const range = document.createRange();
+        range.setStart(...point(start, false));
+        range.setEnd(...point(end, true));
+        window.getSelection().removeAllRanges();
+        window.getSelection().addRange(range);
+    }""", [start, end])
+
+
+# Four marks, each inside the next: «الدين» ⊂ «شمس الدين» ⊂ «هالة شمس الدين» ⊂ «مديرة المعرض هالة شمس الدين».
+NESTED = [("PER", "الدين"), ("ORG", "شمس الدين"), ("GPE", "هالة شمس الدين"), ("LOC", "مديرة المعرض هالة شمس الدين")]
+
+
+@pytest.mark.parametrize("depth", [3, 4])
+def test_a_line_with_marks_nested_three_or_four_deep_has_room_for_every_label(
+    page, live_server, live_document, annotator, log_in, depth
+):
+    """Two rows of labels fit in every line; a mark holding two or three levels of marks
+    makes its line taller above the text, by one label row per level past the first, so
+    its label never reaches into the line above. The lines above it do not move."""
+    Suggestion.objects.filter(document=live_document).delete()  # only the marks nest here
+    annotation_set = services.own_set(live_document, annotator)
+    offset = TEXT.index("هالة شمس الدين")
+    inner = [(key, TEXT.index(words, offset - len("مديرة المعرض ")), words) for key, words in NESTED[:depth]]
+    for key, start, words in inner[:-1]:
+        services.create_span(annotation_set, annotator, entity_type=key, start=start, end=start + len(words),
+                             version=ANY_VERSION)
+    log_in("ann1", "pass-ann1")
+    before = open_editor(page, live_server, live_document)
+    assert_labels_clean(page, f"{depth - 1} deep")
+    mark_line = page.evaluate("""() => {
+        const text = document.getElementById("doc-text").getBoundingClientRect();
+        return document.querySelector('#doc-text mark.ent[data-t="PER"]').getClientRects()[0].top - text.top;
+    }""")
+    assert mark_line > line_tops(before)[0] + 5, "the nested marks must not be on the first line"
+
+    # The outermost mark added by keyboard: drawn at once, then stored.
+    key, start, words = inner[-1]
+    select_offsets(page, start, start + len(words))
+    press(page, {"PER": "1", "ORG": "2", "GPE": "3", "LOC": "4"}[key])
+    page.keyboard.press("Escape")
+    after = layout(page)
+    labels = [label for label in assert_labels_clean(page, f"{depth} deep") if label["kind"] == "ent"]
+    assert sorted(label["type"] for label in labels) == sorted(k for k, _ in NESTED[:depth])
+    outer = next(label for label in labels if label["type"] == key)
+    assert page.locator(f'#doc-text mark.ent[data-id="{outer["mark"]}"]').get_attribute("data-height") == str(depth - 1)
+
+    # The lines above the marks' line stay where they were; the marks' line moved down to
+    # make the room (by the rows it needs, not more), and no label meets a word.
+    tops_before, tops_after = line_tops(before), line_tops(after)
+    line = next(i for i, top in enumerate(tops_after) if abs(top - outer["rects"][0]["top"]) < 40)
+    assert tops_after[:line] == pytest.approx(tops_before[:line], abs=0.5)
+    size = page.evaluate("() => parseFloat(getComputedStyle(document.getElementById('doc-text')).fontSize)")
+    row, plain_line = size * .715 + 3, size * 3.6
+    assert tops_after[line] - tops_before[line] == pytest.approx(row, abs=1.5)  # one level more: one row more
+    assert tops_after[line] - tops_after[line - 1] == pytest.approx(plain_line + (depth - 2) * row, abs=1.5)
+
+
+LONG_NAME = "مؤسسة تعليمية أو بحثية غير حكومية"
+
+
+def test_a_long_type_name_on_a_short_mark_stands_as_its_key_and_is_whole_in_the_tooltip_and_panel(
+    page, live_server, live_document, annotator, log_in
+):
+    """The schema has no short label besides the key: over a mark too short for the name,
+    the label is the key (at once for a mark drawn before the server answers, as after),
+    the mark's tooltip (title) and the side panel name the type in full, and no label
+    meets another or a word."""
+    from corpus.models import EntityType
+
+    from .test_instant_marks_browser import CREATE, Held
+
+    project = live_document.project
+    EntityType.objects.create(project=project, key="EDU", name_ar=LONG_NAME, name_en="Educational or research body",
+                              colour="#7c3aed", shortcut="7", order=99)
+    Suggestion.objects.filter(document=live_document).delete()
+    annotation_set = services.own_set(live_document, annotator)
+    start, end = at("صيدا")
+    stored = services.create_span(annotation_set, annotator, entity_type="EDU", start=start, end=end,
+                                  version=ANY_VERSION)
+    log_in("ann1", "pass-ann1")
+    open_editor(page, live_server, live_document)
+    mark = page.locator(f'#doc-text mark[data-id="{stored.pk}"]')
+    assert mark.get_attribute("title") == LONG_NAME
+    assert [label["text"] for label in assert_labels_clean(page, "stored")] == ['"EDU"']
+
+    # Drawn at once with the same short label and tooltip.
+    held = Held(page, CREATE)
+    select_in(page, "صور", 0, len("صور"))
+    page.keyboard.press("7")
+    pending = page.locator("#doc-text mark.ent.pending")
+    pending.wait_for(timeout=2000)
+    assert pending.get_attribute("data-short") == "EDU" and pending.get_attribute("title") == LONG_NAME
+    page.keyboard.press("Escape")
+    assert [label["text"] for label in assert_labels_clean(page, "drawn")] == ['"EDU"'] * 2
+    held.release()
+    pending.wait_for(state="detached")
+    settled(page)
+
+    # Selected: the side panel names the type in full, and so does the list of marks.
+    mark.click()
+    page.locator(f'#doc-text mark.sel[data-id="{stored.pk}"]').wait_for()
+    assert page.locator("#selection-info .chip").inner_text().strip() == LONG_NAME
+    assert page.locator(f'#span-list li[data-id="{stored.pk}"] .chip').inner_text().strip() == LONG_NAME

@@ -23,7 +23,7 @@ class Command(BaseCommand):
             raise CommandError(f"project: no project with slug {options['project']!r}")
         result = project_report(project, inline=True)
         if result.report is None:
-            raise CommandError(f"agreement: the computation failed: {' '.join(result.job.messages)}")
+            raise CommandError(f"agreement: the computation failed: {' '.join(result.job.shown_messages)}")
         if options["json"]:
             self.stdout.write(json.dumps(result.report, ensure_ascii=False, indent=2))
             return

@@ -21,6 +21,12 @@ class Command(BaseCommand):
         target = Path(output)
         if not target.parent.is_dir():
             raise CommandError(f"{target.parent}: no such folder")
+        # A cron line without the server's environment reaches another database (the
+        # embedded one, made empty on the spot): a "backup" of it would look fine and hold nothing.
+        if "django_migrations" not in connection.introspection.table_names():
+            raise CommandError(
+                f"database {connection.settings_dict['NAME']!r} holds no Tawsim tables: nothing to back up. "
+                "Run backup with the server's settings (DATABASE_URL, e.g. from /etc/tawsim/tawsim.env).")
         args, env = connection_arguments(connection.settings_dict)
         partial = target.with_name(target.name + ".partial")  # a failed dump never looks like a backup
         command = [pg_program("pg_dump"), "--format=custom", "--no-owner", "--no-privileges",
