@@ -48,11 +48,12 @@ FAST = {"algorithm": "pa", "max_iterations": 40}
 STACK_ITERATIONS = 50  # measured: the same held-out F1 as 100, in half the time
 WORSE_BY = 0.02  # F1 below the current model's on the held-out gold: the new one is not kept
 HOLD_OUT = 5  # at most this many of the newest gold documents score the new model
+STACK_MAX = 25  # gold documents a stacked model learns from at most (the newest its base has not seen)
 # Gold documents a stacked model's base has not seen before the automatic job also trains a
 # new base (rebase): the stacked model keeps the base's F1 but does not take the gain a
-# training over more data brings (README "Benchmarks"); this takes it, every so often.
-STACK_MAX = 25  # gold documents a stacked model learns from at most (the newest its base has not seen)
-REBASE_AFTER = 10  # more than HOLD_OUT: a new base leaves the documents it was scored on to the stacked model
+# training over more data brings (README "Benchmarks"); this takes it, every so often. More
+# than HOLD_OUT: a new base leaves the documents it was scored on to the stacked model.
+REBASE_AFTER = 10
 
 
 class NoTrainingData(ValueError):
