@@ -351,6 +351,11 @@ class DocumentProgress:
     done: int
     gold_status: str | None
 
+    @property
+    def gold_label(self) -> str:
+        """The gold set's status in the reader's language ("—" without one)."""
+        return SetStatus(self.gold_status).label if self.gold_status else "—"
+
 
 def progress_by_annotator(project: Project) -> list[AnnotatorProgress]:
     """Every annotator of the project and whoever holds assignments in it, off the counts

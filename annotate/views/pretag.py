@@ -155,6 +155,7 @@ def _page_context(project: Project, form: PretagSettingsForm) -> dict:
         "form": form,
         "states": states,
         "crf": model,
+        "trigger_model": pretagging.latest_model(project, pretagging.TRIGGER_CRF),
         "metrics": (model.metrics or {}) if model else {},
         "per_type": _named(project, ((model.metrics or {}).get("per_type") or {}) if model else {}),
         "counts": pretagging.count_by_tagger(project),

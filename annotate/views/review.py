@@ -24,7 +24,7 @@ from annotate import services
 from annotate.access import REVIEW_ROLES, get_openable_document_for, get_project_for, get_span_for
 from annotate.agreement.merge import missing_endpoints
 from annotate.editor.rendering import SpanView, css_colour, render_text
-from annotate.models import AnnotationSet, SetKind, SetStatus, Span
+from annotate.models import AnnotationSet, SetKind, Span
 from annotate.services import adjudication, assignment
 from annotate.views.http import back_with_message, int_field, refused, vary_on_htmx, whole_number
 from corpus.models import Document, Project, Role
@@ -119,7 +119,6 @@ def review_list(request: HttpRequest, slug: str) -> HttpResponse:
         submitted[document_id] = submitted.get(document_id, 0) + 1
     for row in rows:
         row.submitted = submitted.get(row.document.pk, 0)
-        row.gold_label = SetStatus(row.gold_status).label if row.gold_status else "—"
     return render(request, "annotate/review/list.html", {"project": project, "rows": rows})
 
 

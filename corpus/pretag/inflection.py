@@ -81,6 +81,7 @@ class Inflections(Generic[P]):
 
     def __init__(self, triggers: Iterable[tuple[str, P]] = ()) -> None:
         self._triggers: list[tuple[str, str, P]] = []  # folded trigger, its skeleton, payload
+        self._answers: dict[str, tuple[str, P] | None] = {}  # word → trigger_of(word): words repeat
         seen: set[str] = set()
         for word, payload in triggers:
             self.add(word, payload, seen)
@@ -94,6 +95,7 @@ class Inflections(Generic[P]):
         if seen is not None:
             seen.add(folded)
         self._triggers.append((folded, skeleton(folded), payload))
+        self._answers.clear()
         return True
 
     def __len__(self) -> int:
@@ -117,6 +119,11 @@ class Inflections(Generic[P]):
 
     def trigger_of(self, word: str) -> tuple[str, P] | None:
         """(folded trigger, payload) when `word` is an inflected form of a trigger, else None."""
+        if word not in self._answers:
+            self._answers[word] = self._trigger_of(word)
+        return self._answers[word]
+
+    def _trigger_of(self, word: str) -> tuple[str, P] | None:
         folded_word = fold_text(word)
         if len(folded_word) < MIN_LETTERS or not any(c.isalpha() for c in folded_word):
             return None

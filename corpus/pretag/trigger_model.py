@@ -188,7 +188,7 @@ def marked_words(examples: Iterable[AnnotatedText]) -> list[tuple[str, str]]:
 
 
 def train(examples: Sequence[AnnotatedText], specs: Sequence[EventTypeSpec], *,
-          max_iterations: int = 100, c1: float = 0.05, c2: float = 0.05) -> TrainedTriggers:
+          max_iterations: int = 50, c1: float = 0.05, c2: float = 0.05) -> TrainedTriggers:
     """Train on annotated documents (those holding events: a document nobody marked
     events in says nothing about triggers). The "mk" feature of a document comes from
     the words marked in the other documents."""

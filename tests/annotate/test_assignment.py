@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from annotate import services
-from annotate.models import Assignment
+from annotate.models import AnnotationSet, Assignment, SetKind, SetStatus
 from annotate.services import ANY_VERSION, assignment
 from corpus.formats.base import DocumentRecord
 from corpus.importing import add_documents
@@ -316,3 +316,12 @@ def test_ten_connections_pulling_at_a_barrier_never_exceed_the_count_in_any_roun
         counts = Counter(Assignment.objects.filter(document__in=open_).values_list("document_id", flat=True))
         assert max(counts.values()) <= 2, f"round {round_number}: {counts}"
         assert sum(1 for document in pulled if document is not None) == sum(counts.values())
+
+
+def test_workflow_and_review_pages_name_the_gold_state_in_the_readers_language(client, project, admin_user, document):
+    AnnotationSet.objects.create(document=document, kind=SetKind.GOLD, status=SetStatus.ADJUDICATED)
+    client.force_login(admin_user)
+    for name in ("workflow", "review_list"):
+        page = client.get(reverse(name, args=[project.slug]), HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+        assert "محسوم" in page, name
+        assert ">adjudicated<" not in page, name

@@ -5,6 +5,7 @@ word is no trigger."""
 from __future__ import annotations
 
 from django.core.management import call_command
+from django.urls import reverse
 
 from annotate import pretagging, services
 from annotate.models import SetStatus, Suggestion, TaggerModel
@@ -92,3 +93,16 @@ def test_train_tagger_trains_it_and_says_so(project, reviewer, capsys):
     call_command("train_tagger", project.slug, "--iterations", "20")
     assert "trigger model (trigger_crf) trained on 4 documents with 4 events" in capsys.readouterr().out
     assert TaggerModel.objects.filter(project=project, tagger="trigger_crf").exists()
+
+
+def test_the_pretagging_page_says_whether_it_is_trained(client, admin_user, project, reviewer):
+    client.force_login(admin_user)
+    page = reverse("pretag_page", args=[project.slug])
+    assert "لم يُدرَّب نموذجها بعد" in client.get(page).content.decode()  # the default language
+    client.cookies["django_language"] = "en"
+    assert "Event triggers in context: not trained yet" in client.get(page).content.decode()
+    teach(project, reviewer)
+    pretagging.train_crf(project)
+    html = client.get(page).content.decode()
+    assert "Event triggers in context: trained with the CRF on 4 documents holding events." in html
+    assert "Event triggers in context (learned)" in html  # its line in the taggers' table

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from corpus.pretag import TriggerTagger
 from corpus.pretag.events import EventTypeSpec, TriggerFinder
+from corpus.pretag.inflection import Inflections
 from corpus.pretag.trigger_learning import learn_triggers
 from corpus.text.arabic import tokenize
 from tests.corpus.test_pretag_trigger_learning import marked
@@ -57,3 +58,11 @@ def test_learning_counts_the_inflected_places_of_a_word():
     ]
     assert [t.word for t in learn_triggers(examples)] == []
     assert [t.word for t in learn_triggers(examples[:2])] == ["بحث"]
+
+
+def test_answers_are_remembered_per_word_and_forgotten_when_a_trigger_is_added():
+    forms = Inflections()
+    assert forms.trigger_of("يبحثون") is None
+    forms.add("بحث", "MEET")
+    assert forms.trigger_of("يبحثون") == ("بحث", "MEET")  # not the answer remembered before the word was added
+    assert forms.trigger_of("يبحثون") == ("بحث", "MEET")
