@@ -284,7 +284,10 @@ def test_every_few_gold_documents_the_automatic_job_also_trains_a_new_base(
     assert job.result["model"] == current.pk
     assert not pretagging.retraining.rebase_due(project)
     client.force_login(admin_user)
-    assert 'class="job-rebase"' in client.get(f"/projects/{project.slug}/pretag/").content.decode()
+    client.cookies["django_language"] = "en"
+    page = client.get(f"/projects/{project.slug}/pretag/").content.decode()
+    assert 'class="job-rebase"' in page and "A new base model, trained over the bootstrap and the gold, is in" in page
+    assert "A model trained without the 2 newest gold documents, scored on them" in page
 
     # A new base that must beat the stacked model by more than it can is not kept.
     monkeypatch.setattr(pretagging.retraining, "WORSE_BY", -1.0)
