@@ -95,7 +95,8 @@ def train_crf(
     """
     data = training_data(project)
     gold = data.examples
-    metrics = {"source": data.source, "gold_documents": len(gold), "documents": data.document_ids}
+    metrics = {"source": data.source, "gold_documents": len(gold), "documents": data.document_ids,
+               "feature_version": crf_module.FEATURE_VERSION}
     if fast and not extra_examples and (stacked := _train_stacked(project, data, metrics)) is not None:
         train_triggers(project)  # as with every CRF training
         return stacked  # the bootstrap is not read: the base learned from it
@@ -195,6 +196,8 @@ def _train_stacked(project: Project, data, metrics: dict) -> TaggerModel | None:
         "algorithm": "lbfgs", "stacked_on": base_row.metrics.get("gold_documents", 0), "on_top": len(top_gold),
         "max_iterations": STACK_ITERATIONS, **crf_module.STACK_TRAINING})
     metrics["documents"] = sorted(set(base_row.metrics.get("documents") or ()) | {pk for pk, _e in top_gold})
+    # The base reads the text with the features it was trained with (1: before they were recorded).
+    metrics["feature_version"] = min(crf_module.FEATURE_VERSION, base_row.metrics.get("feature_version", 1))
     if base_row.metrics.get("bootstrap"):
         metrics.update(bootstrap=base_row.metrics["bootstrap"], bootstrap_documents=base_row.metrics.get(
             "bootstrap_documents", 0))

@@ -243,6 +243,7 @@ def decode(tokens: Sequence[Token], labels: Sequence[str]) -> list[Span]:
 
 # Bump when the features or labels change: feature caches keyed by it are then rebuilt.
 FEATURE_VERSION = 2
+GIVEN_NAMES_SINCE = 2  # the first feature version with the given-name marks ("n=name")
 
 Prepared = tuple[list[list[str]], list[str]]  # one sentence's features and labels, ready to train on
 
@@ -369,7 +370,8 @@ class CRFTagger:
     name = "crf"
 
     def __init__(self, model: bytes, *, gazetteer: Gazetteer | None = None, reference: float | None = None,
-                 calibrated: bool = True, base: bytes | None = None) -> None:
+                 calibrated: bool = True, base: bytes | None = None,
+                 feature_version: int = FEATURE_VERSION) -> None:
         # crfsuite reads the model where it lies and does not hold a reference to it: keep
         # one, or a caller's temporary (`CRFTagger(bytes(row.data))`) is freed and the tagger
         # reads reused memory (nonsense labels, or a crash).
@@ -380,6 +382,7 @@ class CRFTagger:
         self.gazetteer = shipped_gazetteer() if gazetteer is None else gazetteer
         self.reference = reference or 0.0
         self.calibrated = calibrated
+        self.feature_version = feature_version  # the features it was trained with
         self.confidence: float | None = None  # of the last text tagged
 
     def labels(self) -> list[str]:

@@ -296,3 +296,25 @@ def test_every_few_gold_documents_the_automatic_job_also_trains_a_new_base(
     assert outcome["done"] and outcome["kept"] is True
     assert pretagging.latest_model(project, pretagging.retraining.BASE).pk == base.pk
     assert pretagging.latest_model(project).pk == current.pk
+
+
+def test_a_stacked_model_reads_the_text_with_its_bases_feature_version(project, reviewer):
+    # the base tags first, with the features it was trained with: a model stacked on a base
+    # from before the given-name feature must not claim to know it
+    from annotate.models import TaggerModel
+    from annotate.pretagging.settings import BASE, CRF
+
+    rng = random.Random(11)
+    examples = [make_document(rng, FIRST, LAST, CITIES, sentences=4) for _ in range(6)]
+    documents = add_docs(project, [text for text, _spans in examples])
+    for document, (_text, spans) in zip(documents[:4], examples[:4], strict=True):
+        gold(document, reviewer, spans)
+    full = pretagging.train_crf(project, max_iterations=20)
+    TaggerModel.objects.filter(pk=full.pk).update(
+        metrics={key: value for key, value in full.metrics.items() if key != "feature_version"})
+    for document, (_text, spans) in zip(documents[4:], examples[4:], strict=True):
+        gold(document, reviewer, spans)
+    stacked = pretagging.train_crf(project, fast=True)
+    assert stacked.metrics["stacked"] is True and stacked.metrics["feature_version"] == 1
+    assert TaggerModel.objects.get(project=project, tagger=BASE).pk == full.pk
+    assert TaggerModel.objects.get(project=project, tagger=CRF).metrics["feature_version"] == 1
