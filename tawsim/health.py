@@ -3,6 +3,11 @@
 Three checks: the database answers, every migration is applied, and a job worker has
 sent a heartbeat recently. JSON either way; 200 when all pass, 503 when any fails. No
 login: it names no data, only the state of the service.
+
+GET /healthz?web is the load balancer's question, "can this host serve pages?": the
+database and the migrations decide it, and the worker's state is reported but does not
+fail it. Workers stopped everywhere would otherwise take every web host out of the
+balancer, and the whole site down with them.
 """
 from __future__ import annotations
 
@@ -74,5 +79,6 @@ def healthz(request):
         checks["worker"] = _worker()
     else:
         checks["migrations"] = checks["worker"] = {"ok": False, "error": "database unreachable"}
-    ok = all(check["ok"] for check in checks.values())
+    deciding = ("database", "migrations") if "web" in request.GET else tuple(checks)
+    ok = all(checks[name]["ok"] for name in deciding)
     return JsonResponse({"status": "ok" if ok else "unavailable", "checks": checks}, status=200 if ok else 503)

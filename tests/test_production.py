@@ -179,6 +179,19 @@ def test_healthz_503_when_no_worker_ever_ran(client, fresh_health):
 
 
 @pytest.mark.django_db
+def test_healthz_for_a_load_balancer_serves_without_workers_but_not_without_migrations(client, fresh_health):
+    # Workers stopped everywhere: monitoring hears of it, the web hosts stay in the balancer.
+    assert client.get("/healthz").status_code == 503
+    response = client.get("/healthz?web")
+    assert response.status_code == 200 and response.json()["status"] == "ok"
+    assert response.json()["checks"]["worker"]["ok"] is False
+    latest = max(name for app, name in MigrationLoader(connection).graph.leaf_nodes() if app == "annotate")
+    MigrationRecorder.Migration.objects.filter(app="annotate", name=latest).delete()
+    health._migrations_seen_applied = False  # a fresh process, as after an upgrade
+    assert client.get("/healthz?web").status_code == 503
+
+
+@pytest.mark.django_db
 def test_healthz_503_when_a_migration_is_not_applied(client, fresh_health):
     _heartbeat(1)
     latest = max(name for app, name in MigrationLoader(connection).graph.leaf_nodes() if app == "annotate")

@@ -16,7 +16,7 @@ What is stored
 
 Entry points
     pretag_documents (inline), start_pretag / pretag_job (background job),
-    train_crf / start_retrain / retrain_job, maybe_retrain (after adjudication),
+    train_crf / start_retrain / retrain_job, maybe_retrain (after adjudication or a submitted set),
     pretag_after_import (connected to corpus.signals.documents_imported).
 
 Modules
@@ -24,10 +24,12 @@ Modules
     training      which sets count as training data, training_data, project_entries,
                   names_marked (the string matcher's), event_specs, latest_model
     pipeline      the tagger builders (BUILDERS), Pipeline, build_pipeline
-    running       tag_text, pretag_documents and their results (CHUNK is read here), and
+    running       tag_text, pretag_documents and their results (CHUNK is read here),
+                  rescore_sureness (after a retraining), and
                   _Store: replacing undecided Suggestions with new ones
     pretag_jobs   start_pretag / pretag_job and the after-import signal receiver
-    retraining    train_crf, start_retrain / retrain_job, maybe_retrain
+    retraining    train_crf (full, or quick: stacked on a base), rebase, start_retrain / retrain_job,
+                  maybe_retrain
     trigger_model train_triggers: the trigger model in context, trained with every CRF training
     status        tagger_states and count_by_tagger for the settings page
     evaluation    the taggers scored against gold, and annotators' decisions on them

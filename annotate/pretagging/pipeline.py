@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from annotate.pretagging.settings import EVENT_TAGGERS, TRIGGER_CRF, PretagSettings
+from annotate.pretagging.settings import BASE, EVENT_TAGGERS, TRIGGER_CRF, PretagSettings
 from annotate.pretagging.training import event_specs, latest_model, learned_triggers, names_marked, project_entries
 from corpus.deferred_text import gettext_deferred, text_of
 from corpus.models import Project
@@ -25,6 +25,7 @@ from corpus.pretag import (
     StringMatcher,
     TriggerTagger,
 )
+from corpus.pretag.crf import GIVEN_NAMES_SINCE
 from corpus.pretag.trigger_model import TriggerModelTagger
 
 
@@ -79,8 +80,16 @@ def _build_crf(project: Project, options: PretagSettings):
         raise TaggerUnavailable(gettext_deferred(
             "the CRF has not been trained yet: retrain it once the project has gold documents."))
     metrics = model.metrics or {}
-    return CRFTagger(bytes(model.data), reference=metrics.get("sureness_reference"),
-                     calibrated=(metrics.get("training") or {}).get("algorithm", "lbfgs") == "lbfgs")
+    base = None
+    if metrics.get("stacked"):  # the quick retraining's model tags over its base (retraining.BASE)
+        base_row = latest_model(project, BASE)
+        if base_row is None:
+            raise TaggerUnavailable(gettext_deferred("the CRF's base model is missing: retrain it with the button."))
+        base = bytes(base_row.data)
+    # Models stored before feature versions were recorded were trained with the first ones.
+    return CRFTagger(bytes(model.data), reference=metrics.get("sureness_reference"), base=base,
+                     calibrated=(metrics.get("training") or {}).get("algorithm", "lbfgs") == "lbfgs",
+                     feature_version=metrics.get("feature_version", 1))
 
 
 def ner_tagger(project: Project, options: PretagSettings | None = None) -> CamelNER:
@@ -174,8 +183,8 @@ def _given_names_give_way_to_the_crf(pipeline: Pipeline) -> None:
     feature, and on NewsFANE's held-out fifth the rule's own proposals beside a bootstrapped CRF
     cost PER precision (F1 0.837 without them, 0.827 with; README "Measured quality"). It still
     counts as run, with nothing to offer, so that what it offered before the CRF is replaced."""
-    if not any(isinstance(t, CRFTagger) for t in pipeline.taggers):
-        return
+    if not any(isinstance(t, CRFTagger) and t.feature_version >= GIVEN_NAMES_SINCE for t in pipeline.taggers):
+        return  # no CRF, or one trained before it had the given names as a feature
     for i, tagger in enumerate(pipeline.taggers):
         if isinstance(tagger, GivenNameTagger):
             pipeline.taggers[i] = _StoodDown(tagger.name)

@@ -10,6 +10,7 @@ _Store replaces, per document and tagger that ran, the undecided suggestions wit
 ones, keeps those an annotator accepted or rejected, and drops (and counts) suggestions
 of a type the project does not have; it stores how sure the CRF was of each document
 (DocumentLoad.tagger_confidence, read by the queue; None where the CRF gave no score).
+rescore_sureness scores it again for the documents nobody has started, after a retraining.
 """
 from __future__ import annotations
 
@@ -21,9 +22,9 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 
-from annotate.models import DocumentLoad, Suggestion, SuggestionDecision
-from annotate.pretagging.pipeline import Pipeline, build_pipeline
-from annotate.pretagging.settings import CRF
+from annotate.models import AnnotationSet, DocumentLoad, Suggestion, SuggestionDecision
+from annotate.pretagging.pipeline import BUILDERS, Pipeline, TaggerUnavailable, build_pipeline
+from annotate.pretagging.settings import CRF, PretagSettings
 from annotate.services.base import ensure_writable
 from corpus.models import Document, Project
 from corpus.pretag import DEFAULT_PRIORITY, merge, run_taggers
@@ -147,6 +148,34 @@ def pretag_documents(
         if progress:
             progress(first + len(chunk), len(ids))
     return report
+
+
+RESCORE_LIMIT = 2000  # documents a retraining scores again at most (the first in import order)
+
+
+def rescore_sureness(project: Project, *, progress: Progress | None = None, limit: int | None = None) -> int:
+    """Score again, with the current CRF, how sure it is of each document nobody has
+    started (no annotation set yet), up to `limit` in import order, so the uncertain_first
+    queue follows the model now current. One query reads the texts, one UPDATE stores
+    each CHUNK; progress after each. Returns how many were scored (0 without a CRF)."""
+    try:
+        crf = BUILDERS[CRF](project, PretagSettings.of(project))
+    except TaggerUnavailable:
+        return 0
+    started = AnnotationSet.objects.filter(document=OuterRef("pk"))
+    rows = list(Document.objects.filter(project=project).exclude(Exists(started)).order_by("order")
+                .values_list("pk", "text")[:RESCORE_LIMIT if limit is None else limit])
+    if progress:
+        progress(0, len(rows))
+    for first in range(0, len(rows), CHUNK):
+        scored = []
+        for pk, text in rows[first:first + CHUNK]:
+            crf.tag(text, tokenize(text))
+            scored.append(DocumentLoad(document_id=pk, tagger_confidence=crf.confidence))
+        DocumentLoad.objects.bulk_update(scored, ["tagger_confidence"])
+        if progress:
+            progress(first + len(scored), len(rows))
+    return len(rows)
 
 
 class _Store:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from corpus.models import Project
 
 CRF = "crf"
+BASE = "crf_base"  # the TaggerModel a quick (stacked) CRF model tags over (retraining)
 TRIGGER_CRF = "trigger_crf"
 EVENT_TAGGERS = ("triggers", TRIGGER_CRF)
 ALL_TAGGERS = ("dates", "string_match", "gazetteer", "organisations", "cues", "given_names", "name_parts", "crf",

@@ -23,6 +23,7 @@ from annotate.models import (
     TaggerModel,
 )
 from annotate.pretagging.settings import CRF
+from annotate.services.assignment import workflow_of
 from corpus.models import Document, Project
 from corpus.pretag import Entry, EventTypeSpec, MarkedName, RoleSpec
 from corpus.pretag import crf as crf_module
@@ -47,13 +48,29 @@ def gold_sets(project: Project):
 
 
 def _submitted_sets(project: Project):
-    """Stand-in while there is no gold: the latest finished annotator set per document."""
-    return (
-        AnnotationSet.objects.filter(
-            document__project=project, kind=SetKind.ANNOTATOR,
-            status__in=(SetStatus.SUBMITTED, SetStatus.ADJUDICATED),
-        ).order_by("document_id", "-updated_at").distinct("document_id")
-    )
+    """Stand-in while there is no gold: the latest finished annotator set per document.
+
+    In a blind project with several annotators per document, a document counts only once
+    each of its annotators has finished (at least annotators_per_document sets, none still
+    open): what the taggers learn from a set is offered to everyone, and a model trained on
+    one annotator's set would show that set's marks to the next annotator of the document.
+    """
+    finished = (SetStatus.SUBMITTED, SetStatus.ADJUDICATED)
+    sets = AnnotationSet.objects.filter(document__project=project, kind=SetKind.ANNOTATOR, status__in=finished)
+    workflow = workflow_of(project)
+    if workflow.blind and workflow.annotators_per_document > 1:
+        done = (
+            Document.objects.filter(project=project)
+            .annotate(
+                finished=Count("annotation_sets", filter=Q(annotation_sets__kind=SetKind.ANNOTATOR,
+                                                           annotation_sets__status__in=finished)),
+                open=Count("annotation_sets", filter=Q(annotation_sets__kind=SetKind.ANNOTATOR)
+                           & ~Q(annotation_sets__status__in=finished)),
+            )
+            .filter(finished__gte=workflow.annotators_per_document, open=0)
+        )
+        sets = sets.filter(document__in=done.values("pk"))
+    return sets.order_by("document_id", "-updated_at").distinct("document_id")
 
 
 def training_sets(project: Project) -> tuple[list[int], str]:
@@ -65,14 +82,16 @@ def training_sets(project: Project) -> tuple[list[int], str]:
 
 
 def training_data(project: Project) -> TrainingData:
-    """(text, spans) per training document, in two queries."""
+    """(text, spans) per training document, oldest first, in three queries."""
     set_ids, source = training_sets(project)
     rows = Span.objects.filter(set__in=set_ids).values_list("set__document_id", "start", "end", "entity_type__key")
     spans: dict[int, list] = {}
     for document_id, start, end, kind in rows:
         spans.setdefault(document_id, []).append((start, end, kind))
-    document_ids = sorted(set(
-        AnnotationSet.objects.filter(pk__in=set_ids).values_list("document_id", flat=True)))
+    # Oldest first (by the set's last change): the quick retraining holds the newest out.
+    document_ids = list(dict.fromkeys(
+        AnnotationSet.objects.filter(pk__in=set_ids).order_by("updated_at", "document_id")
+        .values_list("document_id", flat=True)))
     texts = dict(Document.objects.filter(pk__in=document_ids).values_list("pk", "text"))
     examples = [(texts[i], spans.get(i, [])) for i in document_ids]
     return TrainingData(examples, document_ids, source)

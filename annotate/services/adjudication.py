@@ -448,7 +448,7 @@ def confirm(document: Document, user, *, version: int | None) -> AnnotationSet:
         gold.status = SetStatus.ADJUDICATED
         gold.save(update_fields=["status", "updated_at"])
         AdjudicationDecision.objects.create(gold_set=gold, reviewer=user, action=CONFIRM, item={"open": 0})
-    _maybe_retrain(document.project)
+    retrain_if_due(document.project)
     return gold
 
 
@@ -465,8 +465,9 @@ def reopen(document: Document, user, *, version: int | None) -> AnnotationSet:
     return gold
 
 
-def _maybe_retrain(project) -> None:
-    """New gold may retrain the learned tagger (every N adjudicated documents)."""
+def retrain_if_due(project) -> None:
+    """New training data may retrain the learned tagger (every N documents): adjudicated
+    gold, or a submitted annotator set while the project has no gold."""
     from annotate.pretagging import maybe_retrain  # imported here: pretagging imports the services
 
     try:

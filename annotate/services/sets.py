@@ -61,6 +61,10 @@ def submit_set(
             reject_undecided_suggestions(annotation_set, user)
         annotation_set.status = SetStatus.SUBMITTED
         annotation_set.save(update_fields=["status", "updated_at"])
+    if annotation_set.kind == SetKind.ANNOTATOR:  # training data while the project has no gold
+        from annotate.services.adjudication import retrain_if_due  # adjudication builds on this module
+
+        retrain_if_due(annotation_set.document.project)
     return annotation_set
 
 

@@ -115,7 +115,7 @@ def test_a_conflict_is_settled_only_once_and_stale_versions_are_refused(disputed
 def test_confirm_is_refused_while_conflicts_remain_then_reopen_is_recorded(disputed, reviewer, project, monkeypatch):
     retrained = []
     import annotate.services.adjudication as module
-    monkeypatch.setattr(module, "_maybe_retrain", lambda p: retrained.append(p.pk))
+    monkeypatch.setattr(module, "retrain_if_due", lambda p: retrained.append(p.pk))
     state = adjudication.open_adjudication(disputed, reviewer)
     with pytest.raises(services.Invalid) as refused:
         adjudication.confirm(disputed, reviewer, version=ANY_VERSION)
@@ -182,7 +182,7 @@ def test_a_replaced_type_that_fills_a_role_stays_and_confirm_names_it(disputed, 
 
 def test_keeping_every_variant_is_the_deliberate_way_to_two_types(disputed, reviewer, monkeypatch):
     import annotate.services.adjudication as module
-    monkeypatch.setattr(module, "_maybe_retrain", lambda p: None)
+    monkeypatch.setattr(module, "retrain_if_due", lambda p: None)
     state = adjudication.open_adjudication(disputed, reviewer)
     org = next(c for c in state.open if c.variants[0].value["type"] == "ORG")
     with pytest.raises(services.Invalid) as refused:  # one variant: nothing to keep beside it

@@ -83,7 +83,7 @@ def test_pre_acceptance_writes_agreed_relations_with_history_and_accepting_adds_
 
 
 def test_accepting_a_relation_waits_for_its_spans_then_confirm_and_reopen_still_work(split, reviewer, monkeypatch):
-    monkeypatch.setattr(adjudication, "_maybe_retrain", lambda project: None)
+    monkeypatch.setattr(adjudication, "retrain_if_due", lambda project: None)
     state = adjudication.open_adjudication(split, reviewer, force=True)
     to_org = next(c for c in relation_conflicts(state) if c.variants[0].value["target"]["type"] == "ORG")
     version = gold_of(split).version

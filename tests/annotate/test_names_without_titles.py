@@ -47,6 +47,23 @@ def test_the_given_name_rule_gives_way_to_a_trained_crf(project):
     assert "given_names" not in report.skipped and ("خليفة حفتر", "PER", "given_names") in stored(document)
 
 
+def test_a_crf_trained_before_it_knew_the_given_names_leaves_the_rule_running(project):
+    # a model stored before the given-name feature (its metrics record no feature version)
+    # has never seen that feature: standing the rule down beside it would lose the persons
+    from annotate.models import TaggerModel
+    from tests.corpus.test_pretag_crf import make_document
+
+    [document] = add(project, [TEXT])
+    model = pretagging.train_crf(project, extra_examples=[make_document(random.Random(4), sentences=4)
+                                                          for _ in range(6)], folds=2, max_iterations=20)
+    assert model.metrics["feature_version"] >= 2
+    metrics = {key: value for key, value in model.metrics.items() if key != "feature_version"}
+    TaggerModel.objects.filter(pk=model.pk).update(metrics=metrics)
+    report = pretagging.pretag_documents(project, taggers=["given_names", "crf"])
+    assert "given_names" not in report.skipped
+    assert ("خليفة حفتر", "PER", "given_names") in stored(document)
+
+
 def test_a_new_project_runs_them_by_default(project):
     taggers = PretagSettings.of(project).taggers
     assert "given_names" in taggers and "organisations" in taggers

@@ -7,6 +7,7 @@ import pytest
 
 from annotate import jobs, pretagging, services
 from annotate.models import Job, KBEntity, SetStatus, Suggestion, SuggestionDecision
+from annotate.services.assignment import update_workflow
 from annotate.services.suggestions import reject_suggestion
 from corpus.formats.base import DocumentRecord
 from corpus.importing import add_documents
@@ -241,6 +242,41 @@ def test_training_falls_back_to_submitted_sets_without_gold(project, annotator):
     services.submit_set(own, annotator, version=own.version)
     data = pretagging.training_data(project)
     assert data.source == "submitted" and sorted(data.examples[0][1]) == sorted(spans)
+
+
+def _submitted(document, user, spans):
+    own = services.own_set(document, user)
+    for start, end, kind in spans:
+        own.refresh_from_db()
+        services.create_span(own, user, entity_type=kind, start=start, end=end, version=own.version,
+                             snap_to_tokens=False)
+    own.refresh_from_db()
+    return services.submit_set(own, user, version=own.version)
+
+
+def test_blind_double_annotation_learns_from_a_document_only_once_every_annotator_finished(
+        project, annotator, other_annotator):
+    # what a model learns is offered to everyone: trained on the first annotator's set, it
+    # would show that set's marks to the second annotator of the same document
+    update_workflow(project, None, annotators_per_document=2, blind=True)
+    text, spans = make_document(random.Random(2), FIRST, LAST, CITIES)
+    [document] = add_docs(project, [text])
+    _submitted(document, annotator, spans)
+    assert pretagging.training_data(project).source == "none"
+    assert pretagging.project_entries(project) == []
+    services.own_set(document, other_annotator)  # the second one opens it: still not finished
+    assert pretagging.training_data(project).source == "none"
+    _submitted(document, other_annotator, spans[:1])
+    data = pretagging.training_data(project)
+    assert data.source == "submitted" and data.document_ids == [document.pk]
+
+
+def test_a_visible_double_annotation_learns_from_the_first_submitted_set(project, annotator):
+    update_workflow(project, None, annotators_per_document=2, blind=False)
+    text, spans = make_document(random.Random(3), FIRST, LAST, CITIES)
+    [document] = add_docs(project, [text])
+    _submitted(document, annotator, spans)
+    assert pretagging.training_data(project).source == "submitted"
 
 
 def test_training_without_any_data_is_refused_with_the_project(project):

@@ -341,13 +341,13 @@ def _documents() -> list:
     return documents
 
 
-def _f1_on(model: bytes | None, held: list) -> float:
+def _f1_on(model: bytes | None, held: list, *, base: bytes | None = None) -> float:
     from corpus.pretag.crf import CRFTagger, evaluate
     from corpus.text.arabic import tokenize
 
     if model is None:
         return 0.0
-    tagger = CRFTagger(model)
+    tagger = CRFTagger(model, base=base)
     predicted = [[(s.start, s.end, s.type) for s in tagger.tag(text, tokenize(text))] for text, _spans in held]
     return evaluate([spans for _text, spans in held], predicted).f1
 
