@@ -98,7 +98,10 @@ function listenForAnswers() {
   document.body.addEventListener("htmx:afterSettle", (event) => {
     const target = event.detail.target;
     // Refused (the message box is the answer): taken back, if the refusal's event did not already.
-    if (target && target.id === "editor-messages") dropQueue({ status: event.detail.xhr && event.detail.xhr.status });
+    // Only for the write it answers: by now the next one may be on its way.
+    if (target && target.id === "editor-messages" && event.detail.xhr) {
+      dropQueue({ status: event.detail.xhr.status, xhr: event.detail.xhr });
+    }
     const swapped = event.target;
     if (!textEl() || !target || swapped.id !== target.id) return;
     if (swapped.id === "doc-text") settle(swapped.dataset.select, true);

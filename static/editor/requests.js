@@ -31,6 +31,11 @@ export function configureEditorHtmx() {
     const xhr = event.detail.xhr;
     if (xhr.status >= 400 && xhr.status < 500 && !xhr.getResponseHeader("HX-Retarget")) event.detail.shouldSwap = false;
   });
+  // Each editor request carries the write it sends: its answer's events, some of which
+  // come after the next write is sent (a refusal's box settles later), act on it alone.
+  document.body.addEventListener("htmx:beforeRequest", (event) => {
+    if (event.detail.elt === root) event.detail.xhr.tawsimWrite = state.inFlight;
+  });
 }
 
 function carriesRefusal(xhr) {
@@ -73,16 +78,17 @@ export function handleRefusals({ boxId, onRefused, reload, reapply = null }) {
   document.body.addEventListener("htmx:responseError", (event) => {
     const xhr = event.detail.xhr;
     const elt = event.detail.elt;
+    // The changes asked for after it may still be stored: the words speak of this one alone.
     if (xhr.status >= 500) {
-      onRefused({ status: xhr.status, elt });
-      noteTakenBack(say(interpolate(gettext("The server could not save this change (HTTP %s). Nothing was changed."), [xhr.status]), "error", boxId));
+      onRefused({ status: xhr.status, elt, xhr });
+      noteTakenBack(say(interpolate(gettext("The server could not save this change (HTTP %s): it was not saved."), [xhr.status]), "error", boxId));
     } else if (!carriesRefusal(xhr) && !xhr.getResponseHeader("HX-Retarget")) {
-      onRefused({ status: xhr.status, elt });
-      noteTakenBack(say(interpolate(gettext("The change was refused (HTTP %s). Nothing was changed."), [xhr.status]), "error", boxId));
+      onRefused({ status: xhr.status, elt, xhr });
+      noteTakenBack(say(interpolate(gettext("The change was refused (HTTP %s): it was not saved."), [xhr.status]), "error", boxId));
     }
   });
   document.body.addEventListener("htmx:sendError", (event) => {
-    onRefused({ elt: event.detail.elt });
+    onRefused({ elt: event.detail.elt, xhr: event.detail.xhr });
     noteTakenBack(say(gettext("The server could not be reached. Your change was not saved."), "error", boxId));
   });
 }
@@ -181,10 +187,13 @@ export function settled(selected) {
    mark), so they stay drawn and are sent in turn, on the latest version once it is
    fetched when the page is stale (409). Taken back with it, and named in the message:
    an undo or redo asked for after it (it was meant to act after the refused change), and
-   everything when the server could not be reached. */
+   everything when the server could not be reached. `detail.xhr`, when given: the
+   refused request, which must be the one in flight (the message box of a refusal
+   already handled settles after the next write is sent). */
 export function dropQueue(detail = {}) {
   // A side panel's own request (the knowledge base, a cluster) is not one of the editor's writes.
   if (detail.elt && detail.elt !== root && detail.elt !== document.body) return;
+  if (detail.xhr && detail.xhr.tawsimWrite !== state.inFlight) return;
   const failed = state.inFlight;
   state.inFlight = null;
   if (!failed) return; // handled already: a refusal's event comes before its message box
@@ -298,13 +307,14 @@ export function reapplyLastWrite() {
   if (!write) return null;
   return () => {
     state.lastWrite = null;
-    state.queue.push({
+    // In its turn, like any change: a write on its way is answered first.
+    state.queue.push({ run: () => refresh() }, {
       run: () => {
         if (write.stillThere()) write.again();
         else say(gettext("What your change was about is gone from the latest version: nothing was re-applied."), "error");
       },
     });
-    refresh();
+    runNext();
   };
 }
 

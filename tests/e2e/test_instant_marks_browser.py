@@ -405,3 +405,66 @@ def test_an_undo_of_a_change_of_type_shows_at_once_and_a_refusal_puts_the_page_b
     assert page.locator("#doc-text").inner_html() == before
     gpe.refresh_from_db()
     assert gpe.entity_type.key == "LOC"
+
+
+def refusal_as_served(document, stale: bool):
+    """The editor view's own refusal of a write (annotate.views.editor._refusal): its
+    status, its headers (the tawsim:refused event, HX-Retarget #editor-messages, HX-Reswap
+    outerHTML) and its body, the message box, which htmx swaps in and settles after the
+    request has let go."""
+    from django.test import RequestFactory
+    from django_htmx.middleware import HtmxDetails
+
+    from annotate import services
+    from annotate.views.editor import _refusal
+
+    request = RequestFactory().post("/", HTTP_HX_REQUEST="true")
+    request.htmx = HtmxDetails(request)
+    error = (services.StaleVersion if stale else services.Invalid)("لا يُقبل هذا التعديل الآن.")
+    response = _refusal(request, AnnotationSet.objects.get(document=document), error)
+    assert response["HX-Retarget"] == "#editor-messages" and response["HX-Reswap"] == "outerHTML"
+    return {"status": response.status_code, "headers": dict(response.items()), "body": response.content.decode()}
+
+
+@pytest.mark.parametrize("refusal", ["rule", "stale"])
+def test_a_mark_sent_after_a_refused_one_is_kept_when_the_refusal_s_message_box_settles(
+    page, editor, select_in_text, refusal
+):
+    """The server's refusal swaps its message box in, and htmx settles that box after the
+    refused request has let go, when the mark queued behind it is already on its way: the
+    settling box is about the refused mark alone. The second mark stays drawn, is stored
+    once, and Ctrl+Z then undoes it at once (the page knows it made it)."""
+    document = editor
+    version = AnnotationSet.objects.get(document=document).version
+    sent = []
+    page.on("request", lambda r: sent.append(r.url) if r.method == "POST" and r.url.endswith("/spans/") else None)
+    held = Held(page, CREATE)
+    page.locator("#doc-text").focus()
+    select_in_text("صباح", 0, 4)
+    page.keyboard.press("1")
+    first = held.next()
+    select_in_text("شركة النور", 5, 10)
+    page.keyboard.press("2")
+    page.wait_for_function("() => document.querySelectorAll('#doc-text mark.ent.pending').length === 2", timeout=2000)
+    first.fulfill(**refusal_as_served(document, stale=refusal == "stale"))
+    confirmed_version(page, version + 1)
+    quiet(page)
+    page.wait_for_timeout(300)  # long past the box's settle
+    second = Span.objects.get(start=start_of("النور"))
+    assert Span.objects.filter(start=start_of("النور")).count() == 1
+    assert not Span.objects.filter(start=start_of("صباح")).exists()
+    assert len(sent) == 2  # the refused mark and the second one, each once
+    mark = page.locator(f'#doc-text mark.ent[data-id="{second.pk}"]')
+    assert mark.count() == 1 and mark.get_attribute("data-t") == "ORG"
+    assert page.evaluate("() => window.getSelection().toString()") != "النور"  # not given back
+    assert page.locator("#editor-messages").get_attribute("class").split()[-1] == "error"
+    assert page.locator("#editor-messages .taken-back").count() == 0
+
+    held = Held(page, "**/undo/")
+    page.keyboard.press("Control+z")
+    page.wait_for_selector(f'#doc-text mark[data-id="{second.pk}"]', state="detached", timeout=2000)
+    assert Span.objects.filter(pk=second.pk).exists()  # drawn before the server answered
+    held.release()
+    confirmed_version(page, version + 2)
+    assert not Span.objects.filter(pk=second.pk).exists()
+    assert AnnotationSet.objects.get(document=document).version == version + 2
