@@ -34,8 +34,8 @@ from annotate.models import Job, TaggerModel
 from annotate.pretagging import bootstrap_corpus
 from annotate.pretagging.settings import BASE, CRF, PretagSettings
 from annotate.pretagging.training import gold_sets, latest_model, training_data, training_sets
-from annotate.pretagging.trigger_model import train_triggers
-from corpus.deferred_text import gettext_deferred
+from annotate.pretagging.trigger_model import train_triggers_reporting
+from corpus.deferred_text import gettext_deferred, stored
 from corpus.models import Project
 from corpus.pretag import CRFTagger
 from corpus.pretag import crf as crf_module
@@ -92,13 +92,16 @@ def train_crf(
     bootstrap corpus, the corpus-only model scored on the project's gold instead
     (every gold document is then unseen by the model that is scored). `fast`: one
     passive-aggressive training, scored by the previous model on the new gold.
+
+    The trigger model is trained too; the returned row's `trigger_failure` is None, or
+    the message saying why that training failed (the CRF is stored all the same).
     """
     data = training_data(project)
     gold = data.examples
     metrics = {"source": data.source, "gold_documents": len(gold), "documents": data.document_ids,
                "feature_version": crf_module.FEATURE_VERSION}
     if fast and not extra_examples and (stacked := _train_stacked(project, data, metrics)) is not None:
-        train_triggers(project)  # as with every CRF training
+        stacked.trigger_failure = train_triggers_reporting(project)  # as with every CRF training
         return stacked  # the bootstrap is not read: the base learned from it
     remembered = None
     if not extra_examples:
@@ -133,8 +136,12 @@ def train_crf(
             metrics.update(bootstrap=remembered.source, bootstrap_documents=remembered.examples)
     if not fast:
         metrics.update(sureness_reference=_reference(model, [*gold, *extra_examples], remembered))
-    train_triggers(project)  # the trigger model learns from the same sets' events, with every CRF training
-    return _store(project, model, metrics, len(gold) + len(extra_examples) + (remembered.examples if remembered else 0))
+    # The trigger model learns from the same sets' events, with every CRF training; its failure is said, not raised.
+    trigger_failure = train_triggers_reporting(project)
+    trained_on = len(gold) + len(extra_examples) + (remembered.examples if remembered else 0)
+    model_row = _store(project, model, metrics, trained_on)
+    model_row.trigger_failure = trigger_failure
+    return model_row
 
 
 def _reference(model: bytes, examples: Sequence[crf_module.Example], remembered) -> float:
@@ -328,6 +335,9 @@ def retrain_job(job: Job, progress: jobs.Progress) -> dict:
     elif "previous_f1" in metrics:
         result["compared"] = {"held_out": metrics["held_out"], "f1": metrics["f1"],
                               "previous_f1": metrics["previous_f1"]}
+    if model.trigger_failure is not None:  # said in the result and among the messages the page lists
+        result["trigger_model_failed"] = model.trigger_failure
+        Job.objects.filter(pk=job.pk).update(messages=[*job.messages, stored(model.trigger_failure)])
     if quick and rebase_due(job.project):
         progress(1, 2)  # the quick model is in use already; the new base takes a minute or two
         result["rebase"] = rebase(job.project)
