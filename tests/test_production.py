@@ -3,6 +3,7 @@ and restore, and gunicorn + WhiteNoise serving for real (deploy/gunicorn.conf.py
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import os
 import re
@@ -283,8 +284,11 @@ def test_backup_then_restore_into_a_fresh_database_gives_the_same_counts_and_exp
     source = connection.settings_dict["NAME"]
     fresh = f"tawsim_restore_{os.getpid()}"
     dump = tmp_path / "tawsim.dump"
-    call_command("backup", "-o", str(dump))
+    said = io.StringIO()
+    call_command("backup", "-o", str(dump), stdout=said)
     assert dump.stat().st_size > 0 and not (tmp_path / "tawsim.dump.partial").exists()
+    documents = _table_counts(source)["corpus_document"]
+    assert f"{_table_counts(source)['corpus_project']:,} projects, {documents:,} documents" in said.getvalue()
     with connection.cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{fresh}"')
         cursor.execute(f'CREATE DATABASE "{fresh}"')

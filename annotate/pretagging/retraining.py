@@ -34,8 +34,8 @@ from annotate.models import Job, TaggerModel
 from annotate.pretagging import bootstrap_corpus
 from annotate.pretagging.settings import BASE, CRF, PretagSettings
 from annotate.pretagging.training import gold_sets, latest_model, training_data, training_sets
-from annotate.pretagging.trigger_model import train_triggers
-from corpus.deferred_text import gettext_deferred
+from annotate.pretagging.trigger_model import train_triggers_reporting
+from corpus.deferred_text import gettext_deferred, stored
 from corpus.models import Project
 from corpus.pretag import CRFTagger
 from corpus.pretag import crf as crf_module
@@ -92,13 +92,16 @@ def train_crf(
     bootstrap corpus, the corpus-only model scored on the project's gold instead
     (every gold document is then unseen by the model that is scored). `fast`: one
     passive-aggressive training, scored by the previous model on the new gold.
+
+    The trigger model is trained too; the returned row's `trigger_failure` is None, or
+    the message saying why that training failed (the CRF is stored all the same).
     """
     data = training_data(project)
     gold = data.examples
     metrics = {"source": data.source, "gold_documents": len(gold), "documents": data.document_ids,
                "feature_version": crf_module.FEATURE_VERSION}
     if fast and not extra_examples and (stacked := _train_stacked(project, data, metrics)) is not None:
-        train_triggers(project)  # as with every CRF training
+        stacked.trigger_failure = train_triggers_reporting(project)  # as with every CRF training
         return stacked  # the bootstrap is not read: the base learned from it
     remembered = None
     if not extra_examples:
@@ -133,8 +136,12 @@ def train_crf(
             metrics.update(bootstrap=remembered.source, bootstrap_documents=remembered.examples)
     if not fast:
         metrics.update(sureness_reference=_reference(model, [*gold, *extra_examples], remembered))
-    train_triggers(project)  # the trigger model learns from the same sets' events, with every CRF training
-    return _store(project, model, metrics, len(gold) + len(extra_examples) + (remembered.examples if remembered else 0))
+    # The trigger model learns from the same sets' events, with every CRF training; its failure is said, not raised.
+    trigger_failure = train_triggers_reporting(project)
+    trained_on = len(gold) + len(extra_examples) + (remembered.examples if remembered else 0)
+    model_row = _store(project, model, metrics, trained_on)
+    model_row.trigger_failure = trigger_failure
+    return model_row
 
 
 def _reference(model: bytes, examples: Sequence[crf_module.Example], remembered) -> float:
@@ -176,6 +183,27 @@ def _on_top(data, base_row: TaggerModel) -> list[tuple[int, crf_module.Example]]
             if pk not in seen][-STACK_MAX:]
 
 
+def _lock(project: Project) -> None:
+    """Serialises what reads and replaces a project's models (call inside a transaction):
+    two retrainings at once would otherwise each act on the rows they read before training."""
+    Project.objects.select_for_update().filter(pk=project.pk).first()
+
+
+def _unchanged(project: Project, current: TaggerModel, base_row: TaggerModel) -> bool:
+    """Under _lock: whether the current model and its base are still the rows read before training."""
+    now = latest_model(project)
+    if now is None or now.pk != current.pk:
+        return False
+    return base_row.pk == current.pk or getattr(latest_model(project, BASE), "pk", None) == base_row.pk
+
+
+def _superseded(project: Project) -> TaggerModel:
+    """Another training replaced the models while this one ran: its result stays, this one is dropped."""
+    now = latest_model(project) or TaggerModel(project=project, tagger=CRF, metrics={}, trained_on=0)
+    now.kept, now.superseded = True, True
+    return now
+
+
 def _train_stacked(project: Project, data, metrics: dict) -> TaggerModel | None:
     """The quick retraining: a stacked model over the current full model, scored first on
     the newest gold documents the current model never saw, against that model. Returns the
@@ -210,9 +238,17 @@ def _train_stacked(project: Project, data, metrics: dict) -> TaggerModel | None:
         old_scores = _scored(bytes(current.data), scored_on, base if current.pk != base_row.pk else None)
         comparison = {"held_out": len(held), "f1": new_scores.f1, "previous_f1": old_scores.f1}
         if new_scores.f1 < old_scores.f1 - WORSE_BY:
-            # Kept: the page and the job's result say why (metrics["rejected"]).
-            current.metrics = {**(current.metrics or {}), "rejected": {**comparison, "at": timezone.now().isoformat()}}
-            current.save(update_fields=["metrics"])
+            # Kept: the page and the job's result say why (metrics["rejected"]); the gold
+            # counted then, so that maybe_retrain waits for N more (not one per document).
+            rejected = {**comparison, "at": timezone.now().isoformat(), "gold_documents": metrics["gold_documents"],
+                        "source": metrics["source"]}
+            with transaction.atomic():
+                _lock(project)
+                if not _unchanged(project, current, base_row):
+                    return _superseded(project)
+                TaggerModel.objects.filter(pk=current.pk).update(metrics={**(current.metrics or {}),
+                                                                          "rejected": rejected})
+            current.metrics = {**(current.metrics or {}), "rejected": rejected}
             current.kept = True
             return current
         metrics.update(_metrics(new_scores, method="newest gold held out", held_out=len(held),
@@ -221,6 +257,9 @@ def _train_stacked(project: Project, data, metrics: dict) -> TaggerModel | None:
     top = crf_module.train_stacked(base, examples, max_iterations=STACK_ITERATIONS)
     metrics.update(sureness_reference=crf_module.sureness_reference(top, crf_module.featurize(examples), base=base))
     with transaction.atomic():
+        _lock(project)
+        if not _unchanged(project, current, base_row):  # another training stored its model meanwhile
+            return _superseded(project)
         if current.pk == base_row.pk:  # the full model becomes the base, as it is (data, metrics, date)
             TaggerModel.objects.filter(project=project, tagger=BASE).delete()
             TaggerModel.objects.filter(pk=base_row.pk).update(tagger=BASE)
@@ -265,7 +304,7 @@ def rebase(project: Project) -> dict:
     kept = [example for pk, example in zip(data.document_ids, data.examples, strict=True) if pk not in held]
     scored_on = [example for pk, example in zip(data.document_ids, data.examples, strict=True) if pk in held]
     metrics = {"source": data.source, "gold_documents": len(kept), "documents": kept_ids,
-               "training": dict(FAST), "rebase": True}
+               "training": dict(FAST), "rebase": True, "feature_version": crf_module.FEATURE_VERSION}
     try:
         remembered = bootstrap_corpus.load(project)
     except (OSError, ValueError, UnicodeDecodeError) as error:  # as train_crf: the error's kind only
@@ -287,13 +326,21 @@ def rebase(project: Project) -> dict:
         metrics.update(bootstrap=remembered.source, bootstrap_documents=remembered.examples)
     metrics.update(_metrics(scores, method="newest gold held out", held_out=len(held), previous_f1=stacked_scores.f1),
                    sureness_reference=crf_module.sureness_reference(model, gold or prepared))
-    _store(project, model, metrics, len(kept) + (remembered.examples if remembered else 0))
+    if _store(project, model, metrics, len(kept) + (remembered.examples if remembered else 0),
+              expected=(current, base_row)) is None:
+        return {**outcome, "done": False, "superseded": True}
     train_crf(project, fast=True)  # the held-out documents, on top of the new base
     return {**outcome, "kept": False}
 
 
-def _store(project: Project, model: bytes, metrics: dict, trained_on: int) -> TaggerModel:
+def _store(project: Project, model: bytes, metrics: dict, trained_on: int, *,
+           expected: tuple[TaggerModel, TaggerModel] | None = None) -> TaggerModel | None:
+    """Store `model` as the current one. `expected`: the (current, base) rows it was trained
+    against; when another training replaced them meanwhile, nothing is stored (None)."""
     with transaction.atomic():
+        _lock(project)
+        if expected is not None and not _unchanged(project, *expected):
+            return None
         # Only the current model is kept (and a stacked one's base, which this replaces).
         TaggerModel.objects.filter(project=project, tagger__in=(CRF, BASE)).delete()
         # The documents' sureness scores (DocumentLoad.tagger_confidence) are kept: the quick
@@ -323,11 +370,16 @@ def retrain_job(job: Job, progress: jobs.Progress) -> dict:
     model = train_crf(job.project, fast=quick)
     metrics = {key: value for key, value in model.metrics.items() if key != "documents"}
     result = {"model": model.pk, "trained_on": model.trained_on, "metrics": metrics, "kept": model.kept}
-    if model.kept:
+    if getattr(model, "superseded", False):
+        result["superseded"] = True  # another training stored its model while this one ran
+    elif model.kept:
         result["rejected"] = metrics["rejected"]
     elif "previous_f1" in metrics:
         result["compared"] = {"held_out": metrics["held_out"], "f1": metrics["f1"],
                               "previous_f1": metrics["previous_f1"]}
+    if model.trigger_failure is not None:  # said in the result and among the messages the page lists
+        result["trigger_model_failed"] = model.trigger_failure
+        Job.objects.filter(pk=job.pk).update(messages=[*job.messages, stored(model.trigger_failure)])
     if quick and rebase_due(job.project):
         progress(1, 2)  # the quick model is in use already; the new base takes a minute or two
         result["rebase"] = rebase(job.project)
@@ -344,6 +396,16 @@ def retrain_job(job: Job, progress: jobs.Progress) -> dict:
 
 def gold_document_count(project: Project) -> int:
     return gold_sets(project).values("document_id").distinct().count()
+
+
+def _counted(metrics: dict, source: str) -> int:
+    """The training documents the current model answers for: those it was trained on, or
+    as many as there were when a newer model was rejected (kept: no retraining per document)."""
+    counts = [metrics.get("gold_documents", 0) if metrics.get("source", source) == source else 0]
+    rejected = metrics.get("rejected") or {}
+    if rejected.get("source", source) == source:
+        counts.append(rejected.get("gold_documents", 0))
+    return max(counts)
 
 
 def maybe_retrain(project: Project) -> Job | None:
@@ -363,8 +425,7 @@ def maybe_retrain(project: Project) -> Job | None:
     current = latest_model(project)
     set_ids, source = training_sets(project)
     # Counted by source: the first gold replaces the submitted sets as training data.
-    trained = (current.metrics or {}).get("gold_documents", 0) if current and (
-        current.metrics or {}).get("source", source) == source else 0
+    trained = _counted(current.metrics or {}, source) if current else 0
     if len(set_ids) - trained < options.crf_retrain_every:
         return None
     with transaction.atomic():

@@ -157,25 +157,42 @@ def _earlier_decisions(decisions: list[AdjudicationDecision], conflicts: list[Co
     """(decision id -> ids of the conflicts it settles, decisions settling none) for the
     settling decisions whose conflict id names no conflict of this merge: taken under an
     earlier grouping of the same text. A span or trigger decision settled everything in its
-    range then, so it settles the conflicts of its kind whose range holds it or lies in it."""
+    range then, so it settles a conflict of its kind lying in its range; a conflict wider
+    than any one of them is settled only when each of its variants lies in one of them (a
+    variant outside all of them came later and nobody has judged it)."""
     current = {c.id for c in conflicts}
-    carried, unmatched = {}, []
-    for decision in decisions:
-        item = decision.item or {}
-        if decision.action not in SETTLING or item.get("id") in current:
+    earlier = [
+        decision for decision in decisions
+        if decision.action in SETTLING and (decision.item or {}).get("id") not in current
+        and (decision.item or {}).get("kind") in ("span", "event")
+        and isinstance(decision.item.get("start"), int) and isinstance(decision.item.get("end"), int)
+    ]
+    unusable = [decision for decision in decisions if decision.action in SETTLING
+                and (decision.item or {}).get("id") not in current and decision not in earlier]
+    carried: dict[int, list[str]] = {}
+    for conflict in conflicts:
+        if conflict.id in settled or conflict.kind not in ("span", "event"):
             continue
-        start, end = item.get("start"), item.get("end")
-        ids = [
-            c.id for c in conflicts
-            if c.id not in settled and c.kind == item.get("kind") and c.kind in ("span", "event")
-            and isinstance(start, int) and isinstance(end, int)
-            and (start <= c.start and c.end <= end or c.start <= start and end <= c.end)
-        ]
-        if ids:
-            carried[decision.pk] = ids
+        same_kind = [d for d in earlier if d.item["kind"] == conflict.kind]
+        holding = [d for d in same_kind if d.item["start"] <= conflict.start and conflict.end <= d.item["end"]]
+        inside = [d for d in same_kind if conflict.start <= d.item["start"] and d.item["end"] <= conflict.end]
+        if holding:
+            deciders = holding
+        elif inside and all(any(d.item["start"] <= start and end <= d.item["end"] for d in inside)
+                            for start, end in _variant_ranges(conflict)):
+            deciders = inside
         else:
-            unmatched.append(decision)
+            continue
+        for decision in deciders:
+            carried.setdefault(decision.pk, []).append(conflict.id)
+    unmatched = [d for d in earlier if d.pk not in carried] + unusable
     return carried, unmatched
+
+
+def _variant_ranges(conflict: Conflict) -> list[tuple[int, int]]:
+    """The text range of each variant of a span or trigger conflict."""
+    begin, finish = ("start", "end") if conflict.kind == "span" else ("trigger_start", "trigger_end")
+    return [(variant.value[begin], variant.value[finish]) for variant in conflict.variants]
 
 
 # --- writing ------------------------------------------------------------------------

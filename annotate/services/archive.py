@@ -414,9 +414,16 @@ class _Restorer:
             except KeyError:
                 raise reader.error(gettext_deferred(
                     "its model file tagger_models/%(id)d.bin is missing", id=archive_id), "id") from None
+            metrics = row.get("metrics") or {}
+            if isinstance(metrics, dict) and isinstance(metrics.get("documents"), list):
+                # The documents a model saw, by their new ids (the retraining reads them); one
+                # not in the archive is dropped.
+                documents = self.ids.get("documents.jsonl", {})
+                metrics = {**metrics, "documents": [documents[pk] for pk in metrics["documents"]
+                                                    if isinstance(pk, int) and pk in documents]}
             model = TaggerModel.objects.create(
                 project=self.project, tagger=reader.need(row, "tagger", str), data=data,
-                metrics=row.get("metrics") or {}, trained_on=row.get("trained_on") or 0,
+                metrics=metrics, trained_on=row.get("trained_on") or 0,
             )
             TaggerModel.objects.filter(pk=model.pk).update(trained_at=reader.time(row, "trained_at"))
             count += 1

@@ -373,6 +373,19 @@ def test_every_html_adjudication_write_requires_the_version(client, disputed, re
     assert not AdjudicationDecision.objects.filter(gold_set=gold, action="reject").exists()
 
 
+def test_an_earlier_decision_does_not_settle_a_wider_conflict_it_never_saw_whole(disputed, reviewer):
+    """A conflict wider than an earlier decision holds text that decision never judged (a
+    later annotator's longer span, say): it stays open, and the decision is reported."""
+    adjudication.open_adjudication(disputed, reviewer)
+    start, end = where(disputed, "القاهرة")
+    narrower = AdjudicationDecision.objects.create(
+        gold_set=gold_of(disputed), reviewer=reviewer, action="reject",
+        item={"id": f"span:{start + 2}-{end}", "kind": "span", "start": start + 2, "end": end})
+    state = adjudication.state_of(disputed)
+    assert (start, end) in {(c.start, c.end) for c in state.open}
+    assert state.carried == {} and state.unmatched == [narrower]
+
+
 def test_decisions_taken_under_an_earlier_grouping_of_the_conflicts_still_apply_or_are_reported(
         client, disputed, reviewer):
     """A decision records its conflict's id, made of its text range; when the conflicts of
@@ -404,3 +417,20 @@ def test_decisions_taken_under_an_earlier_grouping_of_the_conflicts_still_apply_
     data = client.get(f"/api/projects/{disputed.project.slug}/documents/{disputed.pk}/adjudication/").json()
     assert data["carried"] == {str(earlier.pk): [cairo.id]} and data["unmatched"] == [lost.pk]
     assert cairo.id not in [c["id"] for c in data["conflicts"]]
+
+
+def test_narrower_earlier_decisions_settle_a_conflict_when_each_variant_lies_in_one():
+    from annotate.agreement.merge import Conflict, Variant
+    from annotate.services.adjudication import _earlier_decisions
+
+    def decision(pk, start, end):
+        return AdjudicationDecision(pk=pk, action="reject",
+                                    item={"id": f"span:{start}-{end}:old", "kind": "span", "start": start, "end": end})
+
+    conflict = Conflict("span:0-10", "span", 0, 10, [
+        Variant({"type": "PER", "start": 0, "end": 6}, ("ann1",)),
+        Variant({"type": "ORG", "start": 4, "end": 10}, ("ann2",))], ())
+    both = [decision(1, 0, 6), decision(2, 4, 10)]
+    assert _earlier_decisions(both, [conflict], set()) == ({1: ["span:0-10"], 2: ["span:0-10"]}, [])
+    one = [decision(1, 0, 6)]  # the ORG variant was never judged
+    assert _earlier_decisions(one, [conflict], set()) == ({}, one)

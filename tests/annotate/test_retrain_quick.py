@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 
+import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -15,6 +16,7 @@ from annotate import pretagging, services
 from annotate.models import DocumentLoad, Job, Suggestion
 from annotate.pretagging import bootstrap_corpus, running
 from annotate.services import ANY_VERSION, adjudication, assignment
+from corpus.pretag import crf as crf_module
 from corpus.text.arabic import tokenize
 from tests.annotate.test_adjudication import annotate
 from tests.annotate.test_pretagging import CITIES, FIRST, LAST, add_docs, gold
@@ -244,6 +246,15 @@ def test_a_stacked_model_and_its_base_travel_in_the_project_archive(project, rev
         return [(s.start, s.end, s.type) for s in tagger.tag(text, tokenize(text))], tagger.confidence
 
     assert spans(copy) == spans(project) and spans(copy)[0]
+    # The documents each model saw, by the copy's ids: the next quick retraining stacks only
+    # the two its base never saw, as it would in the original project.
+    from annotate.models import Document
+    by_external = dict(Document.objects.filter(project=copy).values_list("external_id", "pk"))
+    base = pretagging.latest_model(copy, pretagging.retraining.BASE)
+    assert base.metrics["documents"] == sorted(by_external[d.external_id] for d in documents[:4])
+    assert pretagging.latest_model(copy).metrics["documents"] == sorted(by_external[d.external_id] for d in documents)
+    assert pretagging.train_crf(copy, fast=True).metrics["training"]["on_top"] == 2
+    assert not pretagging.retraining.rebase_due(copy)
 
 
 def test_every_few_gold_documents_the_automatic_job_also_trains_a_new_base(
@@ -318,3 +329,105 @@ def test_a_stacked_model_reads_the_text_with_its_bases_feature_version(project, 
     assert stacked.metrics["stacked"] is True and stacked.metrics["feature_version"] == 1
     assert TaggerModel.objects.get(project=project, tagger=BASE).pk == full.pk
     assert TaggerModel.objects.get(project=project, tagger=CRF).metrics["feature_version"] == 1
+
+
+def test_the_rebase_records_its_feature_version(project, reviewer, monkeypatch):
+    # without it every stacked model over a new base claims version 1 and the given-name rule
+    # runs beside the CRF again
+    monkeypatch.setattr(pretagging.retraining, "HOLD_OUT", 2)
+    monkeypatch.setattr(pretagging.retraining, "WORSE_BY", 1.0)
+    rng = random.Random(13)
+    examples = [make_document(rng, FIRST, LAST, CITIES, sentences=4) for _ in range(9)]
+    documents = add_docs(project, [text for text, _spans in examples])
+    for document, (_text, spans) in zip(documents[:6], examples[:6], strict=True):
+        gold(document, reviewer, spans)
+    pretagging.train_crf(project, max_iterations=5)
+    for document, (_text, spans) in zip(documents[6:], examples[6:], strict=True):
+        gold(document, reviewer, spans)
+    pretagging.train_crf(project, fast=True)
+    assert pretagging.retraining.rebase(project)["kept"] is False
+    base = pretagging.latest_model(project, pretagging.retraining.BASE)
+    assert base.metrics["rebase"] is True and base.metrics["feature_version"] == crf_module.FEATURE_VERSION
+    assert pretagging.latest_model(project).metrics["feature_version"] == crf_module.FEATURE_VERSION
+
+
+def _interleaved(monkeypatch, other_training):
+    """Runs `other_training` to its end while the quick retraining trains (its first stacked
+    model), as another job would."""
+    real, ran = crf_module.train_stacked, []
+
+    def train_stacked(*args, **kwargs):
+        if not ran:
+            ran.append(True)
+            other_training()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pretagging.retraining.crf_module, "train_stacked", train_stacked)
+
+
+@pytest.mark.parametrize("other", ["full", "quick"])
+def test_a_retraining_does_not_store_over_one_that_finished_while_it_ran(
+    client, admin_user, project, reviewer, monkeypatch, other, django_capture_on_commit_callbacks
+):
+    """Two trainings at once (the button during an automatic job, or two automatic jobs):
+    the one that stores last finds the models changed since it read them and keeps the
+    other's, so the stacked model in use always has its base."""
+    from annotate.models import TaggerModel
+    from annotate.pretagging.settings import BASE, CRF
+
+    rng = random.Random(14)
+    examples = [make_document(rng, FIRST, LAST, CITIES, sentences=4) for _ in range(7)]
+    documents = add_docs(project, [text for text, _spans in examples])
+    for document, (_text, spans) in zip(documents[:4], examples[:4], strict=True):
+        gold(document, reviewer, spans)
+    full = pretagging.train_crf(project, max_iterations=10)
+    for document, (_text, spans) in zip(documents[4:], examples[4:], strict=True):
+        gold(document, reviewer, spans)
+    stored = []
+    options = {"full": {"max_iterations": 5}, "quick": {"fast": True}}[other]
+    _interleaved(monkeypatch, lambda: stored.append(pretagging.train_crf(project, **options)))
+    with django_capture_on_commit_callbacks(execute=True):
+        job = pretagging.maybe_retrain(project)
+    job.refresh_from_db()
+    assert job.status == "done", job.messages
+    current = pretagging.latest_model(project)
+    assert current.pk == stored[0].pk and TaggerModel.objects.filter(project=project, tagger=CRF).count() == 1
+    if other == "quick":
+        assert current.metrics["stacked"] is True
+        assert TaggerModel.objects.get(project=project, tagger=BASE).pk == full.pk
+    else:
+        assert "stacked" not in current.metrics and not TaggerModel.objects.filter(tagger=BASE).exists()
+    text = make_document(rng, sentences=3)[0]
+    tagger = pretagging.BUILDERS["crf"](project, pretagging.PretagSettings.of(project))  # its base is there
+    assert tagger.tag(text, tokenize(text)) is not None
+    assert job.result["superseded"] is True and job.result["model"] == stored[0].pk
+    client.force_login(admin_user)
+    client.cookies["django_language"] = "en"
+    page = client.get(f"/projects/{project.slug}/pretag/").content.decode()
+    assert 'class="job-superseded"' in page and "this one was not stored" in page
+
+
+def test_after_a_rejection_the_next_retraining_waits_for_n_more_gold_documents(project, reviewer, monkeypatch):
+    from annotate.models import TaggerModel
+
+    rng = random.Random(15)
+    examples = [make_document(rng, FIRST, LAST, CITIES, sentences=3) for _ in range(5)]
+    documents = add_docs(project, [text for text, _spans in examples])
+    for document, (_text, spans) in zip(documents[:2], examples[:2], strict=True):
+        gold(document, reviewer, spans)
+    monkeypatch.setattr(pretagging.retraining, "WORSE_BY", -1.0)  # every new model is clearly worse
+    full = pretagging.train_crf(project, max_iterations=5)
+    options = pretagging.PretagSettings.of(project)
+    options.crf_retrain_every = 2
+    pretagging.save_settings(project, options)
+    gold(documents[2], reviewer, examples[2][1])
+    gold(documents[3], reviewer, examples[3][1])
+    Job.objects.all().delete()
+    assert pretagging.maybe_retrain(project) is not None  # two new: time
+    Job.objects.all().delete()
+    kept = pretagging.train_crf(project, fast=True)
+    assert kept.pk == full.pk and kept.kept
+    gold(documents[4], reviewer, examples[4][1])
+    Job.objects.all().delete()
+    assert pretagging.maybe_retrain(project) is None  # one since the rejection: not yet
+    assert TaggerModel.objects.get(pk=full.pk).metrics["rejected"]["gold_documents"] == 4

@@ -106,3 +106,42 @@ def test_the_pretagging_page_says_whether_it_is_trained(client, admin_user, proj
     html = client.get(page).content.decode()
     assert "Event triggers in context: trained with the CRF on 4 documents holding events." in html
     assert "Event triggers in context (learned)" in html  # its line in the taggers' table
+
+
+def _fails(*args, **kwargs):
+    raise RuntimeError("out of memory")
+
+
+def test_a_failed_trigger_training_is_said_and_the_crf_is_stored_all_the_same(
+        project, reviewer, monkeypatch, caplog, django_capture_on_commit_callbacks):
+    from django.utils import translation
+
+    from corpus.pretag import trigger_model
+
+    teach(project, reviewer)
+    monkeypatch.setattr(trigger_model, "train", _fails)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = pretagging.start_retrain(project)  # the page's button: the full training
+    job.refresh_from_db()
+    assert job.status == "done", job.result
+    assert TaggerModel.objects.get(pk=job.result["model"]).tagger == "crf"
+    assert not TaggerModel.objects.filter(project=project, tagger="trigger_crf").exists()
+    assert f"project {project.slug}: the trigger model could not be trained" in caplog.text
+    with translation.override("ar"):  # the reader's language, not the worker's
+        said = "تعذّر تدريب نموذج المُطلِقات (RuntimeError: out of memory): دُرِّب نموذج CRF"
+        assert job.shown_messages[-1].startswith(said) and job.shown_result["trigger_model_failed"].startswith(said)
+    with translation.override("en"):
+        assert job.shown_messages[-1].startswith("The trigger model could not be trained (RuntimeError: out of memory)")
+
+
+def test_the_quick_retraining_keeps_the_previous_trigger_model_when_training_a_new_one_fails(
+        project, reviewer, monkeypatch):
+    from corpus.pretag import trigger_model
+
+    teach(project, reviewer, TEACHING[:2])
+    assert pretagging.train_crf(project).trigger_failure is None
+    teach(project, reviewer, TEACHING[2:], prefix="later")
+    monkeypatch.setattr(trigger_model, "train", _fails)
+    model = pretagging.train_crf(project, fast=True)  # the automatic retraining, stacked on the full model
+    assert model.metrics["stacked"] is True and "RuntimeError" in model.trigger_failure
+    assert TaggerModel.objects.get(project=project, tagger="trigger_crf").trained_on == 2

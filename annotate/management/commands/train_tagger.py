@@ -63,7 +63,9 @@ class Command(BaseCommand):
         else:
             self.stdout.write("no scores: the project needs at least 2 gold documents to measure the CRF")
         triggers = pretagging.latest_model(target, pretagging.TRIGGER_CRF)
-        if triggers is not None:
+        if model.trigger_failure is not None:
+            self.stderr.write(str(model.trigger_failure))
+        elif triggers is not None:
             self.stdout.write(f"trigger model ({pretagging.TRIGGER_CRF}) trained on {triggers.trained_on} documents "
                               f"with {triggers.metrics.get('events', 0)} events")
         else:

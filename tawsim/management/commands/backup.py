@@ -2,6 +2,7 @@
 (compressed; `manage.py restore FILE` reads it back)."""
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -36,5 +37,18 @@ class Command(BaseCommand):
             partial.unlink(missing_ok=True)
             raise CommandError(f"pg_dump failed: {result.stderr.strip()}")
         partial.replace(target)
-        self.stdout.write(f"Backed up database {connection.settings_dict['NAME']!r} to {target} "
-                          f"({target.stat().st_size:,} bytes)")
+        # Which database, and what it holds, in the cron mail: a backup of the wrong one
+        # (the embedded one, on a host that once ran `make serve` without the server's
+        # settings) shows at a glance.
+        where = (f"on {connection.settings_dict.get('HOST') or 'localhost'}" if os.environ.get("DATABASE_URL")
+                 else "the embedded development server: DATABASE_URL is not set")
+        self.stdout.write(f"Backed up database {connection.settings_dict['NAME']!r} ({where}) to {target} "
+                          f"({target.stat().st_size:,} bytes): {_contents()}")
+
+
+def _contents() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT (SELECT count(*) FROM corpus_project), (SELECT count(*) FROM corpus_document), "
+                       "(SELECT count(*) FROM annotate_annotationset)")
+        projects, documents, sets = cursor.fetchone()
+    return f"{projects:,} projects, {documents:,} documents, {sets:,} annotation sets"
