@@ -151,6 +151,8 @@ export function runNext() {
     state.heldMessage = byId("editor-messages");
   }
   while (!state.busy && state.queue.length) {
+    // The latest version is fetched: its request lets go before its answer settles (settle()).
+    if (state.inFlight && state.inFlight.refresh) return;
     const next = state.queue[0];
     if (next.kind) {
       if (next.sent) return; // answered, not settled yet (see settled())
@@ -293,7 +295,7 @@ export function decide(url, values, resume, stillThere = null) {
 export function refresh(eventId = state.selectedEvent) {
   state.refreshWanted = false;
   state.busy = true;
-  state.inFlight = {};
+  state.inFlight = { refresh: true };
   const query = eventId ? "?event=" + encodeURIComponent(eventId) : "";
   return htmx
     .ajax("GET", root.dataset.editorUrl + query, { source: root, target: "#doc-text", swap: "outerHTML" })

@@ -436,8 +436,10 @@ def test_a_mark_sent_after_a_refused_one_is_kept_when_the_refusal_s_message_box_
     once, and Ctrl+Z then undoes it at once (the page knows it made it)."""
     document = editor
     version = AnnotationSet.objects.get(document=document).version
-    sent = []
+    sent, refreshes = [], []
     page.on("request", lambda r: sent.append(r.url) if r.method == "POST" and r.url.endswith("/spans/") else None)
+    editor_path = page.evaluate("() => document.getElementById('editor').dataset.editorUrl")
+    page.on("request", lambda r: refreshes.append(r.url) if r.method == "GET" and editor_path in r.url else None)
     held = Held(page, CREATE)
     page.locator("#doc-text").focus()
     select_in_text("صباح", 0, 4)
@@ -454,6 +456,7 @@ def test_a_mark_sent_after_a_refused_one_is_kept_when_the_refusal_s_message_box_
     assert Span.objects.filter(start=start_of("النور")).count() == 1
     assert not Span.objects.filter(start=start_of("صباح")).exists()
     assert len(sent) == 2  # the refused mark and the second one, each once
+    assert len(refreshes) == (1 if refusal == "stale" else 0)  # the latest version, fetched once on a conflict
     mark = page.locator(f'#doc-text mark.ent[data-id="{second.pk}"]')
     assert mark.count() == 1 and mark.get_attribute("data-t") == "ORG"
     assert page.evaluate("() => window.getSelection().toString()") != "النور"  # not given back
