@@ -113,6 +113,22 @@ def stems(folded_word: str) -> tuple[tuple[str, int], ...]:
     return tuple(dict.fromkeys(out))
 
 
+def affix_features(folded_word: str) -> list[str]:
+    """A word's shared CRF features (the entity and the trigger models): its first and last
+    one to three letters, its clitic-stripped forms and the clitics, and whether a form
+    carries the article."""
+    feats = []
+    for n in (1, 2, 3):
+        if len(folded_word) > n:
+            feats += [f"p{n}={folded_word[:n]}", f"s{n}={folded_word[-n:]}"]
+    readings = stems(folded_word)
+    for form, offset in readings[1:]:
+        feats += [f"st={form}", f"cl={folded_word[:offset]}"]
+    if any(form.startswith("ال") for form, _ in readings):
+        feats.append("al")
+    return feats
+
+
 _SENTENCE_END = frozenset(".!?؟;؛")
 
 

@@ -27,7 +27,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
-from corpus.pretag._text import fold_with_offsets, sentences, stems
+from corpus.pretag._text import affix_features, fold_with_offsets, sentences
 from corpus.pretag.base import EntityProposal
 from corpus.pretag.cues import CueTagger
 from corpus.pretag.gazetteer import Gazetteer, shipped_gazetteer
@@ -66,15 +66,7 @@ def _shape(word: str) -> str:
 @lru_cache(maxsize=200_000)
 def _word_features(word: str) -> tuple[str, ...]:
     folded, _ = fold_with_offsets(word)
-    feats = [f"w={folded}", f"shape={_shape(folded)}", f"len={min(len(folded), 8)}"]
-    for n in (1, 2, 3):
-        if len(folded) > n:
-            feats += [f"p{n}={folded[:n]}", f"s{n}={folded[-n:]}"]
-    for form, offset in stems(folded)[1:]:
-        feats += [f"st={form}", f"cl={folded[:offset]}"]
-    if any(form.startswith("ال") for form, _ in stems(folded)):
-        feats.append("al")
-    return tuple(feats)
+    return (f"w={folded}", f"shape={_shape(folded)}", f"len={min(len(folded), 8)}", *affix_features(folded))
 
 
 @lru_cache(maxsize=200_000)

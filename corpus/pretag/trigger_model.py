@@ -31,7 +31,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from corpus.pretag._text import fold_text, sentences, stems
+from corpus.pretag._text import affix_features, fold_text, sentences, stems
 from corpus.pretag.base import EntityProposal, EventProposal
 from corpus.pretag.events import CueRoles, EventTypeSpec, TriggerFinder, TriggerTagger
 from corpus.pretag.inflection import glued_conjunction, imperfect_only
@@ -60,14 +60,7 @@ def _future(folded: str) -> bool:
 
 
 def _word_features(folded: str) -> list[str]:
-    feats = [f"w={folded}", f"len={min(len(folded), 8)}"]
-    for n in (1, 2, 3):
-        if len(folded) > n:
-            feats += [f"p{n}={folded[:n]}", f"s{n}={folded[-n:]}"]
-    for form, offset in stems(folded)[1:]:
-        feats += [f"st={form}", f"cl={folded[:offset]}"]
-    if any(form.startswith("ال") for form, _ in stems(folded)):
-        feats.append("al")
+    feats = [f"w={folded}", f"len={min(len(folded), 8)}", *affix_features(folded)]
     if _future(folded):
         feats.append("fut")
     return feats
