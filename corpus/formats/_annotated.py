@@ -12,7 +12,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from corpus.deferred_text import DeferredText, gettext_deferred
+from corpus.deferred_text import DeferredText, gettext_deferred, ngettext_deferred
 from corpus.formats.base import DocumentRecord, EventRecord, FormatError, RelationRecord, SpanRecord
 from corpus.text.arabic import Token, tokenize
 
@@ -225,6 +225,18 @@ def warn_dropped(warnings: list[str], record: DocumentRecord, what: DeferredText
     if what.entry.get("n"):
         warnings.append(gettext_deferred("%(doc)s: %(what)s not written: %(format)s has no place for them",
                                          doc=record.external_id or record.document_id, what=what, format=fmt))
+
+
+def warn_events_dropped(warnings: list[str], record: DocumentRecord, fmt: str) -> None:
+    """For a format without events: how many of the record's are not written."""
+    warn_dropped(warnings, record, ngettext_deferred(
+        "%(count)d event", "%(count)d events", len(record.events), count=len(record.events)), fmt)
+
+
+def warn_relations_dropped(warnings: list[str], record: DocumentRecord, fmt: str) -> None:
+    """For a format without relations: how many of the record's are not written."""
+    warn_dropped(warnings, record, ngettext_deferred(
+        "%(count)d relation", "%(count)d relations", len(record.relations), count=len(record.relations)), fmt)
 
 
 __all__ = [

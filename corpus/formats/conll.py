@@ -57,14 +57,8 @@ def document_lines(record: DocumentRecord, warnings: list[str]) -> list[str]:
         "%(count)d entity covering no token",
         "%(count)d entities covering no token", len(lost), count=len(lost)),
         "CoNLL")
-    a.warn_dropped(warnings, record, ngettext_deferred(
-        "%(count)d event",
-        "%(count)d events", len(record.events), count=len(record.events)),
-        "CoNLL")
-    a.warn_dropped(warnings, record, ngettext_deferred(
-        "%(count)d relation",
-        "%(count)d relations", len(record.relations), count=len(record.relations)),
-        "CoNLL")
+    a.warn_events_dropped(warnings, record, "CoNLL")
+    a.warn_relations_dropped(warnings, record, "CoNLL")
     lines: list[str] = []
     for first, last in a.sentence_ranges(record.text, tokens, tags):
         lines.extend(f"{tokens[i].text}\t{tags[i]}" for i in range(first, last))

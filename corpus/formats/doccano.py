@@ -19,7 +19,6 @@ from typing import BinaryIO
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from corpus.deferred_text import ngettext_deferred
 from corpus.formats import _annotated as a
 from corpus.formats._encoding import iter_lines
 from corpus.formats._options import ReadOptions
@@ -35,10 +34,7 @@ _OWN_KEYS = ("text", "label", "entities", "relations", "id", "external_id", "tit
 
 
 def to_json(record: DocumentRecord, options: WriteOptions) -> dict:
-    a.warn_dropped(options.warnings, record, ngettext_deferred(
-        "%(count)d event",
-        "%(count)d events", len(record.events), count=len(record.events)),
-        "doccano")
+    a.warn_events_dropped(options.warnings, record, "doccano")
     item: dict = {"id": record.external_id, "text": record.text}
     if record.title:
         item["title"] = record.title

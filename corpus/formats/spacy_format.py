@@ -20,7 +20,7 @@ from typing import BinaryIO
 
 from django.utils.translation import gettext as _
 
-from corpus.deferred_text import gettext_deferred, ngettext_deferred
+from corpus.deferred_text import gettext_deferred
 from corpus.formats import _annotated as a
 from corpus.formats._options import ReadOptions
 from corpus.formats.base import DocumentRecord, FormatError, SpanRecord, WriteOptions
@@ -94,14 +94,8 @@ def to_doc(record: DocumentRecord, vocab, warnings: list[str]):
             "%(doc)s: entity %(type)s %(start)d–%(end)d «%(text)s» does not align to spaCy tokens "
             "(kept in user_data[\"misaligned\"])", doc=record.external_id, type=span.type, start=span.start,
             end=span.end, text=record.text[span.start:span.end]))
-    a.warn_dropped(warnings, record, ngettext_deferred(
-        "%(count)d event",
-        "%(count)d events", len(record.events), count=len(record.events)),
-        "spaCy")
-    a.warn_dropped(warnings, record, ngettext_deferred(
-        "%(count)d relation",
-        "%(count)d relations", len(record.relations), count=len(record.relations)),
-        "spaCy")
+    a.warn_events_dropped(warnings, record, "spaCy")
+    a.warn_relations_dropped(warnings, record, "spaCy")
     return doc
 
 
