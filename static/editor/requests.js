@@ -78,6 +78,8 @@ export function handleRefusals({ boxId, onRefused, reload, reapply = null }) {
   document.body.addEventListener("htmx:responseError", (event) => {
     const xhr = event.detail.xhr;
     const elt = event.detail.elt;
+    // A side panel that reads a mark deleted meanwhile is answered 404: no change was refused.
+    if ((event.detail.requestConfig || {}).verb === "get" && elt !== root) return;
     // The changes asked for after it may still be stored: the words speak of this one alone.
     if (xhr.status >= 500) {
       onRefused({ status: xhr.status, elt, xhr });
